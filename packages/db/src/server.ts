@@ -1,0 +1,44 @@
+// Brings the database up for a process that serves or works: the server at DATABASE_URL when set,
+// otherwise an embedded PostgreSQL under .data/. Either way the committed migrations are applied.
+import fs from "node:fs";
+import path from "node:path";
+import { startEmbeddedPostgres } from "./embedded-postgres.js";
+import { migrateDeploy } from "./migrate.js";
+import { generateSecretKey } from "./secrets.js";
+
+export { createDatabaseIfMissing, quoteIdent, startEmbeddedPostgres } from "./embedded-postgres.js";
+export { migrateDeploy, runPrisma } from "./migrate.js";
+
+export interface DatabaseHandle {
+  url: string;
+  embedded: boolean;
+  /** Stops the embedded server (no-op for an external one). */
+  stop(): Promise<void>;
+}
+
+export async function ensureDatabase(options: { dataDir: string; log?: (line: string) => void }): Promise<DatabaseHandle> {
+  const external = process.env.DATABASE_URL;
+  if (external) {
+    await migrateDeploy(external);
+    return { url: external, embedded: false, stop: async () => {} };
+  }
+  const server = await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, "postgres"), database: "inbox", log: options.log });
+  try {
+    await migrateDeploy(server.url);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { url: server.url, embedded: true, stop: () => server.stop() };
+}
+
+/** INBOX_SECRET_KEY from the environment, or a key generated once into `<dataDir>/secret.key`. */
+export function ensureSecretKey(dataDir: string): string {
+  if (process.env.INBOX_SECRET_KEY) return process.env.INBOX_SECRET_KEY;
+  const file = path.join(dataDir, "secret.key");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, generateSecretKey(), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}

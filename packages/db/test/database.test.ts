@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { decryptSecret, encryptSecret } from "../src/secrets.js";
+import { useTestDatabase } from "../src/testing/use-test-database.js";
+
+const database = useTestDatabase();
+
+describe("database", () => {
+  it("stores and reads Russian text unchanged", async () => {
+    const { prisma } = database();
+    const user = await prisma.user.create({ data: { email: "anna@example.ru", name: "Анна Ёлкина", passwordHash: "x" } });
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).name).toBe("Анна Ёлкина");
+  });
+
+  it("rejects a second item with the same external id on the same account and channel", async () => {
+    const { prisma } = database();
+    const seller = await prisma.seller.create({ data: { name: "ИП Тест" } });
+    const account = await prisma.marketplaceAccount.create({
+      data: { sellerId: seller.id, marketplace: "WILDBERRIES", displayName: "WB", credentialsEncrypted: "v1:x:y:z" },
+    });
+    const item = {
+      sellerId: seller.id,
+      accountId: account.id,
+      marketplace: "WILDBERRIES" as const,
+      channel: "REVIEW" as const,
+      externalId: "fb-1",
+      text: "Отличный товар",
+      upstreamCreatedAt: new Date(),
+      lastActivityAt: new Date(),
+    };
+    await prisma.item.create({ data: item });
+    await expect(prisma.item.create({ data: item })).rejects.toThrow(/Unique constraint/);
+  });
+});
+
+describe("secrets", () => {
+  const key = Buffer.alloc(32, 7);
+
+  it("round-trips a secret and never stores the plaintext", () => {
+    const envelope = encryptSecret('{"apiToken":"secret-token"}', key);
+    expect(envelope).not.toContain("secret-token");
+    expect(decryptSecret(envelope, key)).toBe('{"apiToken":"secret-token"}');
+  });
+
+  it("refuses a tampered envelope", () => {
+    const [version, iv, tag, data] = encryptSecret("token", key).split(":");
+    const flipped = Buffer.from(data!, "base64");
+    flipped[0] = flipped[0]! ^ 1;
+    expect(() => decryptSecret([version, iv, tag, flipped.toString("base64")].join(":"), key)).toThrow();
+  });
+});
