@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { channelSchema, marketplaceSchema } from "../services/enums.js";
+import { getInboxItem, listInbox } from "../services/inbox.js";
+import { queueReply, setItemRead } from "../services/replies.js";
+import { createTRPCRouter, sellerAgentProcedure, sellerProcedure } from "../trpc.js";
+
+const itemId = z.string().min(1).max(64);
+
+export const inboxRouter = createTRPCRouter({
+  list: sellerProcedure
+    .input(
+      z.object({
+        marketplace: marketplaceSchema.optional(),
+        channel: channelSchema.optional(),
+        status: z.enum(["unanswered", "answered"]).optional(),
+        read: z.boolean().optional(),
+        cursor: z.string().max(200).nullish(),
+        limit: z.number().int().min(1).max(100).default(30),
+      }),
+    )
+    .query(({ ctx, input }) => listInbox(ctx.prisma, ctx.seller.id, input)),
+
+  get: sellerProcedure.input(z.object({ itemId })).query(({ ctx, input }) => getInboxItem(ctx.prisma, ctx.seller.id, input.itemId)),
+
+  reply: sellerAgentProcedure
+    .input(
+      z.object({
+        itemId,
+        text: z.string().trim().min(1, "Write a reply first.").max(10_000, "The reply is too long."),
+        /** Client-generated; repeating a request with the same key never creates a second reply. */
+        idempotencyKey: z.string().min(8).max(100),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      queueReply(ctx.prisma, {
+        sellerId: ctx.seller.id,
+        authorId: ctx.userId,
+        itemId: input.itemId,
+        text: input.text,
+        idempotencyKey: input.idempotencyKey,
+      }),
+    ),
+
+  markRead: sellerAgentProcedure
+    .input(z.object({ itemId, read: z.boolean().default(true) }))
+    .mutation(({ ctx, input }) => setItemRead(ctx.prisma, { sellerId: ctx.seller.id, itemId: input.itemId, read: input.read })),
+});
