@@ -1,11 +1,11 @@
 // @inbox/api: the tRPC router and the services behind it. Server-only.
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "./root.js";
+import type { AppRouter } from "./root";
 
-export { appRouter, createCaller, type AppRouter } from "./root.js";
-export { createTRPCContext, type TRPCContext } from "./trpc.js";
-export { authenticateUser } from "./auth/authenticate.js";
-export { hashPassword, verifyPassword } from "./auth/password.js";
+export { appRouter, createCaller, type AppRouter } from "./root";
+export { createTRPCContext, type TRPCContext } from "./trpc";
+export { authenticateUser } from "./auth/authenticate";
+export { hashPassword, verifyPassword } from "./auth/password";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

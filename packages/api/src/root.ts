@@ -1,6 +1,6 @@
-import { inboxRouter } from "./routers/inbox.js";
-import { sellerRouter } from "./routers/seller.js";
-import { createCallerFactory, createTRPCRouter } from "./trpc.js";
+import { inboxRouter } from "./routers/inbox";
+import { sellerRouter } from "./routers/seller";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   seller: sellerRouter,

@@ -17,6 +17,8 @@ export function createTRPCContext(options: CreateContextOptions) {
 
 export type TRPCContext = ReturnType<typeof createTRPCContext>;
 
+type FieldErrors = { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> };
+
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
@@ -25,7 +27,7 @@ const t = initTRPC.context<TRPCContext>().create({
       data: {
         ...shape.data,
         // Field-level messages for forms: { fieldErrors: { text: ["..."] }, formErrors: [] }.
-        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        zodError: error.cause instanceof ZodError ? (z.flattenError(error.cause) as FieldErrors) : null,
       },
     };
   },

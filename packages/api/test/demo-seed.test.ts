@@ -1,8 +1,8 @@
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { describe, expect, it } from "vitest";
-import { authenticateUser } from "../src/index.js";
-import { DEMO_USER, seedDemoData } from "../src/demo/seed.js";
-import { callerFor } from "./fixtures.js";
+import { authenticateUser } from "../src/index";
+import { DEMO_USER, seedDemoData } from "../src/demo/seed";
+import { callerFor } from "./fixtures";
 
 const database = useTestDatabase();
 process.env.INBOX_SECRET_KEY ??= Buffer.alloc(32, 1).toString("base64");

@@ -1,7 +1,7 @@
 // Builds a small world straight through the database: two sellers with items, and users with
 // different roles, so each test states only what it needs.
 import type { Channel, PrismaClient, Role } from "@inbox/db";
-import { createCaller, createTRPCContext } from "../src/index.js";
+import { createCaller, createTRPCContext } from "../src/index";
 
 export async function createUser(prisma: PrismaClient, name: string) {
   return prisma.user.create({ data: { email: `${name.toLowerCase()}-${Math.random().toString(36).slice(2)}@test.local`, name, passwordHash: "unused" } });

@@ -1,7 +1,7 @@
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { addMember, callerFor, createSellerWithItems, createUser } from "./fixtures.js";
+import { addMember, callerFor, createSellerWithItems, createUser } from "./fixtures";
 
 const database = useTestDatabase();
 let sellerId: string;

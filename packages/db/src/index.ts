@@ -1,4 +1,4 @@
 // @inbox/db: the Prisma client, generated types and at-rest encryption of secrets. Server-only.
-export * from "./generated/prisma/client.js";
-export { createPrismaClient, getPrisma } from "./client.js";
-export { decryptSecret, encryptSecret } from "./secrets.js";
+export * from "./generated/prisma/client";
+export { createPrismaClient, getPrisma } from "./client";
+export { decryptSecret, encryptSecret } from "./secrets";

@@ -2,12 +2,12 @@
 // otherwise an embedded PostgreSQL under .data/. Either way the committed migrations are applied.
 import fs from "node:fs";
 import path from "node:path";
-import { startEmbeddedPostgres } from "./embedded-postgres.js";
-import { migrateDeploy } from "./migrate.js";
-import { generateSecretKey } from "./secrets.js";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { migrateDeploy } from "./migrate";
+import { generateSecretKey } from "./secrets";
 
-export { createDatabaseIfMissing, quoteIdent, startEmbeddedPostgres } from "./embedded-postgres.js";
-export { migrateDeploy, runPrisma } from "./migrate.js";
+export { createDatabaseIfMissing, quoteIdent, startEmbeddedPostgres } from "./embedded-postgres";
+export { migrateDeploy, runPrisma } from "./migrate";
 
 export interface DatabaseHandle {
   url: string;

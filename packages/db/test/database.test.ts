@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decryptSecret, encryptSecret } from "../src/secrets.js";
-import { useTestDatabase } from "../src/testing/use-test-database.js";
+import { decryptSecret, encryptSecret } from "../src/secrets";
+import { useTestDatabase } from "../src/testing/use-test-database";
 
 const database = useTestDatabase();
 

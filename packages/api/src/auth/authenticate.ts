@@ -1,6 +1,6 @@
 // Credentials sign-in: the one place that reads a password hash.
 import type { PrismaClient } from "@inbox/db";
-import { verifyPassword } from "./password.js";
+import { verifyPassword } from "./password";
 
 export async function authenticateUser(prisma: PrismaClient, email: string, password: string) {
   const user = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });

@@ -1,7 +1,7 @@
 // Demo data for a first `npm start`: one user in two sellers, each with a Wildberries and an Ozon
 // account and a realistic inbox in Russian. Deterministic, and only written to an empty database.
 import { encryptSecret, type Channel, type Marketplace, type PrismaClient } from "@inbox/db";
-import { hashPassword } from "../auth/password.js";
+import { hashPassword } from "../auth/password";
 
 export const DEMO_USER = { email: "demo@inbox.local", password: "demo-inbox-2026", name: "Мария Демидова" } as const;
 

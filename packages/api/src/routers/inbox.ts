@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { channelSchema, marketplaceSchema } from "../services/enums.js";
-import { getInboxItem, listInbox } from "../services/inbox.js";
-import { queueReply, setItemRead } from "../services/replies.js";
-import { createTRPCRouter, sellerAgentProcedure, sellerProcedure } from "../trpc.js";
+import { channelSchema, marketplaceSchema } from "../services/enums";
+import { getInboxItem, listInbox } from "../services/inbox";
+import { queueReply, setItemRead } from "../services/replies";
+import { createTRPCRouter, sellerAgentProcedure, sellerProcedure } from "../trpc";
 
 const itemId = z.string().min(1).max(64);
 

@@ -1,4 +1,4 @@
-import { protectedProcedure, createTRPCRouter } from "../trpc.js";
+import { protectedProcedure, createTRPCRouter } from "../trpc";
 
 export const sellerRouter = createTRPCRouter({
   /** Sellers the caller belongs to, with the caller's role in each. */

@@ -1,8 +1,8 @@
 // Reading the inbox of one (already authorised) seller.
 import type { Prisma, PrismaClient } from "@inbox/db";
 import { TRPCError } from "@trpc/server";
-import { fromDbChannel, fromDbMarketplace, toDbChannel, toDbMarketplace, type ChannelName, type MarketplaceName } from "./enums.js";
-import { decodeInboxCursor, encodeInboxCursor } from "./inbox-cursor.js";
+import { fromDbChannel, fromDbMarketplace, toDbChannel, toDbMarketplace, type ChannelName, type MarketplaceName } from "./enums";
+import { decodeInboxCursor, encodeInboxCursor } from "./inbox-cursor";
 
 export interface InboxFilter {
   marketplace?: MarketplaceName;

@@ -1,8 +1,8 @@
 // The reply outbox: a reply is stored as PENDING with an idempotency key; a delivery job sends it.
 import type { PrismaClient } from "@inbox/db";
 import { TRPCError } from "@trpc/server";
-import { fromDbChannel, fromDbMarketplace } from "./enums.js";
-import { replyTextLimits } from "./reply-limits.js";
+import { fromDbChannel, fromDbMarketplace } from "./enums";
+import { replyTextLimits } from "./reply-limits";
 
 export async function queueReply(
   prisma: PrismaClient,

@@ -2,8 +2,8 @@
 // against a throw-away embedded PostgreSQL (or DATABASE_URL when set).
 import os from "node:os";
 import path from "node:path";
-import { startEmbeddedPostgres } from "../embedded-postgres.js";
-import { runPrisma } from "../migrate.js";
+import { startEmbeddedPostgres } from "../embedded-postgres";
+import { runPrisma } from "../migrate";
 
 const args = process.argv.slice(2).filter((arg) => arg !== "--");
 const external = process.env.DATABASE_URL;

@@ -1,7 +1,7 @@
 // Vitest globalSetup shared by every package whose tests need PostgreSQL: starts the server once
 // per run and hands the template to the test files through `inject("testDatabase")`.
 import type { TestProject } from "vitest/node";
-import { startTestDatabaseServer } from "./index.js";
+import { startTestDatabaseServer } from "./index";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -4,10 +4,10 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { createPrismaClient } from "../client.js";
-import { createDatabaseIfMissing, quoteIdent, startEmbeddedPostgres } from "../embedded-postgres.js";
-import { migrateDeploy } from "../migrate.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import { createPrismaClient } from "../client";
+import { createDatabaseIfMissing, quoteIdent, startEmbeddedPostgres } from "../embedded-postgres";
+import { migrateDeploy } from "../migrate";
+import type { PrismaClient } from "../generated/prisma/client";
 
 export interface TestDatabaseServer {
   /** Admin URL (any database) of the server; the template database name rides along. */

@@ -1,7 +1,7 @@
 // Per-file hook: a fresh database for the file, dropped afterwards.
 import { afterAll, beforeAll, inject } from "vitest";
-import { createTestDatabase, type TestDatabase } from "./index.js";
-import "./global-setup.js";
+import { createTestDatabase, type TestDatabase } from "./index";
+import "./global-setup";
 
 export function useTestDatabase(): () => TestDatabase {
   let database: TestDatabase | undefined;

@@ -1,0 +1,155 @@
+// Brings the whole app up: database (embedded unless DATABASE_URL is set), migrations, demo data on
+// an empty database, a production build when sources changed, then `next start` (or `next dev`).
+// Ctrl-C stops Next.js and then the embedded database, cleanly.
+//
+//   tsx scripts/launch.ts [--dev] [--fresh] [--data-dir DIR] [--quiet]
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { DEMO_USER, seedDemoData } from "@inbox/api/demo";
+import { createPrismaClient } from "@inbox/db";
+import { ensureDatabase, ensureSecretKey } from "@inbox/db/server";
+
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const repoRoot = path.resolve(webDir, "..", "..");
+
+const { values: args } = parseArgs({
+  options: {
+    dev: { type: "boolean", default: false },
+    fresh: { type: "boolean", default: false },
+    "data-dir": { type: "string" },
+    quiet: { type: "boolean", default: false },
+  },
+});
+
+const dataDir = path.resolve(args["data-dir"] ?? process.env.INBOX_DATA_DIR ?? path.join(repoRoot, ".data"));
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "127.0.0.1";
+const publicUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+const step = (message: string) => console.log(`▸ ${message}`);
+
+async function main() {
+  if (args.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  step(process.env.DATABASE_URL ? "Using the PostgreSQL server at DATABASE_URL" : `Starting embedded PostgreSQL (data in ${dataDir})`);
+  const database = await ensureDatabase({ dataDir });
+  let child: ChildProcess | null = null;
+  let stopping = false;
+
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child!.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    if (database.embedded) step("Stopping embedded PostgreSQL");
+    await database.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  try {
+    const env = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      INBOX_SECRET_KEY: ensureSecretKey(dataDir),
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? persistentSecret("nextauth.secret"),
+      NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? publicUrl,
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    Object.assign(process.env, env);
+
+    const prisma = createPrismaClient(database.url);
+    const { created } = await seedDemoData(prisma);
+    await prisma.$disconnect();
+    step(created ? "Created the demo data" : "Reusing the existing data");
+    // Tests and tools find the running instance here.
+    fs.writeFileSync(path.join(dataDir, "runtime.json"), JSON.stringify({ databaseUrl: database.url, url: publicUrl }, null, 2));
+
+    if (!args.dev) await buildIfNeeded(env);
+
+    const nextBin = createRequire(path.join(webDir, "package.json")).resolve("next/dist/bin/next");
+    child = spawn(process.execPath, [nextBin, args.dev ? "dev" : "start", "--port", String(port), "--hostname", host], {
+      cwd: webDir,
+      env,
+      stdio: args.quiet ? ["ignore", "ignore", "inherit"] : "inherit",
+    });
+    child.on("exit", (code) => void shutdown(code ?? 1));
+    await waitForHealth();
+    console.log(
+      [
+        "",
+        `  Marketplace Inbox is running at ${publicUrl}`,
+        `  Sign in as ${DEMO_USER.email} / ${DEMO_USER.password}`,
+        "  Press Ctrl-C to stop.",
+        "",
+      ].join("\n"),
+    );
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    await shutdown(1);
+  }
+}
+
+function persistentSecret(name: string) {
+  const file = path.join(dataDir, name);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, createHash("sha256").update(crypto.randomUUID()).digest("base64url"), { mode: 0o600 });
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+/** A fingerprint of everything the production build depends on. */
+function sourceFingerprint(): string {
+  const hash = createHash("sha256");
+  const roots = ["apps/web/src", "apps/web/next.config.ts", "apps/web/postcss.config.mjs", "packages/api/src", "packages/db/src", "packages/connectors/src", "pnpm-lock.yaml"];
+  const visit = (target: string) => {
+    if (!fs.existsSync(target)) return;
+    const stat = fs.statSync(target);
+    if (stat.isDirectory()) {
+      for (const entry of fs.readdirSync(target).sort()) {
+        if (entry !== "node_modules" && entry !== "generated") visit(path.join(target, entry));
+      }
+    } else {
+      hash.update(`${path.relative(repoRoot, target)}:${stat.size}:${stat.mtimeMs}\n`);
+    }
+  };
+  for (const root of roots) visit(path.join(repoRoot, root));
+  return hash.digest("hex");
+}
+
+async function buildIfNeeded(env: NodeJS.ProcessEnv) {
+  const stampFile = path.join(webDir, ".next", "inbox-build-stamp");
+  const fingerprint = sourceFingerprint();
+  const built = fs.existsSync(path.join(webDir, ".next", "BUILD_ID")) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === fingerprint;
+  if (built) return;
+  step("Building the web app (first start or sources changed; about half a minute)");
+  const nextBin = createRequire(path.join(webDir, "package.json")).resolve("next/dist/bin/next");
+  await new Promise<void>((resolve, reject) => {
+    const build = spawn(process.execPath, [nextBin, "build"], { cwd: webDir, env, stdio: "inherit" });
+    build.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed with code ${code}`))));
+  });
+  fs.writeFileSync(stampFile, fingerprint);
+}
+
+async function waitForHealth() {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/api/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`The app did not become healthy on port ${port} within 60 s.`);
+}
+
+await main();

@@ -1,0 +1,15 @@
+// Liveness and database reachability, for load balancers and the start-up script.
+import { getPrisma } from "@inbox/db";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const started = performance.now();
+  try {
+    await getPrisma().$queryRaw`SELECT 1`;
+    return Response.json({ status: "ok", database: { status: "ok", latencyMs: Math.round(performance.now() - started) } });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return Response.json({ status: "error", database: { status: "unreachable", error: message } }, { status: 503 });
+  }
+}

@@ -1,0 +1,112 @@
+// One review, question or chat thread, with the reply form and the read toggle.
+import Link from "next/link";
+import { formatDateTime } from "~/components/format";
+import { ItemActions } from "~/components/item-actions";
+import { ChannelBadge, MarketplaceBadge, ReplyStatusBadge } from "~/components/labels";
+import { Badge, Card, cn, Stars } from "~/components/ui";
+import { getMessages } from "~/i18n/server";
+import { orNotFound } from "~/server/not-found";
+import { getServerCaller } from "~/trpc/server";
+
+export default async function ItemPage({ params }: { params: Promise<{ sellerId: string; itemId: string }> }) {
+  const { sellerId, itemId } = await params;
+  const caller = await getServerCaller();
+  const [item, sellers, { t, locale }] = await Promise.all([
+    orNotFound(caller.inbox.get({ sellerId, itemId })),
+    caller.seller.list(),
+    getMessages(),
+  ]);
+  const role = sellers.find((seller) => seller.id === sellerId)?.role ?? "VIEWER";
+
+  return (
+    <div className="space-y-4">
+      <Link href={`/s/${sellerId}`} className="text-sm text-slate-600 hover:text-slate-900">
+        {t.item.back}
+      </Link>
+
+      <Card className="p-5">
+        <div className="flex flex-wrap items-center gap-2 text-sm text-slate-500">
+          <MarketplaceBadge marketplace={item.marketplace} t={t} />
+          <ChannelBadge channel={item.channel} t={t} />
+          <span>{item.account.displayName}</span>
+          <span className="ml-auto">{formatDateTime(item.upstreamCreatedAt, locale)}</span>
+        </div>
+        <div className="mt-3 flex flex-wrap items-center gap-3">
+          <span className="font-medium">{item.authorName ?? t.item.buyer}</span>
+          {item.rating !== null && <Stars rating={item.rating} />}
+          {item.answered ? <Badge tone="green">{t.item.answered}</Badge> : <Badge tone="amber">{t.item.notAnswered}</Badge>}
+          <Badge tone={item.read ? "neutral" : "blue"} className="read-state">
+            {item.read ? t.item.read : t.item.unread}
+          </Badge>
+        </div>
+        {item.product.name && (
+          <p className="mt-2 text-sm text-slate-600">
+            {t.item.product}: {item.product.name}
+            {item.product.article && (
+              <span className="text-slate-400">
+                {" "}
+                · {t.item.article} {item.product.article}
+              </span>
+            )}
+          </p>
+        )}
+
+        {item.channel === "chat" ? (
+          <ol className="mt-4 space-y-2" data-testid="chat-thread">
+            {item.messages.map((message) => (
+              <li key={message.id} className={cn("flex", message.direction === "out" ? "justify-end" : "justify-start")}>
+                <div className={cn("max-w-[80%] rounded-2xl px-4 py-2 text-sm", message.direction === "out" ? "bg-brand-600 text-white" : "bg-slate-100")}>
+                  <p className="whitespace-pre-wrap">{message.text}</p>
+                  <p className={cn("mt-1 text-xs", message.direction === "out" ? "text-white/70" : "text-slate-500")}>
+                    {message.direction === "out" ? t.item.seller : (message.authorName ?? t.item.buyer)} · {formatDateTime(message.sentAt, locale)}
+                  </p>
+                </div>
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <div className="mt-4 space-y-3 text-sm">
+            <p className="whitespace-pre-wrap text-base">{item.text}</p>
+            {item.pros && (
+              <p>
+                <span className="font-medium">{t.item.pros}:</span> {item.pros}
+              </p>
+            )}
+            {item.cons && (
+              <p>
+                <span className="font-medium">{t.item.cons}:</span> {item.cons}
+              </p>
+            )}
+            {item.answerText && (
+              <div className="rounded-lg border-l-4 border-emerald-400 bg-emerald-50 px-4 py-3">
+                <p className="text-xs font-medium uppercase tracking-wide text-emerald-700">{t.item.answer}</p>
+                <p className="mt-1 whitespace-pre-wrap">{item.answerText}</p>
+              </div>
+            )}
+          </div>
+        )}
+      </Card>
+
+      {item.replies.length > 0 && (
+        <Card className="p-5">
+          <h2 className="text-sm font-medium text-slate-700">{t.item.replies}</h2>
+          <ul className="mt-3 space-y-3" data-testid="replies">
+            {item.replies.map((reply) => (
+              <li key={reply.id} className="rounded-lg bg-slate-50 px-4 py-3 text-sm">
+                <div className="flex items-center gap-2 text-xs text-slate-500">
+                  <ReplyStatusBadge status={reply.status} t={t} />
+                  <span>{reply.author?.name}</span>
+                  <span className="ml-auto">{formatDateTime(reply.createdAt, locale)}</span>
+                </div>
+                <p className="mt-2 whitespace-pre-wrap">{reply.text}</p>
+                {reply.error && <p className="mt-1 text-xs text-rose-700">{reply.error}</p>}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
+
+      <ItemActions sellerId={sellerId} itemId={item.id} read={item.read} canAct={role !== "VIEWER"} t={t.item} />
+    </div>
+  );
+}

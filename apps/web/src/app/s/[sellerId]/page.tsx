@@ -1,0 +1,153 @@
+// The inbox of one seller: filters live in the URL, so every view can be linked and reloaded.
+import Link from "next/link";
+import { z } from "zod";
+import { formatDateTime } from "~/components/format";
+import { ChannelBadge, MarketplaceBadge, ReplyStatusBadge } from "~/components/labels";
+import { Badge, buttonClass, Card, cn, Stars } from "~/components/ui";
+import { getMessages } from "~/i18n/server";
+import { orNotFound } from "~/server/not-found";
+import { getServerCaller } from "~/trpc/server";
+
+const filtersSchema = z.object({
+  marketplace: z.enum(["wildberries", "ozon", "yandex-market"]).optional().catch(undefined),
+  channel: z.enum(["review", "question", "chat"]).optional().catch(undefined),
+  status: z.enum(["unanswered", "answered"]).optional().catch(undefined),
+  read: z.enum(["true", "false"]).optional().catch(undefined),
+  cursor: z.string().max(200).optional().catch(undefined),
+});
+type Filters = z.infer<typeof filtersSchema>;
+
+function hrefWith(sellerId: string, filters: Filters, change: Partial<Filters>) {
+  const next = { ...filters, cursor: undefined, ...change };
+  const query = new URLSearchParams(Object.entries(next).filter((entry): entry is [string, string] => Boolean(entry[1])));
+  const search = query.toString();
+  return `/s/${sellerId}${search ? `?${search}` : ""}`;
+}
+
+export default async function InboxPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ sellerId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { sellerId } = await params;
+  const filters = filtersSchema.parse(await searchParams);
+  const { t, locale } = await getMessages();
+  const caller = await getServerCaller();
+  const page = await orNotFound(
+    caller.inbox.list({
+      sellerId,
+      marketplace: filters.marketplace,
+      channel: filters.channel,
+      status: filters.status,
+      read: filters.read === undefined ? undefined : filters.read === "true",
+      cursor: filters.cursor ?? null,
+      limit: 30,
+    }),
+  );
+
+  const statusTabs: Array<{ label: string; count: number; change: Partial<Filters>; active: boolean }> = [
+    { label: t.inbox.all, count: page.counts.all, change: { status: undefined, read: undefined }, active: !filters.status && !filters.read },
+    { label: t.inbox.unanswered, count: page.counts.unanswered, change: { status: "unanswered", read: undefined }, active: filters.status === "unanswered" },
+    { label: t.inbox.answered, count: page.counts.answered, change: { status: "answered", read: undefined }, active: filters.status === "answered" },
+    { label: t.inbox.unread, count: page.counts.unread, change: { status: undefined, read: "false" }, active: filters.read === "false" },
+  ];
+  const marketplaces: Array<[Filters["marketplace"], string]> = [
+    [undefined, t.inbox.allMarketplaces],
+    ["wildberries", t.marketplace.wildberries],
+    ["ozon", t.marketplace.ozon],
+  ];
+  const channels: Array<[Filters["channel"], string]> = [
+    [undefined, t.inbox.allChannels],
+    ["review", t.channel.review],
+    ["question", t.channel.question],
+    ["chat", t.channel.chat],
+  ];
+  const pill = (active: boolean) =>
+    cn("rounded-full px-3 py-1 text-sm", active ? "bg-slate-900 text-white" : "bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-100");
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <h1 className="text-xl font-semibold">{t.inbox.title}</h1>
+        <nav aria-label="status" className="flex flex-wrap gap-1 rounded-lg bg-slate-100 p-1">
+          {statusTabs.map((tab) => (
+            <Link
+              key={tab.label}
+              href={hrefWith(sellerId, filters, tab.change)}
+              aria-current={tab.active ? "page" : undefined}
+              className={cn("rounded-md px-3 py-1.5 text-sm", tab.active ? "bg-white font-medium shadow-sm" : "text-slate-600 hover:text-slate-900")}
+            >
+              {tab.label} <span className="text-slate-400">{tab.count}</span>
+            </Link>
+          ))}
+        </nav>
+      </div>
+
+      <div className="flex flex-wrap gap-2" aria-label="filters">
+        {marketplaces.map(([value, label]) => (
+          <Link key={label} href={hrefWith(sellerId, filters, { marketplace: value })} className={pill(filters.marketplace === value)}>
+            {label}
+          </Link>
+        ))}
+        <span className="mx-1 w-px bg-slate-200" />
+        {channels.map(([value, label]) => (
+          <Link key={label} href={hrefWith(sellerId, filters, { channel: value })} className={pill(filters.channel === value)}>
+            {label}
+          </Link>
+        ))}
+      </div>
+
+      {page.items.length === 0 ? (
+        <Card className="p-10 text-center text-slate-500">{t.inbox.empty}</Card>
+      ) : (
+        <Card>
+          <ul className="divide-y divide-slate-100" data-testid="inbox-list">
+            {page.items.map((item) => (
+              <li key={item.id}>
+                <Link
+                  href={`/s/${sellerId}/items/${item.id}`}
+                  className="flex gap-3 px-4 py-3 hover:bg-slate-50"
+                  data-testid="inbox-item"
+                  data-channel={item.channel}
+                  data-marketplace={item.marketplace}
+                >
+                  <span className={cn("mt-2 h-2 w-2 shrink-0 rounded-full", item.read ? "bg-transparent" : "bg-brand-600")} aria-label={item.read ? t.item.read : t.item.unread} />
+                  <div className="min-w-0 flex-1">
+                    <div className="flex flex-wrap items-center gap-2 text-xs text-slate-500">
+                      <MarketplaceBadge marketplace={item.marketplace} t={t} />
+                      <ChannelBadge channel={item.channel} t={t} />
+                      {item.rating !== null && <Stars rating={item.rating} />}
+                      <span>{item.authorName}</span>
+                      {item.productName && <span className="truncate">· {item.productName}</span>}
+                      <span className="ml-auto whitespace-nowrap">{formatDateTime(item.lastActivityAt, locale)}</span>
+                    </div>
+                    <p className={cn("mt-1 line-clamp-2 text-sm", !item.read && "font-medium")}>{item.text}</p>
+                    <div className="mt-1 flex gap-2">
+                      {item.answered ? <Badge tone="green">{t.item.answered}</Badge> : <Badge tone="amber">{t.item.notAnswered}</Badge>}
+                      {item.replyStatus && <ReplyStatusBadge status={item.replyStatus} t={t} />}
+                      {item.channel === "chat" && (
+                        <span className="text-xs text-slate-500">
+                          {item.messageCount} {t.inbox.messages}
+                        </span>
+                      )}
+                    </div>
+                  </div>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
+
+      {page.nextCursor && (
+        <div className="text-center">
+          <Link href={hrefWith(sellerId, filters, { cursor: page.nextCursor })} className={buttonClass("secondary")}>
+            {t.inbox.more}
+          </Link>
+        </div>
+      )}
+    </div>
+  );
+}

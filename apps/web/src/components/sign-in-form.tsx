@@ -1,0 +1,53 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import type { Messages } from "~/i18n/messages";
+import { Button } from "./ui";
+
+export function SignInForm({ t }: { t: Messages["signIn"] }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(null);
+    const result = await signIn("credentials", {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      redirect: false,
+    });
+    setPending(false);
+    if (result?.ok) {
+      router.replace("/");
+      router.refresh();
+    } else {
+      setError(t.invalid);
+    }
+  }
+
+  const field = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600";
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <label className="block text-sm font-medium text-slate-700">
+        {t.email}
+        <input name="email" type="email" autoComplete="username" required className={field} />
+      </label>
+      <label className="block text-sm font-medium text-slate-700">
+        {t.password}
+        <input name="password" type="password" autoComplete="current-password" required className={field} />
+      </label>
+      {error && (
+        <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700">
+          {error}
+        </p>
+      )}
+      <Button type="submit" disabled={pending} className="w-full">
+        {pending ? t.submitting : t.submit}
+      </Button>
+    </form>
+  );
+}
