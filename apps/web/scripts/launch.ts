@@ -108,7 +108,15 @@ function persistentSecret(name: string) {
 /** A fingerprint of everything the production build depends on. */
 function sourceFingerprint(): string {
   const hash = createHash("sha256");
-  const roots = ["apps/web/src", "apps/web/next.config.ts", "apps/web/postcss.config.mjs", "packages/api/src", "packages/db/src", "packages/connectors/src", "pnpm-lock.yaml"];
+  const roots = [
+    "apps/web/src",
+    "apps/web/next.config.ts",
+    "apps/web/postcss.config.mjs",
+    "packages/api/src",
+    "packages/db/src",
+    "packages/connectors/src",
+    "pnpm-lock.yaml",
+  ];
   const visit = (target: string) => {
     if (!fs.existsSync(target)) return;
     const stat = fs.statSync(target);
@@ -127,7 +135,8 @@ function sourceFingerprint(): string {
 async function buildIfNeeded(env: NodeJS.ProcessEnv) {
   const stampFile = path.join(webDir, ".next", "inbox-build-stamp");
   const fingerprint = sourceFingerprint();
-  const built = fs.existsSync(path.join(webDir, ".next", "BUILD_ID")) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === fingerprint;
+  const built =
+    fs.existsSync(path.join(webDir, ".next", "BUILD_ID")) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === fingerprint;
   if (built) return;
   step("Building the web app (first start or sources changed; about half a minute)");
   const nextBin = createRequire(path.join(webDir, "package.json")).resolve("next/dist/bin/next");

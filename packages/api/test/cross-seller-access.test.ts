@@ -51,7 +51,10 @@ describe("access from another seller", () => {
     const caller = callerFor(prisma, world.alice.id);
     const foreignItem = world.sellerB.items[0]!.id;
     for (const sellerId of [world.sellerA.seller.id, world.sellerB.seller.id]) {
-      await expectCode(caller.inbox.reply({ sellerId, itemId: foreignItem, text: "Спасибо за отзыв!", idempotencyKey: `cross-${sellerId}` }), "NOT_FOUND");
+      await expectCode(
+        caller.inbox.reply({ sellerId, itemId: foreignItem, text: "Спасибо за отзыв!", idempotencyKey: `cross-${sellerId}` }),
+        "NOT_FOUND",
+      );
       await expectCode(caller.inbox.markRead({ sellerId, itemId: foreignItem }), "NOT_FOUND");
     }
     expect(await prisma.reply.count({ where: { itemId: foreignItem } })).toBe(0);
@@ -78,7 +81,10 @@ describe("viewer role", () => {
     const { prisma } = database();
     const caller = callerFor(prisma, world.viewer.id);
     const itemId = world.sellerA.items[0]!.id;
-    await expectCode(caller.inbox.reply({ sellerId: world.sellerA.seller.id, itemId, text: "Спасибо!", idempotencyKey: "viewer-reply-1" }), "FORBIDDEN");
+    await expectCode(
+      caller.inbox.reply({ sellerId: world.sellerA.seller.id, itemId, text: "Спасибо!", idempotencyKey: "viewer-reply-1" }),
+      "FORBIDDEN",
+    );
     await expectCode(caller.inbox.markRead({ sellerId: world.sellerA.seller.id, itemId }), "FORBIDDEN");
     expect(await prisma.reply.count({ where: { itemId } })).toBe(0);
   });

@@ -4,7 +4,9 @@ import type { Channel, PrismaClient, Role } from "@inbox/db";
 import { createCaller, createTRPCContext } from "../src/index";
 
 export async function createUser(prisma: PrismaClient, name: string) {
-  return prisma.user.create({ data: { email: `${name.toLowerCase()}-${Math.random().toString(36).slice(2)}@test.local`, name, passwordHash: "unused" } });
+  return prisma.user.create({
+    data: { email: `${name.toLowerCase()}-${Math.random().toString(36).slice(2)}@test.local`, name, passwordHash: "unused" },
+  });
 }
 
 export async function createSellerWithItems(

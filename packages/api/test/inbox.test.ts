@@ -71,18 +71,22 @@ describe("inbox.reply", () => {
 
   it("enforces the marketplace's text limits with a message that names them", async () => {
     const itemId = items[2]!.id; // a Wildberries review: 2–5000 characters
-    await expect(caller.inbox.reply({ sellerId, itemId, text: "Я", idempotencyKey: "reply-key-0002" })).rejects.toThrow(/2–5000 characters/);
+    await expect(caller.inbox.reply({ sellerId, itemId, text: "Я", idempotencyKey: "reply-key-0002" })).rejects.toThrow(
+      /2–5000 characters/,
+    );
     await expect(caller.inbox.reply({ sellerId, itemId, text: "а".repeat(5001), idempotencyKey: "reply-key-0003" })).rejects.toThrow(
       /2–5000 characters/,
     );
     const ozonChat = items.at(-1)!.id; // an Ozon chat: 1–1000
-    await expect(caller.inbox.reply({ sellerId, itemId: ozonChat, text: "б".repeat(1001), idempotencyKey: "reply-key-0004" })).rejects.toThrow(
-      /1–1000 characters/,
-    );
+    await expect(
+      caller.inbox.reply({ sellerId, itemId: ozonChat, text: "б".repeat(1001), idempotencyKey: "reply-key-0004" }),
+    ).rejects.toThrow(/1–1000 characters/);
   });
 
   it("returns field errors for an empty reply", async () => {
-    const error = await caller.inbox.reply({ sellerId, itemId: items[3]!.id, text: "   ", idempotencyKey: "reply-key-0005" }).catch((e: unknown) => e);
+    const error = await caller.inbox
+      .reply({ sellerId, itemId: items[3]!.id, text: "   ", idempotencyKey: "reply-key-0005" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe("BAD_REQUEST");
     expect((error as TRPCError).message).toMatch(/Write a reply first/);

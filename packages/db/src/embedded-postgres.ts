@@ -243,7 +243,18 @@ function startPostmaster(binDir: string, dataDir: string, port: number, owner: O
   return new Promise<ChildProcess>((resolve, reject) => {
     const child = spawn(
       path.join(binDir, "postgres"),
-      ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+      [
+        "-D",
+        dataDir,
+        "-p",
+        String(port),
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "unix_socket_directories=",
+        "-c",
+        "max_connections=200",
+      ],
       { ...(owner ?? {}), stdio: ["ignore", "ignore", "pipe"] },
     );
     let output = "";

@@ -2,7 +2,15 @@
 import { signOut } from "next-auth/react";
 import { useRouter } from "next/navigation";
 
-export function SellerSwitcher({ sellers, current, label }: { sellers: Array<{ id: string; name: string }>; current: string; label: string }) {
+export function SellerSwitcher({
+  sellers,
+  current,
+  label,
+}: {
+  sellers: Array<{ id: string; name: string }>;
+  current: string;
+  label: string;
+}) {
   const router = useRouter();
   return (
     <label className="flex items-center gap-2 text-sm text-slate-600">

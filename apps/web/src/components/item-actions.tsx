@@ -11,7 +11,19 @@ function newKey() {
   return crypto.randomUUID();
 }
 
-export function ItemActions({ sellerId, itemId, read, canAct, t }: { sellerId: string; itemId: string; read: boolean; canAct: boolean; t: Messages["item"] }) {
+export function ItemActions({
+  sellerId,
+  itemId,
+  read,
+  canAct,
+  t,
+}: {
+  sellerId: string;
+  itemId: string;
+  read: boolean;
+  canAct: boolean;
+  t: Messages["item"];
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [text, setText] = useState("");
@@ -61,7 +73,12 @@ export function ItemActions({ sellerId, itemId, read, canAct, t }: { sellerId: s
           <Button type="submit" disabled={reply.isPending || text.trim().length === 0}>
             {reply.isPending ? t.sending : t.reply}
           </Button>
-          <Button type="button" variant="secondary" disabled={markRead.isPending} onClick={() => markRead.mutate({ sellerId, itemId, read: !read })}>
+          <Button
+            type="button"
+            variant="secondary"
+            disabled={markRead.isPending}
+            onClick={() => markRead.mutate({ sellerId, itemId, read: !read })}
+          >
             {read ? t.markUnread : t.markRead}
           </Button>
           <span className="ml-auto text-xs text-slate-400">

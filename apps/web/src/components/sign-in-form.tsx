@@ -29,7 +29,8 @@ export function SignInForm({ t }: { t: Messages["signIn"] }) {
     }
   }
 
-  const field = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600";
+  const field =
+    "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600";
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <label className="block text-sm font-medium text-slate-700">

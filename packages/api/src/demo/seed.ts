@@ -40,11 +40,27 @@ const SELLERS: DemoSeller[] = [
 const AUTHORS = ["Анна", "Игорь", "Екатерина", "Дмитрий", "Ольга", "Сергей", "Наталья", "Алексей", "Юлия", "Павел", "Светлана", "Артём"];
 
 const REVIEWS: Array<{ rating: number; text: string; pros?: string; cons?: string; answer?: string }> = [
-  { rating: 5, text: "Всё отлично, пришло быстро, упаковано аккуратно. Качество даже лучше, чем на фото.", pros: "Мягкий, приятный на ощупь", cons: "Нет", answer: "Спасибо за тёплый отзыв! Рады, что покупка понравилась." },
-  { rating: 4, text: "Хороший товар за свои деньги. Цвет немного темнее, чем на карточке.", pros: "Цена, качество швов", cons: "Оттенок отличается" },
+  {
+    rating: 5,
+    text: "Всё отлично, пришло быстро, упаковано аккуратно. Качество даже лучше, чем на фото.",
+    pros: "Мягкий, приятный на ощупь",
+    cons: "Нет",
+    answer: "Спасибо за тёплый отзыв! Рады, что покупка понравилась.",
+  },
+  {
+    rating: 4,
+    text: "Хороший товар за свои деньги. Цвет немного темнее, чем на карточке.",
+    pros: "Цена, качество швов",
+    cons: "Оттенок отличается",
+  },
   { rating: 2, text: "После первой стирки появились катышки. Ожидала большего.", pros: "Быстрая доставка", cons: "Качество материала" },
   { rating: 1, text: "Пришёл не тот размер, а в пункте выдачи не приняли возврат. Очень расстроена.", cons: "Пересорт" },
-  { rating: 5, text: "Беру уже второй раз, всё как всегда на высоте. Рекомендую!", pros: "Стабильное качество", answer: "Благодарим за доверие! Ждём вас снова." },
+  {
+    rating: 5,
+    text: "Беру уже второй раз, всё как всегда на высоте. Рекомендую!",
+    pros: "Стабильное качество",
+    answer: "Благодарим за доверие! Ждём вас снова.",
+  },
   { rating: 3, text: "Нормально, но запах от упаковки держался пару дней.", pros: "Размер соответствует", cons: "Запах" },
   { rating: 5, text: "Подарила маме — она в восторге. Спасибо продавцу!", pros: "Красиво выглядит" },
   { rating: 4, text: "В целом доволен, но доставка задержалась на три дня.", pros: "Товар без дефектов", cons: "Сроки доставки" },
@@ -63,9 +79,7 @@ const CHATS: Array<Array<{ direction: "IN" | "OUT"; text: string }>> = [
     { direction: "OUT", text: "Добрый день! Приносим извинения: задержка на складе, заказ отправим сегодня до 18:00." },
     { direction: "IN", text: "Спасибо, буду ждать трек-номер." },
   ],
-  [
-    { direction: "IN", text: "Добрый вечер. Товар пришёл с повреждённой упаковкой, внутри всё цело. Это нормально?" },
-  ],
+  [{ direction: "IN", text: "Добрый вечер. Товар пришёл с повреждённой упаковкой, внутри всё цело. Это нормально?" }],
   [
     { direction: "IN", text: "Здравствуйте, можно ли поменять размер, если бирки не срезаны?" },
     { direction: "OUT", text: "Здравствуйте! Да, оформите возврат в приложении и закажите нужный размер." },
@@ -97,7 +111,11 @@ export async function seedDemoData(prisma: PrismaClient, options: { now?: Date }
     });
     const accounts: Array<{ marketplace: Marketplace; displayName: string; credentials: object }> = [
       { marketplace: "WILDBERRIES", displayName: "Wildberries — основной кабинет", credentials: { apiToken: `demo-wb-${sellerIndex}` } },
-      { marketplace: "OZON", displayName: "Ozon — FBS", credentials: { clientId: `10${sellerIndex}457`, apiKey: `demo-ozon-${sellerIndex}` } },
+      {
+        marketplace: "OZON",
+        displayName: "Ozon — FBS",
+        credentials: { clientId: `10${sellerIndex}457`, apiKey: `demo-ozon-${sellerIndex}` },
+      },
     ];
     for (const [accountIndex, spec] of accounts.entries()) {
       const account = await prisma.marketplaceAccount.create({

@@ -19,11 +19,7 @@ function whereForFilter(sellerId: string, filter: InboxFilter): Prisma.ItemWhere
   };
 }
 
-export async function listInbox(
-  prisma: PrismaClient,
-  sellerId: string,
-  params: InboxFilter & { cursor?: string | null; limit: number },
-) {
+export async function listInbox(prisma: PrismaClient, sellerId: string, params: InboxFilter & { cursor?: string | null; limit: number }) {
   const base = whereForFilter(sellerId, params);
   const where: Prisma.ItemWhereInput = {
     ...base,
@@ -32,10 +28,7 @@ export async function listInbox(
   };
   if (params.cursor) {
     const after = decodeInboxCursor(params.cursor);
-    where.OR = [
-      { lastActivityAt: { lt: after.lastActivityAt } },
-      { lastActivityAt: after.lastActivityAt, id: { lt: after.id } },
-    ];
+    where.OR = [{ lastActivityAt: { lt: after.lastActivityAt } }, { lastActivityAt: after.lastActivityAt, id: { lt: after.id } }];
   }
   const [rows, all, answered, unread] = await Promise.all([
     prisma.item.findMany({

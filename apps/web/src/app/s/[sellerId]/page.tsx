@@ -48,9 +48,24 @@ export default async function InboxPage({
   );
 
   const statusTabs: Array<{ label: string; count: number; change: Partial<Filters>; active: boolean }> = [
-    { label: t.inbox.all, count: page.counts.all, change: { status: undefined, read: undefined }, active: !filters.status && !filters.read },
-    { label: t.inbox.unanswered, count: page.counts.unanswered, change: { status: "unanswered", read: undefined }, active: filters.status === "unanswered" },
-    { label: t.inbox.answered, count: page.counts.answered, change: { status: "answered", read: undefined }, active: filters.status === "answered" },
+    {
+      label: t.inbox.all,
+      count: page.counts.all,
+      change: { status: undefined, read: undefined },
+      active: !filters.status && !filters.read,
+    },
+    {
+      label: t.inbox.unanswered,
+      count: page.counts.unanswered,
+      change: { status: "unanswered", read: undefined },
+      active: filters.status === "unanswered",
+    },
+    {
+      label: t.inbox.answered,
+      count: page.counts.answered,
+      change: { status: "answered", read: undefined },
+      active: filters.status === "answered",
+    },
     { label: t.inbox.unread, count: page.counts.unread, change: { status: undefined, read: "false" }, active: filters.read === "false" },
   ];
   const marketplaces: Array<[Filters["marketplace"], string]> = [
@@ -65,7 +80,10 @@ export default async function InboxPage({
     ["chat", t.channel.chat],
   ];
   const pill = (active: boolean) =>
-    cn("rounded-full px-3 py-1 text-sm", active ? "bg-slate-900 text-white" : "bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-100");
+    cn(
+      "rounded-full px-3 py-1 text-sm",
+      active ? "bg-slate-900 text-white" : "bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-100",
+    );
 
   return (
     <div className="space-y-4">
@@ -77,7 +95,10 @@ export default async function InboxPage({
               key={tab.label}
               href={hrefWith(sellerId, filters, tab.change)}
               aria-current={tab.active ? "page" : undefined}
-              className={cn("rounded-md px-3 py-1.5 text-sm", tab.active ? "bg-white font-medium shadow-sm" : "text-slate-600 hover:text-slate-900")}
+              className={cn(
+                "rounded-md px-3 py-1.5 text-sm",
+                tab.active ? "bg-white font-medium shadow-sm" : "text-slate-600 hover:text-slate-900",
+              )}
             >
               {tab.label} <span className="text-slate-400">{tab.count}</span>
             </Link>
@@ -113,7 +134,10 @@ export default async function InboxPage({
                   data-channel={item.channel}
                   data-marketplace={item.marketplace}
                 >
-                  <span className={cn("mt-2 h-2 w-2 shrink-0 rounded-full", item.read ? "bg-transparent" : "bg-brand-600")} aria-label={item.read ? t.item.read : t.item.unread} />
+                  <span
+                    className={cn("mt-2 h-2 w-2 shrink-0 rounded-full", item.read ? "bg-transparent" : "bg-brand-600")}
+                    aria-label={item.read ? t.item.read : t.item.unread}
+                  />
                   <div className="min-w-0 flex-1">
                     <div className="flex flex-wrap items-center gap-2 text-xs text-slate-500">
                       <MarketplaceBadge marketplace={item.marketplace} t={t} />

@@ -55,10 +55,16 @@ export default async function ItemPage({ params }: { params: Promise<{ sellerId:
           <ol className="mt-4 space-y-2" data-testid="chat-thread">
             {item.messages.map((message) => (
               <li key={message.id} className={cn("flex", message.direction === "out" ? "justify-end" : "justify-start")}>
-                <div className={cn("max-w-[80%] rounded-2xl px-4 py-2 text-sm", message.direction === "out" ? "bg-brand-600 text-white" : "bg-slate-100")}>
+                <div
+                  className={cn(
+                    "max-w-[80%] rounded-2xl px-4 py-2 text-sm",
+                    message.direction === "out" ? "bg-brand-600 text-white" : "bg-slate-100",
+                  )}
+                >
                   <p className="whitespace-pre-wrap">{message.text}</p>
                   <p className={cn("mt-1 text-xs", message.direction === "out" ? "text-white/70" : "text-slate-500")}>
-                    {message.direction === "out" ? t.item.seller : (message.authorName ?? t.item.buyer)} · {formatDateTime(message.sentAt, locale)}
+                    {message.direction === "out" ? t.item.seller : (message.authorName ?? t.item.buyer)} ·{" "}
+                    {formatDateTime(message.sentAt, locale)}
                   </p>
                 </div>
               </li>

@@ -1,0 +1,70 @@
+import { expect, test } from "./fixtures";
+
+test("the inbox shows the seeded reviews, questions and chats of both demo sellers", async ({ demoPage: page }) => {
+  await page.goto("/");
+  const items = page.getByTestId("inbox-item");
+  await expect(items.first()).toBeVisible();
+  await expect(page.locator('[data-testid="inbox-item"][data-channel="review"]').first()).toBeVisible();
+  await expect(page.locator('[data-testid="inbox-item"][data-marketplace="ozon"]').first()).toBeVisible();
+
+  const switcher = page.getByRole("combobox", { name: "Продавец" });
+  const firstSeller = await switcher.inputValue();
+  const options = await switcher.locator("option").allTextContents();
+  expect(options).toEqual(["Вектор Спорт (ООО)", "Домашний уют (ИП Смирнова)"]);
+  await switcher.selectOption({ label: "Домашний уют (ИП Смирнова)" });
+  await expect(page).not.toHaveURL(new RegExp(firstSeller));
+  await expect(page.getByText("Плед флисовый 150×200, графит").first()).toBeVisible();
+});
+
+test("filters in the URL change the list", async ({ demoPage: page }) => {
+  await page.goto("/");
+  await page.getByRole("link", { name: "Чат", exact: true }).click();
+  await expect(page).toHaveURL(/channel=chat/);
+  const channels = await page.getByTestId("inbox-item").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-channel")));
+  expect(channels.length).toBeGreaterThan(0);
+  expect(new Set(channels)).toEqual(new Set(["chat"]));
+
+  await page.getByRole("link", { name: "Ozon", exact: true }).click();
+  await expect(page).toHaveURL(/marketplace=ozon/);
+  const marketplaces = await page
+    .getByTestId("inbox-item")
+    .evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-marketplace")));
+  expect(new Set(marketplaces)).toEqual(new Set(["ozon"]));
+
+  await page.getByRole("link", { name: /^С ответом/ }).click();
+  await expect(page).toHaveURL(/status=answered/);
+  await expect(page.getByTestId("inbox-item").getByText("Нет ответа")).toHaveCount(0);
+});
+
+test("an agent opens a review, replies, sees the reply queued, and marks the review read", async ({ demoPage: page }) => {
+  await page.goto("/");
+  await page.getByRole("link", { name: /^Без ответа/ }).click();
+  await page.locator('[data-testid="inbox-item"][data-channel="review"]').first().click();
+  await expect(page.getByRole("link", { name: "← Ко входящим" })).toBeVisible();
+
+  const reply = `Спасибо за отзыв! Мы разберёмся и напишем вам. ${Date.now()}`;
+  await page.getByLabel("Ответить").fill(reply);
+  await page.getByRole("button", { name: "Ответить" }).click();
+  const replies = page.getByTestId("replies");
+  await expect(replies.getByText(reply)).toBeVisible();
+  await expect(replies.locator(".reply-status").last()).toHaveText("В очереди");
+  await expect(page.getByLabel("Ответить")).toHaveValue("");
+
+  const readState = page.locator(".read-state");
+  if ((await readState.textContent()) === "Прочитано") {
+    await page.getByRole("button", { name: "Отметить непрочитанным" }).click();
+    await expect(readState).toHaveText("Не прочитано");
+  }
+  await page.getByRole("button", { name: "Отметить прочитанным" }).click();
+  await expect(readState).toHaveText("Прочитано");
+  await page.reload();
+  await expect(page.locator(".read-state")).toHaveText("Прочитано");
+});
+
+test("a reply that breaks the marketplace's length limit is refused with a clear message", async ({ demoPage: page }) => {
+  await page.goto("/?channel=chat");
+  await page.getByTestId("inbox-item").first().click();
+  await page.getByLabel("Ответить").fill("ж".repeat(1001));
+  await page.getByRole("button", { name: "Ответить" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "1–1000" })).toBeVisible();
+});

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Entry point of `npm start` and `npm test` on a machine with only Node.js and npm: fetches the
+// pinned pnpm, installs dependencies, generates the Prisma client, then starts the app or runs
+// every check. Only Node built-ins here: nothing else is installed yet.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const PNPM_VERSION = "12.4.2";
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const command = process.argv[2];
+const started = Date.now();
+
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: "1",
+  NEXT_TELEMETRY_DISABLED: "1",
+  CHECKPOINT_DISABLE: "1",
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1",
+  PRISMA_HIDE_UPDATE_MESSAGE: "1",
+};
+
+function phase(name) {
+  console.log(`\n▸ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s since start)`);
+}
+
+function ensurePnpm() {
+  const prefix = path.join(root, ".tools", "pnpm");
+  const bin = path.join(prefix, "node_modules", "pnpm", "bin", "pnpm.mjs");
+  const installed =
+    fs.existsSync(bin) && JSON.parse(fs.readFileSync(path.join(prefix, "node_modules", "pnpm", "package.json"), "utf8")).version;
+  if (installed !== PNPM_VERSION) {
+    phase(`Fetching pnpm ${PNPM_VERSION}`);
+    const result = spawnSync(
+      "npm",
+      ["install", "--prefix", prefix, "--save-exact", "--no-audit", "--no-fund", "--no-package-lock", `pnpm@${PNPM_VERSION}`],
+      {
+        stdio: "inherit",
+        env,
+      },
+    );
+    if (result.status !== 0) fail(`Could not install pnpm ${PNPM_VERSION} with npm: check access to the npm registry.`);
+  }
+  return bin;
+}
+
+function run(pnpmBin, args) {
+  const result = spawnSync(process.execPath, [pnpmBin, ...args], { cwd: root, stdio: "inherit", env });
+  if (result.status !== 0) fail(`\`pnpm ${args.join(" ")}\` failed (exit code ${result.status ?? result.signal}).`);
+}
+
+function fail(message) {
+  console.error(`\n✖ ${message}`);
+  process.exit(1);
+}
+
+if (command !== "start" && command !== "test") fail("Usage: node scripts/bootstrap.mjs start|test");
+
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 19)) fail(`Node.js 20.19 or newer is required (this is ${process.versions.node}).`);
+
+const pnpm = ensurePnpm();
+phase("Installing dependencies");
+run(pnpm, ["install", "--frozen-lockfile"]);
+phase("Generating the Prisma client");
+run(pnpm, ["--filter", "@inbox/db", "generate"]);
+
+if (command === "test") {
+  phase("Running every check: lint, format, types, unit and integration tests, browser tests");
+  run(pnpm, ["run", "check"]);
+  phase(`All checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+} else {
+  phase("Starting Marketplace Inbox");
+  // Ctrl-C reaches the whole process group; the launcher stops Next.js and the database itself.
+  const child = spawn(process.execPath, [pnpm, "--filter", "@inbox/web", "serve"], { cwd: root, stdio: "inherit", env });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code) => process.exit(code ?? 0));
+}
