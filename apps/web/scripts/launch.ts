@@ -36,8 +36,8 @@ async function main() {
   if (args.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
 
-  step(process.env.DATABASE_URL ? "Using the PostgreSQL server at DATABASE_URL" : `Starting embedded PostgreSQL (data in ${dataDir})`);
   const database = await ensureDatabase({ dataDir });
+  step(database.embedded ? `Started embedded PostgreSQL (cluster in ${database.clusterDir})` : "Using the PostgreSQL server at DATABASE_URL");
   let child: ChildProcess | null = null;
   let stopping = false;
 

@@ -1,18 +1,35 @@
 // tRPC building blocks: the request context, the error format and the procedures. Seller access
 // is checked here and nowhere else: every seller-scoped procedure extends `sellerProcedure`.
+import type { ConnectorOptions } from "@inbox/connectors";
 import { getPrisma, type PrismaClient, type Role } from "@inbox/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
+import { getJobQueue, type JobQueue } from "./jobs/queues";
 
 export interface CreateContextOptions {
   /** The signed-in user (from the next-auth session), or null. */
   userId: string | null;
   prisma?: PrismaClient;
+  /** Background jobs; the process-wide pg-boss sender by default. */
+  jobs?: JobQueue;
+  /** Options for connectors the API calls directly (credential checks, mark-read pass-through). */
+  connectorOptions?: ConnectorOptions;
 }
 
+/** Connects to pg-boss on first use, so requests that queue nothing never touch it. */
+const lazyJobQueue: JobQueue = {
+  enqueueSync: async (accountId) => (await getJobQueue()).enqueueSync(accountId),
+  enqueueReplyDelivery: async (replyId, startAfter) => (await getJobQueue()).enqueueReplyDelivery(replyId, startAfter),
+};
+
 export function createTRPCContext(options: CreateContextOptions) {
-  return { userId: options.userId, prisma: options.prisma ?? getPrisma() };
+  return {
+    userId: options.userId,
+    prisma: options.prisma ?? getPrisma(),
+    jobs: options.jobs ?? lazyJobQueue,
+    connectorOptions: options.connectorOptions ?? {},
+  };
 }
 
 export type TRPCContext = ReturnType<typeof createTRPCContext>;

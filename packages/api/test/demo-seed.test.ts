@@ -5,7 +5,6 @@ import { DEMO_USER, seedDemoData } from "../src/demo/seed";
 import { callerFor } from "./fixtures";
 
 const database = useTestDatabase();
-process.env.INBOX_SECRET_KEY ??= Buffer.alloc(32, 1).toString("base64");
 
 describe("demo data", () => {
   it("gives the demo user two sellers with reviews, questions and chats, and is written only once", async () => {

@@ -12,6 +12,8 @@ export { migrateDeploy, runPrisma } from "./migrate";
 export interface DatabaseHandle {
   url: string;
   embedded: boolean;
+  /** Where the embedded cluster's files are (may differ from the requested folder, see embedded-postgres.ts). */
+  clusterDir?: string;
   /** Stops the embedded server (no-op for an external one). */
   stop(): Promise<void>;
 }
@@ -29,7 +31,7 @@ export async function ensureDatabase(options: { dataDir: string; log?: (line: st
     await server.stop();
     throw error;
   }
-  return { url: server.url, embedded: true, stop: () => server.stop() };
+  return { url: server.url, embedded: true, clusterDir: server.dataDir, stop: () => server.stop() };
 }
 
 /** INBOX_SECRET_KEY from the environment, or a key generated once into `<dataDir>/secret.key`. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { channelSchema, marketplaceSchema } from "../services/enums";
 import { getInboxItem, listInbox } from "../services/inbox";
-import { queueReply, setItemRead } from "../services/replies";
+import { queueReply, retryFailedReply, setItemRead } from "../services/replies";
 import { createTRPCRouter, sellerAgentProcedure, sellerProcedure } from "../trpc";
 
 const itemId = z.string().min(1).max(64);
@@ -31,17 +31,29 @@ export const inboxRouter = createTRPCRouter({
         idempotencyKey: z.string().min(8).max(100),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      queueReply(ctx.prisma, {
+    .mutation(async ({ ctx, input }) => {
+      const reply = await queueReply(ctx.prisma, {
         sellerId: ctx.seller.id,
         authorId: ctx.userId,
         itemId: input.itemId,
         text: input.text,
         idempotencyKey: input.idempotencyKey,
-      }),
-    ),
+      });
+      // The sweeper re-queues it should this fail, so the reply is never stranded.
+      if (reply.status === "PENDING") await ctx.jobs.enqueueReplyDelivery(reply.id).catch(() => undefined);
+      return reply;
+    }),
+
+  /** Sends a FAILED reply again. */
+  retryReply: sellerAgentProcedure.input(z.object({ replyId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
+    const reply = await retryFailedReply(ctx.prisma, { sellerId: ctx.seller.id, replyId: input.replyId });
+    await ctx.jobs.enqueueReplyDelivery(reply.id).catch(() => undefined);
+    return reply;
+  }),
 
   markRead: sellerAgentProcedure
     .input(z.object({ itemId, read: z.boolean().default(true) }))
-    .mutation(({ ctx, input }) => setItemRead(ctx.prisma, { sellerId: ctx.seller.id, itemId: input.itemId, read: input.read })),
+    .mutation(({ ctx, input }) =>
+      setItemRead(ctx.prisma, { sellerId: ctx.seller.id, itemId: input.itemId, read: input.read, connectorOptions: ctx.connectorOptions }),
+    ),
 });

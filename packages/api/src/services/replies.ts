@@ -1,5 +1,7 @@
 // The reply outbox: a reply is stored as PENDING with an idempotency key; a delivery job sends it.
+import type { ConnectorOptions } from "@inbox/connectors";
 import type { PrismaClient } from "@inbox/db";
+import { connectorForAccount } from "../sync/account-connector";
 import { TRPCError } from "@trpc/server";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
 import { replyTextLimits } from "./reply-limits";
@@ -40,11 +42,41 @@ export async function queueReply(
   }
 }
 
-export async function setItemRead(prisma: PrismaClient, params: { sellerId: string; itemId: string; read: boolean }) {
-  const { count } = await prisma.item.updateMany({
-    where: { id: params.itemId, sellerId: params.sellerId },
-    data: { read: params.read },
+export async function retryFailedReply(prisma: PrismaClient, params: { sellerId: string; replyId: string }) {
+  const { count } = await prisma.reply.updateMany({
+    where: { id: params.replyId, status: "FAILED", item: { sellerId: params.sellerId } },
+    // The user has looked and asks again: start over, including the upstream check.
+    data: { status: "PENDING", attempts: 0, error: null, nextAttemptAt: null },
   });
-  if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: "This item does not exist or belongs to another seller." });
-  return { id: params.itemId, read: params.read };
+  if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: "No failed reply with this id in this seller." });
+  return prisma.reply.findUniqueOrThrow({ where: { id: params.replyId } });
+}
+
+/**
+ * Local read state always changes; marking read also reaches the marketplace where it has such a
+ * method (Wildberries questions, Ozon reviews, questions and chats), best effort.
+ */
+export async function setItemRead(
+  prisma: PrismaClient,
+  params: { sellerId: string; itemId: string; read: boolean; connectorOptions?: ConnectorOptions },
+) {
+  const item = await prisma.item.findFirst({
+    where: { id: params.itemId, sellerId: params.sellerId },
+    select: { id: true, externalId: true, channel: true, account: true },
+  });
+  if (!item) throw new TRPCError({ code: "NOT_FOUND", message: "This item does not exist or belongs to another seller." });
+  await prisma.item.update({ where: { id: item.id }, data: { read: params.read } });
+  let upstream: "marked" | "unsupported" | "failed" = "unsupported";
+  if (params.read) {
+    try {
+      const connector = connectorForAccount(item.account, item.channel, { timeoutMs: 5_000, maxRetries: 1, ...params.connectorOptions });
+      if (connector.capabilities.markRead) {
+        await connector.markRead({ itemId: item.externalId });
+        upstream = "marked";
+      }
+    } catch {
+      upstream = "failed"; // the local state is what the team sees; the next sync reconciles
+    }
+  }
+  return { id: item.id, read: params.read, upstream };
 }

@@ -1,13 +1,16 @@
-// Reply text limits of each marketplace and channel, checked before a reply is queued so the
-// user hears about a too-long answer now, not after a failed delivery.
+// Reply text limits come from the connectors (each knows its marketplace's rule), checked before a
+// reply is queued so the user hears about a too-long answer now, not after a failed delivery.
+import { listConnectors } from "@inbox/connectors";
+import { TRPCError } from "@trpc/server";
 import type { ChannelName, MarketplaceName } from "./enums";
 
-const LIMITS: Record<MarketplaceName, Record<ChannelName, { min: number; max: number }>> = {
-  wildberries: { review: { min: 2, max: 5000 }, question: { min: 2, max: 5000 }, chat: { min: 1, max: 1000 } },
-  ozon: { review: { min: 2, max: 3000 }, question: { min: 2, max: 3000 }, chat: { min: 1, max: 1000 } },
-  "yandex-market": { review: { min: 1, max: 4096 }, question: { min: 1, max: 5000 }, chat: { min: 1, max: 4096 } },
-};
-
 export function replyTextLimits(marketplace: MarketplaceName, channel: ChannelName) {
-  return LIMITS[marketplace][channel];
+  const connector = listConnectors().find((entry) => entry.marketplace === marketplace && entry.channel === channel);
+  if (!connector?.capabilities.sendReply) {
+    throw new TRPCError({
+      code: "PRECONDITION_FAILED",
+      message: "This marketplace does not accept replies to this kind of item through its API.",
+    });
+  }
+  return connector.capabilities.replyText;
 }

@@ -1,0 +1,70 @@
+// Background jobs on pg-boss (tables in the app's own PostgreSQL, schema "pgboss"), so the same code
+// runs on the embedded database and on an external one, with any number of workers.
+import PgBoss from "pg-boss";
+
+export const QUEUES = {
+  /** Sync one account (all its channels). One queued + one active per account. */
+  syncAccount: "sync-account",
+  /** Deliver one reply to its marketplace. */
+  deliverReply: "deliver-reply",
+  /** Every minute: queue the syncs that are due and the replies whose retry time has come. */
+  sweep: "sweep",
+} as const;
+
+export interface SyncJob {
+  accountId: string;
+}
+export interface DeliverReplyJob {
+  replyId: string;
+}
+
+export function createBoss(databaseUrl: string, options: { worker: boolean }) {
+  return new PgBoss({
+    connectionString: databaseUrl,
+    schema: "pgboss",
+    application_name: options.worker ? "inbox-worker" : "inbox-web",
+    max: options.worker ? 6 : 2,
+    // Senders do no maintenance or scheduling; workers do.
+    supervise: options.worker,
+    schedule: options.worker,
+  });
+}
+
+export async function ensureQueues(boss: PgBoss) {
+  await boss.createQueue(QUEUES.syncAccount, { name: QUEUES.syncAccount, policy: "stately", retryLimit: 0, expireInSeconds: 30 * 60 });
+  await boss.createQueue(QUEUES.deliverReply, { name: QUEUES.deliverReply, policy: "standard", retryLimit: 0, expireInSeconds: 10 * 60 });
+  await boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "stately", retryLimit: 0, expireInSeconds: 5 * 60 });
+}
+
+/** What the API needs from the job system; tests may supply their own. */
+export interface JobQueue {
+  enqueueSync(accountId: string): Promise<void>;
+  enqueueReplyDelivery(replyId: string, startAfter?: Date): Promise<void>;
+}
+
+export function jobQueueFromBoss(boss: PgBoss): JobQueue {
+  return {
+    async enqueueSync(accountId) {
+      await boss.send(QUEUES.syncAccount, { accountId } satisfies SyncJob, { singletonKey: accountId });
+    },
+    async enqueueReplyDelivery(replyId, startAfter) {
+      await boss.send(QUEUES.deliverReply, { replyId } satisfies DeliverReplyJob, startAfter ? { startAfter } : {});
+    },
+  };
+}
+
+const cache = globalThis as unknown as { __inboxJobQueue?: Promise<JobQueue> };
+
+/** The process-wide sender for DATABASE_URL (the web app sends; workers consume). */
+export function getJobQueue(): Promise<JobQueue> {
+  cache.__inboxJobQueue ??= (async () => {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set.");
+    const boss = createBoss(url, { worker: false });
+    boss.on("error", (error) => console.error("pg-boss:", error.message));
+    await boss.start();
+    await ensureQueues(boss);
+    return jobQueueFromBoss(boss);
+  })();
+  return cache.__inboxJobQueue;
+}

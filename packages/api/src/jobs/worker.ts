@@ -1,0 +1,107 @@
+// The workers: sync accounts, deliver replies, and a sweeper that queues what is due. Started inside
+// the app process by `npm start`, or on their own by `pnpm worker`, on as many machines as wanted.
+import { randomUUID } from "node:crypto";
+import type { ConnectorOptions } from "@inbox/connectors";
+import type { PrismaClient } from "@inbox/db";
+import { deliverReply } from "../sync/deliver-reply";
+import { syncAccount, type SyncAccountOptions } from "../sync/sync-account";
+import { createBoss, ensureQueues, jobQueueFromBoss, QUEUES, type DeliverReplyJob, type JobQueue, type SyncJob } from "./queues";
+
+export interface WorkerOptions {
+  prisma: PrismaClient;
+  databaseUrl: string;
+  connectorOptions?: ConnectorOptions;
+  sync?: Partial<Omit<SyncAccountOptions, "prisma" | "accountId" | "signal">>;
+  /** Parallel jobs per queue in this process. */
+  concurrency?: number;
+  pollingIntervalSeconds?: number;
+  /** Cron of the sweeper; every minute by default. */
+  sweepCron?: string;
+  log?: (line: string) => void;
+}
+
+export interface Workers {
+  id: string;
+  queue: JobQueue;
+  /** Runs the sweep now (tests, `sync now` of everything). */
+  sweep(): Promise<void>;
+  /** Stops taking jobs, lets running ones finish (syncs stop at the next page), then closes. */
+  stop(): Promise<void>;
+}
+
+export async function startWorkers(options: WorkerOptions): Promise<Workers> {
+  const { prisma } = options;
+  const log = options.log ?? (() => {});
+  const id = `worker-${randomUUID().slice(0, 8)}`;
+  const shutdown = new AbortController();
+  const boss = createBoss(options.databaseUrl, { worker: true });
+  boss.on("error", (error) => log(`pg-boss error: ${error.message}`));
+  await boss.start();
+  await ensureQueues(boss);
+  const queue = jobQueueFromBoss(boss);
+  const workOptions = { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 };
+  const concurrency = options.concurrency ?? 2;
+
+  for (let slot = 0; slot < concurrency; slot += 1) {
+    await boss.work<SyncJob>(QUEUES.syncAccount, workOptions, async ([job]) => {
+      if (!job) return;
+      const result = await syncAccount({
+        prisma,
+        accountId: job.data.accountId,
+        workerId: id,
+        connectorOptions: options.connectorOptions,
+        signal: shutdown.signal,
+        ...options.sync,
+      });
+      log(
+        `sync ${job.data.accountId}: ${result.status === "done" ? result.channels.map((c) => `${c.channel} ${c.status} +${c.changed}`).join(", ") : result.reason}`,
+      );
+    });
+    await boss.work<DeliverReplyJob>(QUEUES.deliverReply, workOptions, async ([job]) => {
+      if (!job) return;
+      const outcome = await deliverReply({ prisma, replyId: job.data.replyId, connectorOptions: options.connectorOptions });
+      if (outcome.status === "retry") await queue.enqueueReplyDelivery(job.data.replyId, outcome.retryAt);
+      log(`reply ${job.data.replyId}: ${outcome.status}`);
+    });
+  }
+
+  const sweep = async () => {
+    const now = new Date();
+    const accounts = await prisma.marketplaceAccount.findMany({
+      where: { paused: false, OR: [{ rateLimitedUntil: null }, { rateLimitedUntil: { lte: now } }] },
+      select: { id: true, lastSyncedAt: true, syncIntervalMinutes: true },
+    });
+    for (const account of accounts) {
+      const due = !account.lastSyncedAt || now.getTime() - account.lastSyncedAt.getTime() >= account.syncIntervalMinutes * 60_000;
+      if (due) await queue.enqueueSync(account.id);
+    }
+    // Replies whose job was lost (process died between storing and queueing) or whose retry is due.
+    const replies = await prisma.reply.findMany({
+      where: {
+        OR: [
+          {
+            status: "PENDING",
+            OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }],
+            updatedAt: { lt: new Date(now.getTime() - 30_000) },
+          },
+          { status: "SENDING", updatedAt: { lt: new Date(now.getTime() - 5 * 60_000) } },
+        ],
+      },
+      select: { id: true },
+      take: 500,
+    });
+    for (const reply of replies) await queue.enqueueReplyDelivery(reply.id);
+  };
+  await boss.work(QUEUES.sweep, workOptions, sweep);
+  await boss.schedule(QUEUES.sweep, options.sweepCron ?? "* * * * *");
+
+  return {
+    id,
+    queue,
+    sweep,
+    async stop() {
+      shutdown.abort();
+      await boss.stop({ graceful: true, timeout: 30_000, wait: true });
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { customBaseUrlAllowed, findAccount, listAccounts, verifyCredentials } from "../services/accounts";
+import { fromDbChannel, marketplaceSchema, toDbMarketplace } from "../services/enums";
+import { createTRPCRouter, sellerOwnerProcedure, sellerProcedure } from "../trpc";
+
+const accountId = z.string().min(1).max(64);
+const credentialsSchema = z.record(z.string().min(1).max(64), z.string().trim().min(1).max(4096));
+const baseUrlSchema = z
+  .url({ protocol: /^https?$/ })
+  .max(500)
+  .optional();
+
+export const accountRouter = createTRPCRouter({
+  /** Accounts with their health, sync state and latest runs; credentials never leave the server. */
+  list: sellerProcedure.query(({ ctx }) => listAccounts(ctx.prisma, ctx.seller.id)),
+
+  create: sellerOwnerProcedure
+    .input(
+      z.object({
+        marketplace: marketplaceSchema,
+        displayName: z.string().trim().min(1).max(100),
+        credentials: credentialsSchema,
+        baseUrl: baseUrlSchema,
+        syncIntervalMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(5),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const baseUrl = input.baseUrl && customBaseUrlAllowed() ? input.baseUrl : null;
+      const marketplace = toDbMarketplace(input.marketplace);
+      const credentialsEncrypted = await verifyCredentials({ marketplace, baseUrl }, input.credentials, ctx.connectorOptions);
+      const account = await ctx.prisma.marketplaceAccount.create({
+        data: {
+          sellerId: ctx.seller.id,
+          marketplace,
+          displayName: input.displayName,
+          credentialsEncrypted,
+          baseUrl,
+          syncIntervalMinutes: input.syncIntervalMinutes,
+        },
+        select: { id: true },
+      });
+      await ctx.jobs.enqueueSync(account.id);
+      return account;
+    }),
+
+  /** Replaces the token (e.g. after a 401); checked before it is stored. */
+  updateCredentials: sellerOwnerProcedure
+    .input(z.object({ accountId, credentials: credentialsSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+      const credentialsEncrypted = await verifyCredentials(account, input.credentials, ctx.connectorOptions);
+      await ctx.prisma.marketplaceAccount.update({
+        where: { id: account.id },
+        data: { credentialsEncrypted, status: "OK", statusDetail: null, rateLimitedUntil: null },
+      });
+      await ctx.jobs.enqueueSync(account.id);
+      return { id: account.id };
+    }),
+
+  setPaused: sellerOwnerProcedure.input(z.object({ accountId, paused: z.boolean() })).mutation(async ({ ctx, input }) => {
+    const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+    await ctx.prisma.marketplaceAccount.update({ where: { id: account.id }, data: { paused: input.paused } });
+    if (!input.paused) await ctx.jobs.enqueueSync(account.id);
+    return { id: account.id, paused: input.paused };
+  }),
+
+  remove: sellerOwnerProcedure.input(z.object({ accountId })).mutation(async ({ ctx, input }) => {
+    const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+    await ctx.prisma.marketplaceAccount.delete({ where: { id: account.id } });
+    return { id: account.id };
+  }),
+
+  syncNow: sellerOwnerProcedure.input(z.object({ accountId })).mutation(async ({ ctx, input }) => {
+    const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+    await ctx.jobs.enqueueSync(account.id);
+    return { id: account.id };
+  }),
+
+  /** Re-reads everything the marketplace has since `from` (drift correction after an outage). */
+  resyncFrom: sellerOwnerProcedure.input(z.object({ accountId, from: z.coerce.date() })).mutation(async ({ ctx, input }) => {
+    const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+    await ctx.prisma.syncState.updateMany({ where: { accountId: account.id }, data: { rescanFrom: input.from, rescanCursor: null } });
+    await ctx.jobs.enqueueSync(account.id);
+    return { id: account.id };
+  }),
+
+  runs: sellerProcedure
+    .input(z.object({ accountId, limit: z.number().int().min(1).max(100).default(20) }))
+    .query(async ({ ctx, input }) => {
+      const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+      const runs = await ctx.prisma.syncRun.findMany({
+        where: { accountId: account.id },
+        orderBy: { startedAt: "desc" },
+        take: input.limit,
+      });
+      return runs.map((run) => ({ ...run, channel: fromDbChannel(run.channel) }));
+    }),
+});

@@ -1,0 +1,91 @@
+// Marketplace accounts of a seller: credentials are checked with a real call before they are
+// stored (encrypted), and never leave the server.
+import { ConnectorCredentialsError, ConnectorError, MarketplaceAuthError, type ConnectorOptions } from "@inbox/connectors";
+import { encryptSecret, type Marketplace, type PrismaClient } from "@inbox/db";
+import { TRPCError } from "@trpc/server";
+import { channelsOfAccount, connectorForAccount } from "../sync/account-connector";
+import { fromDbChannel, fromDbMarketplace } from "./enums";
+
+/** Custom hosts are for sandboxes and tests only: on a real deployment they would allow SSRF. */
+export function customBaseUrlAllowed() {
+  return process.env.INBOX_ALLOW_CUSTOM_BASE_URL === "1";
+}
+
+export async function verifyCredentials(
+  account: { marketplace: Marketplace; baseUrl: string | null },
+  credentials: Record<string, string>,
+  connectorOptions: ConnectorOptions,
+) {
+  const probe = {
+    marketplace: account.marketplace,
+    baseUrl: account.baseUrl,
+    credentialsEncrypted: encryptSecret(JSON.stringify(credentials)),
+  };
+  const channels = channelsOfAccount(probe);
+  if (channels.length === 0) throw new TRPCError({ code: "BAD_REQUEST", message: "This marketplace is not supported yet." });
+  try {
+    // One cheap call on the first channel: a wrong token fails here, before anything is stored.
+    await connectorForAccount(probe, channels[0]!, { maxRetries: 1, timeoutMs: 15_000, ...connectorOptions }).listItems({ take: 1 });
+  } catch (error) {
+    if (error instanceof ConnectorCredentialsError) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `Credentials are incomplete: field "${error.field}" is missing or malformed.`,
+        cause: error,
+      });
+    }
+    if (error instanceof MarketplaceAuthError) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message:
+          error.reason === "subscription_missing"
+            ? "The marketplace accepted the key but the seller's subscription does not include this API."
+            : "The marketplace rejected these credentials: check that the token is current and has access to reviews, questions and chats.",
+        cause: error,
+      });
+    }
+    if (error instanceof ConnectorError) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `Could not reach the marketplace to check the credentials: ${error.message}`,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  return probe.credentialsEncrypted;
+}
+
+export async function listAccounts(prisma: PrismaClient, sellerId: string) {
+  const accounts = await prisma.marketplaceAccount.findMany({
+    where: { sellerId },
+    orderBy: [{ marketplace: "asc" }, { displayName: "asc" }],
+    select: {
+      id: true,
+      marketplace: true,
+      displayName: true,
+      status: true,
+      statusDetail: true,
+      rateLimitedUntil: true,
+      paused: true,
+      syncIntervalMinutes: true,
+      lastSyncedAt: true,
+      syncLeaseUntil: true,
+      syncRuns: { orderBy: { startedAt: "desc" }, take: 3 },
+    },
+  });
+  const now = new Date();
+  return accounts.map(({ syncRuns, syncLeaseUntil, ...account }) => ({
+    ...account,
+    marketplace: fromDbMarketplace(account.marketplace),
+    channels: channelsOfAccount(account).map(fromDbChannel),
+    syncing: Boolean(syncLeaseUntil && syncLeaseUntil > now),
+    recentRuns: syncRuns.map((run) => ({ ...run, channel: fromDbChannel(run.channel) })),
+  }));
+}
+
+export async function findAccount(prisma: PrismaClient, sellerId: string, accountId: string) {
+  const account = await prisma.marketplaceAccount.findFirst({ where: { id: accountId, sellerId } });
+  if (!account) throw new TRPCError({ code: "NOT_FOUND", message: "No such marketplace account in this seller." });
+  return account;
+}

@@ -1,0 +1,34 @@
+// The one place that turns a stored account into connectors: decrypts its credentials and asks the
+// registry for the connector of each channel the marketplace offers.
+import { getConnector, listConnectors, type BaseChannelConnector, type ConnectorOptions } from "@inbox/connectors";
+import { decryptSecret, type Channel, type MarketplaceAccount } from "@inbox/db";
+import { fromDbChannel, fromDbMarketplace, toDbChannel } from "../services/enums";
+
+export type AccountForConnector = Pick<MarketplaceAccount, "marketplace" | "credentialsEncrypted" | "baseUrl">;
+
+export function accountCredentials(account: Pick<MarketplaceAccount, "credentialsEncrypted">): unknown {
+  return JSON.parse(decryptSecret(account.credentialsEncrypted)) as unknown;
+}
+
+export function connectorForAccount(
+  account: AccountForConnector,
+  channel: Channel,
+  options: ConnectorOptions = {},
+): BaseChannelConnector<unknown> {
+  return getConnector(fromDbMarketplace(account.marketplace) as string, fromDbChannel(channel) as string, accountCredentials(account), {
+    ...(account.baseUrl ? { baseUrl: account.baseUrl } : {}),
+    ...options,
+  });
+}
+
+/** Channels with a registered connector for this account's marketplace, in a stable order. */
+export function channelsOfAccount(account: Pick<MarketplaceAccount, "marketplace">): Channel[] {
+  const marketplace = fromDbMarketplace(account.marketplace);
+  const order: Channel[] = ["REVIEW", "QUESTION", "CHAT"];
+  const available = new Set(
+    listConnectors()
+      .filter((entry) => entry.marketplace === marketplace)
+      .map((entry) => toDbChannel(entry.channel)),
+  );
+  return order.filter((channel) => available.has(channel));
+}

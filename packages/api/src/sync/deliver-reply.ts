@@ -1,0 +1,128 @@
+// Delivers one queued reply to the marketplace: PENDING → SENDING → SENT, or FAILED with a readable
+// error. A reply is claimed atomically, so two workers never send it together; and whenever an
+// earlier attempt may have reached the marketplace (crash, timeout, dropped connection), the item is
+// checked upstream before sending again, so a customer never receives the same answer twice.
+import { MarketplaceAuthError, RateLimitedError, UpstreamError, type ChannelItem, type ConnectorOptions } from "@inbox/connectors";
+import type { PrismaClient } from "@inbox/db";
+import { connectorForAccount } from "./account-connector";
+
+export interface DeliverReplyOptions {
+  prisma: PrismaClient;
+  replyId: string;
+  connectorOptions?: ConnectorOptions;
+  /** A SENDING reply older than this belongs to a worker that died; it may be claimed again. */
+  sendingTimeoutMs?: number;
+  maxAttempts?: number;
+  /** Delay before the n-th retry (1-based). */
+  backoffMs?: (attempt: number) => number;
+}
+
+export type DeliveryOutcome =
+  | { status: "sent"; verifiedUpstream: boolean }
+  | { status: "retry"; retryAt: Date; error: string }
+  | { status: "failed"; error: string }
+  | { status: "skipped" };
+
+const defaultBackoff = (attempt: number) => Math.min(30_000 * 2 ** (attempt - 1), 30 * 60_000);
+
+export async function deliverReply(options: DeliverReplyOptions): Promise<DeliveryOutcome> {
+  const { prisma, replyId } = options;
+  const sendingTimeoutMs = options.sendingTimeoutMs ?? 5 * 60_000;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const backoff = options.backoffMs ?? defaultBackoff;
+
+  const claimed = await prisma.reply.updateMany({
+    where: {
+      id: replyId,
+      OR: [
+        { status: "PENDING", OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: new Date() } }] },
+        { status: "SENDING", updatedAt: { lt: new Date(Date.now() - sendingTimeoutMs) } },
+      ],
+    },
+    data: { status: "SENDING", attempts: { increment: 1 } },
+  });
+  if (claimed.count === 0) return { status: "skipped" };
+
+  const reply = await prisma.reply.findUniqueOrThrow({ where: { id: replyId }, include: { item: { include: { account: true } } } });
+  const { item } = reply;
+  const connector = connectorForAccount(item.account, item.channel, options.connectorOptions);
+
+  try {
+    if (reply.attempts > 1) {
+      // An earlier attempt may have landed: look before sending again.
+      if (!connector.capabilities.getItem) {
+        return await fail(
+          prisma,
+          replyId,
+          "An earlier attempt may have reached the marketplace and it cannot be checked: look on the marketplace, then retry if the answer is missing.",
+        );
+      }
+      const upstream = await connector.getItem({ itemId: item.externalId });
+      if (upstream && answerLanded(upstream, reply.text, reply.createdAt)) {
+        await markSent(prisma, reply.id, item.id, item.channel, reply.text);
+        return { status: "sent", verifiedUpstream: true };
+      }
+    }
+    await connector.sendReply({ itemId: item.externalId, text: reply.text });
+    await markSent(prisma, reply.id, item.id, item.channel, reply.text);
+    return { status: "sent", verifiedUpstream: false };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const transient = error instanceof RateLimitedError || (error instanceof UpstreamError && error.retryable);
+    if (transient && reply.attempts < maxAttempts) {
+      const wait = error instanceof RateLimitedError ? Math.max(error.retryAfterMs, backoff(reply.attempts)) : backoff(reply.attempts);
+      const retryAt = new Date(Date.now() + wait);
+      await prisma.reply.update({
+        where: { id: replyId },
+        data: { status: "PENDING", error: readable(error, message), nextAttemptAt: retryAt },
+      });
+      return { status: "retry", retryAt, error: message };
+    }
+    if (transient)
+      return fail(prisma, replyId, `The marketplace did not accept the reply after ${reply.attempts} attempts (${message}). Retry later.`);
+    return fail(prisma, replyId, readable(error, message));
+  }
+}
+
+function normalize(text: string | undefined | null) {
+  return (text ?? "").replace(/\s+/g, " ").trim();
+}
+
+/** True when the marketplace already shows this answer (for chats: our message, sent after we queued it). */
+export function answerLanded(upstream: ChannelItem, text: string, queuedAt: Date): boolean {
+  const wanted = normalize(text);
+  if (upstream.channel === "chat") {
+    const since = queuedAt.getTime() - 60_000;
+    return (upstream.messages ?? []).some(
+      (message) => message.direction === "out" && normalize(message.text) === wanted && Date.parse(message.createdAt) >= since,
+    );
+  }
+  return upstream.answered && normalize(upstream.answerText) === wanted;
+}
+
+async function markSent(prisma: PrismaClient, replyId: string, itemId: string, channel: string, text: string) {
+  await prisma.$transaction([
+    prisma.reply.update({ where: { id: replyId }, data: { status: "SENT", sentAt: new Date(), error: null, nextAttemptAt: null } }),
+    prisma.item.update({
+      where: { id: itemId },
+      data: channel === "CHAT" ? { answered: true, read: true } : { answered: true, answerText: text, read: true },
+    }),
+  ]);
+}
+
+async function fail(prisma: PrismaClient, replyId: string, error: string): Promise<DeliveryOutcome> {
+  await prisma.reply.update({ where: { id: replyId }, data: { status: "FAILED", error, nextAttemptAt: null } });
+  return { status: "failed", error };
+}
+
+/** What the user reads next to a failed reply: what happened and what to do. */
+function readable(error: unknown, message: string): string {
+  if (error instanceof MarketplaceAuthError) {
+    return error.reason === "subscription_missing"
+      ? "The marketplace refused: this account's subscription does not include answering here."
+      : "The marketplace rejected the account's token: update the token in the account settings, then retry.";
+  }
+  if (error instanceof RateLimitedError) return "The marketplace asked us to slow down; the reply will be retried automatically.";
+  if (error instanceof UpstreamError) return "The marketplace did not respond; the reply will be retried automatically.";
+  return `The marketplace refused the reply: ${message}`;
+}

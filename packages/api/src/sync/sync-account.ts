@@ -1,0 +1,211 @@
+// Incremental, resumable sync of one marketplace account: per channel, pages from the connector are
+// ingested and the cursor is saved in the same transaction, so a crash resumes from the last page.
+// A lease on the account keeps one sync per account at a time across any number of workers.
+import { randomUUID } from "node:crypto";
+import {
+  ConnectorError,
+  MarketplaceAuthError,
+  RateLimitedError,
+  UpstreamError,
+  type BaseChannelConnector,
+  type ConnectorOptions,
+} from "@inbox/connectors";
+import type { AccountStatus, Channel, MarketplaceAccount, PrismaClient, SyncRunStatus } from "@inbox/db";
+import { channelsOfAccount, connectorForAccount } from "./account-connector";
+import { ingestItems } from "./ingest";
+
+export interface SyncAccountOptions {
+  prisma: PrismaClient;
+  accountId: string;
+  /** Identifies this worker in the lease; random per call when absent. */
+  workerId?: string;
+  connectorOptions?: ConnectorOptions;
+  /** Lease length, renewed after every page. A crashed worker's lease expires after this. */
+  leaseMs?: number;
+  /** Safety bound on pages of the incremental feed per run. */
+  maxPages?: number;
+  /** Pages of a re-scan per run: re-scans advance in bounded slices. */
+  rescanPagesPerRun?: number;
+  /** A full re-scan is started when the last one is older than this (drift correction). */
+  rescanIntervalMs?: number;
+  pageSize?: number;
+  /** Stops between pages (graceful shutdown); the checkpoint is kept. */
+  signal?: AbortSignal;
+}
+
+export type ChannelOutcome = { channel: Channel; runId: string; status: SyncRunStatus; fetched: number; changed: number; error?: string };
+export type SyncAccountResult =
+  { status: "done"; channels: ChannelOutcome[] } | { status: "skipped"; reason: "busy" | "paused" | "rate-limited" | "missing" };
+
+const DEFAULTS = { leaseMs: 120_000, maxPages: 500, rescanPagesPerRun: 20, rescanIntervalMs: 24 * 3_600_000, pageSize: 100 };
+
+export async function syncAccount(options: SyncAccountOptions): Promise<SyncAccountResult> {
+  const config = { ...DEFAULTS, ...options };
+  const { prisma, accountId } = options;
+  const workerId = options.workerId ?? randomUUID();
+  const account = await prisma.marketplaceAccount.findUnique({ where: { id: accountId } });
+  if (!account) return { status: "skipped", reason: "missing" };
+  if (account.paused) return { status: "skipped", reason: "paused" };
+  if (account.rateLimitedUntil && account.rateLimitedUntil > new Date()) return { status: "skipped", reason: "rate-limited" };
+  if (!(await acquireLease(prisma, accountId, workerId, config.leaseMs))) return { status: "skipped", reason: "busy" };
+
+  try {
+    // Runs left RUNNING by a crashed worker: the lease proves nobody works on them any more.
+    await prisma.syncRun.updateMany({
+      where: { accountId, status: "RUNNING" },
+      data: {
+        status: "FAILED",
+        finishedAt: new Date(),
+        error: "Interrupted (worker stopped); the next run resumed from the last checkpoint.",
+      },
+    });
+    const channels: ChannelOutcome[] = [];
+    let health: { status: AccountStatus; detail: string | null; rateLimitedUntil: Date | null } = {
+      status: "OK",
+      detail: null,
+      rateLimitedUntil: null,
+    };
+    for (const channel of channelsOfAccount(account)) {
+      if (options.signal?.aborted) break;
+      const outcome = await syncChannel(account, channel, workerId, config);
+      channels.push(outcome.result);
+      if (outcome.health && healthRank(outcome.health.status) > healthRank(health.status)) health = outcome.health;
+    }
+    await prisma.marketplaceAccount.update({
+      where: { id: accountId },
+      data: { status: health.status, statusDetail: health.detail, rateLimitedUntil: health.rateLimitedUntil, lastSyncedAt: new Date() },
+    });
+    return { status: "done", channels };
+  } finally {
+    await releaseLease(prisma, accountId, workerId);
+  }
+}
+
+type Config = typeof DEFAULTS & SyncAccountOptions;
+type Health = { status: AccountStatus; detail: string | null; rateLimitedUntil: Date | null };
+
+async function syncChannel(account: MarketplaceAccount, channel: Channel, workerId: string, config: Config) {
+  const { prisma } = config;
+  let requests = 0;
+  const connector = connectorForAccount(account, channel, {
+    ...config.connectorOptions,
+    signal: config.signal,
+    onRequest: (info) => {
+      requests += 1;
+      config.connectorOptions?.onRequest?.(info);
+    },
+  });
+  const state = await prisma.syncState.upsert({
+    where: { accountId_channel: { accountId: account.id, channel } },
+    create: { accountId: account.id, channel },
+    update: {},
+  });
+  const rescanDue = !state.lastRescanAt || Date.now() - state.lastRescanAt.getTime() > config.rescanIntervalMs;
+  // A first sync reads the feed from the start anyway; a re-scan then would only repeat it.
+  const rescan = state.rescanCursor !== null || state.rescanFrom !== null || (rescanDue && state.cursor !== null);
+  const run = await prisma.syncRun.create({ data: { accountId: account.id, channel, kind: rescan ? "rescan" : "incremental" } });
+  const totals = { fetched: 0, changed: 0 };
+  const target = { sellerId: account.sellerId, accountId: account.id, marketplace: account.marketplace, channel };
+
+  const savePage = async (
+    page: Awaited<ReturnType<BaseChannelConnector["listItems"]>>,
+    cursorField: "cursor" | "rescanCursor",
+    done: boolean,
+  ) => {
+    await prisma.$transaction(async (tx) => {
+      const result = await ingestItems(tx, target, page.items);
+      totals.fetched += result.fetched;
+      totals.changed += result.changed;
+      await tx.syncState.update({
+        where: { id: state.id },
+        data:
+          cursorField === "cursor"
+            ? { cursor: page.nextCursor }
+            : done
+              ? { rescanCursor: null, rescanFrom: null, lastRescanAt: new Date() }
+              : { rescanCursor: page.nextCursor },
+      });
+      await tx.syncRun.update({
+        where: { id: run.id },
+        data: { itemsFetched: totals.fetched, itemsChanged: totals.changed, pages: { increment: 1 }, requests },
+      });
+    });
+    await acquireLease(prisma, account.id, workerId, config.leaseMs);
+  };
+
+  let health: Health | null = null;
+  let status: SyncRunStatus = "SUCCEEDED";
+  let error: string | undefined;
+  try {
+    if (rescan) {
+      let cursor = state.rescanCursor;
+      for (let page = 0; page < config.rescanPagesPerRun && !config.signal?.aborted; page += 1) {
+        const result = await connector.listItems({ cursor, take: config.pageSize });
+        await savePage(result, "rescanCursor", result.nextCursor === null);
+        if (result.nextCursor === null) break;
+        cursor = result.nextCursor;
+      }
+    }
+    if (connector.capabilities.getUpdates) {
+      let cursor = state.cursor;
+      for (let page = 0; page < config.maxPages && !config.signal?.aborted; page += 1) {
+        const result = await connector.getUpdates({ cursor, take: config.pageSize });
+        await savePage(result, "cursor", false);
+        cursor = result.nextCursor;
+        if (!result.hasMore) break;
+      }
+    } else if (!rescan) {
+      // No incremental feed: every run is a (bounded, resumable) full pass.
+      await prisma.syncState.update({ where: { id: state.id }, data: { rescanFrom: new Date(0) } });
+    }
+  } catch (caught) {
+    ({ status, health, error } = classifyFailure(caught));
+  }
+  await prisma.syncRun.update({
+    where: { id: run.id },
+    data: { status, finishedAt: new Date(), requests, error: error ?? null, itemsFetched: totals.fetched, itemsChanged: totals.changed },
+  });
+  return { result: { channel, runId: run.id, status, ...totals, ...(error ? { error } : {}) }, health };
+}
+
+/** Turns a connector failure into the run's outcome and the account's health. */
+export function classifyFailure(error: unknown): { status: SyncRunStatus; health: Health; error: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RateLimitedError) {
+    // Not a failure: the checkpoint is saved and the next run continues after the wait.
+    return {
+      status: "PARTIAL",
+      error: message,
+      health: { status: "RATE_LIMITED", detail: message, rateLimitedUntil: new Date(Date.now() + error.retryAfterMs) },
+    };
+  }
+  if (error instanceof MarketplaceAuthError) {
+    const status = error.reason === "subscription_missing" ? "SUBSCRIPTION_MISSING" : "NEEDS_TOKEN";
+    return { status: "FAILED", error: message, health: { status, detail: message, rateLimitedUntil: null } };
+  }
+  if (error instanceof UpstreamError) {
+    return { status: "FAILED", error: message, health: { status: "UNREACHABLE", detail: message, rateLimitedUntil: null } };
+  }
+  if (error instanceof ConnectorError) {
+    return { status: "FAILED", error: message, health: { status: "OK", detail: message, rateLimitedUntil: null } };
+  }
+  throw error; // a bug of ours: let the job fail loudly
+}
+
+const HEALTH_ORDER: AccountStatus[] = ["OK", "RATE_LIMITED", "UNREACHABLE", "SUBSCRIPTION_MISSING", "NEEDS_TOKEN", "PAUSED"];
+const healthRank = (status: AccountStatus) => HEALTH_ORDER.indexOf(status);
+
+async function acquireLease(prisma: PrismaClient, accountId: string, workerId: string, leaseMs: number): Promise<boolean> {
+  const updated = await prisma.$executeRaw`
+    UPDATE "MarketplaceAccount"
+    SET "syncLeaseOwner" = ${workerId}, "syncLeaseUntil" = now() + make_interval(secs => ${leaseMs / 1000})
+    WHERE "id" = ${accountId}
+      AND ("syncLeaseUntil" IS NULL OR "syncLeaseUntil" < now() OR "syncLeaseOwner" = ${workerId})`;
+  return updated === 1;
+}
+
+async function releaseLease(prisma: PrismaClient, accountId: string, workerId: string) {
+  await prisma.$executeRaw`
+    UPDATE "MarketplaceAccount" SET "syncLeaseOwner" = NULL, "syncLeaseUntil" = NULL
+    WHERE "id" = ${accountId} AND "syncLeaseOwner" = ${workerId}`;
+}

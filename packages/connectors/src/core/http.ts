@@ -1,0 +1,305 @@
+// The one HTTP layer for every connector: client-side rate limiting per credential, retries with
+// backoff on 429/5xx/network/timeouts, per-attempt timeouts, JSON and multipart bodies, zod
+// validation of responses and mapping of upstream failures to the typed errors in errors.ts.
+import { createHash } from "node:crypto";
+import type { z } from "zod";
+import {
+  type ConnectorError,
+  MarketplaceAuthError,
+  MarketplaceRequestError,
+  RateLimitedError,
+  ResponseValidationError,
+  UpstreamError,
+} from "./errors";
+import { parseJsonBigintSafe } from "./json";
+import { BucketWaitTooLongError, documentedRateLimit, getSharedBucket, sleep, type TokenBucket } from "./rate-limit";
+import type { ConnectorOptions } from "./types";
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+export type QueryValue = string | number | boolean | null | undefined;
+
+export interface HttpRequest<T> {
+  method: HttpMethod;
+  /** Path below the base URL, e.g. "/api/v1/feedbacks". */
+  path: string;
+  query?: Record<string, QueryValue>;
+  /** Sent as application/json. */
+  json?: unknown;
+  /** Sent as multipart/form-data. */
+  form?: Record<string, string | Blob | undefined>;
+  /** Validates the parsed body; omit for empty (204) responses. */
+  schema?: z.ZodType<T>;
+  headers?: Record<string, string>;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  headers: Headers;
+  data: T;
+  requestId?: string;
+}
+
+export interface UpstreamErrorContext {
+  marketplace: string;
+  status: number;
+  /** Parsed JSON body, or undefined when the body is not JSON. */
+  body: unknown;
+  text: string;
+  headers: Headers;
+  requestId?: string;
+}
+
+export interface HttpClientConfig {
+  marketplace: string;
+  defaultBaseUrl: string;
+  /** Identifies the credential whose budget a request spends (hashed before use as a key). */
+  credentialKey: string;
+  /** Limit group inside the marketplace (WB: "feedbacks" | "chat"). */
+  rateLimitGroup?: string;
+  headers?: Record<string, string>;
+  options?: ConnectorOptions;
+  /** Marketplace-specific error mapping; return undefined to fall back to the default mapping. */
+  mapError?: (ctx: UpstreamErrorContext) => ConnectorError | undefined;
+}
+
+const DEFAULTS = {
+  timeoutMs: 30_000,
+  maxRetries: 4,
+  retryBaseDelayMs: 500,
+  retryMaxDelayMs: 30_000,
+  maxRetryWaitMs: 60_000,
+};
+
+export class MarketplaceHttpClient {
+  readonly baseUrl: string;
+  private readonly bucket: TokenBucket | undefined;
+  private readonly opts: ConnectorOptions;
+
+  constructor(private readonly config: HttpClientConfig) {
+    this.opts = config.options ?? {};
+    this.baseUrl = (this.opts.baseUrl ?? config.defaultBaseUrl).replace(/\/+$/, "");
+    if (this.opts.rateLimit !== false) {
+      const group = config.rateLimitGroup ?? "default";
+      const limits = { ...documentedRateLimit(config.marketplace, group, this.opts.tokenType), ...this.opts.rateLimit };
+      const cred = createHash("sha256").update(config.credentialKey).digest("hex").slice(0, 16);
+      this.bucket = getSharedBucket(`${config.marketplace}:${group}:${cred}`, limits);
+    }
+  }
+
+  url(path: string, query?: Record<string, QueryValue>): string {
+    const u = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (v !== undefined && v !== null) u.searchParams.set(k, String(v));
+    }
+    return u.toString();
+  }
+
+  async request<T = undefined>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
+    const o = { ...DEFAULTS, ...definedOnly(this.opts) };
+    const fetchImpl = this.opts.fetch ?? fetch;
+    const url = this.url(req.path, req.query);
+    const mp = this.config.marketplace;
+
+    for (let attempt = 0; ; attempt++) {
+      const canRetry = attempt < o.maxRetries;
+      const release = await this.acquire(o.maxRetryWaitMs, req);
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new Error("timeout")), o.timeoutMs);
+      const signal = this.opts.signal ? AbortSignal.any([this.opts.signal, controller.signal]) : controller.signal;
+      const started = Date.now();
+      let status = 0;
+      let headers: Headers;
+      let text: string;
+      try {
+        const res = await fetchImpl(url, { method: req.method, headers: this.headersFor(req), body: bodyFor(req), signal });
+        status = res.status;
+        headers = res.headers;
+        text = await res.text();
+      } catch (err) {
+        if (this.opts.signal?.aborted) throw this.opts.signal.reason ?? err;
+        const timedOut = controller.signal.aborted;
+        this.report(req.method, url, 0, attempt, started);
+        if (canRetry) {
+          await sleep(backoff(attempt, o.retryBaseDelayMs, o.retryMaxDelayMs), this.opts.signal);
+          continue;
+        }
+        throw new UpstreamError(
+          timedOut
+            ? `${mp}: ${req.method} ${req.path} timed out after ${o.timeoutMs} ms (${attempt + 1} attempts)`
+            : `${mp}: ${req.method} ${req.path} failed: ${(err as Error).message} (${attempt + 1} attempts)`,
+          true,
+          { marketplace: mp, cause: err },
+        );
+      } finally {
+        clearTimeout(timer);
+        release();
+      }
+      this.report(req.method, url, status, attempt, started);
+
+      const body = tryParse(text);
+      const requestId = extractRequestId(body, headers);
+      const init = { marketplace: mp, status, requestId };
+
+      // 420 is Yandex Market's "Enhance Your Calm" (parallel-request limit).
+      if (status === 429 || status === 420) {
+        const hinted = retryHintMs(headers);
+        const waitMs = hinted ?? backoff(attempt, o.retryBaseDelayMs, o.retryMaxDelayMs);
+        if (hinted !== undefined) this.bucket?.pause(hinted);
+        if (!canRetry || waitMs > o.maxRetryWaitMs) {
+          throw new RateLimitedError(
+            `${mp}: rate limited on ${req.method} ${req.path}; retry in ${Math.ceil(waitMs / 1000)} s`,
+            waitMs,
+            init,
+          );
+        }
+        await sleep(waitMs, this.opts.signal);
+        continue;
+      }
+      if (status >= 500) {
+        if (canRetry) {
+          await sleep(backoff(attempt, o.retryBaseDelayMs, o.retryMaxDelayMs), this.opts.signal);
+          continue;
+        }
+        throw new UpstreamError(
+          `${mp}: ${req.method} ${req.path} answered ${status} (${attempt + 1} attempts): ${upstreamMessage(body, text) ?? ""}`.trim(),
+          true,
+          init,
+        );
+      }
+      if (status >= 400) {
+        const ctx: UpstreamErrorContext = { marketplace: mp, status, body, text, headers, requestId };
+        throw this.config.mapError?.(ctx) ?? defaultError(ctx, req);
+      }
+
+      if (!req.schema) return { status, headers, data: undefined as T, requestId };
+      if (body === NOT_JSON) {
+        throw new ResponseValidationError(
+          `${mp}: ${req.method} ${req.path} returned a body that is not valid JSON (status ${status}): ${text.slice(0, 120)}`,
+          ["(body)"],
+          init,
+        );
+      }
+      const parsed = req.schema.safeParse(body);
+      if (!parsed.success) {
+        const paths = parsed.error.issues.map((i) => i.path.map(String).join(".") || "(root)");
+        const detail = parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`)
+          .join("; ");
+        throw new ResponseValidationError(`${mp}: unexpected response from ${req.method} ${req.path}: ${detail}`, paths, init);
+      }
+      return { status, headers, data: parsed.data, requestId };
+    }
+  }
+
+  private async acquire(maxWaitMs: number, req: HttpRequest<unknown>): Promise<() => void> {
+    if (!this.bucket) return () => {};
+    try {
+      return await this.bucket.acquire(this.opts.signal, maxWaitMs);
+    } catch (err) {
+      if (!(err instanceof BucketWaitTooLongError)) throw err;
+      const mp = this.config.marketplace;
+      throw new RateLimitedError(
+        `${mp}: client-side budget for ${req.method} ${req.path} exhausted; retry in ${Math.ceil(err.waitMs / 1000)} s`,
+        err.waitMs,
+        { marketplace: mp },
+      );
+    }
+  }
+
+  private headersFor(req: HttpRequest<unknown>): Record<string, string> {
+    const h: Record<string, string> = { accept: "application/json", ...this.config.headers, ...req.headers };
+    if (req.json !== undefined) h["content-type"] = "application/json";
+    return h;
+  }
+
+  private report(method: string, url: string, status: number, attempt: number, started: number) {
+    this.opts.onRequest?.({ method, url, status, attempt, durationMs: Date.now() - started });
+  }
+}
+
+const NOT_JSON = Symbol("not-json");
+
+function tryParse(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return parseJsonBigintSafe(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+function bodyFor(req: HttpRequest<unknown>): RequestInit["body"] {
+  if (req.json !== undefined) return JSON.stringify(req.json);
+  if (req.form) {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries(req.form)) if (v !== undefined) fd.append(k, v);
+    return fd;
+  }
+  return undefined;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Exponential backoff with jitter (50-100 % of the step) so parallel clients spread out. */
+export function backoff(attempt: number, baseMs: number, maxMs: number): number {
+  const step = Math.min(maxMs, baseMs * 2 ** attempt);
+  return Math.round(step / 2 + Math.random() * (step / 2));
+}
+
+/** WB's X-Ratelimit-Retry (seconds) or the standard Retry-After (seconds or HTTP date), in ms. */
+export function retryHintMs(headers: Headers): number | undefined {
+  const wb = headers.get("x-ratelimit-retry");
+  if (wb !== null && wb.trim() !== "" && Number.isFinite(Number(wb))) return Math.max(0, Number(wb) * 1000);
+  const ra = headers.get("retry-after");
+  if (ra === null || ra.trim() === "") return undefined;
+  if (Number.isFinite(Number(ra))) return Math.max(0, Number(ra) * 1000);
+  const at = Date.parse(ra);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function extractRequestId(body: unknown, headers: Headers): string | undefined {
+  if (body && typeof body === "object") {
+    const b = body as Record<string, unknown>;
+    for (const k of ["requestId", "request_id", "requestID"]) if (typeof b[k] === "string" && b[k]) return b[k] as string;
+  }
+  for (const h of ["x-request-id", "x-requestid", "x-trace-id", "x-correlation-id"]) {
+    const v = headers.get(h);
+    if (v) return v;
+  }
+  return undefined;
+}
+
+/** The marketplace's own error text from the common body shapes (WB, Ozon, Yandex). */
+export function upstreamMessage(body: unknown, text: string): string | undefined {
+  if (body && typeof body === "object") {
+    const b = body as Record<string, unknown>;
+    for (const k of ["errorText", "detail", "message", "title", "error_description"]) {
+      if (typeof b[k] === "string" && b[k]) return b[k] as string;
+    }
+    if (Array.isArray(b.errors) && b.errors.length > 0) {
+      const e = b.errors[0] as unknown;
+      if (typeof e === "string") return e;
+      if (e && typeof e === "object" && typeof (e as { message?: unknown }).message === "string") {
+        return (e as { message: string }).message;
+      }
+    }
+  }
+  return text ? text.slice(0, 300) : undefined;
+}
+
+function defaultError(ctx: UpstreamErrorContext, req: HttpRequest<unknown>): ConnectorError {
+  const msg = upstreamMessage(ctx.body, ctx.text);
+  const init = { marketplace: ctx.marketplace, status: ctx.status, requestId: ctx.requestId };
+  const where = `${ctx.marketplace}: ${req.method} ${req.path} answered ${ctx.status}`;
+  if (ctx.status === 401) return new MarketplaceAuthError(`${where}: ${msg ?? "unauthorized"}`, "invalid_token", init);
+  if (ctx.status === 403) {
+    // Ozon answers 403 with code 7 when the seller's subscription does not include the method.
+    const code = (ctx.body as { code?: unknown } | undefined)?.code;
+    const reason = code === 7 || code === "7" ? "subscription_missing" : "forbidden";
+    return new MarketplaceAuthError(`${where}: ${msg ?? "forbidden"}`, reason, init);
+  }
+  return new MarketplaceRequestError(`${where}: ${msg ?? "request rejected"}`, msg, init);
+}

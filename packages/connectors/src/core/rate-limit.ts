@@ -1,0 +1,148 @@
+// Client-side token buckets, one per (marketplace limit group, credential), shared by every
+// connector instance in the process, so three WB connectors with one token share WB's budget.
+export interface TokenBucketConfig {
+  /** Burst size: requests allowed back to back from a full bucket. */
+  capacity: number;
+  /** Sustained rate. */
+  refillPerSecond: number;
+  /** Parallel requests allowed (Yandex Market: 4). Unlimited when absent. */
+  maxConcurrent?: number;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+export { sleep };
+
+/** Thrown by acquire() when the next token is further away than the caller is willing to wait. */
+export class BucketWaitTooLongError extends Error {
+  constructor(readonly waitMs: number) {
+    super(`rate-limit budget exhausted; next request allowed in ${waitMs} ms`);
+  }
+}
+
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt = Date.now();
+  private blockedUntil = 0;
+  private inFlight = 0;
+  private readonly waiters: Array<() => void> = [];
+  // Serialises token waits so requests are granted in arrival order.
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(public config: TokenBucketConfig) {
+    this.tokens = config.capacity;
+  }
+
+  private refill(now: number) {
+    const elapsed = (now - this.updatedAt) / 1000;
+    this.tokens = Math.min(this.config.capacity, this.tokens + elapsed * this.config.refillPerSecond);
+    this.updatedAt = now;
+  }
+
+  /** Upstream said "wait": every holder of this credential pauses, and the burst is spent. */
+  pause(ms: number) {
+    this.blockedUntil = Math.max(this.blockedUntil, Date.now() + ms);
+    this.refill(Date.now());
+    this.tokens = 0;
+  }
+
+  /** Waits for a token (and a concurrency slot); returns the function that frees the slot. */
+  async acquire(signal?: AbortSignal, maxWaitMs = Infinity): Promise<() => void> {
+    const turn = this.queue.then(() => this.waitForToken(signal, maxWaitMs));
+    this.queue = turn.catch(() => undefined);
+    await turn;
+    const max = this.config.maxConcurrent;
+    if (max !== undefined) {
+      while (this.inFlight >= max) await new Promise<void>((r) => this.waiters.push(r));
+    }
+    this.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      this.waiters.shift()?.();
+    };
+  }
+
+  private async waitForToken(signal: AbortSignal | undefined, maxWaitMs: number) {
+    for (;;) {
+      const now = Date.now();
+      if (now < this.blockedUntil) {
+        if (this.blockedUntil - now > maxWaitMs) throw new BucketWaitTooLongError(this.blockedUntil - now);
+        await sleep(this.blockedUntil - now, signal);
+        continue;
+      }
+      this.refill(now);
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      const waitMs = Math.max(1, Math.ceil(((1 - this.tokens) / this.config.refillPerSecond) * 1000));
+      // Base tokens refill in minutes: better to end the sync run than to hold it for an hour.
+      if (waitMs > maxWaitMs) throw new BucketWaitTooLongError(waitMs);
+      await sleep(waitMs, signal);
+    }
+  }
+}
+
+const buckets = new Map<string, TokenBucket>();
+
+/** The process-wide bucket for a key; a changed config is applied to the existing bucket. */
+export function getSharedBucket(key: string, config: TokenBucketConfig): TokenBucket {
+  let bucket = buckets.get(key);
+  if (!bucket) {
+    bucket = new TokenBucket(config);
+    buckets.set(key, bucket);
+  } else if (
+    bucket.config.capacity !== config.capacity ||
+    bucket.config.refillPerSecond !== config.refillPerSecond ||
+    bucket.config.maxConcurrent !== config.maxConcurrent
+  ) {
+    bucket.config = config;
+  }
+  return bucket;
+}
+
+/** Test helper: forget all shared buckets. */
+export function resetSharedBuckets() {
+  buckets.clear();
+}
+
+const HOUR = 3600;
+/**
+ * Documented limits (see shared/reference/marketplace-apis.md). Keys: "<marketplace>:<group>:<tokenType>";
+ * tokenType "default" applies when the type is unknown.
+ */
+export const DOCUMENTED_RATE_LIMITS: Record<string, TokenBucketConfig> = {
+  // WB feedbacks & questions: personal/service/base-with-secret 3 req/s burst 6; base 5 req/h burst 1.
+  "wildberries:feedbacks:default": { capacity: 6, refillPerSecond: 3 },
+  "wildberries:feedbacks:base": { capacity: 1, refillPerSecond: 5 / HOUR },
+  // WB buyer chat: 10 req / 10 s, burst 10; base 1 req/h.
+  "wildberries:chat:default": { capacity: 10, refillPerSecond: 1 },
+  "wildberries:chat:base": { capacity: 1, refillPerSecond: 1 / HOUR },
+  // Ozon: 50 rps per Client-Id across all methods.
+  "ozon:default:default": { capacity: 50, refillPerSecond: 50 },
+  // Yandex Market: 4 parallel requests per business; hourly per-method limits (1 000-10 000/h).
+  "yandex-market:default:default": { capacity: 20, refillPerSecond: 1000 / HOUR, maxConcurrent: 4 },
+};
+
+export function documentedRateLimit(marketplace: string, group: string, tokenType?: string): TokenBucketConfig {
+  const t = tokenType?.toLowerCase();
+  return (
+    (t && DOCUMENTED_RATE_LIMITS[`${marketplace}:${group}:${t}`]) ||
+    DOCUMENTED_RATE_LIMITS[`${marketplace}:${group}:default`] ||
+    DOCUMENTED_RATE_LIMITS[`${marketplace}:default:default`] || { capacity: 5, refillPerSecond: 1 }
+  );
+}

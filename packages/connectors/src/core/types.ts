@@ -1,0 +1,121 @@
+// Shared shapes every connector speaks. The sync engine and the UI depend only on these.
+import type { TokenBucketConfig } from "./rate-limit";
+
+export type Channel = "review" | "question" | "chat";
+
+/** Canonical marketplace id. Known values are listed; other strings allow third-party modules. */
+export type Marketplace = "wildberries" | "ozon" | "yandex-market" | (string & {});
+
+export interface ChannelMessage {
+  externalId: string;
+  direction: "in" | "out";
+  text: string;
+  /** ISO 8601 */
+  createdAt: string;
+  authorName?: string;
+}
+
+export interface ChannelItem {
+  externalId: string;
+  marketplace: Marketplace;
+  channel: Channel;
+  text: string;
+  /** ISO 8601 */
+  createdAt: string;
+  updatedAt?: string;
+  /** 1-5 */
+  rating?: number;
+  authorName?: string;
+  pros?: string;
+  cons?: string;
+  product?: { externalId: string; name?: string; article?: string };
+  answered: boolean;
+  answerText?: string;
+  /** Upstream moderation state, e.g. wbRu, reviewRequired, rejected. */
+  answerState?: string;
+  read?: boolean;
+  messages?: ChannelMessage[];
+  raw?: unknown;
+}
+
+export interface ListItemsParams {
+  skip?: number;
+  take?: number;
+  cursor?: string | null;
+}
+
+export interface ListItemsResult {
+  items: ChannelItem[];
+  nextCursor: string | null;
+}
+
+export interface GetUpdatesParams {
+  cursor: string | null;
+  take?: number;
+}
+
+export interface GetUpdatesResult {
+  items: ChannelItem[];
+  /** Always a checkpoint to persist; resuming from it re-delivers at most one page. */
+  nextCursor: string;
+  hasMore: boolean;
+}
+
+export interface SendReplyParams {
+  itemId: string;
+  text: string;
+}
+
+export interface SendReplyResult {
+  externalId?: string;
+}
+
+export interface MarkReadParams {
+  itemId: string;
+}
+
+export interface GetItemParams {
+  itemId: string;
+}
+
+export interface ConnectorCapabilities {
+  sendReply: boolean;
+  markRead: boolean;
+  getUpdates: boolean;
+  getItem: boolean;
+  replyText: { min: number; max: number };
+}
+
+export interface RequestInfo {
+  method: string;
+  url: string;
+  /** 0 when no response arrived (network error, timeout). */
+  status: number;
+  attempt: number;
+  durationMs: number;
+}
+
+export interface ConnectorOptions {
+  /** Replaces the marketplace host (scheme + host + optional path prefix), e.g. a sandbox URL. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  /** Per attempt. Default 30 000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt. Default 4. */
+  maxRetries?: number;
+  /** WB: personal | service | base | test. Selects the documented rate limits. */
+  tokenType?: string;
+  /** false disables client-side limiting; a partial config overrides the documented one. */
+  rateLimit?: false | Partial<TokenBucketConfig>;
+  signal?: AbortSignal;
+  onRequest?: (info: RequestInfo) => void;
+  /** First backoff delay for 5xx/network retries. Default 500 ms (tests shrink it). */
+  retryBaseDelayMs?: number;
+  /** Cap of one backoff delay. Default 30 000 ms. */
+  retryMaxDelayMs?: number;
+  /**
+   * Longest upstream-requested wait (429 retry hint) we sleep through before giving up with
+   * RateLimitedError. Default 60 000 ms: WB base tokens ask for ~1 h, which must end the run instead.
+   */
+  maxRetryWaitMs?: number;
+}

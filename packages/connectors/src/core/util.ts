@@ -1,0 +1,31 @@
+// Small helpers shared by connectors.
+import { z } from "zod";
+
+/** An upstream id that may arrive as a string or a (possibly > 2^53, already stringified) number. */
+export const zId = z.union([z.string(), z.number().int()]).transform((v) => String(v));
+
+/** Unix seconds/milliseconds or a date string → ISO 8601. */
+export function toIso(value: string | number | Date): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "number") return new Date(value < 1e12 ? value * 1000 : value).toISOString();
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : d.toISOString();
+}
+
+/** Opaque cursors: base64url JSON, so the sync engine stores them as plain strings. */
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+
+export function decodeCursor<T>(cursor: string | null | undefined, schema: z.ZodType<T>): T | null {
+  if (!cursor) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw new TypeError(`Invalid cursor: ${cursor.slice(0, 40)}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new TypeError(`Invalid cursor: ${cursor.slice(0, 40)}`);
+  return parsed.data;
+}

@@ -1,0 +1,258 @@
+// Ozon buyer chats (channel "chat"): /v3/chat/list (cursor), /v3/chat/history, /v1/chat/send/message
+// and /v2/chat/read. Only Buyer_Seller chats are buyer conversations; message ids are uint64 and
+// stay decimal strings end to end (core's HTTP layer parses them losslessly).
+import { z } from "zod";
+import { BaseChannelConnector } from "../core/base";
+import type {
+  ChannelItem,
+  ChannelMessage,
+  ConnectorOptions,
+  GetItemParams,
+  GetUpdatesParams,
+  GetUpdatesResult,
+  ListItemsParams,
+  ListItemsResult,
+  MarkReadParams,
+  SendReplyParams,
+  SendReplyResult,
+} from "../core/types";
+import { decodeCursor, encodeCursor } from "../core/util";
+import type { MarketplaceHttpClient } from "../core/http";
+import { createOzonHttpClient, isNotFound, joinMessageData, ozonCredentialsSchema, ozonPost, type OzonCredentials } from "./client";
+import {
+  chatHistoryV3Schema,
+  chatListV3Schema,
+  chatReadSchema,
+  chatSendMessageSchema,
+  type OzonChatHistoryV3,
+  type OzonChatListEntry,
+  type OzonChatListV3,
+  type OzonChatMessage,
+} from "./schemas";
+
+export interface OzonChatListParams {
+  cursor?: string;
+  /** 1…1000. Default 100. */
+  limit?: number;
+  chatStatus?: "All" | "Opened" | "Closed";
+  unreadOnly?: boolean;
+}
+
+export interface OzonChatHistoryParams {
+  chatId: string;
+  direction?: "Forward" | "Backward";
+  /** uint64 as a decimal string. */
+  fromMessageId?: string;
+  /** 1…1000. Default 1000. */
+  limit?: number;
+}
+
+const MAX_PAGE = 1000;
+
+/** Compares uint64 decimal strings without losing precision. */
+export function compareMessageIds(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export function isBuyerChat(entry: OzonChatListEntry): boolean {
+  return entry.chat.chat_type.toLowerCase() === "buyer_seller";
+}
+
+const updatesCursorSchema = z.object({ after: z.string().regex(/^\d+$/) });
+
+export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
+  static override credentialsSchema = ozonCredentialsSchema;
+  /** /v1/chat/send/message: plain text, 1…1000 characters. */
+  static override replyTextLimits = { min: 1, max: 1000 };
+
+  readonly marketplace = "ozon";
+  readonly channel = "chat";
+  private readonly http: MarketplaceHttpClient;
+
+  constructor(credentials: OzonCredentials, options: ConnectorOptions = {}) {
+    super(credentials, options);
+    this.http = createOzonHttpClient(this.credentials, options);
+  }
+
+  // ---- Ozon methods ------------------------------------------------------------------------
+
+  /** One page of POST /v3/chat/list (buyer and support chats alike). */
+  async listChats(params: OzonChatListParams = {}): Promise<OzonChatListV3> {
+    return ozonPost(
+      this.http,
+      "/v3/chat/list",
+      {
+        limit: Math.min(MAX_PAGE, Math.max(1, params.limit ?? 100)),
+        ...(params.cursor ? { cursor: params.cursor } : {}),
+        filter: { chat_status: params.chatStatus ?? "All", unread_only: params.unreadOnly ?? false },
+      },
+      chatListV3Schema,
+    );
+  }
+
+  /** One page of POST /v3/chat/history. */
+  async getChatHistory(params: OzonChatHistoryParams): Promise<OzonChatHistoryV3> {
+    return ozonPost(
+      this.http,
+      "/v3/chat/history",
+      {
+        chat_id: params.chatId,
+        direction: params.direction ?? "Backward",
+        // uint64 sent as a string: exact, and accepted by Ozon's JSON gateway.
+        ...(params.fromMessageId ? { from_message_id: params.fromMessageId } : {}),
+        limit: Math.min(MAX_PAGE, Math.max(1, params.limit ?? MAX_PAGE)),
+      },
+      chatHistoryV3Schema,
+    );
+  }
+
+  /** Every message of a chat, oldest first (pages backwards; from_message_id may be inclusive). */
+  async getAllMessages(chatId: string): Promise<OzonChatMessage[]> {
+    const byId = new Map<string, OzonChatMessage>();
+    let from: string | undefined;
+    for (;;) {
+      const page = await this.getChatHistory({ chatId, direction: "Backward", fromMessageId: from });
+      let added = 0;
+      for (const m of page.messages) {
+        if (!byId.has(m.message_id)) {
+          byId.set(m.message_id, m);
+          added++;
+        }
+      }
+      if (!page.has_next || added === 0) break;
+      const oldest = [...byId.keys()].sort(compareMessageIds)[0]!;
+      from = oldest;
+    }
+    return [...byId.values()].sort((a, b) => compareMessageIds(a.message_id, b.message_id));
+  }
+
+  async sendMessage(chatId: string, text: string): Promise<void> {
+    await ozonPost(this.http, "/v1/chat/send/message", { chat_id: chatId, text }, chatSendMessageSchema);
+  }
+
+  /** Marks `fromMessageId` and every earlier message read; returns the chat's unread count. */
+  async readChat(chatId: string, fromMessageId: string): Promise<number> {
+    const res = await ozonPost(this.http, "/v2/chat/read", { chat_id: chatId, from_message_id: fromMessageId }, chatReadSchema);
+    return res.unread_count;
+  }
+
+  // ---- unified interface -------------------------------------------------------------------
+
+  /** Buyer chats in the order of /v3/chat/list; the cursor is Ozon's own, so paging is stable. */
+  override async listItems(params: ListItemsParams = {}): Promise<ListItemsResult> {
+    const page = await this.listChats({ cursor: params.cursor ?? undefined, limit: params.take ?? 100 });
+    const items: ChannelItem[] = [];
+    for (const entry of page.chats.filter(isBuyerChat)) items.push(await this.toItem(entry));
+    return { items, nextCursor: page.has_next && page.cursor ? page.cursor : null };
+  }
+
+  /** Page size of the getUpdates scan (Ozon's maximum; tests shrink it to force several pages). */
+  protected scanPageSize = MAX_PAGE;
+
+  /**
+   * Chats whose last message is newer than the checkpoint (the highest message id delivered).
+   * Ozon has no "changed since" filter, so every call scans the chat list. A multi-page scan is
+   * not atomic: a chat on an early page can get a message after its page was read while a later
+   * page already shows a newer id. Message ids grow with time, so re-reading the pages before the
+   * one holding the newest id closes that gap: nothing at or below that id can be missed.
+   */
+  override async getUpdates(params: GetUpdatesParams): Promise<GetUpdatesResult> {
+    const after = decodeCursor(params.cursor, updatesCursorSchema)?.after ?? "0";
+    const take = Math.max(1, params.take ?? 50);
+    const latest = new Map<string, OzonChatListEntry & { last: string }>();
+    const record = (entry: OzonChatListEntry) => {
+      const last = entry.last_message_id;
+      if (!isBuyerChat(entry) || !last || last === "0") return undefined;
+      const known = latest.get(entry.chat.chat_id);
+      if (!known || compareMessageIds(last, known.last) > 0) latest.set(entry.chat.chat_id, { ...entry, last });
+      return last;
+    };
+    const pageCursors: Array<string | undefined> = [];
+    let newest: { id: string; page: number } | undefined;
+    let cursor: string | undefined;
+    for (let pageNo = 0; ; pageNo++) {
+      pageCursors.push(cursor);
+      const page = await this.listChats({ cursor, limit: this.scanPageSize });
+      for (const entry of page.chats) {
+        const last = record(entry);
+        if (last && (!newest || compareMessageIds(last, newest.id) > 0)) newest = { id: last, page: pageNo };
+      }
+      if (!page.has_next || !page.cursor || page.cursor === cursor) break;
+      cursor = page.cursor;
+    }
+    for (let pageNo = 0; pageNo < (newest?.page ?? 0); pageNo++) {
+      const page = await this.listChats({ cursor: pageCursors[pageNo], limit: this.scanPageSize });
+      for (const entry of page.chats) record(entry);
+    }
+    const changed = [...latest.values()].filter((e) => compareMessageIds(e.last, after) > 0);
+    changed.sort((a, b) => compareMessageIds(a.last, b.last));
+    const batch = changed.slice(0, take);
+    const items: ChannelItem[] = [];
+    for (const entry of batch) items.push(await this.toItem(entry));
+    // The checkpoint is the last id of the batch, never a newer one, so every chat left out of
+    // this batch is still ahead of it.
+    const next = batch.length > 0 ? batch[batch.length - 1]!.last : after;
+    return { items, nextCursor: encodeCursor({ after: next }), hasMore: changed.length > batch.length };
+  }
+
+  override async sendReply(params: SendReplyParams): Promise<SendReplyResult> {
+    this.assertReplyText(params.text);
+    await this.sendMessage(params.itemId, params.text);
+    return {};
+  }
+
+  /** Marks every message of the chat read (from the newest message down). */
+  override async markRead(params: MarkReadParams): Promise<void> {
+    const newest = await this.getChatHistory({ chatId: params.itemId, direction: "Backward", limit: 1 });
+    const last = newest.messages[0];
+    if (last) await this.readChat(params.itemId, last.message_id);
+  }
+
+  /** The chat with its full history as Ozon has it now, or null for an unknown chat. */
+  override async getItem(params: GetItemParams): Promise<ChannelItem | null> {
+    let messages: OzonChatMessage[];
+    try {
+      messages = await this.getAllMessages(params.itemId);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+    return this.itemFromMessages(params.itemId, messages, undefined);
+  }
+
+  private async toItem(entry: OzonChatListEntry): Promise<ChannelItem> {
+    const messages = await this.getAllMessages(entry.chat.chat_id);
+    return this.itemFromMessages(entry.chat.chat_id, messages, entry);
+  }
+
+  private itemFromMessages(chatId: string, raw: OzonChatMessage[], entry: OzonChatListEntry | undefined): ChannelItem {
+    const messages: ChannelMessage[] = raw.map((m) => ({
+      externalId: m.message_id,
+      direction: m.user.type.toLowerCase() === "seller" ? "out" : "in",
+      text: joinMessageData(m.data),
+      createdAt: m.created_at,
+      ...(m.user.type ? { authorName: m.user.type.toLowerCase() } : {}),
+    }));
+    const last = messages[messages.length - 1];
+    const lastIn = [...messages].reverse().find((m) => m.direction === "in");
+    const lastOut = [...messages].reverse().find((m) => m.direction === "out");
+    const sku = raw.find((m) => m.context?.sku !== undefined && m.context.sku !== "")?.context?.sku;
+    const unread = entry ? entry.unread_count > 0 : raw.some((m) => m.user.type.toLowerCase() !== "seller" && m.is_read === false);
+    const item: ChannelItem = {
+      externalId: chatId,
+      marketplace: "ozon",
+      channel: "chat",
+      text: lastIn?.text ?? last?.text ?? "",
+      createdAt: entry?.chat.created_at ?? messages[0]?.createdAt ?? new Date(0).toISOString(),
+      answered: last?.direction === "out",
+      read: !unread,
+      messages,
+    };
+    if (last) item.updatedAt = last.createdAt;
+    if (lastOut) item.answerText = lastOut.text;
+    if (sku !== undefined) item.product = { externalId: String(sku) };
+    return item;
+  }
+}

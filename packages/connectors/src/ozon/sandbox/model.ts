@@ -1,0 +1,137 @@
+// In-memory world of the Ozon sandbox: accounts (Client-Id + Api-Key + subscriptions) holding
+// chats with uint64 message ids, reviews with seller comments, and questions with answers.
+// Everything is plain data so tests can inspect it; the HTTP handlers live in handlers.ts.
+
+export type OzonChatType = "Buyer_Seller" | "Seller_Support";
+export type OzonChatStatus = "Opened" | "Closed";
+export type OzonUserType = "customer" | "seller" | "support" | "crm" | "courier";
+
+export interface SandboxChatMessage {
+  /** uint64, beyond 2^53: emitted as a bare JSON number. */
+  id: bigint;
+  createdAt: string;
+  userType: OzonUserType;
+  userId: string;
+  text: string;
+  orderNumber?: string;
+  sku?: number;
+}
+
+export interface SandboxChat {
+  id: string;
+  type: OzonChatType;
+  status: OzonChatStatus;
+  createdAt: string;
+  /** Creation order; the /v3/chat/list cursor is built from it, so paging is stable. */
+  seq: number;
+  messages: SandboxChatMessage[];
+  /** Highest message id the seller has read (0 = none). */
+  sellerReadUpTo: bigint;
+}
+
+export type ReviewStatus = "NEW" | "VIEWED" | "PROCESSED";
+export type ModerationState = "published" | "pending" | "rejected";
+
+export interface SandboxReviewComment {
+  id: string;
+  text: string;
+  publishedAt: string;
+  parentCommentId: string | null;
+  isOwner: boolean;
+  isOfficial: boolean;
+  moderation: ModerationState;
+}
+
+export interface SandboxReview {
+  id: string;
+  seq: number;
+  sku: number;
+  text: string;
+  rating: number;
+  publishedAt: string;
+  status: ReviewStatus;
+  orderStatus: "DELIVERED" | "CANCELLED";
+  photosAmount: number;
+  comments: SandboxReviewComment[];
+}
+
+export type QuestionStatus = "NEW" | "VIEWED" | "PROCESSED";
+export type AnswerPublication = "PUBLISHED" | "AWAITING_MODERATION" | "MODERATION_FAILED" | "DUPLICATE";
+
+export interface SandboxQuestionAnswer {
+  id: string;
+  text: string;
+  authorName: string;
+  publishedAt: string;
+  statusPublication: AnswerPublication;
+}
+
+export interface SandboxQuestion {
+  id: string;
+  seq: number;
+  sku: number;
+  productName: string;
+  text: string;
+  authorName: string;
+  publishedAt: string;
+  status: QuestionStatus;
+  answers: SandboxQuestionAnswer[];
+}
+
+export interface OzonSubscriptions {
+  /** "Review Management" / Premium Pro: gates every review method (403 code 7 without it). */
+  reviews: boolean;
+  /** Premium Plus: gates the question methods (the live probe says it is open; default true). */
+  questions: boolean;
+  /** Premium Plus/Pro: gates history/send/read of buyer chats. /v3/chat/list is never gated. */
+  chats: boolean;
+}
+
+export interface SandboxAccount {
+  clientId: string;
+  apiKey: string;
+  sellerName: string;
+  subscriptions: OzonSubscriptions;
+  chats: SandboxChat[];
+  reviews: SandboxReview[];
+  questions: SandboxQuestion[];
+}
+
+export interface SandboxWorld {
+  accounts: Map<string, SandboxAccount>;
+  /** Next uint64 message id (shared by all accounts: ids are global at Ozon). */
+  nextMessageId: bigint;
+  nextSeq: number;
+}
+
+export const FIRST_MESSAGE_ID = 3000000000118021931n;
+
+export function allocateMessageId(world: SandboxWorld): bigint {
+  const id = world.nextMessageId;
+  world.nextMessageId += 7n;
+  return id;
+}
+
+export function allocateSeq(world: SandboxWorld): number {
+  return world.nextSeq++;
+}
+
+export function findChat(account: SandboxAccount, chatId: string): SandboxChat | undefined {
+  return account.chats.find((c) => c.id === chatId);
+}
+
+export function findReview(account: SandboxAccount, reviewId: string): SandboxReview | undefined {
+  return account.reviews.find((r) => r.id === reviewId);
+}
+
+export function findQuestion(account: SandboxAccount, questionId: string): SandboxQuestion | undefined {
+  return account.questions.find((q) => q.id === questionId);
+}
+
+export function lastMessage(chat: SandboxChat): SandboxChatMessage | undefined {
+  return chat.messages[chat.messages.length - 1];
+}
+
+export function unreadCount(chat: SandboxChat): number {
+  return chat.messages.filter((m) => m.userType !== "seller" && m.id > chat.sellerReadUpTo).length;
+}

@@ -1,0 +1,141 @@
+// Pieces shared by the three Wildberries connectors: credentials, hosts, the HTTP client with
+// WB's error mapping, token-type detection, and the date-window pager used by feedbacks/questions.
+import { z } from "zod";
+import { MarketplaceAuthError, type ConnectorError } from "../core/errors";
+import { MarketplaceHttpClient, upstreamMessage, type UpstreamErrorContext } from "../core/http";
+import type { ConnectorOptions } from "../core/types";
+import { decodeCursor, encodeCursor } from "../core/util";
+
+export const WB_FEEDBACKS_HOST = "https://feedbacks-api.wildberries.ru";
+export const WB_CHAT_HOST = "https://buyer-chat-api.wildberries.ru";
+
+export const wildberriesCredentialsSchema = z.object({
+  apiToken: z.string().trim().min(1, "apiToken is required"),
+});
+export type WildberriesCredentials = z.infer<typeof wildberriesCredentialsSchema>;
+
+const TOKEN_TYPES: Record<number, string> = { 1: "base", 2: "test", 3: "personal", 4: "service" };
+
+/** Reads the token type from the JWT payload (`acc`), so base tokens get their far lower limits. */
+export function wbTokenType(token: string): string | undefined {
+  const payload = token.split(".")[1];
+  if (!payload) return undefined;
+  try {
+    const acc = (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { acc?: unknown }).acc;
+    return typeof acc === "number" ? TOKEN_TYPES[acc] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function mapWbError(ctx: UpstreamErrorContext): ConnectorError | undefined {
+  if (ctx.status !== 401) return undefined;
+  const detail = upstreamMessage(ctx.body, ctx.text) ?? "unauthorized";
+  const init = { marketplace: ctx.marketplace, status: ctx.status, requestId: ctx.requestId };
+  // WB answers 401 both for bad tokens and for a token whose category bitmask lacks this API.
+  const reason = /scope|categor/i.test(detail) ? "token_category" : "invalid_token";
+  return new MarketplaceAuthError(`wildberries: ${detail}`, reason, init);
+}
+
+export function createWbClient(
+  group: "feedbacks" | "chat",
+  credentials: WildberriesCredentials,
+  options: ConnectorOptions,
+): MarketplaceHttpClient {
+  return new MarketplaceHttpClient({
+    marketplace: "wildberries",
+    defaultBaseUrl: group === "chat" ? WB_CHAT_HOST : WB_FEEDBACKS_HOST,
+    credentialKey: credentials.apiToken,
+    rateLimitGroup: group,
+    headers: { Authorization: credentials.apiToken },
+    options: { ...options, tokenType: options.tokenType ?? wbTokenType(credentials.apiToken) },
+    mapError: mapWbError,
+  });
+}
+
+/** WB feedbacks/questions error envelope: `{data, error, errorText, additionalErrors}`. */
+export const wbEnvelope = <T extends z.ZodType>(data: T) =>
+  z.object({
+    data,
+    error: z.boolean(),
+    errorText: z.string().nullish(),
+    additionalErrors: z.unknown().nullish(),
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Date-window paging. WB lists take `skip` (capped) + `dateFrom` (Unix s). Paging ascending by
+// date with `dateFrom` moved to the last seen second keeps positions stable while customers add
+// newer items, and keeps `skip` tiny, far below the caps. The unanswered list is paged first,
+// then the answered one, so an item answered meanwhile is still met (at worst twice).
+
+export const windowCursorSchema = z.object({
+  /** 0 = unanswered list, 1 = answered/archived list. */
+  p: z.union([z.literal(0), z.literal(1)]),
+  /** dateFrom, Unix seconds. */
+  f: z.number().int().nonnegative(),
+  /** skip inside the window. */
+  s: z.number().int().nonnegative(),
+  /** newest createdDate (Unix s) seen in this pass; the next getUpdates pass starts near it. */
+  n: z.number().int().nonnegative(),
+  /** dateFrom the pass started at (the answered list starts there too). */
+  o: z.number().int().nonnegative(),
+});
+export type WindowCursor = z.infer<typeof windowCursorSchema>;
+
+export interface WindowPage<T> {
+  items: T[];
+  next: WindowCursor | null;
+}
+
+/**
+ * One page of a windowed pass. `fetch` performs the WB list call. Returns the cursor for the next
+ * page or null when both lists are exhausted.
+ */
+export async function windowPage<T extends { createdDate: string }>(
+  cursor: WindowCursor,
+  take: number,
+  fetch: (q: { isAnswered: boolean; take: number; skip: number; dateFrom: number }) => Promise<T[]>,
+): Promise<WindowPage<T>> {
+  const items = await fetch({ isAnswered: cursor.p === 1, take, skip: cursor.s, dateFrom: cursor.f });
+  const secs = items.map((i) => Math.floor(Date.parse(i.createdDate) / 1000));
+  const newest = Math.max(cursor.n, ...secs);
+  if (items.length < take) {
+    // This list is exhausted; move to the answered list or finish the pass.
+    return { items, next: cursor.p === 0 ? { p: 1, f: cursor.o, s: 0, n: newest, o: cursor.o } : null };
+  }
+  const last = secs[secs.length - 1]!;
+  const sameSecond = secs.filter((s) => s === last).length;
+  const next = last === cursor.f ? { ...cursor, s: cursor.s + items.length, n: newest } : { ...cursor, f: last, s: sameSecond, n: newest };
+  return { items, next };
+}
+
+export const encodeWindow = (c: WindowCursor) => encodeCursor(c);
+export const decodeWindow = (s: string | null | undefined) => decodeCursor(s, windowCursorSchema);
+
+/** Default lookback of a getUpdates pass: answers given within this time of creation are seen. */
+export const UPDATES_LOOKBACK_SECONDS = 14 * 24 * 3600;
+
+export interface WindowedResult<T> {
+  items: T[];
+  cursor: WindowCursor | null;
+}
+
+/** Starts a full pass (listItems) or resumes one. */
+export function listCursor(cursor: string | null | undefined, skip = 0): WindowCursor {
+  return decodeWindow(cursor) ?? { p: 0, f: 0, s: skip, n: 0, o: 0 };
+}
+
+/**
+ * getUpdates: a pass over both lists starting `lookback` before the newest item of the previous
+ * pass, so new items and recent answer changes are delivered (re-delivery is harmless).
+ */
+export function updatesCursor(cursor: string | null): { state: WindowCursor; fresh: boolean } {
+  const c = decodeWindow(cursor);
+  if (!c) return { state: { p: 0, f: 0, s: 0, n: 0, o: 0 }, fresh: true };
+  return { state: c, fresh: false };
+}
+
+export function nextPassCursor(newest: number): WindowCursor {
+  const o = Math.max(0, newest - UPDATES_LOOKBACK_SECONDS);
+  return { p: 0, f: o, s: 0, n: newest, o };
+}

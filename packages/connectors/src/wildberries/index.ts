@@ -1,0 +1,23 @@
+// Wildberries connectors (reviews, questions, buyer chat). Importing this module registers them.
+import { registerConnector } from "../core/registry";
+import type { WildberriesCredentials } from "./common";
+import { WBChatConnector } from "./chat-connector";
+import { WBFeedbacksConnector } from "./feedbacks-connector";
+import { WBQuestionsConnector } from "./questions-connector";
+
+declare module "../core/registry" {
+  interface ConnectorTypeMap {
+    "wildberries:review": { connector: WBFeedbacksConnector; credentials: WildberriesCredentials };
+    "wildberries:question": { connector: WBQuestionsConnector; credentials: WildberriesCredentials };
+    "wildberries:chat": { connector: WBChatConnector; credentials: WildberriesCredentials };
+  }
+}
+
+registerConnector("wildberries", "review", WBFeedbacksConnector);
+registerConnector("wildberries", "question", WBQuestionsConnector);
+registerConnector("wildberries", "chat", WBChatConnector);
+
+export { WBFeedbacksConnector, type WBFeedback, type ListFeedbacksParams } from "./feedbacks-connector";
+export { WBQuestionsConnector, type WBQuestion, type ListQuestionsParams } from "./questions-connector";
+export { WBChatConnector, groupEvents, type WBChat, type WBEvent } from "./chat-connector";
+export { WB_CHAT_HOST, WB_FEEDBACKS_HOST, wbTokenType, wildberriesCredentialsSchema, type WildberriesCredentials } from "./common";

@@ -1,0 +1,167 @@
+// Wildberries product questions on feedbacks-api.wildberries.ru: list, answer and mark viewed.
+import { z } from "zod";
+import { BaseChannelConnector } from "../core/base";
+import { MarketplaceRequestError } from "../core/errors";
+import type { MarketplaceHttpClient } from "../core/http";
+import type {
+  ChannelItem,
+  ConnectorOptions,
+  GetItemParams,
+  GetUpdatesParams,
+  GetUpdatesResult,
+  ListItemsParams,
+  ListItemsResult,
+  MarkReadParams,
+  SendReplyParams,
+  SendReplyResult,
+} from "../core/types";
+import { toIso, zId } from "../core/util";
+import {
+  createWbClient,
+  decodeWindow,
+  encodeWindow,
+  listCursor,
+  nextPassCursor,
+  wbEnvelope,
+  wildberriesCredentialsSchema,
+  windowPage,
+  type WildberriesCredentials,
+} from "./common";
+
+export const wbQuestionSchema = z.object({
+  id: zId,
+  text: z.string().nullish(),
+  createdDate: z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not a date-time"),
+  state: z.string().nullish(),
+  answer: z.object({ text: z.string(), editable: z.boolean().nullish(), createDate: z.string().nullish() }).nullish(),
+  productDetails: z
+    .object({
+      nmId: zId,
+      imtId: zId.nullish(),
+      productName: z.string().nullish(),
+      supplierArticle: z.string().nullish(),
+      supplierName: z.string().nullish(),
+      brandName: z.string().nullish(),
+    })
+    .nullish(),
+  wasViewed: z.boolean().nullish(),
+  isWarned: z.boolean().nullish(),
+});
+export type WBQuestion = z.infer<typeof wbQuestionSchema>;
+
+const listSchema = wbEnvelope(
+  z.object({
+    countUnanswered: z.number().int().nullish(),
+    countArchive: z.number().int().nullish(),
+    questions: z.array(wbQuestionSchema),
+  }),
+);
+const oneSchema = wbEnvelope(wbQuestionSchema);
+
+export interface ListQuestionsParams {
+  isAnswered: boolean;
+  take: number;
+  skip: number;
+  nmId?: number;
+  order?: "dateAsc" | "dateDesc";
+  dateFrom?: number;
+  dateTo?: number;
+}
+
+/** take + skip ≤ 10 000 on /api/v1/questions. */
+export const WB_QUESTIONS_MAX_WINDOW = 10_000;
+
+export class WBQuestionsConnector extends BaseChannelConnector<WildberriesCredentials> {
+  static override credentialsSchema = wildberriesCredentialsSchema;
+  // The reference gives no separate limit for question answers; WB's feedback limit applies.
+  static override replyTextLimits = { min: 2, max: 5000 };
+  readonly marketplace = "wildberries";
+  readonly channel = "question" as const;
+  protected readonly http: MarketplaceHttpClient;
+
+  constructor(credentials: WildberriesCredentials, options: ConnectorOptions = {}) {
+    super(credentials, options);
+    this.http = createWbClient("feedbacks", this.credentials, options);
+  }
+
+  /** Raw `GET /api/v1/questions`. */
+  async listQuestions(params: ListQuestionsParams) {
+    if (params.take + params.skip > WB_QUESTIONS_MAX_WINDOW) {
+      throw new RangeError(`WB questions: take + skip must be ≤ ${WB_QUESTIONS_MAX_WINDOW}`);
+    }
+    const res = await this.http.request({ method: "GET", path: "/api/v1/questions", query: { ...params }, schema: listSchema });
+    return res.data.data;
+  }
+
+  async getQuestion(id: string): Promise<WBQuestion | null> {
+    try {
+      const res = await this.http.request({ method: "GET", path: "/api/v1/question", query: { id }, schema: oneSchema });
+      return res.data.data;
+    } catch (err) {
+      if (err instanceof MarketplaceRequestError && (err.status === 422 || err.status === 404)) return null;
+      throw err;
+    }
+  }
+
+  /** `PATCH /api/v1/questions` (one endpoint; the body decides: answer, reject or mark viewed). */
+  async patchQuestion(body: { id: string; wasViewed: boolean } | { id: string; answer: { text: string }; state: "wbRu" | "none" }) {
+    await this.http.request({ method: "PATCH", path: "/api/v1/questions", json: body });
+  }
+
+  private async page(cursor: ReturnType<typeof listCursor>, take: number) {
+    // Window paging keeps skip small; take is capped so take + skip stays within 10 000.
+    const t = Math.min(Math.max(1, take), 5000);
+    return windowPage(cursor, t, async (q) => (await this.listQuestions({ ...q, order: "dateAsc" })).questions);
+  }
+
+  override async listItems(params: ListItemsParams = {}): Promise<ListItemsResult> {
+    const { items, next } = await this.page(listCursor(params.cursor, params.skip), params.take ?? 1000);
+    return { items: items.map(toChannelItem), nextCursor: next ? encodeWindow(next) : null };
+  }
+
+  override async getUpdates(params: GetUpdatesParams): Promise<GetUpdatesResult> {
+    const cursor = decodeWindow(params.cursor) ?? listCursor(null);
+    const { items, next } = await this.page(cursor, params.take ?? 1000);
+    if (next) return { items: items.map(toChannelItem), nextCursor: encodeWindow(next), hasMore: true };
+    const newest = Math.max(cursor.n, ...items.map((i) => Math.floor(Date.parse(i.createdDate) / 1000)));
+    return { items: items.map(toChannelItem), nextCursor: encodeWindow(nextPassCursor(newest)), hasMore: false };
+  }
+
+  override async getItem({ itemId }: GetItemParams): Promise<ChannelItem | null> {
+    const q = await this.getQuestion(itemId);
+    return q ? toChannelItem(q) : null;
+  }
+
+  override async sendReply({ itemId, text }: SendReplyParams): Promise<SendReplyResult> {
+    this.assertReplyText(text);
+    await this.patchQuestion({ id: itemId, answer: { text }, state: "wbRu" });
+    return {};
+  }
+
+  override async markRead({ itemId }: MarkReadParams): Promise<void> {
+    await this.patchQuestion({ id: itemId, wasViewed: true });
+  }
+}
+
+export function toChannelItem(q: WBQuestion): ChannelItem {
+  const answerText = q.answer?.text || undefined;
+  return {
+    externalId: q.id,
+    marketplace: "wildberries",
+    channel: "question",
+    text: q.text ?? "",
+    createdAt: toIso(q.createdDate),
+    product: q.productDetails
+      ? {
+          externalId: q.productDetails.nmId,
+          name: q.productDetails.productName ?? undefined,
+          article: q.productDetails.supplierArticle ?? undefined,
+        }
+      : undefined,
+    answered: answerText !== undefined,
+    answerText,
+    answerState: answerText !== undefined ? (q.state ?? undefined) : undefined,
+    read: q.wasViewed ?? undefined,
+    raw: q,
+  };
+}

@@ -1,0 +1,7 @@
+// Wildberries sandbox: both WB hosts (feedbacks/questions and buyer chat) on localhost.
+export { createWildberriesSandbox, startWildberriesSandbox, WB_SERVER_LIMITS } from "./server";
+export type { WildberriesSandbox, WildberriesSandboxCore, WildberriesSandboxOptions } from "./server";
+export { WildberriesWorld } from "./state";
+export type { ModerationMode, SandboxChat, SandboxEvent, SandboxFeedback, SandboxQuestion, WildberriesWorldOptions } from "./state";
+export { WB_CATEGORY_BITS, verifyWbToken, signWbToken } from "./tokens";
+export type { IssueTokenOptions, WbCategory, WbTokenPayload, WbTokenType } from "./tokens";

@@ -1,0 +1,242 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import {
+  backoff,
+  MarketplaceAuthError,
+  MarketplaceHttpClient,
+  MarketplaceRequestError,
+  parseJsonBigintSafe,
+  RateLimitedError,
+  resetSharedBuckets,
+  ResponseValidationError,
+  retryHintMs,
+  UpstreamError,
+  zId,
+  type ConnectorOptions,
+  type RequestInfo,
+} from "../src/core/index";
+
+type Reply = { status: number; body?: string; headers?: Record<string, string> } | Error | "hang";
+
+/** A fetch that plays a script of responses and records the requests. */
+function scriptedFetch(script: Reply[]) {
+  const calls: Array<{ url: string; init: RequestInit }> = [];
+  const fn = (async (url: string, init: RequestInit) => {
+    calls.push({ url, init });
+    const next = script.shift() ?? { status: 200, body: "{}" };
+    if (next === "hang") {
+      return new Promise((_r, reject) => init.signal?.addEventListener("abort", () => reject(new Error("aborted"))));
+    }
+    if (next instanceof Error) throw next;
+    return new Response(next.body ?? null, { status: next.status, headers: next.headers });
+  }) as unknown as typeof fetch;
+  return { fn, calls };
+}
+
+let n = 0;
+function client(script: Reply[], options: ConnectorOptions = {}, marketplace = "wildberries") {
+  const f = scriptedFetch(script);
+  const attempts: RequestInfo[] = [];
+  const c = new MarketplaceHttpClient({
+    marketplace,
+    defaultBaseUrl: "https://api.example.test",
+    credentialKey: `cred-${++n}`,
+    headers: { Authorization: "tok" },
+    options: { fetch: f.fn, retryBaseDelayMs: 1, retryMaxDelayMs: 5, rateLimit: false, onRequest: (i) => attempts.push(i), ...options },
+  });
+  return { c, calls: f.calls, attempts };
+}
+
+const ok = { status: 200, body: '{"ok":true}' };
+const okSchema = z.object({ ok: z.boolean() });
+
+afterEach(() => resetSharedBuckets());
+
+describe("MarketplaceHttpClient retries", () => {
+  it("retries 5xx with backoff and returns the later success", async () => {
+    const { c, attempts } = client([{ status: 503 }, { status: 500 }, ok]);
+    const res = await c.request({ method: "GET", path: "/x", schema: okSchema });
+    expect(res.data.ok).toBe(true);
+    expect(attempts.map((a) => [a.attempt, a.status])).toEqual([
+      [0, 503],
+      [1, 500],
+      [2, 200],
+    ]);
+  });
+
+  it("retries network errors", async () => {
+    const { c, calls } = client([new TypeError("fetch failed"), ok]);
+    await expect(c.request({ method: "GET", path: "/x", schema: okSchema })).resolves.toMatchObject({ status: 200 });
+    expect(calls).toHaveLength(2);
+  });
+
+  it("gives up on persistent 5xx with a retryable UpstreamError after maxRetries", async () => {
+    const { c, calls } = client(Array(10).fill({ status: 502 }), { maxRetries: 2 });
+    const err = await c.request({ method: "GET", path: "/x" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect((err as UpstreamError).retryable).toBe(true);
+    expect((err as UpstreamError).status).toBe(502);
+    expect(calls).toHaveLength(3);
+  });
+
+  it("never retries other 4xx and carries the upstream message and request id", async () => {
+    const body = JSON.stringify({ data: null, error: true, errorText: "Некорректный take", additionalErrors: null, requestId: "req-1" });
+    const { c, calls } = client([{ status: 400, body }, ok]);
+    const err = await c.request({ method: "GET", path: "/x" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MarketplaceRequestError);
+    expect((err as MarketplaceRequestError).upstreamMessage).toBe("Некорректный take");
+    expect((err as MarketplaceRequestError).requestId).toBe("req-1");
+    expect(calls).toHaveLength(1);
+  });
+
+  it("maps 401 to invalid_token and Ozon's 403 code 7 to subscription_missing, without retrying", async () => {
+    const a = client([{ status: 401, body: '{"title":"unauthorized"}' }]);
+    await expect(a.c.request({ method: "GET", path: "/x" })).rejects.toMatchObject({ reason: "invalid_token", code: "MARKETPLACE_AUTH" });
+    const b = client([
+      { status: 403, body: '{"code":7,"message":"not available with existing subscription"}', headers: { "x-request-id": "h-1" } },
+    ]);
+    const err = await b.c.request({ method: "POST", path: "/v1/review/list" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MarketplaceAuthError);
+    expect(err).toMatchObject({ reason: "subscription_missing", requestId: "h-1" });
+    expect(b.calls).toHaveLength(1);
+  });
+
+  it("honours X-Ratelimit-Retry before retrying a 429", async () => {
+    const { c } = client([{ status: 429, headers: { "X-Ratelimit-Retry": "0.08" } }, ok]);
+    const started = Date.now();
+    await c.request({ method: "GET", path: "/x", schema: okSchema });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(75);
+  });
+
+  it("honours Retry-After and stops with RateLimitedError when the wait exceeds maxRetryWaitMs", async () => {
+    const { c, calls } = client([{ status: 429, headers: { "Retry-After": "3598" } }, ok], { maxRetryWaitMs: 1000 });
+    const err = await c.request({ method: "GET", path: "/x" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).retryAfterMs).toBe(3_598_000);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("throws RateLimitedError with the wait time when 429 persists beyond maxRetries", async () => {
+    const { c, calls } = client(Array(5).fill({ status: 429, headers: { "X-Ratelimit-Retry": "0.001" } }), { maxRetries: 2 });
+    const err = await c.request({ method: "GET", path: "/x" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).retryAfterMs).toBe(1);
+    expect(calls).toHaveLength(3);
+  });
+
+  it("times out a hanging request, retries it, then reports UpstreamError", async () => {
+    const { c, calls } = client(["hang", "hang"], { timeoutMs: 20, maxRetries: 1 });
+    const err = await c.request({ method: "GET", path: "/x" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect((err as Error).message).toMatch(/timed out after 20 ms/);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("does not retry when the caller aborts", async () => {
+    const ac = new AbortController();
+    const { c, calls } = client(["hang", ok], { signal: ac.signal, timeoutMs: 5000 });
+    setTimeout(() => ac.abort(new Error("stop")), 10);
+    await expect(c.request({ method: "GET", path: "/x" })).rejects.toThrow("stop");
+    expect(calls).toHaveLength(1);
+  });
+});
+
+describe("MarketplaceHttpClient bodies and validation", () => {
+  it("names the drifted field path in ResponseValidationError", async () => {
+    const { c } = client([{ status: 200, body: '{"data":{"feedbacks":[{"id":"a","createdDate":12345}]}}' }]);
+    const schema = z.object({ data: z.object({ feedbacks: z.array(z.object({ id: z.string(), createdDate: z.string() })) }) });
+    const err = await c.request({ method: "GET", path: "/x", schema }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ResponseValidationError);
+    expect((err as Error).message).toContain("data.feedbacks.0.createdDate");
+    expect((err as ResponseValidationError).fieldPaths).toEqual(["data.feedbacks.0.createdDate"]);
+  });
+
+  it("reports an invalid JSON body as ResponseValidationError without retrying", async () => {
+    const { c, calls } = client([{ status: 200, body: '{"data":{"feed' }, ok]);
+    await expect(c.request({ method: "GET", path: "/x", schema: okSchema })).rejects.toBeInstanceOf(ResponseValidationError);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("sends JSON with a content type and multipart as FormData, query values encoded", async () => {
+    const { c, calls } = client([{ status: 204 }, ok]);
+    await c.request({ method: "POST", path: "/a", json: { id: "1", text: "Спасибо" }, query: { take: 5, skip: 0, dateFrom: undefined } });
+    expect(calls[0]!.url).toBe("https://api.example.test/a?take=5&skip=0");
+    expect((calls[0]!.init.headers as Record<string, string>)["content-type"]).toBe("application/json");
+    expect(calls[0]!.init.body).toBe('{"id":"1","text":"Спасибо"}');
+    await c.request({ method: "POST", path: "/m", form: { replySign: "s", message: "hi", file: undefined } });
+    const fd = calls[1]!.init.body as FormData;
+    expect(fd).toBeInstanceOf(FormData);
+    expect([...fd.keys()]).toEqual(["replySign", "message"]);
+  });
+
+  it("keeps uint64 ids exact (bigint-safe JSON)", async () => {
+    const { c } = client([{ status: 200, body: '{"messages":[{"message_id":3000000000118021931,"n":42,"s":"12345678901234567890"}]}' }]);
+    const schema = z.object({ messages: z.array(z.object({ message_id: zId, n: z.number(), s: z.string() })) });
+    const res = await c.request({ method: "POST", path: "/v3/chat/history", schema });
+    expect(res.data.messages[0]).toEqual({ message_id: "3000000000118021931", n: 42, s: "12345678901234567890" });
+  });
+});
+
+describe("helpers", () => {
+  it("parseJsonBigintSafe only quotes unsafe integers outside strings", () => {
+    expect(
+      parseJsonBigintSafe('{"a":9007199254740993,"b":-9007199254740993,"c":1.5e3,"d":"9007199254740993 \\" 9007199254740995","e":123}'),
+    ).toEqual({
+      a: "9007199254740993",
+      b: "-9007199254740993",
+      c: 1500,
+      d: '9007199254740993 " 9007199254740995',
+      e: 123,
+    });
+  });
+
+  it("retryHintMs reads WB seconds, Retry-After seconds and HTTP dates", () => {
+    expect(retryHintMs(new Headers({ "X-Ratelimit-Retry": "3" }))).toBe(3000);
+    expect(retryHintMs(new Headers({ "Retry-After": "2" }))).toBe(2000);
+    const date = new Date(Date.now() + 10_000).toUTCString();
+    expect(retryHintMs(new Headers({ "Retry-After": date }))).toBeGreaterThan(8000);
+    expect(retryHintMs(new Headers())).toBeUndefined();
+  });
+
+  it("backoff grows exponentially with jitter and is capped", () => {
+    vi.spyOn(Math, "random").mockReturnValue(0);
+    expect([0, 1, 2, 3].map((a) => backoff(a, 100, 500))).toEqual([50, 100, 200, 250]);
+    vi.spyOn(Math, "random").mockReturnValue(0.999999);
+    expect(backoff(2, 100, 10_000)).toBe(400);
+    vi.restoreAllMocks();
+  });
+});
+
+describe("client-side rate limiting", () => {
+  it("shares one bucket between clients with the same credential", async () => {
+    const make = () => {
+      const f = scriptedFetch([]);
+      return new MarketplaceHttpClient({
+        marketplace: "wildberries",
+        defaultBaseUrl: "https://api.example.test",
+        credentialKey: "shared-token",
+        rateLimitGroup: "feedbacks",
+        options: { fetch: f.fn, rateLimit: { capacity: 2, refillPerSecond: 20 } },
+      });
+    };
+    const a = make();
+    const b = make();
+    const started = Date.now();
+    await Promise.all([
+      a.request({ method: "GET", path: "/1" }),
+      b.request({ method: "GET", path: "/2" }),
+      a.request({ method: "GET", path: "/3" }),
+      b.request({ method: "GET", path: "/4" }),
+    ]);
+    // Burst 2, then 2 more at 20/s ⇒ at least ~100 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+  });
+
+  it("uses WB's documented limits per token type", async () => {
+    const { documentedRateLimit } = await import("../src/core/index");
+    expect(documentedRateLimit("wildberries", "feedbacks", "personal")).toEqual({ capacity: 6, refillPerSecond: 3 });
+    expect(documentedRateLimit("wildberries", "chat", "service")).toEqual({ capacity: 10, refillPerSecond: 1 });
+    expect(documentedRateLimit("wildberries", "chat", "base").capacity).toBe(1);
+    expect(documentedRateLimit("ozon", "default")).toMatchObject({ capacity: 50, refillPerSecond: 50 });
+  });
+});

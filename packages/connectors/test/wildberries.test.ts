@@ -1,0 +1,257 @@
+// Wildberries specifics beyond the conformance suite: sandbox fidelity to the reference and the
+// connectors' WB-only behaviour (unknown-id 204 guard, replySign refresh, base-token limits).
+import { afterEach, describe, expect, it } from "vitest";
+import { MarketplaceAuthError, MarketplaceRequestError, RateLimitedError, resetSharedBuckets } from "../src/core/index";
+import { groupEvents, WBChatConnector, WBFeedbacksConnector, WBQuestionsConnector, wbTokenType } from "../src/wildberries/index";
+import { createWildberriesSandbox, startWildberriesSandbox, type WildberriesSandbox } from "../src/wildberries/sandbox/index";
+
+const fast = { retryBaseDelayMs: 1, retryMaxDelayMs: 5, maxRetries: 2, rateLimit: false as const };
+let sb: WildberriesSandbox | undefined;
+afterEach(async () => {
+  await sb?.close();
+  sb = undefined;
+  resetSharedBuckets();
+});
+
+async function start(opts: Parameters<typeof startWildberriesSandbox>[0] = {}) {
+  sb = await startWildberriesSandbox({ seed: 7, size: 12, ...opts });
+  return sb;
+}
+
+async function get(url: string, token: string) {
+  const res = await fetch(url, { headers: { Authorization: token } });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+}
+
+describe("WB sandbox: query validation and error bodies", () => {
+  it("rejects next=0 and non-numeric next on /seller/events with the chat error body", async () => {
+    const s = await start();
+    const t = s.issueToken({ categories: ["chat"] });
+    for (const next of ["0", "abc"]) {
+      const r = await get(`${s.chatUrl}/api/v1/seller/events?next=${next}`, t);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ status: 400, origin: "proxy-chats", detail: 'Invalid value for "next"' });
+      expect(r.body).toHaveProperty("requestId");
+      expect(r.body).toHaveProperty("title");
+      expect(r.body).toHaveProperty("error");
+    }
+  });
+
+  it("enforces feedbacks take ≤ 5000, skip ≤ 199 990 and required params with the feedbacks envelope", async () => {
+    const s = await start();
+    const t = s.issueToken({ categories: ["feedbacks"] });
+    const base = `${s.feedbacksUrl}/api/v1/feedbacks`;
+    for (const q of [
+      "isAnswered=false&take=5001&skip=0",
+      "isAnswered=false&take=10&skip=199991",
+      "take=10&skip=0",
+      "isAnswered=true&skip=0",
+    ]) {
+      const r = await get(`${base}?${q}`, t);
+      expect(r.status, q).toBe(400);
+      expect(Object.keys(r.body!).sort()).toEqual(["additionalErrors", "data", "error", "errorText", "requestId"]);
+      expect(r.body).toMatchObject({ data: null, error: true, additionalErrors: null });
+    }
+    expect((await get(`${base}?isAnswered=false&take=5000&skip=199990`, t)).status).toBe(200);
+  });
+
+  it("enforces take + skip ≤ 10 000 on questions", async () => {
+    const s = await start();
+    const t = s.issueToken({ categories: ["feedbacks"] });
+    expect((await get(`${s.feedbacksUrl}/api/v1/questions?isAnswered=false&take=5000&skip=5001`, t)).status).toBe(400);
+    expect((await get(`${s.feedbacksUrl}/api/v1/questions?isAnswered=false&take=5000&skip=5000`, t)).status).toBe(200);
+  });
+
+  it("answers 401 problem+json for a token without the host's category, and the connector calls it token_category", async () => {
+    const s = await start();
+    const chatOnly = s.issueToken({ categories: ["chat"] });
+    const r = await get(`${s.feedbacksUrl}/api/v1/feedbacks?isAnswered=false&take=1&skip=0`, chatOnly);
+    expect(r.status).toBe(401);
+    expect(r.headers.get("content-type")).toContain("application/problem+json");
+    expect(r.body).toMatchObject({ title: "unauthorized", status: 401 });
+    const err = await new WBFeedbacksConnector({ apiToken: chatOnly }, { ...fast, baseUrl: s.feedbacksUrl })
+      .listItems()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MarketplaceAuthError);
+    expect(err).toMatchObject({ reason: "token_category", status: 401 });
+    const forged = await new WBFeedbacksConnector({ apiToken: "a.b.c" }, { ...fast, baseUrl: s.feedbacksUrl })
+      .listItems()
+      .catch((e: unknown) => e);
+    expect(forged).toMatchObject({ reason: "invalid_token" });
+  });
+
+  it("rejects writes with a read-only token", async () => {
+    const s = await start();
+    const ro = s.issueToken({ categories: ["feedbacks", "readonly"] });
+    const c = new WBQuestionsConnector({ apiToken: ro }, { ...fast, baseUrl: s.feedbacksUrl });
+    await expect(c.listItems({ take: 2 })).resolves.toBeDefined();
+    await expect(c.markRead({ itemId: s.world.questions[0]!.id })).rejects.toBeInstanceOf(MarketplaceAuthError);
+  });
+});
+
+describe("WB sandbox: rate limits", () => {
+  it("sends X-Ratelimit-Remaining normally and X-Ratelimit-Retry/Limit/Reset on 429 past the burst of 6", async () => {
+    const s = await start();
+    const t = s.issueToken({ categories: ["feedbacks"] });
+    const url = `${s.feedbacksUrl}/api/v1/feedbacks/count-unanswered`;
+    const statuses: number[] = [];
+    let last429: Awaited<ReturnType<typeof get>> | undefined;
+    for (let i = 0; i < 8; i++) {
+      const r = await get(url, t);
+      statuses.push(r.status);
+      if (r.status === 200) expect(r.headers.get("x-ratelimit-remaining")).not.toBeNull();
+      else last429 = r;
+    }
+    expect(statuses.slice(0, 6)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(statuses).toContain(429);
+    expect(last429!.headers.get("x-ratelimit-limit")).toBe("6");
+    expect(Number(last429!.headers.get("x-ratelimit-retry"))).toBeGreaterThan(0);
+    expect(Number(last429!.headers.get("x-ratelimit-reset"))).toBeGreaterThan(0);
+    expect(last429!.body).toMatchObject({ title: "too many requests", status: 429 });
+  });
+
+  it("limits a base token to its hourly budget and the connector ends with RateLimitedError instead of sleeping", async () => {
+    const s = await start();
+    const base = s.issueToken({ type: "base", categories: ["feedbacks"] });
+    expect(wbTokenType(base)).toBe("base");
+    // Client-side limiting off, so the sandbox's 429 (retry in 12 min) is what the client meets.
+    const c = new WBQuestionsConnector({ apiToken: base }, { ...fast, baseUrl: s.feedbacksUrl });
+    await c.listQuestions({ isAnswered: false, take: 1, skip: 0 });
+    const started = Date.now();
+    const err = await c.listQuestions({ isAnswered: false, take: 1, skip: 0 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).retryAfterMs).toBeGreaterThan(10 * 60_000);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("with its documented base-token budget the client stops with RateLimitedError before sending a doomed request", async () => {
+    const s = await start();
+    const base = s.issueToken({ type: "base", categories: ["feedbacks"] });
+    // No rateLimit override: the token type is read from the JWT (acc=1) → 5 req/h, burst 1.
+    const c = new WBFeedbacksConnector({ apiToken: base }, { baseUrl: s.feedbacksUrl, retryBaseDelayMs: 1 });
+    await c.listFeedbacks({ isAnswered: false, take: 1, skip: 0 });
+    const err = await c.listFeedbacks({ isAnswered: false, take: 1, skip: 0 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).retryAfterMs).toBeGreaterThan(10 * 60_000);
+    expect(s.stats.feedbacks.count("GET /api/v1/feedbacks")).toBe(1);
+  });
+
+  it("the client's documented budget keeps a burst of 12 requests free of 429 (time-scaled sandbox)", async () => {
+    const s = await start({ timeScale: 20 });
+    const t = s.issueToken({ categories: ["feedbacks"] });
+    // Scaled like the sandbox (3 req/s x 20) with a margin: the server's bucket starts when the first
+    // request arrives, and the 20x clock turns a few ms of connection setup into a real debt.
+    const c = new WBFeedbacksConnector({ apiToken: t }, { baseUrl: s.feedbacksUrl, rateLimit: { capacity: 3, refillPerSecond: 48 } });
+    await Promise.all(Array.from({ length: 12 }, () => c.listFeedbacks({ isAnswered: false, take: 1, skip: 0 })));
+    expect(s.count429()).toBe(0);
+  });
+});
+
+describe("WB feedbacks semantics", () => {
+  it("answers 204 for an unknown feedback id, so the connector checks the id and sends nothing", async () => {
+    const s = await start();
+    const t = s.issueToken({ categories: ["feedbacks"] });
+    const raw = await fetch(`${s.feedbacksUrl}/api/v1/feedbacks/answer`, {
+      method: "POST",
+      headers: { Authorization: t, "content-type": "application/json" },
+      body: JSON.stringify({ id: "nope", text: "Спасибо!" }),
+    });
+    expect(raw.status).toBe(204);
+    expect(s.world.answersToUnknownIds).toHaveLength(1);
+    const c = new WBFeedbacksConnector({ apiToken: t }, { ...fast, baseUrl: s.feedbacksUrl });
+    await expect(c.sendReply({ itemId: "typo-id", text: "Спасибо!" })).rejects.toBeInstanceOf(MarketplaceRequestError);
+    expect(s.world.answersToUnknownIds).toHaveLength(1);
+    expect(s.stats.feedbacks.count("POST /api/v1/feedbacks/answer")).toBe(1);
+  });
+
+  it("does not re-send an identical answer (safe retry after a crash)", async () => {
+    const s = await start({ moderation: "instant" });
+    const c = new WBFeedbacksConnector({ apiToken: s.issueToken() }, { ...fast, baseUrl: s.feedbacksUrl });
+    const id = s.world.feedbacks.find((f) => !f.answer)!.id;
+    await c.sendReply({ itemId: id, text: "Спасибо за отзыв!" });
+    await c.sendReply({ itemId: id, text: "Спасибо за отзыв!" });
+    expect(s.world.answers.get(id)).toEqual(["Спасибо за отзыв!"]);
+  });
+
+  it("moves an answer from reviewRequired to wbRu after moderation", async () => {
+    let now = Date.UTC(2026, 10, 1);
+    const s = await start({ now: () => now, moderation: "review", moderationDelayMs: 60_000 });
+    const c = new WBFeedbacksConnector({ apiToken: s.issueToken() }, { ...fast, baseUrl: s.feedbacksUrl });
+    const id = s.world.feedbacks.find((f) => !f.answer)!.id;
+    await c.sendReply({ itemId: id, text: "Благодарим!" });
+    expect(await c.getItem({ itemId: id })).toMatchObject({ answered: true, answerText: "Благодарим!", answerState: "reviewRequired" });
+    now += 61_000;
+    expect((await c.getItem({ itemId: id }))?.answerState).toBe("wbRu");
+  });
+
+  it("lists feedbacks auto-archived after 30 days under isAnswered=true but maps them as unanswered", async () => {
+    const now = Date.UTC(2026, 10, 1);
+    const s = await start({ now: () => now });
+    const old = s.world.addFeedback({ createdMs: now - 40 * 24 * 3600_000, answer: null });
+    const c = new WBFeedbacksConnector({ apiToken: s.issueToken() }, { ...fast, baseUrl: s.feedbacksUrl });
+    const archived = await c.listFeedbacks({ isAnswered: true, take: 5000, skip: 0 });
+    const raw = archived.feedbacks.find((f) => f.id === old.id);
+    expect(raw?.answer).toBeNull();
+    expect((await c.getItem({ itemId: old.id }))?.answered).toBe(false);
+  });
+
+  it("generates the same data for the same seed and different data for another", () => {
+    const now = () => Date.UTC(2026, 10, 1);
+    const a = createWildberriesSandbox({ seed: 3, size: 5, now });
+    const b = createWildberriesSandbox({ seed: 3, size: 5, now });
+    const c = createWildberriesSandbox({ seed: 4, size: 5, now });
+    const snap = (x: typeof a) => JSON.stringify([x.world.feedbacks, x.world.questions, [...x.world.chats.values()], x.world.events]);
+    expect(snap(a)).toBe(snap(b));
+    expect(snap(a)).not.toBe(snap(c));
+    expect(a.world.feedbacks.some((f) => /[а-яё]/i.test(f.text))).toBe(true);
+  });
+});
+
+describe("WB chat", () => {
+  it("refreshes a stale replySign from /seller/chats and delivers once", async () => {
+    const s = await start();
+    const t = s.issueToken({ categories: ["chat"] });
+    const c = new WBChatConnector({ apiToken: t }, { ...fast, baseUrl: s.chatUrl });
+    await c.listChats(); // learns every replySign
+    const chat = [...s.world.chats.values()][0]!;
+    chat.replySign = "rotated-sign";
+    await c.sendReply({ itemId: chat.chatID, text: "Здравствуйте!" });
+    expect(s.world.messagesSent.get(chat.chatID)).toEqual(["Здравствуйте!"]);
+    expect(s.stats.chat.count("POST /api/v1/seller/message")).toBe(2);
+  });
+
+  it("pages the events stream with next until totalEvents is 0, each event once", async () => {
+    const s = await start({ eventsPageSize: 4 });
+    const c = new WBChatConnector({ apiToken: s.issueToken() }, { ...fast, baseUrl: s.chatUrl });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (;;) {
+      const page = await c.getUpdates({ cursor });
+      for (const item of page.items) seen.push(...(item.messages ?? []).map((m) => m.externalId));
+      cursor = page.nextCursor;
+      if (!page.hasMore) break;
+    }
+    expect(seen.sort()).toEqual(s.world.events.map((e) => e.eventID).sort());
+    s.addChatMessage({ chatID: [...s.world.chats.keys()][1]! });
+    const more = await c.getUpdates({ cursor });
+    expect(more.items).toHaveLength(1);
+    expect(more.items[0]!.messages).toHaveLength(1);
+  });
+
+  it("groups events into threads and drops duplicate eventIDs", () => {
+    const e = (eventID: string, chatID: string, ts: number, sender = "client") => ({
+      chatID,
+      eventID,
+      eventType: "message",
+      addTimestamp: ts,
+      sender,
+      message: { text: eventID },
+    });
+    const threads = groupEvents([e("1", "a", 1), e("2", "b", 2), e("1", "a", 1), e("3", "a", 3, "seller")]);
+    expect(threads.map((t) => [t.externalId, t.messages!.map((m) => m.externalId), t.answered])).toEqual([
+      ["a", ["1", "3"], true],
+      ["b", ["2"], false],
+    ]);
+  });
+});
