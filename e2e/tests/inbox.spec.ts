@@ -11,9 +11,11 @@ test("the inbox shows the seeded reviews, questions and chats of both demo selle
   const firstSeller = await switcher.inputValue();
   const options = await switcher.locator("option").allTextContents();
   expect(options).toEqual(["Вектор Спорт (ООО)", "Домашний уют (ИП Смирнова)"]);
+  const firstSellerItems = await items.allTextContents();
   await switcher.selectOption({ label: "Домашний уют (ИП Смирнова)" });
   await expect(page).not.toHaveURL(new RegExp(firstSeller));
-  await expect(page.getByText("Плед флисовый 150×200, графит").first()).toBeVisible();
+  await expect(items.first()).toBeVisible();
+  expect(await items.allTextContents()).not.toEqual(firstSellerItems);
 });
 
 test("filters in the URL change the list", async ({ demoPage: page }) => {
@@ -36,7 +38,9 @@ test("filters in the URL change the list", async ({ demoPage: page }) => {
   await expect(page.getByTestId("inbox-item").getByText("Нет ответа")).toHaveCount(0);
 });
 
-test("an agent opens a review, replies, sees the reply queued, and marks the review read", async ({ demoPage: page }) => {
+test("an agent opens a review, replies, sees the reply queued and then delivered, and marks the review read", async ({
+  demoPage: page,
+}) => {
   await page.goto("/");
   await page.getByRole("link", { name: /^Без ответа/ }).click();
   await page.locator('[data-testid="inbox-item"][data-channel="review"]').first().click();
@@ -47,8 +51,13 @@ test("an agent opens a review, replies, sees the reply queued, and marks the rev
   await page.getByRole("button", { name: "Ответить" }).click();
   const replies = page.getByTestId("replies");
   await expect(replies.getByText(reply)).toBeVisible();
-  await expect(replies.locator(".reply-status").last()).toHaveText("В очереди");
+  await expect(replies.locator(".reply-status").last()).toHaveText(/В очереди|Отправляется|Отправлен/);
   await expect(page.getByLabel("Ответить")).toHaveValue("");
+  // The in-process worker delivers it to the marketplace sandbox.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("replies").locator(".reply-status").last()).toHaveText("Отправлен", { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
 
   const readState = page.locator(".read-state");
   if ((await readState.textContent()) === "Прочитано") {

@@ -10,7 +10,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { DEMO_USER, seedDemoData } from "@inbox/api/demo";
+import { DEMO_USER, seedDemoData, startDemoSandboxes, type DemoSandboxes } from "@inbox/api/demo";
+import { syncAccount } from "@inbox/api/sync";
+import { startWorkers, type Workers } from "@inbox/api/workers";
 import { createPrismaClient } from "@inbox/db";
 import { ensureDatabase, ensureSecretKey } from "@inbox/db/server";
 
@@ -22,6 +24,8 @@ const { values: args } = parseArgs({
     dev: { type: "boolean", default: false },
     fresh: { type: "boolean", default: false },
     "data-dir": { type: "string" },
+    /** Skip the in-process workers (a separate `pnpm worker` does the jobs). */
+    "no-workers": { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
   },
 });
@@ -31,14 +35,20 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
 const publicUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 const step = (message: string) => console.log(`▸ ${message}`);
+/** Demo sandboxes and data; INBOX_DEMO=off for a deployment against the real marketplaces. */
+const demo = process.env.INBOX_DEMO !== "off";
 
 async function main() {
   if (args.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
 
   const database = await ensureDatabase({ dataDir });
-  step(database.embedded ? `Started embedded PostgreSQL (cluster in ${database.clusterDir})` : "Using the PostgreSQL server at DATABASE_URL");
+  step(
+    database.embedded ? `Started embedded PostgreSQL (cluster in ${database.clusterDir})` : "Using the PostgreSQL server at DATABASE_URL",
+  );
   let child: ChildProcess | null = null;
+  let workers: Workers | null = null;
+  let sandboxes: DemoSandboxes | null = null;
   let stopping = false;
 
   const shutdown = async (code: number) => {
@@ -49,6 +59,9 @@ async function main() {
       child.kill("SIGTERM");
       await exited;
     }
+    if (workers) step("Stopping the workers (current jobs finish or are released)");
+    await workers?.stop();
+    await sandboxes?.close();
     if (database.embedded) step("Stopping embedded PostgreSQL");
     await database.stop();
     process.exit(code);
@@ -64,13 +77,31 @@ async function main() {
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? persistentSecret("nextauth.secret"),
       NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? publicUrl,
       NEXT_TELEMETRY_DISABLED: "1",
+      // Demo accounts point at local sandboxes; real deployments leave custom hosts off (SSRF).
+      ...(demo ? { INBOX_ALLOW_CUSTOM_BASE_URL: "1" } : {}),
     };
     Object.assign(process.env, env);
 
     const prisma = createPrismaClient(database.url);
-    const { created } = await seedDemoData(prisma);
-    await prisma.$disconnect();
-    step(created ? "Created the demo data" : "Reusing the existing data");
+    if (demo) {
+      sandboxes = await startDemoSandboxes();
+      const { created } = await seedDemoData(prisma, sandboxes.accounts);
+      step(created ? "Created the demo user, sellers and marketplace accounts (sandboxes)" : "Reusing the existing data");
+      if (created) {
+        // The first inbox arrives through the real path: connectors → sync → database.
+        for (const [index, account] of sandboxes.accounts.entries()) {
+          step(`First sync ${index + 1}/${sandboxes.accounts.length}: ${account.displayName}`);
+          await syncAccount({ prisma, accountId: account.id });
+        }
+      }
+    }
+    if (!args["no-workers"]) {
+      workers = await startWorkers({
+        prisma,
+        databaseUrl: database.url,
+        log: args.quiet ? undefined : (line) => console.log(`  [worker] ${line}`),
+      });
+    }
     // Tests and tools find the running instance here.
     fs.writeFileSync(path.join(dataDir, "runtime.json"), JSON.stringify({ databaseUrl: database.url, url: publicUrl }, null, 2));
 

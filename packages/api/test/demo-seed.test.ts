@@ -1,16 +1,30 @@
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateUser } from "../src/index";
-import { DEMO_USER, seedDemoData } from "../src/demo/seed";
+import { DEMO_USER, seedDemoData, startDemoSandboxes, type DemoSandboxes } from "../src/demo/seed";
+import { syncAccount } from "../src/sync/sync-account";
 import { callerFor } from "./fixtures";
+import { FAST_CONNECTOR_OPTIONS } from "./sync-fixtures";
 
 const database = useTestDatabase();
+let sandboxes: DemoSandboxes;
+
+beforeAll(async () => {
+  sandboxes = await startDemoSandboxes({ size: 9 });
+});
+afterAll(() => sandboxes.close());
 
 describe("demo data", () => {
-  it("gives the demo user two sellers with reviews, questions and chats, and is written only once", async () => {
+  it("gives the demo user two sellers whose accounts sync reviews, questions and chats from the sandboxes, written once", async () => {
     const { prisma } = database();
-    expect(await seedDemoData(prisma)).toEqual({ created: true });
-    expect(await seedDemoData(prisma)).toEqual({ created: false });
+    expect(await seedDemoData(prisma, sandboxes.accounts)).toEqual({ created: true });
+    expect(await seedDemoData(prisma, sandboxes.accounts)).toEqual({ created: false });
+    for (const account of sandboxes.accounts) {
+      const result = await syncAccount({ prisma, accountId: account.id, connectorOptions: FAST_CONNECTOR_OPTIONS });
+      expect(result.status === "done" && result.channels.map((channel) => [channel.channel, channel.status, channel.error])).toEqual(
+        result.status === "done" ? result.channels.map((channel) => [channel.channel, "SUCCEEDED", undefined]) : [],
+      );
+    }
 
     const user = await authenticateUser(prisma, DEMO_USER.email, DEMO_USER.password);
     expect(user).not.toBeNull();
@@ -22,8 +36,9 @@ describe("demo data", () => {
     for (const seller of sellers) {
       const inbox = await caller.inbox.list({ sellerId: seller.id, limit: 100 });
       expect(new Set(inbox.items.map((item) => item.channel))).toEqual(new Set(["review", "question", "chat"]));
-      expect(new Set(inbox.items.map((item) => item.marketplace))).toEqual(new Set(["wildberries", "ozon"]));
-      expect(inbox.counts.answered).toBeGreaterThan(0);
+      expect(
+        inbox.items.some((item) => item.marketplace === "wildberries") && inbox.items.some((item) => item.marketplace === "ozon"),
+      ).toBe(true);
       expect(inbox.counts.unanswered).toBeGreaterThan(0);
     }
   });

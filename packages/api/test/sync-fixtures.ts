@@ -13,7 +13,7 @@ export const FAST_CONNECTOR_OPTIONS: ConnectorOptions = {
 
 export async function createSandboxAccount(
   prisma: PrismaClient,
-  params: { marketplace: Marketplace; baseUrl: string; credentials: object; sellerName?: string },
+  params: { marketplace: Marketplace; baseUrls: Record<string, string>; credentials: object; sellerName?: string },
 ) {
   const seller = await prisma.seller.create({ data: { name: params.sellerName ?? "Sandbox seller" } });
   const account = await prisma.marketplaceAccount.create({
@@ -22,7 +22,7 @@ export async function createSandboxAccount(
       marketplace: params.marketplace,
       displayName: `${params.marketplace} sandbox`,
       credentialsEncrypted: encryptSecret(JSON.stringify(params.credentials)),
-      baseUrl: params.baseUrl,
+      baseUrls: params.baseUrls,
     },
   });
   return { seller, account };

@@ -50,7 +50,11 @@ async function storedIds(accountId: string) {
 describe("Ozon sync", () => {
   it("stores every upstream review, question and chat exactly once, and a second run changes nothing", async () => {
     const { prisma } = database();
-    const { account } = await createSandboxAccount(prisma, { marketplace: "OZON", baseUrl: sandbox.url, credentials: sandbox.credentials });
+    const { account } = await createSandboxAccount(prisma, {
+      marketplace: "OZON",
+      baseUrls: { "*": sandbox.url },
+      credentials: sandbox.credentials,
+    });
     await syncUntilCaughtUp(account.id);
     expect(await storedIds(account.id)).toEqual(upstreamIds());
 
@@ -68,7 +72,11 @@ describe("Ozon sync", () => {
 
   it("picks up items customers add upstream after and during a sync by the next run", async () => {
     const { prisma } = database();
-    const { account } = await createSandboxAccount(prisma, { marketplace: "OZON", baseUrl: sandbox.url, credentials: sandbox.credentials });
+    const { account } = await createSandboxAccount(prisma, {
+      marketplace: "OZON",
+      baseUrls: { "*": sandbox.url },
+      credentials: sandbox.credentials,
+    });
     let added = 0;
     // Customers write while the sync pages through.
     await syncUntilCaughtUp(account.id, {
@@ -90,7 +98,11 @@ describe("Ozon sync", () => {
 
   it("completes under heavy 429s, 5xx, dropped connections, malformed bodies and timeouts with every item exactly once", async () => {
     const { prisma } = database();
-    const { account } = await createSandboxAccount(prisma, { marketplace: "OZON", baseUrl: sandbox.url, credentials: sandbox.credentials });
+    const { account } = await createSandboxAccount(prisma, {
+      marketplace: "OZON",
+      baseUrls: { "*": sandbox.url },
+      credentials: sandbox.credentials,
+    });
     sandbox.faults.set({ rate429: 0.15, rate5xx: 0.15, dropRate: 0.1, malformedRate: 0.05, slowRate: 0.05, slowMs: 2_000 });
     try {
       const runs = await syncUntilCaughtUp(account.id);
@@ -112,7 +124,11 @@ describe("Ozon sync", () => {
 
   it("delivers each reply exactly once despite failures, and a crashed attempt is checked upstream before sending again", async () => {
     const { prisma } = database();
-    const { account } = await createSandboxAccount(prisma, { marketplace: "OZON", baseUrl: sandbox.url, credentials: sandbox.credentials });
+    const { account } = await createSandboxAccount(prisma, {
+      marketplace: "OZON",
+      baseUrls: { "*": sandbox.url },
+      credentials: sandbox.credentials,
+    });
     await syncUntilCaughtUp(account.id);
     const openChats = sandbox
       .account()

@@ -1,3 +1,4 @@
+import { Prisma } from "@inbox/db";
 import { z } from "zod";
 import { customBaseUrlAllowed, findAccount, listAccounts, verifyCredentials } from "../services/accounts";
 import { fromDbChannel, marketplaceSchema, toDbMarketplace } from "../services/enums";
@@ -5,10 +6,7 @@ import { createTRPCRouter, sellerOwnerProcedure, sellerProcedure } from "../trpc
 
 const accountId = z.string().min(1).max(64);
 const credentialsSchema = z.record(z.string().min(1).max(64), z.string().trim().min(1).max(4096));
-const baseUrlSchema = z
-  .url({ protocol: /^https?$/ })
-  .max(500)
-  .optional();
+const baseUrlsSchema = z.partialRecord(z.enum(["*", "review", "question", "chat"]), z.url({ protocol: /^https?$/ }).max(500)).optional();
 
 export const accountRouter = createTRPCRouter({
   /** Accounts with their health, sync state and latest runs; credentials never leave the server. */
@@ -20,7 +18,8 @@ export const accountRouter = createTRPCRouter({
         marketplace: marketplaceSchema,
         displayName: z.string().trim().min(1).max(100),
         credentials: credentialsSchema,
-        baseUrl: baseUrlSchema,
+        /** Sandboxes and tests only (INBOX_ALLOW_CUSTOM_BASE_URL=1); ignored otherwise. */
+        baseUrls: baseUrlsSchema,
         syncIntervalMinutes: z
           .number()
           .int()
@@ -30,16 +29,16 @@ export const accountRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const baseUrl = input.baseUrl && customBaseUrlAllowed() ? input.baseUrl : null;
+      const baseUrls = input.baseUrls && customBaseUrlAllowed() ? input.baseUrls : null;
       const marketplace = toDbMarketplace(input.marketplace);
-      const credentialsEncrypted = await verifyCredentials({ marketplace, baseUrl }, input.credentials, ctx.connectorOptions);
+      const credentialsEncrypted = await verifyCredentials({ marketplace, baseUrls }, input.credentials, ctx.connectorOptions);
       const account = await ctx.prisma.marketplaceAccount.create({
         data: {
           sellerId: ctx.seller.id,
           marketplace,
           displayName: input.displayName,
           credentialsEncrypted,
-          baseUrl,
+          baseUrls: baseUrls ?? Prisma.DbNull,
           syncIntervalMinutes: input.syncIntervalMinutes,
         },
         select: { id: true },

@@ -1,7 +1,7 @@
 // Marketplace accounts of a seller: credentials are checked with a real call before they are
 // stored (encrypted), and never leave the server.
 import { ConnectorCredentialsError, ConnectorError, MarketplaceAuthError, type ConnectorOptions } from "@inbox/connectors";
-import { encryptSecret, type Marketplace, type PrismaClient } from "@inbox/db";
+import { encryptSecret, type Marketplace, type Prisma, type PrismaClient } from "@inbox/db";
 import { TRPCError } from "@trpc/server";
 import { channelsOfAccount, connectorForAccount } from "../sync/account-connector";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
@@ -12,13 +12,13 @@ export function customBaseUrlAllowed() {
 }
 
 export async function verifyCredentials(
-  account: { marketplace: Marketplace; baseUrl: string | null },
+  account: { marketplace: Marketplace; baseUrls: Prisma.JsonValue },
   credentials: Record<string, string>,
   connectorOptions: ConnectorOptions,
 ) {
   const probe = {
     marketplace: account.marketplace,
-    baseUrl: account.baseUrl,
+    baseUrls: account.baseUrls,
     credentialsEncrypted: encryptSecret(JSON.stringify(credentials)),
   };
   const channels = channelsOfAccount(probe);

@@ -4,7 +4,14 @@ import { getConnector, listConnectors, type BaseChannelConnector, type Connector
 import { decryptSecret, type Channel, type MarketplaceAccount } from "@inbox/db";
 import { fromDbChannel, fromDbMarketplace, toDbChannel } from "../services/enums";
 
-export type AccountForConnector = Pick<MarketplaceAccount, "marketplace" | "credentialsEncrypted" | "baseUrl">;
+export type AccountForConnector = Pick<MarketplaceAccount, "marketplace" | "credentialsEncrypted" | "baseUrls">;
+
+/** The host override of one channel: its own entry, else the "*" entry, else the real API. */
+export function baseUrlFor(account: Pick<MarketplaceAccount, "baseUrls">, channel: Channel): string | undefined {
+  const urls = account.baseUrls as Record<string, unknown> | null;
+  const url = urls?.[fromDbChannel(channel)] ?? urls?.["*"];
+  return typeof url === "string" ? url : undefined;
+}
 
 export function accountCredentials(account: Pick<MarketplaceAccount, "credentialsEncrypted">): unknown {
   return JSON.parse(decryptSecret(account.credentialsEncrypted)) as unknown;
@@ -16,7 +23,7 @@ export function connectorForAccount(
   options: ConnectorOptions = {},
 ): BaseChannelConnector<unknown> {
   return getConnector(fromDbMarketplace(account.marketplace) as string, fromDbChannel(channel) as string, accountCredentials(account), {
-    ...(account.baseUrl ? { baseUrl: account.baseUrl } : {}),
+    ...(baseUrlFor(account, channel) ? { baseUrl: baseUrlFor(account, channel) } : {}),
     ...options,
   });
 }

@@ -1,0 +1,91 @@
+// The marketplaces of the demo: sandbox servers that imitate Wildberries, Ozon and Yandex Market on
+// localhost. Each demo seller gets accounts of its own there, so the demo inbox arrives the way a
+// real one does — through the connectors and the sync engine.
+import {
+  startOzonSandbox,
+  startWildberriesSandbox,
+  startYandexMarketSandbox,
+  type OzonSandbox,
+  type WildberriesSandbox,
+  type YandexMarketSandbox,
+} from "@inbox/connectors/sandbox";
+import type { Marketplace } from "@inbox/db";
+
+export interface DemoAccountSpec {
+  /** Stable id, so restarts re-point the same rows at the freshly started sandboxes. */
+  id: string;
+  sellerIndex: number;
+  marketplace: Marketplace;
+  displayName: string;
+  credentials: Record<string, unknown>;
+  baseUrls: Record<string, string>;
+}
+
+export interface DemoSandboxes {
+  accounts: DemoAccountSpec[];
+  wildberries: WildberriesSandbox[];
+  ozon: OzonSandbox;
+  yandexMarket: YandexMarketSandbox;
+  close(): Promise<void>;
+}
+
+const OZON_DEMO_SELLERS = [
+  { clientId: "100001", apiKey: "ozon-sandbox-demo-key", sellerName: "Вектор Спорт" },
+  { clientId: "100003", apiKey: "ozon-sandbox-home-key", sellerName: "Домашний уют" },
+];
+
+export async function startDemoSandboxes(options: { host?: string; size?: number } = {}): Promise<DemoSandboxes> {
+  const host = options.host ?? "127.0.0.1";
+  const size = options.size ?? 24;
+  const wildberries = await Promise.all(
+    [0, 1].map((index) =>
+      startWildberriesSandbox({ host, seed: 101 + index, feedbacks: size, questions: Math.ceil(size / 2), chats: Math.ceil(size / 3) }),
+    ),
+  );
+  const ozon = await startOzonSandbox({
+    host,
+    seed: 201,
+    accounts: OZON_DEMO_SELLERS,
+    size: { reviews: size, questions: Math.ceil(size / 2), chats: Math.ceil(size / 3), messagesPerChat: 4 },
+  });
+  const yandexMarket = await startYandexMarketSandbox({ host, seed: 301, chats: Math.ceil(size / 3) });
+
+  const accounts: DemoAccountSpec[] = [];
+  for (const [index, wb] of wildberries.entries()) {
+    accounts.push({
+      id: `demo-${index}-wildberries`,
+      sellerIndex: index,
+      marketplace: "WILDBERRIES",
+      displayName: "Wildberries — основной кабинет",
+      credentials: { apiToken: wb.issueToken({ type: "personal", categories: ["feedbacks", "chat"] }) },
+      baseUrls: { review: wb.feedbacksUrl, question: wb.feedbacksUrl, chat: wb.chatUrl },
+    });
+    const seller = OZON_DEMO_SELLERS[index]!;
+    accounts.push({
+      id: `demo-${index}-ozon`,
+      sellerIndex: index,
+      marketplace: "OZON",
+      displayName: "Ozon — FBS",
+      credentials: { clientId: seller.clientId, apiKey: seller.apiKey },
+      baseUrls: { "*": ozon.url },
+    });
+  }
+  accounts.push({
+    id: "demo-0-yandex-market",
+    sellerIndex: 0,
+    marketplace: "YANDEX_MARKET",
+    displayName: "Яндекс Маркет",
+    credentials: { ...yandexMarket.credentials },
+    baseUrls: { "*": yandexMarket.url },
+  });
+
+  return {
+    accounts,
+    wildberries,
+    ozon,
+    yandexMarket,
+    close: async () => {
+      await Promise.all([...wildberries.map((wb) => wb.close()), ozon.close(), yandexMarket.close()]);
+    },
+  };
+}

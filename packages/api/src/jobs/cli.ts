@@ -1,0 +1,35 @@
+// `pnpm worker`: the background workers as a process of their own. Run any number of them, on any
+// number of machines, against one PostgreSQL (DATABASE_URL); without DATABASE_URL they join the
+// embedded database of this checkout (started by `npm start`, or started here).
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createPrismaClient } from "@inbox/db";
+import { ensureDatabase, ensureSecretKey } from "@inbox/db/server";
+import { startWorkers } from "./worker";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
+const dataDir = path.resolve(process.env.INBOX_DATA_DIR ?? path.join(repoRoot, ".data"));
+
+process.env.INBOX_SECRET_KEY = ensureSecretKey(dataDir);
+const database = await ensureDatabase({ dataDir });
+const prisma = createPrismaClient(database.url);
+const workers = await startWorkers({
+  prisma,
+  databaseUrl: database.url,
+  concurrency: Number(process.env.INBOX_WORKER_CONCURRENCY ?? 2),
+  log: (line) => console.log(`[${new Date().toISOString()}] ${line}`),
+});
+console.log(`Worker ${workers.id} is running. Ctrl-C stops it after the current jobs.`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  console.log("Stopping: finishing or releasing the current jobs…");
+  await workers.stop();
+  await prisma.$disconnect();
+  await database.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "MarketplaceAccount" DROP COLUMN "baseUrl",
+ADD COLUMN     "baseUrls" JSONB;
