@@ -4,7 +4,7 @@ import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
-export const E2E_DATA_DIR = path.join(os.tmpdir(), "marketplace-inbox-e2e");
+export const E2E_DATA_DIR = path.join(os.tmpdir(), `marketplace-inbox-e2e-${E2E_PORT}`);
 
 export default defineConfig({
   testDir: "./tests",

@@ -4,7 +4,7 @@
 //
 //   tsx scripts/launch.ts [--dev] [--fresh] [--data-dir DIR] [--quiet]
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -74,7 +74,7 @@ async function main() {
       ...process.env,
       DATABASE_URL: database.url,
       INBOX_SECRET_KEY: ensureSecretKey(dataDir),
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? persistentSecret("nextauth.secret"),
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? persistentValue("nextauth.secret", () => randomBytes(32).toString("base64url")),
       NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? publicUrl,
       NEXT_TELEMETRY_DISABLED: "1",
       // Demo accounts point at local sandboxes; real deployments leave custom hosts off (SSRF).
@@ -84,7 +84,7 @@ async function main() {
 
     const prisma = createPrismaClient(database.url);
     if (demo) {
-      sandboxes = await startDemoSandboxes();
+      sandboxes = await startDemoSandboxes({ epoch: persistentValue("demo-epoch", () => new Date().toISOString()) });
       const { created } = await seedDemoData(prisma, sandboxes.accounts);
       step(created ? "Created the demo user, sellers and marketplace accounts (sandboxes)" : "Reusing the existing data");
       if (created) {
@@ -130,9 +130,10 @@ async function main() {
   }
 }
 
-function persistentSecret(name: string) {
+/** A value generated on the first start and kept in the data dir. */
+function persistentValue(name: string, generate: () => string) {
   const file = path.join(dataDir, name);
-  if (!fs.existsSync(file)) fs.writeFileSync(file, createHash("sha256").update(crypto.randomUUID()).digest("base64url"), { mode: 0o600 });
+  if (!fs.existsSync(file)) fs.writeFileSync(file, generate(), { mode: 0o600 });
   return fs.readFileSync(file, "utf8").trim();
 }
 

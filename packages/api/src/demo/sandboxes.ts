@@ -34,7 +34,14 @@ const OZON_DEMO_SELLERS = [
   { clientId: "100003", apiKey: "ozon-sandbox-home-key", sellerName: "Домашний уют" },
 ];
 
-export async function startDemoSandboxes(options: { host?: string; size?: number } = {}): Promise<DemoSandboxes> {
+export async function startDemoSandboxes(
+  options: {
+    host?: string;
+    size?: number;
+    /** Seeded items are dated in the weeks before this instant; keep it fixed across restarts. */
+    epoch?: string;
+  } = {},
+): Promise<DemoSandboxes> {
   const host = options.host ?? "127.0.0.1";
   const size = options.size ?? 24;
   const wildberries = await Promise.all(
@@ -47,8 +54,14 @@ export async function startDemoSandboxes(options: { host?: string; size?: number
     seed: 201,
     accounts: OZON_DEMO_SELLERS,
     size: { reviews: size, questions: Math.ceil(size / 2), chats: Math.ceil(size / 3), messagesPerChat: 4 },
+    ...(options.epoch ? { epoch: options.epoch } : {}),
   });
-  const yandexMarket = await startYandexMarketSandbox({ host, seed: 301, chats: Math.ceil(size / 3) });
+  const yandexMarket = await startYandexMarketSandbox({
+    host,
+    seed: 301,
+    chats: Math.ceil(size / 3),
+    ...(options.epoch ? { epoch: options.epoch } : {}),
+  });
 
   const accounts: DemoAccountSpec[] = [];
   for (const [index, wb] of wildberries.entries()) {
