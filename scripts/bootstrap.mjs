@@ -72,8 +72,10 @@ if (command === "test") {
   phase(`All checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 } else {
   phase("Starting Marketplace Inbox");
-  // Ctrl-C reaches the whole process group; the launcher stops Next.js and the database itself.
-  const child = spawn(process.execPath, [pnpm, "--filter", "@inbox/web", "serve"], { cwd: root, stdio: "inherit", env });
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  // The launcher runs directly (not under `pnpm run`, which reports a Ctrl-C as a failure). Ctrl-C
+  // reaches it and Next.js; it then stops the workers and the database itself.
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/launch.ts"], { cwd: path.join(root, "apps", "web"), stdio: "inherit", env });
+  process.on("SIGINT", () => {}); // the terminal already signalled the launcher
+  process.on("SIGTERM", () => child.kill("SIGTERM"));
   child.on("exit", (code) => process.exit(code ?? 0));
 }

@@ -113,7 +113,8 @@ async function main() {
       env,
       stdio: args.quiet ? ["ignore", "ignore", "inherit"] : "inherit",
     });
-    child.on("exit", (code) => void shutdown(code ?? 1));
+    // Ctrl-C reaches Next.js too; exiting on that signal is a clean stop, not a failure.
+    child.on("exit", (code, signal) => void shutdown(code === 0 || signal === "SIGINT" || signal === "SIGTERM" ? 0 : (code ?? 1)));
     await waitForHealth();
     console.log(
       [

@@ -255,7 +255,9 @@ function startPostmaster(binDir: string, dataDir: string, port: number, owner: O
         "-c",
         "max_connections=200",
       ],
-      { ...(owner ?? {}), stdio: ["ignore", "ignore", "pipe"] },
+      // Own process group: a Ctrl-C in the terminal reaches our launcher, which stops PostgreSQL last,
+      // after the app and the workers have let go of their connections.
+      { ...(owner ?? {}), stdio: ["ignore", "ignore", "pipe"], detached: true },
     );
     let output = "";
     const onData = (chunk: Buffer) => {
