@@ -70,12 +70,43 @@ test("an agent opens a review, replies, sees the reply queued and then delivered
 });
 
 test("a reply that breaks the marketplace's length limit is refused with a clear message", async ({ demoPage: page }) => {
+  // An Ozon chat: Ozon accepts 1–1000 characters per message (Yandex Market would take 4096).
   await page.goto("/");
+  await page.getByRole("link", { name: "Ozon", exact: true }).click();
   await page.getByRole("link", { name: "Чат", exact: true }).click();
   await expect(page).toHaveURL(/channel=chat/);
+  await expect(page).toHaveURL(/marketplace=ozon/);
   await page.getByTestId("inbox-item").first().click();
   await expect(page.getByTestId("chat-thread")).toBeVisible();
   await page.getByLabel("Ответить").fill("ж".repeat(1001));
   await page.getByRole("button", { name: "Ответить" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "1–1000" })).toBeVisible();
+});
+
+test("a failed reply shows why, and Retry delivers it to the marketplace", async ({ demoPage: page, prisma }) => {
+  const demoUser = await prisma.user.findUniqueOrThrow({ where: { email: "demo@inbox.local" }, include: { memberships: true } });
+  const item = await prisma.item.findFirstOrThrow({
+    where: { sellerId: { in: demoUser.memberships.map((membership) => membership.sellerId) }, channel: "QUESTION", answered: false },
+  });
+  const text = `Здравствуйте! Да, подходит. ${Date.now()}`;
+  await prisma.reply.create({
+    data: {
+      itemId: item.id,
+      authorId: demoUser.id,
+      text,
+      status: "FAILED",
+      error: "The marketplace did not respond; the reply will be retried automatically.",
+      idempotencyKey: `e2e-failed-${item.id}-${Date.now()}`,
+    },
+  });
+
+  await page.goto(`/s/${item.sellerId}/items/${item.id}`);
+  const reply = page.getByTestId("replies").locator("li").filter({ hasText: text });
+  await expect(reply.locator(".reply-status")).toHaveText("Ошибка");
+  await expect(reply.getByText("The marketplace did not respond")).toBeVisible();
+  await reply.getByRole("button", { name: "Повторить" }).click();
+  // The item page refreshes itself while the reply is on its way; no reload needed.
+  await expect(page.getByTestId("replies").locator("li").filter({ hasText: text }).locator(".reply-status")).toHaveText("Отправлен", {
+    timeout: 20_000,
+  });
 });

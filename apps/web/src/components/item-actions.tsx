@@ -1,11 +1,12 @@
 "use client";
-// Reply form and read toggle: tRPC mutations over /api/trpc, then a refresh of the server view.
+// Reply form, read toggle and retry of failed replies: tRPC mutations over /api/trpc, then a refresh
+// of the server view.
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import type { Messages } from "~/i18n/messages";
 import { useTRPC } from "~/trpc/client";
-import { Button, Card } from "./ui";
+import { Button, Card, Spinner } from "./ui";
 
 function newKey() {
   return crypto.randomUUID();
@@ -87,5 +88,42 @@ export function ItemActions({
         </div>
       </form>
     </Card>
+  );
+}
+
+/** Sends a FAILED reply again (agents and owners). */
+export function RetryReplyButton({ sellerId, replyId, t }: { sellerId: string; replyId: string; t: Messages["item"] }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const retry = useMutation(trpc.inbox.retryReply.mutationOptions({ onSuccess: () => router.refresh() }));
+  return (
+    <div className="flex flex-wrap items-center gap-3">
+      <Button type="button" variant="secondary" disabled={retry.isPending} onClick={() => retry.mutate({ sellerId, replyId })}>
+        {retry.isPending && <Spinner />}
+        {retry.isPending ? t.retrying : t.retry}
+      </Button>
+      {retry.error && (
+        <span role="alert" className="text-xs text-rose-700">
+          {retry.error.message}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Re-renders the server view every 2 s while a reply is on its way, so it turns SENT on its own. */
+export function RefreshWhileDelivering({ active, label }: { active: boolean; label: string }) {
+  const router = useRouter();
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => router.refresh(), 2_000);
+    return () => clearInterval(timer);
+  }, [active, router]);
+  if (!active) return null;
+  return (
+    <p className="mt-3 flex items-center gap-2 text-xs text-slate-500" aria-live="polite">
+      <Spinner className="h-3 w-3" />
+      {label}
+    </p>
   );
 }

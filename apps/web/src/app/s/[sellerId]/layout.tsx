@@ -21,6 +21,9 @@ export default async function SellerLayout({ children, params }: { children: Rea
             {t.app.name}
           </Link>
           <SellerSwitcher sellers={sellers} current={sellerId} label={t.nav.seller} />
+          <Link href={`/s/${sellerId}/accounts`} className="text-sm text-slate-600 hover:text-slate-900">
+            {t.nav.accounts}
+          </Link>
           <div className="ml-auto flex items-center gap-4">
             <LocaleSwitch locale={locale} label={t.nav.language} />
             <SignOutButton label={t.nav.signOut} />

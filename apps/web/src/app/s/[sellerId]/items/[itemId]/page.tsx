@@ -1,7 +1,7 @@
 // One review, question or chat thread, with the reply form and the read toggle.
 import Link from "next/link";
 import { formatDateTime } from "~/components/format";
-import { ItemActions } from "~/components/item-actions";
+import { ItemActions, RefreshWhileDelivering, RetryReplyButton } from "~/components/item-actions";
 import { ChannelBadge, MarketplaceBadge, ReplyStatusBadge } from "~/components/labels";
 import { Badge, Card, cn, Stars } from "~/components/ui";
 import { getMessages } from "~/i18n/server";
@@ -17,6 +17,7 @@ export default async function ItemPage({ params }: { params: Promise<{ sellerId:
     getMessages(),
   ]);
   const role = sellers.find((seller) => seller.id === sellerId)?.role ?? "VIEWER";
+  const delivering = item.replies.some((reply) => reply.status === "PENDING" || reply.status === "SENDING");
 
   return (
     <div className="space-y-4">
@@ -105,10 +106,19 @@ export default async function ItemPage({ params }: { params: Promise<{ sellerId:
                   <span className="ml-auto">{formatDateTime(reply.createdAt, locale)}</span>
                 </div>
                 <p className="mt-2 whitespace-pre-wrap">{reply.text}</p>
-                {reply.error && <p className="mt-1 text-xs text-rose-700">{reply.error}</p>}
+                {reply.status === "FAILED" ? (
+                  <div className="mt-2 space-y-2 rounded-md border border-rose-200 bg-rose-50 px-3 py-2" data-testid="reply-failure">
+                    {reply.error && <p className="text-xs text-rose-800">{reply.error}</p>}
+                    <p className="text-xs text-rose-700">{t.item.failedHint}</p>
+                    {role !== "VIEWER" && <RetryReplyButton sellerId={sellerId} replyId={reply.id} t={t.item} />}
+                  </div>
+                ) : (
+                  reply.error && <p className="mt-1 text-xs text-slate-500">{reply.error}</p>
+                )}
               </li>
             ))}
           </ul>
+          <RefreshWhileDelivering active={delivering} label={t.item.delivering} />
         </Card>
       )}
 
