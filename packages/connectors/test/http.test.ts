@@ -237,6 +237,6 @@ describe("client-side rate limiting", () => {
     expect(documentedRateLimit("wildberries", "feedbacks", "personal")).toEqual({ capacity: 6, refillPerSecond: 3 });
     expect(documentedRateLimit("wildberries", "chat", "service")).toEqual({ capacity: 10, refillPerSecond: 1 });
     expect(documentedRateLimit("wildberries", "chat", "base").capacity).toBe(1);
-    expect(documentedRateLimit("ozon", "default")).toMatchObject({ capacity: 50, refillPerSecond: 50 });
+    expect(documentedRateLimit("ozon", "default")).toMatchObject({ capacity: 20, refillPerSecond: 40 });
   });
 });

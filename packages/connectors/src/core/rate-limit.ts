@@ -132,8 +132,9 @@ export const DOCUMENTED_RATE_LIMITS: Record<string, TokenBucketConfig> = {
   // WB buyer chat: 10 req / 10 s, burst 10; base 1 req/h.
   "wildberries:chat:default": { capacity: 10, refillPerSecond: 1 },
   "wildberries:chat:base": { capacity: 1, refillPerSecond: 1 / HOUR },
-  // Ozon: 50 rps per Client-Id across all methods.
-  "ozon:default:default": { capacity: 50, refillPerSecond: 50 },
+  // Ozon: 50 rps per Client-Id across all methods, shared with every other tool of the seller; we
+  // keep to 40 rps with a burst of 20 so request jitter never tips a full bucket into 429 code 8.
+  "ozon:default:default": { capacity: 20, refillPerSecond: 40 },
   // Yandex Market: 4 parallel requests per business; hourly per-method limits (1 000-10 000/h).
   "yandex-market:default:default": { capacity: 20, refillPerSecond: 1000 / HOUR, maxConcurrent: 4 },
 };

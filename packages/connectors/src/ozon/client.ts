@@ -47,13 +47,6 @@ export function mapOzonError(ctx: UpstreamErrorContext): ConnectorError | undefi
   return undefined;
 }
 
-/**
- * Client-side budget per Client-Id. Ozon allows 50 rps, but a bucket identical to the server's
- * still gets 429s (the server's bucket starts draining one network latency later), and other
- * tools of the seller share the same 50 rps; 40 rps with a burst of 20 leaves that margin.
- */
-export const OZON_CLIENT_RATE_LIMIT = { capacity: 20, refillPerSecond: 40 };
-
 export function createOzonHttpClient(credentials: OzonCredentials, options: ConnectorOptions): MarketplaceHttpClient {
   return new MarketplaceHttpClient({
     marketplace: "ozon",
@@ -61,7 +54,7 @@ export function createOzonHttpClient(credentials: OzonCredentials, options: Conn
     // The 50 rps limit is per Client-Id, whichever key is used.
     credentialKey: `client:${credentials.clientId}`,
     headers: { "Client-Id": credentials.clientId, "Api-Key": credentials.apiKey },
-    options: options.rateLimit === undefined ? { ...options, rateLimit: OZON_CLIENT_RATE_LIMIT } : options,
+    options,
     mapError: mapOzonError,
   });
 }

@@ -387,9 +387,8 @@ export class ServerRateLimiter {
 
   /** Empties a bucket, e.g. to force the next request into a 429. */
   exhaust(key: string) {
-    const b = this.buckets.get(key);
-    if (b) b.tokens = 0;
-    else this.buckets.set(key, { tokens: 0, at: this.now() * this.timeScale });
+    // Reset the refill clock too: an old timestamp would refill the bucket on the very next check.
+    this.buckets.set(key, { tokens: 0, at: this.now() * this.timeScale });
   }
 
   reset() {
