@@ -63,7 +63,10 @@ export async function deliverReply(options: DeliverReplyOptions): Promise<Delive
         return { status: "sent", verifiedUpstream: true };
       }
     }
-    await connector.sendReply({ itemId: item.externalId, text: reply.text });
+    // No blind retry of the write inside one attempt: after a timeout or dropped connection the
+    // marketplace may already have the answer, and only the check above may decide to send again.
+    const sender = connectorForAccount(item.account, item.channel, { ...options.connectorOptions, maxRetries: 0 });
+    await sender.sendReply({ itemId: item.externalId, text: reply.text });
     await markSent(prisma, reply.id, item.id, item.channel, reply.text);
     return { status: "sent", verifiedUpstream: false };
   } catch (error) {

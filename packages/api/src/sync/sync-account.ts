@@ -48,6 +48,13 @@ export async function syncAccount(options: SyncAccountOptions): Promise<SyncAcco
   if (account.paused) return { status: "skipped", reason: "paused" };
   if (account.rateLimitedUntil && account.rateLimitedUntil > new Date()) return { status: "skipped", reason: "rate-limited" };
   if (!(await acquireLease(prisma, accountId, workerId, config.leaseMs))) return { status: "skipped", reason: "busy" };
+  // Renewed while this call lives, not only between pages: one slow page (timeouts, rate-limit waits)
+  // must not let a second sync of the account in. A killed worker stops renewing; its lease expires.
+  let renewal: Promise<unknown> = Promise.resolve();
+  const heartbeat = setInterval(() => {
+    renewal = acquireLease(prisma, accountId, workerId, config.leaseMs).catch(() => {});
+  }, config.leaseMs / 3);
+  heartbeat.unref();
 
   try {
     // Runs left RUNNING by a crashed worker: the lease proves nobody works on them any more.
@@ -77,6 +84,8 @@ export async function syncAccount(options: SyncAccountOptions): Promise<SyncAcco
     });
     return { status: "done", channels };
   } finally {
+    clearInterval(heartbeat);
+    await renewal; // a renewal landing after the release would hold the account for another lease
     await releaseLease(prisma, accountId, workerId);
   }
 }
