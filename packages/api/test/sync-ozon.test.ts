@@ -103,9 +103,10 @@ describe("Ozon sync", () => {
       baseUrls: { "*": sandbox.url },
       credentials: sandbox.credentials,
     });
-    sandbox.faults.set({ rate429: 0.15, rate5xx: 0.15, dropRate: 0.1, malformedRate: 0.05, slowRate: 0.05, slowMs: 2_000 });
+    // Slow answers outlast the client's timeout, so they count as timeouts.
+    sandbox.faults.set({ rate429: 0.15, rate5xx: 0.15, dropRate: 0.1, malformedRate: 0.05, slowRate: 0.05, slowMs: 900 });
     try {
-      const runs = await syncUntilCaughtUp(account.id);
+      const runs = await syncUntilCaughtUp(account.id, { connectorOptions: { ...FAST_CONNECTOR_OPTIONS, timeoutMs: 500 } });
       expect(runs).toBeGreaterThanOrEqual(1);
     } finally {
       sandbox.faults.reset();

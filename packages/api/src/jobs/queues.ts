@@ -3,7 +3,8 @@
 import PgBoss from "pg-boss";
 
 export const QUEUES = {
-  /** Sync one account (all its channels). One queued + one active per account. */
+  /** Sync one account (all its channels). At most one queued job per account; the account lease
+   * (see sync-account.ts) keeps a second active one from doing anything. */
   syncAccount: "sync-account",
   /** Deliver one reply to its marketplace. */
   deliverReply: "deliver-reply",
@@ -31,7 +32,9 @@ export function createBoss(databaseUrl: string, options: { worker: boolean }) {
 }
 
 export async function ensureQueues(boss: PgBoss) {
-  await boss.createQueue(QUEUES.syncAccount, { name: QUEUES.syncAccount, policy: "stately", retryLimit: 0, expireInSeconds: 30 * 60 });
+  // "short", not "stately": stately refuses to fetch a job while another job of the same key is
+  // active, and that stalls the whole queue behind one long sync.
+  await boss.createQueue(QUEUES.syncAccount, { name: QUEUES.syncAccount, policy: "short", retryLimit: 0, expireInSeconds: 30 * 60 });
   await boss.createQueue(QUEUES.deliverReply, { name: QUEUES.deliverReply, policy: "standard", retryLimit: 0, expireInSeconds: 10 * 60 });
   await boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "stately", retryLimit: 0, expireInSeconds: 5 * 60 });
 }

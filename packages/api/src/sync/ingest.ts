@@ -64,67 +64,76 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
     select: { id: true, externalId: true, read: true, lastActivityAt: true, ...Object.fromEntries(COMPARED.map((key) => [key, true])) },
   });
   const existingById = new Map(existing.map((row) => [row.externalId, row]));
+  const changedIds = new Set<string>();
 
-  let changed = 0;
-  for (const item of byId.values()) {
-    const fields = upstreamFields(item);
-    const row = existingById.get(item.externalId);
-    let itemId: string;
-    if (!row) {
-      const created = await tx.item.create({
-        data: {
-          ...fields,
+  // New items: one INSERT for the page.
+  const fresh = [...byId.values()].filter((item) => !existingById.has(item.externalId));
+  const created = fresh.length
+    ? await tx.item.createManyAndReturn({
+        data: fresh.map((item) => ({
+          ...upstreamFields(item),
           sellerId: target.sellerId,
           accountId: target.accountId,
           marketplace: target.marketplace,
           channel: target.channel,
           externalId: item.externalId,
           read: item.read ?? false,
-        },
-        select: { id: true },
-      });
-      itemId = created.id;
-      changed += 1;
-    } else {
-      itemId = row.id;
-      const record = row as unknown as Record<string, unknown>;
-      // A chat's text, answered flag and activity time follow its stored messages (see below).
-      const compared = target.channel === "CHAT" ? COMPARED.filter((key) => key !== "text" && key !== "answered") : COMPARED;
-      const newActivity = target.channel !== "CHAT" && fields.lastActivityAt > row.lastActivityAt;
-      const differs = compared.some((key) => record[key] !== fields[key]) || newActivity;
-      // Upstream read state wins when the marketplace reports one.
-      const read = item.read ?? row.read;
-      if (differs || read !== row.read) {
-        const { text, answered, lastActivityAt, ...rest } = fields;
-        await tx.item.update({
-          where: { id: row.id },
-          data:
-            target.channel === "CHAT"
-              ? { ...rest, read }
-              : { ...rest, text, answered, lastActivityAt: newActivity ? lastActivityAt : row.lastActivityAt, read },
-        });
-        changed += 1;
-      }
-    }
-    if (item.messages?.length) {
-      const inserted = await tx.message.createMany({
-        data: item.messages.map((message) => ({
-          itemId,
-          externalId: message.externalId,
-          direction: message.direction === "out" ? ("OUT" as const) : ("IN" as const),
-          text: message.text,
-          authorName: message.authorName ?? null,
-          sentAt: toDate(message.createdAt, "message createdAt"),
         })),
-        skipDuplicates: true,
+        select: { id: true, externalId: true },
+      })
+    : [];
+  const idByExternalId = new Map(created.map((row) => [row.externalId, row.id]));
+  for (const row of created) changedIds.add(row.id);
+
+  // Known items: an UPDATE only where upstream really changed.
+  for (const row of existing) {
+    idByExternalId.set(row.externalId, row.id);
+    const item = byId.get(row.externalId)!;
+    const fields = upstreamFields(item);
+    const record = row as unknown as Record<string, unknown>;
+    // A chat's text, answered flag and activity time follow its stored messages (see below).
+    const compared = target.channel === "CHAT" ? COMPARED.filter((key) => key !== "text" && key !== "answered") : COMPARED;
+    const newActivity = target.channel !== "CHAT" && fields.lastActivityAt > row.lastActivityAt;
+    // Upstream read state wins when the marketplace reports one.
+    const read = item.read ?? row.read;
+    if (compared.some((key) => record[key] !== fields[key]) || newActivity || read !== row.read) {
+      const { text, answered, lastActivityAt, ...rest } = fields;
+      await tx.item.update({
+        where: { id: row.id },
+        data:
+          target.channel === "CHAT"
+            ? { ...rest, read }
+            : { ...rest, text, answered, lastActivityAt: newActivity ? lastActivityAt : row.lastActivityAt, read },
       });
-      if (target.channel === "CHAT" && inserted.count > 0) {
-        await refreshThreadState(tx, itemId, item.read === undefined);
-        if (row) changed += 1;
-      }
+      changedIds.add(row.id);
     }
   }
-  return { fetched: items.length, changed };
+
+  // Messages of every thread on the page: one INSERT, duplicates skipped.
+  const messages = [...byId.values()].flatMap((item) =>
+    (item.messages ?? []).map((message) => ({
+      itemId: idByExternalId.get(item.externalId)!,
+      externalId: message.externalId,
+      direction: message.direction === "out" ? ("OUT" as const) : ("IN" as const),
+      text: message.text,
+      authorName: message.authorName ?? null,
+      sentAt: toDate(message.createdAt, "message createdAt"),
+    })),
+  );
+  if (messages.length > 0 && target.channel === "CHAT") {
+    const inserted = await tx.message.createManyAndReturn({ data: messages, skipDuplicates: true, select: { itemId: true } });
+    const threads = new Set(inserted.map((message) => message.itemId));
+    const reportsRead = new Set(
+      [...byId.values()].filter((item) => item.read !== undefined).map((item) => idByExternalId.get(item.externalId)),
+    );
+    for (const itemId of threads) {
+      await refreshThreadState(tx, itemId, !reportsRead.has(itemId));
+      changedIds.add(itemId);
+    }
+  } else if (messages.length > 0) {
+    await tx.message.createMany({ data: messages, skipDuplicates: true });
+  }
+  return { fetched: items.length, changed: changedIds.size };
 }
 
 /**
