@@ -42,6 +42,8 @@ function ensurePnpm() {
     );
     if (result.status !== 0) fail(`Could not install pnpm ${PNPM_VERSION} with npm: check access to the npm registry.`);
   }
+  // Scripts that call `pnpm` themselves (`pnpm check`) find this one first.
+  env.PATH = `${path.join(prefix, "node_modules", ".bin")}${path.delimiter}${env.PATH ?? ""}`;
   return bin;
 }
 
@@ -74,7 +76,11 @@ if (command === "test") {
   phase("Starting Marketplace Inbox");
   // The launcher runs directly (not under `pnpm run`, which reports a Ctrl-C as a failure). Ctrl-C
   // reaches it and Next.js; it then stops the workers and the database itself.
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/launch.ts"], { cwd: path.join(root, "apps", "web"), stdio: "inherit", env });
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/launch.ts"], {
+    cwd: path.join(root, "apps", "web"),
+    stdio: "inherit",
+    env,
+  });
   process.on("SIGINT", () => {}); // the terminal already signalled the launcher
   process.on("SIGTERM", () => child.kill("SIGTERM"));
   child.on("exit", (code) => process.exit(code ?? 0));

@@ -37,6 +37,9 @@ export type ChannelOutcome = { channel: Channel; runId: string; status: SyncRunS
 export type SyncAccountResult =
   { status: "done"; channels: ChannelOutcome[] } | { status: "skipped"; reason: "busy" | "paused" | "rate-limited" | "missing" };
 
+/** Marketplaces archive items after about a month; a periodic re-scan looks back twice that. */
+const PERIODIC_RESCAN_WINDOW_MS = 60 * 24 * 3_600_000;
+
 const DEFAULTS = { leaseMs: 120_000, maxPages: 500, rescanPagesPerRun: 20, rescanIntervalMs: 24 * 3_600_000, pageSize: 100 };
 
 export async function syncAccount(options: SyncAccountOptions): Promise<SyncAccountResult> {
@@ -148,8 +151,10 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, worker
   try {
     if (rescan) {
       let cursor = state.rescanCursor;
+      // Resync from the asked date; the periodic re-scan covers the recent past, where changes happen.
+      const since = state.rescanFrom ?? new Date(Date.now() - PERIODIC_RESCAN_WINDOW_MS);
       for (let page = 0; page < config.rescanPagesPerRun && !config.signal?.aborted; page += 1) {
-        const result = await connector.listItems({ cursor, take: config.pageSize });
+        const result = await connector.listItems({ cursor, take: config.pageSize, ...(cursor ? {} : { since: since.toISOString() }) });
         await savePage(result, "rescanCursor", result.nextCursor === null);
         if (result.nextCursor === null) break;
         cursor = result.nextCursor;

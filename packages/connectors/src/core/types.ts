@@ -42,6 +42,11 @@ export interface ListItemsParams {
   skip?: number;
   take?: number;
   cursor?: string | null;
+  /**
+   * ISO 8601. A pass started without a cursor may begin at this time instead of the beginning
+   * (resync from a date). A hint: connectors whose API cannot filter by date list everything.
+   */
+  since?: string;
 }
 
 export interface ListItemsResult {

@@ -120,9 +120,10 @@ export interface WindowedResult<T> {
   cursor: WindowCursor | null;
 }
 
-/** Starts a full pass (listItems) or resumes one. */
-export function listCursor(cursor: string | null | undefined, skip = 0): WindowCursor {
-  return decodeWindow(cursor) ?? { p: 0, f: 0, s: skip, n: 0, o: 0 };
+/** Starts a full pass (listItems), from `since` (ISO) when given, or resumes one. */
+export function listCursor(cursor: string | null | undefined, skip = 0, since?: string): WindowCursor {
+  const from = since ? Math.max(0, Math.floor(Date.parse(since) / 1000)) || 0 : 0;
+  return decodeWindow(cursor) ?? { p: 0, f: from, s: skip, n: 0, o: from };
 }
 
 /**

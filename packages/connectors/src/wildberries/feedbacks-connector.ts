@@ -118,7 +118,7 @@ export class WBFeedbacksConnector extends BaseChannelConnector<WildberriesCreden
   }
 
   override async listItems(params: ListItemsParams = {}): Promise<ListItemsResult> {
-    const { items, next } = await this.page(listCursor(params.cursor, params.skip), params.take ?? 1000);
+    const { items, next } = await this.page(listCursor(params.cursor, params.skip, params.since), params.take ?? 1000);
     return { items: items.map(toChannelItem), nextCursor: next ? encodeWindow(next) : null };
   }
 
