@@ -9,9 +9,9 @@ process.env.CHECKPOINT_DISABLE = "1";
 
 // The WASM schema engine leaves 10 s and 60 s timers behind; unref them so the CLI exits when done.
 const setTimeoutWithRef = globalThis.setTimeout;
-globalThis.setTimeout = ((handler: () => void, ms?: number, ...args: unknown[]) => {
-  const timer = setTimeoutWithRef(handler, ms, ...args);
-  if ((ms ?? 0) >= 5_000) timer.unref();
+globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+  const timer = setTimeoutWithRef(...args);
+  if ((args[1] ?? 0) >= 5_000) timer.unref();
   return timer;
 }) as typeof setTimeout;
 

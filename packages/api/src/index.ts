@@ -5,6 +5,7 @@ import type { AppRouter } from "./root";
 export { appRouter, createCaller, type AppRouter } from "./root";
 export { createTRPCContext, type TRPCContext } from "./trpc";
 export { authenticateUser } from "./auth/authenticate";
+export { AppError, type AppErrorReason } from "./errors";
 export { hashPassword, verifyPassword } from "./auth/password";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;

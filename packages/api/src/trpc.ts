@@ -5,6 +5,7 @@ import { getPrisma, type PrismaClient, type Role } from "@inbox/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
+import { AppError } from "./errors";
 import { getJobQueue, type JobQueue } from "./jobs/queues";
 
 export interface CreateContextOptions {
@@ -45,6 +46,7 @@ const t = initTRPC.context<TRPCContext>().create({
         ...shape.data,
         // Field-level messages for forms: { fieldErrors: { text: ["..."] }, formErrors: [] }.
         zodError: error.cause instanceof ZodError ? (z.flattenError(error.cause) as FieldErrors) : null,
+        reason: error.cause instanceof AppError ? error.cause.reason : null,
       },
     };
   },

@@ -1,6 +1,7 @@
 "use client";
 // Forms that hand marketplace credentials to the server: adding an account and replacing its token.
 // The server checks them with a real call before storing them encrypted; they are never shown back.
+import type { AppErrorReason } from "@inbox/api";
 import { useMutation } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import type { Messages } from "~/i18n/messages";
@@ -39,30 +40,27 @@ const CREDENTIAL_FIELDS: Record<MarketplaceName, { fields: CredentialField[]; hi
 /** Server-side failure of a credentials form: field messages from zod, or the server's explanation. */
 interface FormFailure {
   message: string;
-  data?: { zodError?: { fieldErrors: Record<string, string[] | undefined>; formErrors: string[] } | null } | null;
+  data?: { zodError?: { fieldErrors: Record<string, string[] | undefined>; formErrors: string[] } | null; reason?: string | null } | null;
 }
 
 function fieldError(error: FormFailure | null, field: string) {
   return error?.data?.zodError?.fieldErrors[field]?.[0];
 }
 
-/**
- * The server explains credential failures in English; the known ones are told in the user's
- * language, and the original stays below for support.
- */
-const SERVER_ERRORS: Array<[RegExp, keyof Messages["accounts"]["serverErrors"]]> = [
-  [/rejected these credentials/i, "rejected"],
-  [/subscription does not include/i, "subscription"],
-  [/could not reach the marketplace/i, "unreachable"],
-  [/credentials are incomplete/i, "incomplete"],
-];
+/** The server names the kind of failure (error.data.reason); the user reads it in their language. */
+const SERVER_ERRORS: Record<AppErrorReason, keyof Messages["accounts"]["serverErrors"]> = {
+  credentials_rejected: "rejected",
+  subscription_missing: "subscription",
+  marketplace_unreachable: "unreachable",
+  credentials_incomplete: "incomplete",
+};
 
 function FailureAlert({ error, title, t }: { error: FormFailure | null; title: string; t: Messages["accounts"] }) {
   if (!error) return null;
   // A zod failure's message is a JSON dump: its parts are shown next to the fields instead.
   const zod = error.data?.zodError;
   const detail = zod ? zod.formErrors[0] : error.message;
-  const known = detail ? SERVER_ERRORS.find(([pattern]) => pattern.test(detail))?.[1] : undefined;
+  const known = error.data?.reason ? SERVER_ERRORS[error.data.reason as AppErrorReason] : undefined;
   return (
     <div role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
       <p className="font-medium">{title}</p>

@@ -3,6 +3,7 @@
 import { ConnectorCredentialsError, ConnectorError, MarketplaceAuthError, type ConnectorOptions } from "@inbox/connectors";
 import { encryptSecret, type Marketplace, type Prisma, type PrismaClient } from "@inbox/db";
 import { TRPCError } from "@trpc/server";
+import { AppError, type AppErrorReason } from "../errors";
 import { channelsOfAccount, connectorForAccount } from "../sync/account-connector";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
 
@@ -27,29 +28,23 @@ export async function verifyCredentials(
     // One cheap call on the first channel: a wrong token fails here, before anything is stored.
     await connectorForAccount(probe, channels[0]!, { maxRetries: 1, timeoutMs: 15_000, ...connectorOptions }).listItems({ take: 1 });
   } catch (error) {
+    const refuse = (reason: AppErrorReason, message: string): never => {
+      throw new TRPCError({ code: "BAD_REQUEST", message, cause: new AppError(reason, message, { cause: error }) });
+    };
     if (error instanceof ConnectorCredentialsError) {
-      throw new TRPCError({
-        code: "BAD_REQUEST",
-        message: `Credentials are incomplete: field "${error.field}" is missing or malformed.`,
-        cause: error,
-      });
+      refuse("credentials_incomplete", `Credentials are incomplete: field "${error.field}" is missing or malformed.`);
     }
     if (error instanceof MarketplaceAuthError) {
-      throw new TRPCError({
-        code: "BAD_REQUEST",
-        message:
-          error.reason === "subscription_missing"
-            ? "The marketplace accepted the key but the seller's subscription does not include this API."
-            : "The marketplace rejected these credentials: check that the token is current and has access to reviews, questions and chats.",
-        cause: error,
-      });
+      if (error.reason === "subscription_missing") {
+        refuse("subscription_missing", "The marketplace accepted the key but the seller's subscription does not include this API.");
+      }
+      refuse(
+        "credentials_rejected",
+        "The marketplace rejected these credentials: check that the token is current and has access to reviews, questions and chats.",
+      );
     }
     if (error instanceof ConnectorError) {
-      throw new TRPCError({
-        code: "BAD_REQUEST",
-        message: `Could not reach the marketplace to check the credentials: ${error.message}`,
-        cause: error,
-      });
+      refuse("marketplace_unreachable", `Could not reach the marketplace to check the credentials: ${error.message}`);
     }
     throw error;
   }
