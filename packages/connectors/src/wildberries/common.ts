@@ -4,7 +4,7 @@ import { z } from "zod";
 import { MarketplaceAuthError, type ConnectorError } from "../core/errors";
 import { MarketplaceHttpClient, upstreamMessage, type UpstreamErrorContext } from "../core/http";
 import type { ConnectorOptions } from "../core/types";
-import { decodeCursor, encodeCursor } from "../core/util";
+import { decodeCursor, encodeCursor, zId } from "../core/util";
 
 export const WB_FEEDBACKS_HOST = "https://feedbacks-api.wildberries.ru";
 export const WB_CHAT_HOST = "https://buyer-chat-api.wildberries.ru";
@@ -54,6 +54,20 @@ export function createWbClient(
 }
 
 /** WB feedbacks/questions error envelope: `{data, error, errorText, additionalErrors}`. */
+/** `createdDate` of feedbacks and questions: an ISO date-time. */
+export const wbDateTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not a date-time");
+
+/** `productDetails` of feedbacks and questions (feedbacks add `size`). */
+export const wbProductDetailsSchema = z.object({
+  nmId: zId,
+  imtId: zId.nullish(),
+  productName: z.string().nullish(),
+  supplierArticle: z.string().nullish(),
+  supplierName: z.string().nullish(),
+  brandName: z.string().nullish(),
+  size: z.string().nullish(),
+});
+
 export const wbEnvelope = <T extends z.ZodType>(data: T) =>
   z.object({
     data,

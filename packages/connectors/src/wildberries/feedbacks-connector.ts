@@ -17,6 +17,8 @@ import type {
 } from "../core/types";
 import { toIso, zId } from "../core/util";
 import {
+  wbDateTime,
+  wbProductDetailsSchema,
   createWbClient,
   decodeWindow,
   encodeWindow,
@@ -34,20 +36,10 @@ export const wbFeedbackSchema = z.object({
   pros: z.string().nullish(),
   cons: z.string().nullish(),
   productValuation: z.number().int().min(0).max(5).nullish(),
-  createdDate: z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not a date-time"),
+  createdDate: wbDateTime,
   state: z.string().nullish(),
   answer: z.object({ text: z.string(), state: z.string().nullish(), editable: z.boolean().nullish() }).nullish(),
-  productDetails: z
-    .object({
-      nmId: zId,
-      imtId: zId.nullish(),
-      productName: z.string().nullish(),
-      supplierArticle: z.string().nullish(),
-      supplierName: z.string().nullish(),
-      brandName: z.string().nullish(),
-      size: z.string().nullish(),
-    })
-    .nullish(),
+  productDetails: wbProductDetailsSchema.nullish(),
   wasViewed: z.boolean().nullish(),
   userName: z.string().nullish(),
 });

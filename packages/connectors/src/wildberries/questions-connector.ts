@@ -17,6 +17,8 @@ import type {
 } from "../core/types";
 import { toIso, zId } from "../core/util";
 import {
+  wbDateTime,
+  wbProductDetailsSchema,
   createWbClient,
   decodeWindow,
   encodeWindow,
@@ -31,19 +33,10 @@ import {
 export const wbQuestionSchema = z.object({
   id: zId,
   text: z.string().nullish(),
-  createdDate: z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not a date-time"),
+  createdDate: wbDateTime,
   state: z.string().nullish(),
   answer: z.object({ text: z.string(), editable: z.boolean().nullish(), createDate: z.string().nullish() }).nullish(),
-  productDetails: z
-    .object({
-      nmId: zId,
-      imtId: zId.nullish(),
-      productName: z.string().nullish(),
-      supplierArticle: z.string().nullish(),
-      supplierName: z.string().nullish(),
-      brandName: z.string().nullish(),
-    })
-    .nullish(),
+  productDetails: wbProductDetailsSchema.nullish(),
   wasViewed: z.boolean().nullish(),
   isWarned: z.boolean().nullish(),
 });
