@@ -38,6 +38,7 @@ export default defineConfig({
     env: { PORT: String(E2E_PORT), HOST: "127.0.0.1", DATABASE_URL: "" },
     timeout: 240_000,
     reuseExistingServer: false,
-    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    // Longer than the launcher's own stop (workers finish their jobs, then PostgreSQL stops).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 45_000 },
   },
 });

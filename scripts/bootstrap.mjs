@@ -83,5 +83,5 @@ if (command === "test") {
   });
   process.on("SIGINT", () => {}); // the terminal already signalled the launcher
   process.on("SIGTERM", () => child.kill("SIGTERM"));
-  child.on("exit", (code) => process.exit(code ?? 0));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" || signal === "SIGTERM" ? 0 : 1)));
 }

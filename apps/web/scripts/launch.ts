@@ -34,15 +34,22 @@ const dataDir = path.resolve(args["data-dir"] ?? process.env.INBOX_DATA_DIR ?? p
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
 const publicUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+// A wildcard address is not one to connect to; ask the app on loopback then.
+const healthUrlBase = host === "0.0.0.0" || host === "::" ? `http://127.0.0.1:${port}` : publicUrl;
 const step = (message: string) => console.log(`▸ ${message}`);
-/** Demo sandboxes and data; INBOX_DEMO=off for a deployment against the real marketplaces. */
-const demo = process.env.INBOX_DEMO !== "off";
+const loopback = ["127.0.0.1", "localhost", "::1"].includes(host);
+/**
+ * Demo sandboxes and data (a published password, accounts on local sandboxes): by default only on
+ * the embedded database and a loopback address; INBOX_DEMO=on|off decides explicitly.
+ */
+const demo = process.env.INBOX_DEMO ? process.env.INBOX_DEMO === "on" : !process.env.DATABASE_URL && loopback;
 
 async function main() {
   if (args.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
+  if (!demo && !process.env.INBOX_DEMO) step("Demo data is off (DATABASE_URL or a non-loopback HOST); INBOX_DEMO=on turns it on");
 
-  const database = await ensureDatabase({ dataDir });
+  const database = await ensureDatabase({ dataDir, fresh: args.fresh });
   step(
     database.embedded ? `Started embedded PostgreSQL (cluster in ${database.clusterDir})` : "Using the PostgreSQL server at DATABASE_URL",
   );
@@ -147,6 +154,7 @@ function sourceFingerprint(): string {
     "apps/web/postcss.config.mjs",
     "packages/api/src",
     "packages/db/src",
+    "packages/db/prisma/schema.prisma", // the generated client follows it (and is regenerated each start)
     "packages/connectors/src",
     "pnpm-lock.yaml",
   ];
@@ -184,7 +192,7 @@ async function waitForHealth() {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/api/health`);
+      const response = await fetch(`${healthUrlBase}/api/health`);
       if (response.ok) return;
     } catch {
       // not listening yet

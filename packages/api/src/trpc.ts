@@ -42,6 +42,11 @@ const t = initTRPC.context<TRPCContext>().create({
   errorFormatter({ shape, error }) {
     return {
       ...shape,
+      // Our own failures stay in the server log: their text can name tables, queries or keys.
+      message:
+        error.code === "INTERNAL_SERVER_ERROR"
+          ? "Something went wrong on our side. Try again; if it persists, contact support."
+          : shape.message,
       data: {
         ...shape.data,
         // Field-level messages for forms: { fieldErrors: { text: ["..."] }, formErrors: [] }.

@@ -70,7 +70,7 @@ describe("inbox.reply", () => {
   });
 
   it("enforces the marketplace's text limits with a message that names them", async () => {
-    const itemId = items[2]!.id; // a Wildberries review: 2–5000 characters
+    const itemId = items[5]!.id; // an unanswered Wildberries review: 2–5000 characters
     await expect(caller.inbox.reply({ sellerId, itemId, text: "Я", idempotencyKey: "reply-key-0002" })).rejects.toThrow(
       /2–5000 characters/,
     );
@@ -90,6 +90,27 @@ describe("inbox.reply", () => {
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe("BAD_REQUEST");
     expect((error as TRPCError).message).toMatch(/Write a reply first/);
+  });
+
+  it("refuses a second answer to an answered review, but a chat takes any number of messages", async () => {
+    const answeredReview = items[2]!.id;
+    await expect(
+      caller.inbox.reply({ sellerId, itemId: answeredReview, text: "Ещё один ответ", idempotencyKey: "reply-key-0006" }),
+    ).rejects.toThrow(/already has an answer/);
+
+    const review = items[7]!.id;
+    await caller.inbox.reply({ sellerId, itemId: review, text: "Спасибо!", idempotencyKey: "reply-key-0007" });
+    await expect(
+      caller.inbox.reply({ sellerId, itemId: review, text: "Спасибо ещё раз!", idempotencyKey: "reply-key-0008" }),
+    ).rejects.toThrow(/already has an answer/);
+
+    const chat = items.at(-1)!.id;
+    await caller.inbox.reply({ sellerId, itemId: chat, text: "Здравствуйте!", idempotencyKey: "reply-key-0009" });
+    await expect(
+      caller.inbox.reply({ sellerId, itemId: chat, text: "Чем помочь?", idempotencyKey: "reply-key-0010" }),
+    ).resolves.toMatchObject({
+      status: "PENDING",
+    });
   });
 });
 

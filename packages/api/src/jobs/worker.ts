@@ -48,7 +48,8 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
       const result = await syncAccount({
         prisma,
         accountId: job.data.accountId,
-        workerId: id,
+        // One lease owner per job: two jobs of one account in this process must not share a lease.
+        workerId: `${id}:${job.id}`,
         connectorOptions: options.connectorOptions,
         signal: shutdown.signal,
         ...options.sync,

@@ -1,6 +1,7 @@
 import { Prisma } from "@inbox/db";
 import { z } from "zod";
-import { customBaseUrlAllowed, findAccount, listAccounts, verifyCredentials } from "../services/accounts";
+import { findAccount, listAccounts, verifyCredentials } from "../services/accounts";
+import { customBaseUrlAllowed } from "../sync/account-connector";
 import { fromDbChannel, marketplaceSchema, toDbMarketplace } from "../services/enums";
 import { createTRPCRouter, sellerOwnerProcedure, sellerProcedure } from "../trpc";
 

@@ -7,11 +7,6 @@ import { AppError, type AppErrorReason } from "../errors";
 import { channelsOfAccount, connectorForAccount } from "../sync/account-connector";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
 
-/** Custom hosts are for sandboxes and tests only: on a real deployment they would allow SSRF. */
-export function customBaseUrlAllowed() {
-  return process.env.INBOX_ALLOW_CUSTOM_BASE_URL === "1";
-}
-
 export async function verifyCredentials(
   account: { marketplace: Marketplace; baseUrls: Prisma.JsonValue },
   credentials: Record<string, string>,

@@ -12,9 +12,23 @@ export async function queueReply(
 ) {
   const item = await prisma.item.findFirst({
     where: { id: params.itemId, sellerId: params.sellerId },
-    select: { id: true, marketplace: true, channel: true },
+    select: { id: true, marketplace: true, channel: true, answered: true },
   });
   if (!item) throw new TRPCError({ code: "NOT_FOUND", message: "This item does not exist or belongs to another seller." });
+
+  // A review or question takes one answer: a second would overwrite it (Wildberries allows one edit)
+  // or add a duplicate comment (Ozon). Chats take any number of messages.
+  if (item.channel !== "CHAT") {
+    const answered =
+      item.answered || (await prisma.reply.count({ where: { itemId: item.id, status: { in: ["PENDING", "SENDING", "SENT"] } } })) > 0;
+    const sameRequest = await prisma.reply.findUnique({ where: { idempotencyKey: params.idempotencyKey }, select: { itemId: true } });
+    if (answered && sameRequest?.itemId !== item.id) {
+      throw new TRPCError({
+        code: "CONFLICT",
+        message: "This item already has an answer. Edit it on the marketplace if it needs to change.",
+      });
+    }
+  }
 
   const text = params.text.trim();
   const limits = replyTextLimits(fromDbMarketplace(item.marketplace), fromDbChannel(item.channel));
@@ -45,8 +59,8 @@ export async function queueReply(
 export async function retryFailedReply(prisma: PrismaClient, params: { sellerId: string; replyId: string }) {
   const { count } = await prisma.reply.updateMany({
     where: { id: params.replyId, status: "FAILED", item: { sellerId: params.sellerId } },
-    // The user has looked and asks again: start over, including the upstream check.
-    data: { status: "PENDING", attempts: 0, error: null, nextAttemptAt: null },
+    // attempts stays ≥ 1, so the next attempt first checks upstream whether an earlier one landed.
+    data: { status: "PENDING", attempts: 1, error: null, nextAttemptAt: null },
   });
   if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: "No failed reply with this id in this seller." });
   return prisma.reply.findUniqueOrThrow({ where: { id: params.replyId } });

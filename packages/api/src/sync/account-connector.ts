@@ -6,8 +6,17 @@ import { fromDbChannel, fromDbMarketplace, toDbChannel } from "../services/enums
 
 export type AccountForConnector = Pick<MarketplaceAccount, "marketplace" | "credentialsEncrypted" | "baseUrls">;
 
-/** The host override of one channel: its own entry, else the "*" entry, else the real API. */
+/** Custom hosts are for sandboxes and tests only: on a real deployment they would allow SSRF. */
+export function customBaseUrlAllowed() {
+  return process.env.INBOX_ALLOW_CUSTOM_BASE_URL === "1";
+}
+
+/**
+ * The host override of one channel: its own entry, else the "*" entry, else the real API. Checked
+ * on every use, not only when the account was saved: switching the flag off takes effect at once.
+ */
 export function baseUrlFor(account: Pick<MarketplaceAccount, "baseUrls">, channel: Channel): string | undefined {
+  if (!customBaseUrlAllowed()) return undefined;
   const urls = account.baseUrls as Record<string, unknown> | null;
   const url = urls?.[fromDbChannel(channel)] ?? urls?.["*"];
   return typeof url === "string" ? url : undefined;

@@ -43,6 +43,26 @@ export async function deliverReply(options: DeliverReplyOptions): Promise<Delive
   });
   if (claimed.count === 0) return { status: "skipped" };
 
+  // Keeps the claim fresh while this attempt works (an upstream check can take minutes), so no
+  // other worker takes the reply over as abandoned.
+  const heartbeat = setInterval(() => {
+    prisma.reply.updateMany({ where: { id: replyId, status: "SENDING" }, data: { status: "SENDING" } }).catch(() => {});
+  }, sendingTimeoutMs / 3);
+  heartbeat.unref();
+  try {
+    return await attempt(options, replyId, maxAttempts, backoff);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function attempt(
+  options: DeliverReplyOptions,
+  replyId: string,
+  maxAttempts: number,
+  backoff: (attempt: number) => number,
+): Promise<DeliveryOutcome> {
+  const { prisma } = options;
   const reply = await prisma.reply.findUniqueOrThrow({ where: { id: replyId }, include: { item: { include: { account: true } } } });
   const { item } = reply;
   const connector = connectorForAccount(item.account, item.channel, options.connectorOptions);
@@ -61,6 +81,15 @@ export async function deliverReply(options: DeliverReplyOptions): Promise<Delive
       if (upstream && answerLanded(upstream, reply.text, reply.createdAt)) {
         await markSent(prisma, reply.id, item.id, item.channel, reply.text);
         return { status: "sent", verifiedUpstream: true };
+      }
+      // Answered upstream, but not visibly with our text (e.g. Ozon lists a comment only after
+      // moderation): sending again could post a second answer.
+      if (upstream && upstream.channel !== "chat" && upstream.answered) {
+        return await fail(
+          prisma,
+          replyId,
+          "The marketplace already shows this item as answered: check the answer there before sending again.",
+        );
       }
     }
     // No blind retry of the write inside one attempt: after a timeout or dropped connection the

@@ -61,7 +61,21 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
   }
   const existing = await tx.item.findMany({
     where: { accountId: target.accountId, channel: target.channel, externalId: { in: [...byId.keys()] } },
-    select: { id: true, externalId: true, read: true, lastActivityAt: true, ...Object.fromEntries(COMPARED.map((key) => [key, true])) },
+    select: {
+      id: true,
+      externalId: true,
+      read: true,
+      lastActivityAt: true,
+      text: true,
+      pros: true,
+      cons: true,
+      rating: true,
+      authorName: true,
+      productName: true,
+      answered: true,
+      answerText: true,
+      answerState: true,
+    } satisfies Record<(typeof COMPARED)[number] | "id" | "externalId" | "read" | "lastActivityAt", true>,
   });
   const existingById = new Map(existing.map((row) => [row.externalId, row]));
   const changedIds = new Set<string>();
@@ -85,12 +99,31 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
   const idByExternalId = new Map(created.map((row) => [row.externalId, row.id]));
   for (const row of created) changedIds.add(row.id);
 
+  // Our own answers the marketplace does not list yet (moderation, a feed page read before the send
+  // was recorded): the item stays answered rather than invite a second answer.
+  const answeredByUs =
+    target.channel === "CHAT" || existing.length === 0
+      ? new Set<string>()
+      : new Set(
+          (
+            await tx.reply.findMany({
+              where: { itemId: { in: existing.filter((row) => row.answered).map((row) => row.id) }, status: "SENT" },
+              select: { itemId: true },
+            })
+          ).map((reply) => reply.itemId),
+        );
+
   // Known items: an UPDATE only where upstream really changed.
   for (const row of existing) {
     idByExternalId.set(row.externalId, row.id);
     const item = byId.get(row.externalId)!;
     const fields = upstreamFields(item);
-    const record = row as unknown as Record<string, unknown>;
+    if (answeredByUs.has(row.id) && !fields.answered) {
+      fields.answered = true;
+      fields.answerText = row.answerText;
+      fields.answerState = row.answerState;
+    }
+    const record: Record<string, unknown> = row;
     // A chat's text, answered flag and activity time follow its stored messages (see below).
     const compared = target.channel === "CHAT" ? COMPARED.filter((key) => key !== "text" && key !== "answered") : COMPARED;
     const newActivity = target.channel !== "CHAT" && fields.lastActivityAt > row.lastActivityAt;

@@ -53,11 +53,17 @@ export async function syncAccount(options: SyncAccountOptions): Promise<SyncAcco
   if (!(await acquireLease(prisma, accountId, workerId, config.leaseMs))) return { status: "skipped", reason: "busy" };
   // Renewed while this call lives, not only between pages: one slow page (timeouts, rate-limit waits)
   // must not let a second sync of the account in. A killed worker stops renewing; its lease expires.
+  // Should renewal ever fail (the lease was taken over), the sync stops at the next page boundary.
+  const leaseLost = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, leaseLost.signal]) : leaseLost.signal;
   let renewal: Promise<unknown> = Promise.resolve();
   const heartbeat = setInterval(() => {
-    renewal = acquireLease(prisma, accountId, workerId, config.leaseMs).catch(() => {});
+    renewal = acquireLease(prisma, accountId, workerId, config.leaseMs)
+      .then((held) => held || leaseLost.abort(new Error("The account's sync lease was lost.")))
+      .catch(() => {});
   }, config.leaseMs / 3);
   heartbeat.unref();
+  const channelConfig = { ...config, signal };
 
   try {
     // Runs left RUNNING by a crashed worker: the lease proves nobody works on them any more.
@@ -76,14 +82,20 @@ export async function syncAccount(options: SyncAccountOptions): Promise<SyncAcco
       rateLimitedUntil: null,
     };
     for (const channel of channelsOfAccount(account)) {
-      if (options.signal?.aborted) break;
-      const outcome = await syncChannel(account, channel, workerId, config);
+      if (signal.aborted) break;
+      const outcome = await syncChannel(account, channel, workerId, channelConfig);
       channels.push(outcome.result);
       if (outcome.health && healthRank(outcome.health.status) > healthRank(health.status)) health = outcome.health;
     }
     await prisma.marketplaceAccount.update({
       where: { id: accountId },
-      data: { status: health.status, statusDetail: health.detail, rateLimitedUntil: health.rateLimitedUntil, lastSyncedAt: new Date() },
+      // A sync stopped early (shutdown) is not a completed one: the next worker picks it up at once.
+      data: {
+        status: health.status,
+        statusDetail: health.detail,
+        rateLimitedUntil: health.rateLimitedUntil,
+        ...(signal.aborted ? {} : { lastSyncedAt: new Date() }),
+      },
     });
     return { status: "done", channels };
   } finally {
@@ -114,7 +126,12 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, worker
   });
   const rescanDue = !state.lastRescanAt || Date.now() - state.lastRescanAt.getTime() > config.rescanIntervalMs;
   // A first sync reads the feed from the start anyway; a re-scan then would only repeat it.
-  const rescan = state.rescanCursor !== null || state.rescanFrom !== null || (rescanDue && state.cursor !== null);
+  const rescan =
+    state.rescanCursor !== null ||
+    state.rescanFrom !== null ||
+    (rescanDue && state.cursor !== null) ||
+    // Without an incremental feed, every run advances a (bounded, resumable) full pass.
+    !connector.capabilities.getUpdates;
   const run = await prisma.syncRun.create({ data: { accountId: account.id, channel, kind: rescan ? "rescan" : "incremental" } });
   const totals = { fetched: 0, changed: 0 };
   const target = { sellerId: account.sellerId, accountId: account.id, marketplace: account.marketplace, channel };
@@ -152,7 +169,7 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, worker
     if (rescan) {
       let cursor = state.rescanCursor;
       // Resync from the asked date; the periodic re-scan covers the recent past, where changes happen.
-      const since = state.rescanFrom ?? new Date(Date.now() - PERIODIC_RESCAN_WINDOW_MS);
+      const since = state.rescanFrom ?? (state.lastRescanAt ? new Date(Date.now() - PERIODIC_RESCAN_WINDOW_MS) : new Date(0));
       for (let page = 0; page < config.rescanPagesPerRun && !config.signal?.aborted; page += 1) {
         const result = await connector.listItems({ cursor, take: config.pageSize, ...(cursor ? {} : { since: since.toISOString() }) });
         await savePage(result, "rescanCursor", result.nextCursor === null);
@@ -168,12 +185,9 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, worker
         cursor = result.nextCursor;
         if (!result.hasMore) break;
       }
-    } else if (!rescan) {
-      // No incremental feed: every run is a (bounded, resumable) full pass.
-      await prisma.syncState.update({ where: { id: state.id }, data: { rescanFrom: new Date(0) } });
     }
   } catch (caught) {
-    ({ status, health, error } = classifyFailure(caught));
+    ({ status, health, error } = classifyFailure(caught, config.signal));
   }
   await prisma.syncRun.update({
     where: { id: run.id },
@@ -183,8 +197,12 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, worker
 }
 
 /** Turns a connector failure into the run's outcome and the account's health. */
-export function classifyFailure(error: unknown): { status: SyncRunStatus; health: Health; error: string } {
+export function classifyFailure(error: unknown, signal?: AbortSignal): { status: SyncRunStatus; health: Health | null; error: string } {
   const message = error instanceof Error ? error.message : String(error);
+  if (signal?.aborted) {
+    // Stopped on purpose (shutdown, lost lease): the checkpoint of the last page stands.
+    return { status: "PARTIAL", error: `Stopped before the end: ${message}`, health: null };
+  }
   if (error instanceof RateLimitedError) {
     // Not a failure: the checkpoint is saved and the next run continues after the wait.
     return {

@@ -129,7 +129,8 @@ export class WBFeedbacksConnector extends BaseChannelConnector<WildberriesCreden
 
   /**
    * `POST /api/v1/feedbacks/answer` answers 204 even for an unknown id, so the id is checked first.
-   * An identical existing answer is not re-sent (safe to retry); a different one is edited (PATCH).
+   * An identical existing answer is not re-sent (safe to retry). A different one is refused rather
+   * than edited: WB allows a single edit, and a reply must not silently replace someone's answer.
    */
   override async sendReply({ itemId, text }: SendReplyParams): Promise<SendReplyResult> {
     this.assertReplyText(text);
@@ -141,11 +142,13 @@ export class WBFeedbacksConnector extends BaseChannelConnector<WildberriesCreden
       });
     }
     if (fb.answer?.text === text) return {};
-    await this.http.request({
-      method: fb.answer ? "PATCH" : "POST",
-      path: "/api/v1/feedbacks/answer",
-      json: { id: itemId, text },
-    });
+    if (fb.answer) {
+      throw new MarketplaceRequestError(`wildberries: feedback ${itemId} already has an answer`, "feedback already answered", {
+        marketplace: "wildberries",
+        status: 409,
+      });
+    }
+    await this.http.request({ method: "POST", path: "/api/v1/feedbacks/answer", json: { id: itemId, text } });
     return {};
   }
 }
@@ -173,7 +176,8 @@ export function toChannelItem(fb: WBFeedback): ChannelItem {
     answered: answerText !== undefined,
     answerText,
     answerState: fb.answer?.state ?? undefined,
-    read: fb.wasViewed ?? undefined,
+    // WB has no way to mark a feedback viewed, so "not viewed" must not undo a read marked in Inbox.
+    read: fb.wasViewed ? true : undefined,
     raw: fb,
   };
 }

@@ -9,7 +9,8 @@ export async function GET() {
     await getPrisma().$queryRaw`SELECT 1`;
     return Response.json({ status: "ok", database: { status: "ok", latencyMs: Math.round(performance.now() - started) } });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return Response.json({ status: "error", database: { status: "unreachable", error: message } }, { status: 503 });
+    // The details go to the server log, not to anonymous callers.
+    console.error("health check: database unreachable:", error);
+    return Response.json({ status: "error", database: { status: "unreachable" } }, { status: 503 });
   }
 }

@@ -1,0 +1,46 @@
+// Ingest rules that protect the team from answering twice and from losing local state.
+import type { ChannelItem } from "@inbox/connectors";
+import { useTestDatabase } from "@inbox/db/testing/use-test-database";
+import { describe, expect, it } from "vitest";
+import { ingestItems } from "../src/sync/ingest";
+import { createSellerWithItems } from "./fixtures";
+
+const database = useTestDatabase();
+
+function review(externalId: string, patch: Partial<ChannelItem> = {}): ChannelItem {
+  return {
+    externalId,
+    marketplace: "ozon",
+    channel: "review",
+    text: "Хороший товар",
+    createdAt: "2026-11-01T10:00:00Z",
+    answered: false,
+    ...patch,
+  };
+}
+
+describe("ingest", () => {
+  it("replaying a page changes nothing, and an upstream answer updates the row", async () => {
+    const { prisma } = database();
+    const { seller, accounts } = await createSellerWithItems(prisma, "Replay", []);
+    const target = { sellerId: seller.id, accountId: accounts.OZON.id, marketplace: "OZON" as const, channel: "REVIEW" as const };
+    expect(await prisma.$transaction((tx) => ingestItems(tx, target, [review("r-1"), review("r-2")]))).toEqual({ fetched: 2, changed: 2 });
+    expect(await prisma.$transaction((tx) => ingestItems(tx, target, [review("r-1"), review("r-2")]))).toEqual({ fetched: 2, changed: 0 });
+    await prisma.$transaction((tx) => ingestItems(tx, target, [review("r-1", { answered: true, answerText: "Спасибо!" })]));
+    expect(await prisma.item.findFirstOrThrow({ where: { externalId: "r-1" } })).toMatchObject({ answered: true, answerText: "Спасибо!" });
+  });
+
+  it("keeps an item answered that we answered, while the marketplace does not list the answer yet", async () => {
+    const { prisma } = database();
+    const { seller, accounts } = await createSellerWithItems(prisma, "Moderation", []);
+    const target = { sellerId: seller.id, accountId: accounts.OZON.id, marketplace: "OZON" as const, channel: "REVIEW" as const };
+    await prisma.$transaction((tx) => ingestItems(tx, target, [review("r-9")]));
+    const item = await prisma.item.findFirstOrThrow({ where: { externalId: "r-9" } });
+    await prisma.reply.create({ data: { itemId: item.id, text: "Спасибо!", status: "SENT", idempotencyKey: "ingest-sent-1" } });
+    await prisma.item.update({ where: { id: item.id }, data: { answered: true, answerText: "Спасибо!" } });
+
+    // A page read before the answer was published upstream (Ozon lists comments after moderation).
+    await prisma.$transaction((tx) => ingestItems(tx, target, [review("r-9")]));
+    expect(await prisma.item.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ answered: true, answerText: "Спасибо!" });
+  });
+});
