@@ -102,6 +102,9 @@ async function main() {
         }
       }
     }
+    if (!demo && (await prisma.user.count()) === 0) {
+      step("No users yet: create the first with `pnpm user:create -- --email … --name … --password … --seller …`");
+    }
     if (!args["no-workers"]) {
       workers = await startWorkers({
         prisma,
@@ -127,7 +130,7 @@ async function main() {
       [
         "",
         `  Marketplace Inbox is running at ${publicUrl}`,
-        `  Sign in as ${DEMO_USER.email} / ${DEMO_USER.password}`,
+        demo ? `  Sign in as ${DEMO_USER.email} / ${DEMO_USER.password}` : "  Sign in with your account (demo data is off).",
         "  Press Ctrl-C to stop.",
         "",
       ].join("\n"),

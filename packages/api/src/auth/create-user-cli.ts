@@ -1,0 +1,45 @@
+// `pnpm user:create -- --email a@b.ru --name "Анна" --password … [--seller "ООО Ромашка"]`: the first
+// user of a deployment without demo data (INBOX_DEMO=off). With --seller, also creates that seller
+// with the user as its OWNER. Reads DATABASE_URL, or the embedded database of this checkout.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createPrismaClient } from "@inbox/db";
+import { ensureDatabase } from "@inbox/db/server";
+import { z } from "zod";
+import { hashPassword } from "./password";
+
+const input = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email()),
+  name: z.string().trim().min(1).max(100),
+  password: z.string().min(10, "Use a password of at least 10 characters.").max(200),
+  seller: z.string().trim().min(1).max(100).optional(),
+});
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
+  options: { email: { type: "string" }, name: { type: "string" }, password: { type: "string" }, seller: { type: "string" } },
+});
+const parsed = input.safeParse(values);
+if (!parsed.success) {
+  console.error(z.prettifyError(parsed.error));
+  console.error('Usage: pnpm user:create -- --email a@b.ru --name "Анна" --password <10+ chars> [--seller "ООО Ромашка"]');
+  process.exit(1);
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
+const database = await ensureDatabase({ dataDir: path.resolve(process.env.INBOX_DATA_DIR ?? path.join(repoRoot, ".data")) });
+const prisma = createPrismaClient(database.url);
+try {
+  const { email, name, password, seller } = parsed.data;
+  if (await prisma.user.findUnique({ where: { email } })) throw new Error(`A user with the email ${email} already exists.`);
+  const user = await prisma.user.create({ data: { email, name, passwordHash: await hashPassword(password) } });
+  if (seller) await prisma.seller.create({ data: { name: seller, memberships: { create: { userId: user.id, role: "OWNER" } } } });
+  console.log(`Created ${email}${seller ? `, owner of "${seller}"` : ""}.`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  await prisma.$disconnect();
+  await database.stop();
+}
