@@ -186,6 +186,10 @@ async function buildIfNeeded(env: NodeJS.ProcessEnv) {
   const nextBin = createRequire(path.join(webDir, "package.json")).resolve("next/dist/bin/next");
   await new Promise<void>((resolve, reject) => {
     const build = spawn(process.execPath, [nextBin, "build"], { cwd: webDir, env, stdio: "inherit" });
+    // A stop during the build (SIGTERM from a supervisor) must not leave `next build` running.
+    const stopBuild = () => build.kill("SIGTERM");
+    process.once("SIGTERM", stopBuild);
+    build.once("exit", () => process.off("SIGTERM", stopBuild));
     build.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed with code ${code}`))));
   });
   fs.writeFileSync(stampFile, fingerprint);
