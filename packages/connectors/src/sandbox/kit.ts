@@ -309,6 +309,12 @@ const CHAT_LINES = [
   "Здравствуйте, трек-номер не отслеживается.",
 ];
 
+/** "Брала в подарок." + "муж доволен" → "Брала в подарок. Муж доволен." (a new sentence starts upper-case). */
+function reviewText(opener: string, body: string) {
+  const next = opener.endsWith(".") ? body.charAt(0).toUpperCase() + body.slice(1) : body;
+  return `${opener} ${next}.`;
+}
+
 export const ru = {
   personName: (r: SeededRandom) => `${r.pick(FIRST_NAMES)} ${r.pick(LAST_INITIALS)}`,
   firstName: (r: SeededRandom) => r.pick(FIRST_NAMES),
@@ -318,7 +324,7 @@ export const ru = {
     return `${PRODUCT_KINDS[i]} ${PRODUCT_ADJ[i]}`;
   },
   review: (r: SeededRandom) => ({
-    text: `${r.pick(REVIEW_OPENERS)} ${r.pick(REVIEW_BODIES)}.`,
+    text: reviewText(r.pick(REVIEW_OPENERS), r.pick(REVIEW_BODIES)),
     pros: r.pick(PROS),
     cons: r.pick(CONS),
     rating: r.pick([1, 2, 3, 4, 4, 5, 5, 5, 5]),

@@ -34,6 +34,7 @@ export default async function InboxPage({
   const { sellerId } = await params;
   const filters = filtersSchema.parse(await searchParams);
   const { t, locale } = await getMessages();
+  const plural = new Intl.PluralRules(locale);
   const caller = await getServerCaller();
   const page = await orNotFound(
     caller.inbox.list({
@@ -72,6 +73,7 @@ export default async function InboxPage({
     [undefined, t.inbox.allMarketplaces],
     ["wildberries", t.marketplace.wildberries],
     ["ozon", t.marketplace.ozon],
+    ["yandex-market", t.marketplace["yandex-market"]],
   ];
   const channels: Array<[Filters["channel"], string]> = [
     [undefined, t.inbox.allChannels],
@@ -153,7 +155,8 @@ export default async function InboxPage({
                       {item.replyStatus && <ReplyStatusBadge status={item.replyStatus} t={t} />}
                       {item.channel === "chat" && (
                         <span className="text-xs text-slate-500">
-                          {item.messageCount} {t.inbox.messages}
+                          {item.messageCount}{" "}
+                          {t.inbox.messages[plural.select(item.messageCount) as keyof typeof t.inbox.messages] ?? t.inbox.messages.other}
                         </span>
                       )}
                     </div>
