@@ -46,7 +46,14 @@ export async function startDemoSandboxes(
   const size = options.size ?? 24;
   const wildberries = await Promise.all(
     [0, 1].map((index) =>
-      startWildberriesSandbox({ host, seed: 101 + index, feedbacks: size, questions: Math.ceil(size / 2), chats: Math.ceil(size / 3) }),
+      startWildberriesSandbox({
+        host,
+        seed: 101 + index,
+        feedbacks: size,
+        questions: Math.ceil(size / 2),
+        chats: Math.ceil(size / 3),
+        ...(options.epoch ? { epoch: options.epoch } : {}),
+      }),
     ),
   );
   const ozon = await startOzonSandbox({

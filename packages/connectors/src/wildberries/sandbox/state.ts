@@ -74,6 +74,8 @@ export interface WildberriesWorldOptions {
   moderation?: ModerationMode;
   /** How long answers stay under review. Default 60 s. */
   moderationDelayMs?: number;
+  /** Seeded items are dated in the weeks before this instant (ISO). Default: the current minute. */
+  epoch?: string;
 }
 
 const DAY = 24 * 3600 * 1000;
@@ -101,8 +103,9 @@ export class WildberriesWorld {
     this.moderation = opts.moderation ?? "review";
     this.moderationDelayMs = opts.moderationDelayMs ?? 60_000;
     const size = opts.size ?? 50;
-    // Seeded items are placed relative to the start of the current minute: stable within a run.
-    const anchor = Math.floor(this.now() / 60_000) * 60_000;
+    // Seeded items are placed relative to the epoch (a restart with the same epoch gives the same
+    // dates), by default the start of the current minute: stable within a run.
+    const anchor = opts.epoch ? Date.parse(opts.epoch) : Math.floor(this.now() / 60_000) * 60_000;
     const r = this.random;
     for (let i = 0; i < (opts.feedbacks ?? size); i++) {
       const fb = this.addFeedback({ createdMs: anchor - r.int(1, 45 * 24 * 3600) * 1000 });
