@@ -91,7 +91,11 @@ async function main() {
 
     const prisma = createPrismaClient(database.url);
     if (demo) {
-      sandboxes = await startDemoSandboxes({ epoch: persistentValue("demo-epoch", () => new Date().toISOString()) });
+      sandboxes = await startDemoSandboxes({
+        epoch: persistentValue("demo-epoch", () => new Date().toISOString()),
+        // Customers keep writing, so the inbox stays alive: a new review, question or message a minute.
+        customersEveryMs: 60_000,
+      });
       const { created } = await seedDemoData(prisma, sandboxes.accounts);
       step(created ? "Created the demo user, sellers and marketplace accounts (sandboxes)" : "Reusing the existing data");
       if (created) {

@@ -42,4 +42,19 @@ describe("demo data", () => {
       expect(inbox.counts.unanswered).toBeGreaterThan(0);
     }
   });
+
+  it("keeps customers writing to the sandboxes while the demo runs", async () => {
+    const live = await startDemoSandboxes({ size: 3, customersEveryMs: 5 });
+    try {
+      const count = () =>
+        live.wildberries.reduce((sum, wb) => sum + wb.world.feedbacks.length + wb.world.questions.length + wb.world.events.length, 0) +
+        live.ozon.account("100001").reviews.length +
+        live.ozon.account("100003").reviews.length;
+      const before = count();
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect(count()).toBeGreaterThan(before);
+    } finally {
+      await live.close();
+    }
+  });
 });

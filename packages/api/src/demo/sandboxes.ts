@@ -40,6 +40,8 @@ export async function startDemoSandboxes(
     size?: number;
     /** Seeded items are dated in the weeks before this instant; keep it fixed across restarts. */
     epoch?: string;
+    /** A customer writes something new this often (a live demo); off when absent. */
+    customersEveryMs?: number;
   } = {},
 ): Promise<DemoSandboxes> {
   const host = options.host ?? "127.0.0.1";
@@ -99,13 +101,50 @@ export async function startDemoSandboxes(
     baseUrls: { "*": yandexMarket.url },
   });
 
+  const stopCustomers = options.customersEveryMs ? simulateCustomers(wildberries, ozon, yandexMarket, options.customersEveryMs) : () => {};
   return {
     accounts,
     wildberries,
     ozon,
     yandexMarket,
     close: async () => {
+      stopCustomers();
       await Promise.all([...wildberries.map((wb) => wb.close()), ozon.close(), yandexMarket.close()]);
     },
   };
+}
+
+/** Customers keep writing while the demo runs — reviews, questions, chat messages, in turn — so each sync brings something new. */
+function simulateCustomers(wildberries: WildberriesSandbox[], ozon: OzonSandbox, yandexMarket: YandexMarketSandbox, everyMs: number) {
+  let tick = 0;
+  const timer = setInterval(() => {
+    tick += 1;
+    const seller = tick % 2;
+    const wb = wildberries[seller]!;
+    const { clientId } = OZON_DEMO_SELLERS[seller]!;
+    switch (tick % 6) {
+      case 0:
+        wb.addFeedback();
+        break;
+      case 1:
+        ozon.addReview({ clientId });
+        break;
+      case 2:
+        wb.addQuestion();
+        break;
+      case 3:
+        ozon.addQuestion({ clientId });
+        break;
+      case 4: {
+        const chatIds = [...wb.world.chats.keys()];
+        wb.addChatMessage({ chatID: chatIds[tick % Math.max(1, chatIds.length)], sender: "client" });
+        break;
+      }
+      default:
+        ozon.addBuyerMessage({ clientId });
+        yandexMarket.addCustomerMessage();
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
