@@ -14,7 +14,7 @@ import { DEMO_USER, seedDemoData, startDemoSandboxes, type DemoSandboxes } from 
 import { syncAccount } from "@inbox/api/sync";
 import { startWorkers, type Workers } from "@inbox/api/workers";
 import { createPrismaClient } from "@inbox/db";
-import { ensureDatabase, ensureSecretKey } from "@inbox/db/server";
+import { ensureDatabase, ensureSecretKey, removeEmbeddedCluster } from "@inbox/db/server";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = path.resolve(webDir, "..", "..");
@@ -45,11 +45,16 @@ const loopback = ["127.0.0.1", "localhost", "::1"].includes(host);
 const demo = process.env.INBOX_DEMO ? process.env.INBOX_DEMO === "on" : !process.env.DATABASE_URL && loopback;
 
 async function main() {
-  if (args.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
+  if (args.fresh) {
+    // The cluster may live outside dataDir (see embedded-postgres.ts), and a killed earlier run may
+    // still serve it: stop and remove it first.
+    if (!process.env.DATABASE_URL) await removeEmbeddedCluster(path.join(dataDir, "postgres"));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
   fs.mkdirSync(dataDir, { recursive: true });
   if (!demo && !process.env.INBOX_DEMO) step("Demo data is off (DATABASE_URL or a non-loopback HOST); INBOX_DEMO=on turns it on");
 
-  const database = await ensureDatabase({ dataDir, fresh: args.fresh });
+  const database = await ensureDatabase({ dataDir });
   step(
     database.embedded ? `Started embedded PostgreSQL (cluster in ${database.clusterDir})` : "Using the PostgreSQL server at DATABASE_URL",
   );
@@ -67,8 +72,9 @@ async function main() {
       await exited;
     }
     if (workers) step("Stopping the workers (current jobs finish or are released)");
-    await workers?.stop();
-    await sandboxes?.close();
+    // Whatever fails on the way out, the database is still stopped last.
+    await workers?.stop().catch((error: unknown) => console.error("Stopping the workers failed:", error));
+    await sandboxes?.close().catch(() => {});
     if (database.embedded) step("Stopping embedded PostgreSQL");
     await database.stop();
     process.exit(code);
@@ -105,6 +111,12 @@ async function main() {
           await syncAccount({ prisma, accountId: account.id });
         }
       }
+    }
+    if (!demo && !loopback && (await prisma.user.count({ where: { email: DEMO_USER.email } })) > 0) {
+      throw new Error(
+        `This database holds the demo user, whose password is published, and HOST=${host} is reachable from the network. ` +
+          "Start on a fresh data dir (--fresh), remove that user, or bind to 127.0.0.1.",
+      );
     }
     if (!demo && (await prisma.user.count()) === 0) {
       step("No users yet: create the first with `pnpm user:create -- --email … --name … --password … --seller …`");

@@ -104,6 +104,15 @@ describe("inbox.reply", () => {
       caller.inbox.reply({ sellerId, itemId: review, text: "Спасибо ещё раз!", idempotencyKey: "reply-key-0008" }),
     ).rejects.toThrow(/already has an answer/);
 
+    // Concurrent requests with different keys: exactly one gets through.
+    const raced = items[9]!.id;
+    const results = await Promise.allSettled(
+      ["race-a", "race-b", "race-c", "race-d"].map((key) =>
+        caller.inbox.reply({ sellerId, itemId: raced, text: "Спасибо!", idempotencyKey: `reply-key-${key}` }),
+      ),
+    );
+    expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+
     const chat = items.at(-1)!.id;
     await caller.inbox.reply({ sellerId, itemId: chat, text: "Здравствуйте!", idempotencyKey: "reply-key-0009" });
     await expect(

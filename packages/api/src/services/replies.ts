@@ -1,6 +1,6 @@
 // The reply outbox: a reply is stored as PENDING with an idempotency key; a delivery job sends it.
 import type { ConnectorOptions } from "@inbox/connectors";
-import type { PrismaClient } from "@inbox/db";
+import type { Prisma, PrismaClient } from "@inbox/db";
 import { connectorForAccount } from "../sync/account-connector";
 import { TRPCError } from "@trpc/server";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
@@ -12,23 +12,9 @@ export async function queueReply(
 ) {
   const item = await prisma.item.findFirst({
     where: { id: params.itemId, sellerId: params.sellerId },
-    select: { id: true, marketplace: true, channel: true, answered: true },
+    select: { id: true, marketplace: true, channel: true },
   });
   if (!item) throw new TRPCError({ code: "NOT_FOUND", message: "This item does not exist or belongs to another seller." });
-
-  // A review or question takes one answer: a second would overwrite it (Wildberries allows one edit)
-  // or add a duplicate comment (Ozon). Chats take any number of messages.
-  if (item.channel !== "CHAT") {
-    const answered =
-      item.answered || (await prisma.reply.count({ where: { itemId: item.id, status: { in: ["PENDING", "SENDING", "SENT"] } } })) > 0;
-    const sameRequest = await prisma.reply.findUnique({ where: { idempotencyKey: params.idempotencyKey }, select: { itemId: true } });
-    if (answered && sameRequest?.itemId !== item.id) {
-      throw new TRPCError({
-        code: "CONFLICT",
-        message: "This item already has an answer. Edit it on the marketplace if it needs to change.",
-      });
-    }
-  }
 
   const text = params.text.trim();
   const limits = replyTextLimits(fromDbMarketplace(item.marketplace), fromDbChannel(item.channel));
@@ -39,31 +25,56 @@ export async function queueReply(
     });
   }
 
-  // The same key twice (a double click, a retried request) yields the first reply, never a second.
-  const existing = await prisma.reply.findUnique({ where: { idempotencyKey: params.idempotencyKey } });
-  if (existing) {
-    if (existing.itemId !== item.id) throw new TRPCError({ code: "CONFLICT", message: "This idempotency key was used for another item." });
-    return existing;
-  }
   try {
-    return await prisma.reply.create({
-      data: { itemId: item.id, authorId: params.authorId, text, idempotencyKey: params.idempotencyKey },
+    return await prisma.$transaction(async (tx) => {
+      // The same key twice (a double click, a retried request) yields the first reply, never a second.
+      const existing = await tx.reply.findUnique({ where: { idempotencyKey: params.idempotencyKey } });
+      if (existing) {
+        if (existing.itemId !== item.id)
+          throw new TRPCError({ code: "CONFLICT", message: "This idempotency key was used for another item." });
+        return existing;
+      }
+      await assertNotAnswered(tx, item);
+      return tx.reply.create({ data: { itemId: item.id, authorId: params.authorId, text, idempotencyKey: params.idempotencyKey } });
     });
   } catch (error) {
+    // Two requests with one key at once: the loser returns the winner's reply.
     const raced = await prisma.reply.findUnique({ where: { idempotencyKey: params.idempotencyKey } });
     if (raced?.itemId === item.id) return raced;
     throw error;
   }
 }
 
-export async function retryFailedReply(prisma: PrismaClient, params: { sellerId: string; replyId: string }) {
-  const { count } = await prisma.reply.updateMany({
-    where: { id: params.replyId, status: "FAILED", item: { sellerId: params.sellerId } },
-    // attempts stays ≥ 1, so the next attempt first checks upstream whether an earlier one landed.
-    data: { status: "PENDING", attempts: 1, error: null, nextAttemptAt: null },
+/**
+ * A review or question takes one answer: a second would overwrite it (Wildberries allows one edit)
+ * or add a duplicate comment (Ozon). Chats take any number of messages. The item row is locked for
+ * the rest of the transaction, so concurrent requests cannot both pass the check.
+ */
+async function assertNotAnswered(tx: Prisma.TransactionClient, item: { id: string; channel: string }, exceptReplyId?: string) {
+  if (item.channel === "CHAT") return;
+  const [locked] = await tx.$queryRaw<Array<{ answered: boolean }>>`SELECT "answered" FROM "Item" WHERE "id" = ${item.id} FOR UPDATE`;
+  const open = await tx.reply.count({
+    where: { itemId: item.id, status: { in: ["PENDING", "SENDING", "SENT"] }, ...(exceptReplyId ? { id: { not: exceptReplyId } } : {}) },
   });
-  if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: "No failed reply with this id in this seller." });
-  return prisma.reply.findUniqueOrThrow({ where: { id: params.replyId } });
+  if (locked?.answered || open > 0) {
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: "This item already has an answer. Edit it on the marketplace if it needs to change.",
+    });
+  }
+}
+
+export async function retryFailedReply(prisma: PrismaClient, params: { sellerId: string; replyId: string }) {
+  return prisma.$transaction(async (tx) => {
+    const reply = await tx.reply.findFirst({
+      where: { id: params.replyId, status: "FAILED", item: { sellerId: params.sellerId } },
+      select: { id: true, item: { select: { id: true, channel: true } } },
+    });
+    if (!reply) throw new TRPCError({ code: "NOT_FOUND", message: "No failed reply with this id in this seller." });
+    await assertNotAnswered(tx, reply.item, reply.id);
+    // attempts stays ≥ 1, so the next attempt first checks upstream whether an earlier one landed.
+    return tx.reply.update({ where: { id: reply.id }, data: { status: "PENDING", attempts: 1, error: null, nextAttemptAt: null } });
+  });
 }
 
 /**

@@ -65,8 +65,20 @@ async function attempt(
   const { prisma } = options;
   const reply = await prisma.reply.findUniqueOrThrow({ where: { id: replyId }, include: { item: { include: { account: true } } } });
   const { item } = reply;
-  const connector = connectorForAccount(item.account, item.channel, options.connectorOptions);
+  let connector: ReturnType<typeof connectorForAccount>;
+  try {
+    connector = connectorForAccount(item.account, item.channel, options.connectorOptions);
+  } catch (error) {
+    // Unreadable or invalid stored credentials: no attempt can succeed until the token is replaced.
+    const detail = error instanceof Error ? error.message : String(error);
+    return fail(
+      prisma,
+      replyId,
+      `The account's credentials cannot be used (${detail}): update the token in the account settings, then retry.`,
+    );
+  }
 
+  let sent = false;
   try {
     if (reply.attempts > 1) {
       // An earlier attempt may have landed: look before sending again.
@@ -96,9 +108,13 @@ async function attempt(
     // marketplace may already have the answer, and only the check above may decide to send again.
     const sender = connectorForAccount(item.account, item.channel, { ...options.connectorOptions, maxRetries: 0 });
     await sender.sendReply({ itemId: item.externalId, text: reply.text });
+    sent = true;
     await markSent(prisma, reply.id, item.id, item.channel, reply.text);
     return { status: "sent", verifiedUpstream: false };
   } catch (error) {
+    // Sent, but not recorded (the database failed us): leave it SENDING; the worker that takes it
+    // over checks upstream first and records it as SENT without sending again.
+    if (sent) throw error;
     const message = error instanceof Error ? error.message : String(error);
     const transient = error instanceof RateLimitedError || (error instanceof UpstreamError && error.retryable);
     if (transient && reply.attempts < maxAttempts) {

@@ -107,7 +107,7 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
       : new Set(
           (
             await tx.reply.findMany({
-              where: { itemId: { in: existing.filter((row) => row.answered).map((row) => row.id) }, status: "SENT" },
+              where: { itemId: { in: existing.map((row) => row.id) }, status: "SENT" },
               select: { itemId: true },
             })
           ).map((reply) => reply.itemId),
@@ -120,7 +120,7 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
     const fields = upstreamFields(item);
     if (answeredByUs.has(row.id) && !fields.answered) {
       fields.answered = true;
-      fields.answerText = row.answerText;
+      fields.answerText = row.answerText ?? fields.answerText;
       fields.answerState = row.answerState;
     }
     const record: Record<string, unknown> = row;

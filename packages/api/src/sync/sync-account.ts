@@ -183,11 +183,35 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, worker
         const result = await connector.getUpdates({ cursor, take: config.pageSize });
         await savePage(result, "cursor", false);
         cursor = result.nextCursor;
-        if (!result.hasMore) break;
+        if (!result.hasMore) {
+          // A first feed read from the very start has seen everything: it counts as a full scan,
+          // so the next run does not re-read the whole history at once.
+          if (state.cursor === null && !state.lastRescanAt) {
+            await prisma.syncState.update({ where: { id: state.id }, data: { lastRescanAt: new Date() } });
+          }
+          break;
+        }
       }
     }
   } catch (caught) {
-    ({ status, health, error } = classifyFailure(caught, config.signal));
+    try {
+      ({ status, health, error } = classifyFailure(caught, config.signal));
+    } catch (unexpected) {
+      // Not a marketplace failure (a bug, the database): record it on the run, then let the job fail.
+      const message = unexpected instanceof Error ? unexpected.message : String(unexpected);
+      await prisma.syncRun.update({
+        where: { id: run.id },
+        data: {
+          status: "FAILED",
+          finishedAt: new Date(),
+          requests,
+          error: message.slice(0, 2_000),
+          itemsFetched: totals.fetched,
+          itemsChanged: totals.changed,
+        },
+      });
+      throw unexpected;
+    }
   }
   await prisma.syncRun.update({
     where: { id: run.id },
