@@ -32,8 +32,8 @@ const KILLS = 6;
 beforeAll(async () => {
   sandbox = await startWildberriesSandbox({
     seed: 23,
-    feedbacks: 200,
-    questions: 150,
+    feedbacks: 300,
+    questions: 200,
     chats: 60,
     eventsPageSize: 15,
     rateLimits: false,
@@ -64,7 +64,8 @@ describe("a worker killed with SIGKILL", () => {
     const leftRunning = new Set<string>();
     for (let attempt = 0; attempt < KILLS; attempt += 1) {
       const child = startChildWorker(env);
-      const afterResponses = 1 + Math.floor(Math.random() * 14);
+      // Early enough that all KILLS land before the sync can finish (about 45 pages in all).
+      const afterResponses = 1 + Math.floor(Math.random() * 7);
       const delayMs = Math.floor(Math.random() * 40);
       const reached = await Promise.race([
         child.waitFor("request", afterResponses).then(() => true),
