@@ -211,4 +211,23 @@ describe("Ozon sync", () => {
     });
     expect(sandbox.stats.repliesTo("question", item.externalId)).toBe(1);
   });
+
+  it("does not send a queued answer when the item was answered on the marketplace meanwhile", async () => {
+    const { prisma } = database();
+    const { account } = await createSandboxAccount(prisma, {
+      marketplace: "OZON",
+      baseUrls: { "*": sandbox.url },
+      credentials: sandbox.credentials,
+    });
+    await syncUntilCaughtUp(account.id);
+    const item = await prisma.item.findFirstOrThrow({ where: { accountId: account.id, channel: "REVIEW", answered: false } });
+    const reply = await prisma.reply.create({
+      data: { itemId: item.id, text: "Наш ответ из Inbox.", idempotencyKey: `meanwhile-${item.id}` },
+    });
+    // A colleague answered in the seller portal, and a sync brought that answer in before delivery.
+    await prisma.item.update({ where: { id: item.id }, data: { answered: true, answerText: "Ответ из кабинета продавца." } });
+
+    expect(await deliverReply({ prisma, replyId: reply.id, connectorOptions: FAST_CONNECTOR_OPTIONS })).toMatchObject({ status: "failed" });
+    expect(sandbox.stats.repliesTo("review", item.externalId)).toBe(0);
+  });
 });

@@ -78,6 +78,16 @@ async function attempt(
     );
   }
 
+  // Answered since the reply was queued (a sync saw an answer given elsewhere, or our own earlier
+  // attempt): record ours if it is that answer, and never post a second one otherwise.
+  if (item.channel !== "CHAT" && item.answered) {
+    if (normalize(item.answerText) === normalize(reply.text)) {
+      await markSent(prisma, reply.id, item.id, item.channel, reply.text);
+      return { status: "sent", verifiedUpstream: true };
+    }
+    return fail(prisma, replyId, "This item was answered on the marketplace meanwhile: check that answer before sending another.");
+  }
+
   let sent = false;
   try {
     if (reply.attempts > 1) {

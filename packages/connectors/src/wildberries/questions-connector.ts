@@ -125,8 +125,21 @@ export class WBQuestionsConnector extends BaseChannelConnector<WildberriesCreden
     return q ? toChannelItem(q) : null;
   }
 
+  /**
+   * The same PATCH answers and edits, so an existing answer is looked at first: the identical one is
+   * not re-sent (safe to retry), a different one is refused rather than silently replaced (WB allows
+   * a single edit).
+   */
   override async sendReply({ itemId, text }: SendReplyParams): Promise<SendReplyResult> {
     this.assertReplyText(text);
+    const existing = (await this.getQuestion(itemId))?.answer?.text;
+    if (existing === text) return {};
+    if (existing) {
+      throw new MarketplaceRequestError(`wildberries: question ${itemId} already has an answer`, "question already answered", {
+        marketplace: "wildberries",
+        status: 409,
+      });
+    }
     await this.patchQuestion({ id: itemId, answer: { text }, state: "wbRu" });
     return {};
   }
