@@ -30,7 +30,7 @@ export async function listInbox(prisma: PrismaClient, sellerId: string, params: 
     const after = decodeInboxCursor(params.cursor);
     where.OR = [{ lastActivityAt: { lt: after.lastActivityAt } }, { lastActivityAt: after.lastActivityAt, id: { lt: after.id } }];
   }
-  const [rows, all, answered, unread] = await Promise.all([
+  const [rows, groups] = await Promise.all([
     prisma.item.findMany({
       where,
       orderBy: [{ lastActivityAt: "desc" }, { id: "desc" }],
@@ -41,10 +41,14 @@ export async function listInbox(prisma: PrismaClient, sellerId: string, params: 
         _count: { select: { messages: true } },
       },
     }),
-    prisma.item.count({ where: base }),
-    prisma.item.count({ where: { ...base, answered: true } }),
-    prisma.item.count({ where: { ...base, read: false } }),
+    // All per-status counts from one grouped query.
+    prisma.item.groupBy({ by: ["answered", "read"], where: base, _count: { _all: true } }),
   ]);
+  const count = (match: (group: (typeof groups)[number]) => boolean) =>
+    groups.filter(match).reduce((sum, group) => sum + group._count._all, 0);
+  const all = count(() => true);
+  const answered = count((group) => group.answered);
+  const unread = count((group) => !group.read);
   const page = rows.slice(0, params.limit);
   const last = page.at(-1);
   return {

@@ -31,8 +31,9 @@ export function connectorForAccount(
   channel: Channel,
   options: ConnectorOptions = {},
 ): BaseChannelConnector<unknown> {
+  const baseUrl = baseUrlFor(account, channel);
   return getConnector(fromDbMarketplace(account.marketplace) as string, fromDbChannel(channel) as string, accountCredentials(account), {
-    ...(baseUrlFor(account, channel) ? { baseUrl: baseUrlFor(account, channel) } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
     ...options,
   });
 }

@@ -83,7 +83,7 @@ export async function syncAccount(options: SyncAccountOptions): Promise<SyncAcco
     };
     for (const channel of channelsOfAccount(account)) {
       if (signal.aborted) break;
-      const outcome = await syncChannel(account, channel, workerId, channelConfig);
+      const outcome = await syncChannel(account, channel, channelConfig);
       channels.push(outcome.result);
       if (outcome.health && healthRank(outcome.health.status) > healthRank(health.status)) health = outcome.health;
     }
@@ -108,7 +108,7 @@ export async function syncAccount(options: SyncAccountOptions): Promise<SyncAcco
 type Config = typeof DEFAULTS & SyncAccountOptions;
 type Health = { status: AccountStatus; detail: string | null; rateLimitedUntil: Date | null };
 
-async function syncChannel(account: MarketplaceAccount, channel: Channel, workerId: string, config: Config) {
+async function syncChannel(account: MarketplaceAccount, channel: Channel, config: Config) {
   const { prisma } = config;
   let requests = 0;
   const connector = connectorForAccount(account, channel, {
@@ -159,7 +159,6 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, worker
         data: { itemsFetched: totals.fetched, itemsChanged: totals.changed, pages: { increment: 1 }, requests },
       });
     });
-    await acquireLease(prisma, account.id, workerId, config.leaseMs);
   };
 
   let health: Health | null = null;
