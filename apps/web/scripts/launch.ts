@@ -14,7 +14,7 @@ import { DEMO_USER, seedDemoData, startDemoSandboxes, type DemoSandboxes } from 
 import { syncAccount } from "@inbox/api/sync";
 import { startWorkers, type Workers } from "@inbox/api/workers";
 import { createPrismaClient } from "@inbox/db";
-import { ensureDatabase, ensureSecretKey, removeEmbeddedCluster } from "@inbox/db/server";
+import { ensureDatabase, ensureSecretKey, persistentValue, removeEmbeddedCluster } from "@inbox/db/server";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = path.resolve(webDir, "..", "..");
@@ -87,7 +87,8 @@ async function main() {
       ...process.env,
       DATABASE_URL: database.url,
       INBOX_SECRET_KEY: ensureSecretKey(dataDir),
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? persistentValue("nextauth.secret", () => randomBytes(32).toString("base64url")),
+      NEXTAUTH_SECRET:
+        process.env.NEXTAUTH_SECRET ?? persistentValue(dataDir, "nextauth.secret", () => randomBytes(32).toString("base64url")),
       NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? publicUrl,
       NEXT_TELEMETRY_DISABLED: "1",
       // Demo accounts point at local sandboxes; real deployments leave custom hosts off (SSRF).
@@ -98,7 +99,7 @@ async function main() {
     const prisma = createPrismaClient(database.url);
     if (demo) {
       sandboxes = await startDemoSandboxes({
-        epoch: persistentValue("demo-epoch", () => new Date().toISOString()),
+        epoch: persistentValue(dataDir, "demo-epoch", () => new Date().toISOString()),
         // Customers keep writing, so the inbox stays alive: a new review, question or message a minute.
         customersEveryMs: 60_000,
       });
@@ -155,13 +156,6 @@ async function main() {
     console.error(error instanceof Error ? error.message : error);
     await shutdown(1);
   }
-}
-
-/** A value generated on the first start and kept in the data dir. */
-function persistentValue(name: string, generate: () => string) {
-  const file = path.join(dataDir, name);
-  if (!fs.existsSync(file)) fs.writeFileSync(file, generate(), { mode: 0o600 });
-  return fs.readFileSync(file, "utf8").trim();
 }
 
 /** A fingerprint of everything the production build depends on. */

@@ -38,13 +38,17 @@ export async function ensureDatabase(options: { dataDir: string; log?: (line: st
   return { url: server.url, embedded: true, clusterDir: server.dataDir, stop: () => server.stop() };
 }
 
-/** INBOX_SECRET_KEY from the environment, or a key generated once into `<dataDir>/secret.key`. */
-export function ensureSecretKey(dataDir: string): string {
-  if (process.env.INBOX_SECRET_KEY) return process.env.INBOX_SECRET_KEY;
-  const file = path.join(dataDir, "secret.key");
+/** A value generated on the first start and kept (owner-only) in the data dir. */
+export function persistentValue(dataDir: string, name: string, generate: () => string): string {
+  const file = path.join(dataDir, name);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(file, generateSecretKey(), { mode: 0o600 });
+    fs.writeFileSync(file, generate(), { mode: 0o600 });
   }
   return fs.readFileSync(file, "utf8").trim();
+}
+
+/** INBOX_SECRET_KEY from the environment, or a key generated once into `<dataDir>/secret.key`. */
+export function ensureSecretKey(dataDir: string): string {
+  return process.env.INBOX_SECRET_KEY || persistentValue(dataDir, "secret.key", generateSecretKey);
 }

@@ -5,12 +5,12 @@ import { SellerSwitcher, SignOutButton } from "~/components/header-controls";
 import { LocaleSwitch } from "~/components/locale-switch";
 import { getMessages } from "~/i18n/server";
 import { getSessionUserId } from "~/server/auth";
-import { getServerCaller } from "~/trpc/server";
+import { getSellers } from "~/trpc/server";
 
 export default async function SellerLayout({ children, params }: { children: ReactNode; params: Promise<{ sellerId: string }> }) {
   if (!(await getSessionUserId())) redirect("/signin");
   const { sellerId } = await params;
-  const [sellers, { t, locale }] = await Promise.all([(await getServerCaller()).seller.list(), getMessages()]);
+  const [sellers, { t, locale }] = await Promise.all([getSellers(), getMessages()]);
   if (!sellers.some((seller) => seller.id === sellerId)) notFound();
 
   return (

@@ -2,14 +2,14 @@
 import { AccountsPanel } from "~/components/accounts-panel";
 import { getMessages } from "~/i18n/server";
 import { orNotFound } from "~/server/not-found";
-import { getServerCaller } from "~/trpc/server";
+import { getSellers, getServerCaller } from "~/trpc/server";
 
 export default async function AccountsPage({ params }: { params: Promise<{ sellerId: string }> }) {
   const { sellerId } = await params;
   const caller = await getServerCaller();
   const [accounts, sellers, { t, locale }] = await Promise.all([
     orNotFound(caller.account.list({ sellerId })),
-    caller.seller.list(),
+    getSellers(),
     getMessages(),
   ]);
   const role = sellers.find((seller) => seller.id === sellerId)?.role ?? "VIEWER";

@@ -6,14 +6,14 @@ import { ChannelBadge, MarketplaceBadge, ReplyStatusBadge } from "~/components/l
 import { Badge, Card, cn, Stars } from "~/components/ui";
 import { getMessages } from "~/i18n/server";
 import { orNotFound } from "~/server/not-found";
-import { getServerCaller } from "~/trpc/server";
+import { getSellers, getServerCaller } from "~/trpc/server";
 
 export default async function ItemPage({ params }: { params: Promise<{ sellerId: string; itemId: string }> }) {
   const { sellerId, itemId } = await params;
   const caller = await getServerCaller();
   const [item, sellers, { t, locale }] = await Promise.all([
     orNotFound(caller.inbox.get({ sellerId, itemId })),
-    caller.seller.list(),
+    getSellers(),
     getMessages(),
   ]);
   const role = sellers.find((seller) => seller.id === sellerId)?.role ?? "VIEWER";
