@@ -15,6 +15,11 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
+/** A seller whose Ozon account points at the sandbox's demo seller. */
+function createOzonAccount() {
+  return createSandboxAccount(database().prisma, { marketplace: "OZON", baseUrls: { "*": sandbox.url }, credentials: sandbox.credentials });
+}
+
 function upstreamIds() {
   const account = sandbox.account();
   return {
@@ -51,11 +56,7 @@ async function storedIds(accountId: string) {
 describe("Ozon sync", () => {
   it("stores every upstream review, question and chat exactly once, and a second run changes nothing", async () => {
     const { prisma } = database();
-    const { account } = await createSandboxAccount(prisma, {
-      marketplace: "OZON",
-      baseUrls: { "*": sandbox.url },
-      credentials: sandbox.credentials,
-    });
+    const { account } = await createOzonAccount();
     await syncUntilCaughtUp(account.id);
     expect(await storedIds(account.id)).toEqual(upstreamIds());
 
@@ -72,12 +73,7 @@ describe("Ozon sync", () => {
   });
 
   it("picks up items customers add upstream after and during a sync by the next run", async () => {
-    const { prisma } = database();
-    const { account } = await createSandboxAccount(prisma, {
-      marketplace: "OZON",
-      baseUrls: { "*": sandbox.url },
-      credentials: sandbox.credentials,
-    });
+    const { account } = await createOzonAccount();
     let added = 0;
     // Customers write while the sync pages through.
     await syncUntilCaughtUp(account.id, {
@@ -99,11 +95,7 @@ describe("Ozon sync", () => {
 
   it("completes under heavy 429s, 5xx, dropped connections, malformed bodies and timeouts with every item exactly once", async () => {
     const { prisma } = database();
-    const { account } = await createSandboxAccount(prisma, {
-      marketplace: "OZON",
-      baseUrls: { "*": sandbox.url },
-      credentials: sandbox.credentials,
-    });
+    const { account } = await createOzonAccount();
     // Slow answers outlast the client's timeout, so they count as timeouts.
     sandbox.faults.set({ rate429: 0.15, rate5xx: 0.15, dropRate: 0.1, malformedRate: 0.05, slowRate: 0.05, slowMs: 900 });
     try {
@@ -126,11 +118,7 @@ describe("Ozon sync", () => {
 
   it("delivers each reply exactly once despite failures, and a crashed attempt is checked upstream before sending again", async () => {
     const { prisma } = database();
-    const { account } = await createSandboxAccount(prisma, {
-      marketplace: "OZON",
-      baseUrls: { "*": sandbox.url },
-      credentials: sandbox.credentials,
-    });
+    const { account } = await createOzonAccount();
     await syncUntilCaughtUp(account.id);
     const openChats = sandbox
       .account()
@@ -191,11 +179,7 @@ describe("Ozon sync", () => {
 
   it("retrying a failed reply first checks the marketplace, so an answer that did land is not sent twice", async () => {
     const { prisma } = database();
-    const { seller, account } = await createSandboxAccount(prisma, {
-      marketplace: "OZON",
-      baseUrls: { "*": sandbox.url },
-      credentials: sandbox.credentials,
-    });
+    const { seller, account } = await createOzonAccount();
     await syncUntilCaughtUp(account.id);
     const item = await prisma.item.findFirstOrThrow({ where: { accountId: account.id, channel: "QUESTION", answered: false } });
     const reply = await prisma.reply.create({ data: { itemId: item.id, text: "Да, подходит.", idempotencyKey: `retry-${item.id}` } });
@@ -214,11 +198,7 @@ describe("Ozon sync", () => {
 
   it("does not send a queued answer when the item was answered on the marketplace meanwhile", async () => {
     const { prisma } = database();
-    const { account } = await createSandboxAccount(prisma, {
-      marketplace: "OZON",
-      baseUrls: { "*": sandbox.url },
-      credentials: sandbox.credentials,
-    });
+    const { account } = await createOzonAccount();
     await syncUntilCaughtUp(account.id);
     const item = await prisma.item.findFirstOrThrow({ where: { accountId: account.id, channel: "REVIEW", answered: false } });
     const reply = await prisma.reply.create({
