@@ -132,6 +132,25 @@ describe("MarketplaceHttpClient retries", () => {
     expect(calls).toHaveLength(2);
   });
 
+  it("never repeats a one-time write after an unknown outcome, but retries it after a 429", async () => {
+    const serverError = client([{ status: 502 }, ok]);
+    await expect(serverError.c.request({ method: "POST", path: "/answer", json: {}, schema: okSchema, once: true })).rejects.toBeInstanceOf(
+      UpstreamError,
+    );
+    expect(serverError.calls).toHaveLength(1);
+
+    const dropped = client([new TypeError("socket hang up"), ok]);
+    await expect(dropped.c.request({ method: "POST", path: "/answer", json: {}, schema: okSchema, once: true })).rejects.toBeInstanceOf(
+      UpstreamError,
+    );
+    expect(dropped.calls).toHaveLength(1);
+
+    const refused = client([{ status: 429, headers: { "Retry-After": "0" } }, ok]);
+    const res = await refused.c.request({ method: "POST", path: "/answer", json: {}, schema: okSchema, once: true });
+    expect(res.data.ok).toBe(true);
+    expect(refused.calls).toHaveLength(2);
+  });
+
   it("does not retry when the caller aborts", async () => {
     const ac = new AbortController();
     const { c, calls } = client(["hang", ok], { signal: ac.signal, timeoutMs: 5000 });

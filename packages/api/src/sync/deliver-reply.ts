@@ -114,10 +114,9 @@ async function attempt(
         );
       }
     }
-    // No blind retry of the write inside one attempt: after a timeout or dropped connection the
-    // marketplace may already have the answer, and only the check above may decide to send again.
-    const sender = connectorForAccount(item.account, item.channel, { ...options.connectorOptions, maxRetries: 0 });
-    await sender.sendReply({ itemId: item.externalId, text: reply.text });
+    // The HTTP layer never repeats this write after an unknown outcome (timeout, dropped connection,
+    // 5xx): the next attempt decides, after the check above.
+    await connector.sendReply({ itemId: item.externalId, text: reply.text });
     sent = true;
     await markSent(prisma, reply.id, item.id, item.channel, reply.text);
     return { status: "sent", verifiedUpstream: false };

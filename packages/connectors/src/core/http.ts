@@ -30,6 +30,12 @@ export interface HttpRequest<T> {
   /** Validates the parsed body; omit for empty (204) responses. */
   schema?: z.ZodType<T>;
   headers?: Record<string, string>;
+  /**
+   * A write that must not happen twice (posting an answer or a message). After a timeout, a dropped
+   * connection or a 5xx its outcome is unknown, so it is not retried here: the caller checks upstream
+   * first. A 429 is still retried — the marketplace refused the request without acting on it.
+   */
+  once?: boolean;
 }
 
 export interface HttpResponse<T> {
@@ -102,6 +108,7 @@ export class MarketplaceHttpClient {
 
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < o.maxRetries;
+      const canRetryUnknownOutcome = canRetry && !req.once;
       const release = await this.acquire(o.maxRetryWaitMs, req);
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new Error("timeout")), o.timeoutMs);
@@ -119,7 +126,7 @@ export class MarketplaceHttpClient {
         if (this.opts.signal?.aborted) throw this.opts.signal.reason ?? err;
         const timedOut = controller.signal.aborted;
         this.report(req.method, url, 0, attempt, started);
-        if (canRetry) {
+        if (canRetryUnknownOutcome) {
           await sleep(backoff(attempt, o.retryBaseDelayMs, o.retryMaxDelayMs), this.opts.signal);
           continue;
         }
@@ -156,7 +163,7 @@ export class MarketplaceHttpClient {
         continue;
       }
       if (status >= 500) {
-        if (canRetry) {
+        if (canRetryUnknownOutcome) {
           await sleep(backoff(attempt, o.retryBaseDelayMs, o.retryMaxDelayMs), this.opts.signal);
           continue;
         }

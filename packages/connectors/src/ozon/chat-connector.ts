@@ -129,7 +129,7 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
   }
 
   async sendMessage(chatId: string, text: string): Promise<void> {
-    await ozonPost(this.http, "/v1/chat/send/message", { chat_id: chatId, text }, chatSendMessageSchema);
+    await ozonPost(this.http, "/v1/chat/send/message", { chat_id: chatId, text }, chatSendMessageSchema, { once: true });
   }
 
   /** Marks `fromMessageId` and every earlier message read; returns the chat's unread count. */

@@ -60,8 +60,14 @@ export function createOzonHttpClient(credentials: OzonCredentials, options: Conn
 }
 
 /** One POST with a JSON body, validated by `schema`. */
-export async function ozonPost<T>(http: MarketplaceHttpClient, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
-  const res = await http.request({ method: "POST", path, json: body, schema });
+export async function ozonPost<T>(
+  http: MarketplaceHttpClient,
+  path: string,
+  body: unknown,
+  schema: z.ZodType<T>,
+  options: { once?: boolean } = {},
+): Promise<T> {
+  const res = await http.request({ method: "POST", path, json: body, schema, ...options });
   return res.data;
 }
 

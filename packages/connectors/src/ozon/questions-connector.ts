@@ -107,6 +107,7 @@ export class OzonQuestionsConnector extends BaseChannelConnector<OzonCredentials
       "/v1/question/answer/create",
       { question_id: questionId, sku: Number(sku), text },
       questionAnswerCreateSchema,
+      { once: true },
     );
     return res.answer_id;
   }

@@ -112,6 +112,7 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
       "/v1/review/comment/create",
       { review_id: reviewId, text, mark_review_as_processed: markReviewAsProcessed },
       reviewCommentCreateSchema,
+      { once: true },
     );
     return res.comment_id;
   }

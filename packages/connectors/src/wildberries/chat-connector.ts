@@ -173,7 +173,13 @@ export class WBChatConnector extends BaseChannelConnector<WildberriesCredentials
   }
 
   private async postMessage(replySign: string, message: string) {
-    await this.http.request({ method: "POST", path: "/api/v1/seller/message", form: { replySign, message }, schema: sendSchema });
+    await this.http.request({
+      method: "POST",
+      path: "/api/v1/seller/message",
+      form: { replySign, message },
+      schema: sendSchema,
+      once: true,
+    });
   }
 
   private async refreshSign(chatId: string): Promise<string> {

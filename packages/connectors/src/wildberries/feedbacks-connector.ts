@@ -148,7 +148,7 @@ export class WBFeedbacksConnector extends BaseChannelConnector<WildberriesCreden
         status: 409,
       });
     }
-    await this.http.request({ method: "POST", path: "/api/v1/feedbacks/answer", json: { id: itemId, text } });
+    await this.http.request({ method: "POST", path: "/api/v1/feedbacks/answer", json: { id: itemId, text }, once: true });
     return {};
   }
 }

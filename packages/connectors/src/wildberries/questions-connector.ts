@@ -98,7 +98,8 @@ export class WBQuestionsConnector extends BaseChannelConnector<WildberriesCreden
 
   /** `PATCH /api/v1/questions` (one endpoint; the body decides: answer, reject or mark viewed). */
   async patchQuestion(body: { id: string; wasViewed: boolean } | { id: string; answer: { text: string }; state: "wbRu" | "none" }) {
-    await this.http.request({ method: "PATCH", path: "/api/v1/questions", json: body });
+    // Answering is a one-time write; marking viewed may be repeated safely.
+    await this.http.request({ method: "PATCH", path: "/api/v1/questions", json: body, once: "answer" in body });
   }
 
   private async page(cursor: ReturnType<typeof listCursor>, take: number) {

@@ -132,6 +132,7 @@ export class YandexMarketChatConnector extends BaseChannelConnector<YandexMarket
       query: { chatId },
       json: { message },
       schema: ymOkResponseSchema,
+      once: true,
     });
   }
 
