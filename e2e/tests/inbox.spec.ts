@@ -42,6 +42,7 @@ test("an agent opens a review, replies, sees the reply queued and then delivered
 }) => {
   await page.goto("/");
   await page.getByRole("link", { name: /^Без ответа/ }).click();
+  await expect(page).toHaveURL(/status=unanswered/);
   await page.locator('[data-testid="inbox-item"][data-channel="review"]').first().click();
   await expect(page.getByRole("link", { name: "← Ко входящим" })).toBeVisible();
 
@@ -73,6 +74,8 @@ test("a reply that breaks the marketplace's length limit is refused with a clear
   // An Ozon chat: Ozon accepts 1–1000 characters per message (Yandex Market would take 4096).
   await page.goto("/");
   await page.getByRole("link", { name: "Ozon", exact: true }).click();
+  // Each filter link is built from the current URL: wait for one before clicking the next.
+  await expect(page).toHaveURL(/marketplace=ozon/);
   await page.getByRole("link", { name: "Чат", exact: true }).click();
   await expect(page).toHaveURL(/channel=chat/);
   await expect(page).toHaveURL(/marketplace=ozon/);
