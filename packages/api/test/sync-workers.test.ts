@@ -209,6 +209,10 @@ describe("workers", () => {
       const first = syncAccount(options);
       let done = false;
       void first.finally(() => (done = true));
+      // The slow sync takes the lease first; only then do the others start knocking.
+      while (!(await prisma.marketplaceAccount.findUniqueOrThrow({ where: { id: upstream.accountId } })).syncLeaseOwner) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       const others: string[] = [];
       while (!done) {
         const other = await syncAccount(options);
