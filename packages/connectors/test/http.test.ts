@@ -9,12 +9,14 @@ import {
   RateLimitedError,
   resetSharedBuckets,
   ResponseValidationError,
-  retryHintMs,
+  retryAfterMs,
   UpstreamError,
   zId,
   type ConnectorOptions,
   type RequestInfo,
 } from "../src/core/index";
+import { OZON_RATE_LIMIT } from "../src/ozon/client";
+import { wildberriesRateLimit, wildberriesRetryHint } from "../src/wildberries/common";
 
 type Reply = { status: number; body?: string; headers?: Record<string, string> } | Error | "hang";
 
@@ -41,6 +43,8 @@ function client(script: Reply[], options: ConnectorOptions = {}, marketplace = "
     marketplace,
     defaultBaseUrl: "https://api.example.test",
     credentialKey: `cred-${++n}`,
+    rateLimit: { capacity: 5, refillPerSecond: 1 },
+    ...(marketplace === "wildberries" ? { retryHint: wildberriesRetryHint } : {}),
     headers: { Authorization: "tok" },
     options: { fetch: f.fn, retryBaseDelayMs: 1, retryMaxDelayMs: 5, rateLimit: false, onRequest: (i) => attempts.push(i), ...options },
   });
@@ -209,12 +213,13 @@ describe("helpers", () => {
     });
   });
 
-  it("retryHintMs reads WB seconds, Retry-After seconds and HTTP dates", () => {
-    expect(retryHintMs(new Headers({ "X-Ratelimit-Retry": "3" }))).toBe(3000);
-    expect(retryHintMs(new Headers({ "Retry-After": "2" }))).toBe(2000);
+  it("retryAfterMs reads Retry-After seconds and HTTP dates; WB's hint prefers X-Ratelimit-Retry", () => {
+    expect(wildberriesRetryHint(new Headers({ "X-Ratelimit-Retry": "3", "Retry-After": "9" }))).toBe(3000);
+    expect(wildberriesRetryHint(new Headers({ "Retry-After": "2" }))).toBe(2000);
+    expect(retryAfterMs(new Headers({ "Retry-After": "2" }))).toBe(2000);
     const date = new Date(Date.now() + 10_000).toUTCString();
-    expect(retryHintMs(new Headers({ "Retry-After": date }))).toBeGreaterThan(8000);
-    expect(retryHintMs(new Headers())).toBeUndefined();
+    expect(retryAfterMs(new Headers({ "Retry-After": date }))).toBeGreaterThan(8000);
+    expect(retryAfterMs(new Headers({ "X-Ratelimit-Retry": "3" }))).toBeUndefined();
   });
 
   it("backoff grows exponentially with jitter and is capped", () => {
@@ -235,6 +240,7 @@ describe("client-side rate limiting", () => {
         defaultBaseUrl: "https://api.example.test",
         credentialKey: "shared-token",
         rateLimitGroup: "feedbacks",
+        rateLimit: wildberriesRateLimit("feedbacks", "personal"),
         options: { fetch: f.fn, rateLimit: { capacity: 2, refillPerSecond: 20 } },
       });
     };
@@ -251,11 +257,10 @@ describe("client-side rate limiting", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
   });
 
-  it("uses WB's documented limits per token type", async () => {
-    const { documentedRateLimit } = await import("../src/core/index");
-    expect(documentedRateLimit("wildberries", "feedbacks", "personal")).toEqual({ capacity: 6, refillPerSecond: 3 });
-    expect(documentedRateLimit("wildberries", "chat", "service")).toEqual({ capacity: 10, refillPerSecond: 1 });
-    expect(documentedRateLimit("wildberries", "chat", "base").capacity).toBe(1);
-    expect(documentedRateLimit("ozon", "default")).toMatchObject({ capacity: 20, refillPerSecond: 40 });
+  it("uses each marketplace's documented limits (WB per token type)", () => {
+    expect(wildberriesRateLimit("feedbacks", "personal")).toEqual({ capacity: 6, refillPerSecond: 3 });
+    expect(wildberriesRateLimit("chat", "service")).toEqual({ capacity: 10, refillPerSecond: 1 });
+    expect(wildberriesRateLimit("chat", "base").capacity).toBe(1);
+    expect(OZON_RATE_LIMIT).toMatchObject({ capacity: 20, refillPerSecond: 40 });
   });
 });

@@ -85,7 +85,9 @@ describe("registry", () => {
       async listItems(): Promise<ListItemsResult> {
         return { items: [], nextCursor: null };
       }
-      override async markRead(): Promise<void> {}
+      override async markRead(): Promise<boolean> {
+        return true;
+      }
     }
     registerConnector("Fake", "chat", FakeConnector);
     try {

@@ -96,8 +96,7 @@ export async function setItemRead(
     try {
       const connector = connectorForAccount(item.account, item.channel, { timeoutMs: 5_000, maxRetries: 1, ...params.connectorOptions });
       if (connector.capabilities.markRead) {
-        await connector.markRead({ itemId: item.externalId });
-        upstream = "marked";
+        upstream = (await connector.markRead({ itemId: item.externalId })) ? "marked" : "failed";
       }
     } catch {
       upstream = "failed"; // the local state is what the team sees; the next sync reconciles

@@ -76,7 +76,8 @@ export abstract class BaseChannelConnector<TCredentials = unknown> {
     throw new NotImplementedError(this.constructor.name, "sendReply");
   }
 
-  async markRead(_params: MarkReadParams): Promise<void> {
+  /** True when the marketplace accepted it (or the item was already read there). */
+  async markRead(_params: MarkReadParams): Promise<boolean> {
     throw new NotImplementedError(this.constructor.name, "markRead");
   }
 

@@ -12,7 +12,7 @@ import {
   UpstreamError,
 } from "./errors";
 import { parseJsonBigintSafe } from "./json";
-import { BucketWaitTooLongError, documentedRateLimit, getSharedBucket, sleep, type TokenBucket } from "./rate-limit";
+import { BucketWaitTooLongError, getSharedBucket, sleep, type TokenBucket, type TokenBucketConfig } from "./rate-limit";
 import type { ConnectorOptions } from "./types";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -60,8 +60,14 @@ export interface HttpClientConfig {
   defaultBaseUrl: string;
   /** Identifies the credential whose budget a request spends (hashed before use as a key). */
   credentialKey: string;
-  /** Limit group inside the marketplace (WB: "feedbacks" | "chat"). */
+  /** Limit group inside the marketplace (WB: "feedbacks" | "chat"); one bucket per group and credential. */
   rateLimitGroup?: string;
+  /** The marketplace's documented limit for this group and credential (its module knows it). */
+  rateLimit: TokenBucketConfig;
+  /** Statuses that mean "rate limited, retry later". Default: 429. */
+  rateLimitStatuses?: readonly number[];
+  /** How long the marketplace asks us to wait, from a limited response's headers. Default: Retry-After. */
+  retryHint?: (headers: Headers) => number | undefined;
   headers?: Record<string, string>;
   options?: ConnectorOptions;
   /** Marketplace-specific error mapping; return undefined to fall back to the default mapping. */
@@ -86,7 +92,7 @@ export class MarketplaceHttpClient {
     this.baseUrl = (this.opts.baseUrl ?? config.defaultBaseUrl).replace(/\/+$/, "");
     if (this.opts.rateLimit !== false) {
       const group = config.rateLimitGroup ?? "default";
-      const limits = { ...documentedRateLimit(config.marketplace, group, this.opts.tokenType), ...this.opts.rateLimit };
+      const limits = { ...config.rateLimit, ...this.opts.rateLimit };
       const cred = createHash("sha256").update(config.credentialKey).digest("hex").slice(0, 16);
       this.bucket = getSharedBucket(`${config.marketplace}:${group}:${cred}`, limits);
     }
@@ -147,9 +153,8 @@ export class MarketplaceHttpClient {
       const requestId = extractRequestId(body, headers);
       const init = { marketplace: mp, status, requestId };
 
-      // 420 is Yandex Market's "Enhance Your Calm" (parallel-request limit).
-      if (status === 429 || status === 420) {
-        const hinted = retryHintMs(headers);
+      if ((this.config.rateLimitStatuses ?? [429]).includes(status)) {
+        const hinted = (this.config.retryHint ?? retryAfterMs)(headers);
         const waitMs = hinted ?? backoff(attempt, o.retryBaseDelayMs, o.retryMaxDelayMs);
         if (hinted !== undefined) this.bucket?.pause(hinted);
         if (!canRetry || waitMs > o.maxRetryWaitMs) {
@@ -256,10 +261,8 @@ export function backoff(attempt: number, baseMs: number, maxMs: number): number 
   return Math.round(step / 2 + Math.random() * (step / 2));
 }
 
-/** WB's X-Ratelimit-Retry (seconds) or the standard Retry-After (seconds or HTTP date), in ms. */
-export function retryHintMs(headers: Headers): number | undefined {
-  const wb = headers.get("x-ratelimit-retry");
-  if (wb !== null && wb.trim() !== "" && Number.isFinite(Number(wb))) return Math.max(0, Number(wb) * 1000);
+/** The standard Retry-After header (seconds or an HTTP date), in ms. */
+export function retryAfterMs(headers: Headers): number | undefined {
   const ra = headers.get("retry-after");
   if (ra === null || ra.trim() === "") return undefined;
   if (Number.isFinite(Number(ra))) return Math.max(0, Number(ra) * 1000);

@@ -11,10 +11,12 @@
  *   nextCursor checkpoint (re-delivery allowed, skipping never) and hasMore; getItem returns current
  *   upstream state incl. answered/answerText (null when missing).
  * - MarketplaceHttpClient (http.ts): the only way to call a marketplace. new MarketplaceHttpClient({
- *   marketplace, defaultBaseUrl, credentialKey, rateLimitGroup?, headers, options, mapError? }) then
+ *   marketplace, defaultBaseUrl, credentialKey, rateLimitGroup?, rateLimit, rateLimitStatuses?,
+ *   retryHint?, headers, options, mapError? }) then
  *   client.request({ method, path, query?, json?, form?, schema? }) → { status, headers, data, requestId }.
- *   It rate-limits per credential (shared across instances; limits from DOCUMENTED_RATE_LIMITS),
- *   retries 429/420/5xx/network/timeouts with backoff (honours X-Ratelimit-Retry and Retry-After),
+ *   It rate-limits per credential (shared across instances; the documented limit comes from the
+ *   marketplace module), retries the marketplace's rate-limit statuses (default 429) honouring its
+ *   retry hint (default Retry-After), and 5xx/network/timeouts with backoff,
  *   never retries other 4xx, parses JSON bigint-safely (ids > 2^53 become strings) and maps errors:
  *   401 → MarketplaceAuthError(invalid_token), 403 → MarketplaceAuthError(forbidden, or
  *   subscription_missing for body code 7), persistent 429 → RateLimitedError(retryAfterMs),

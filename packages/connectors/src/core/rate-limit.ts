@@ -119,31 +119,3 @@ export function getSharedBucket(key: string, config: TokenBucketConfig): TokenBu
 export function resetSharedBuckets() {
   buckets.clear();
 }
-
-const HOUR = 3600;
-/**
- * Documented limits (see shared/reference/marketplace-apis.md). Keys: "<marketplace>:<group>:<tokenType>";
- * tokenType "default" applies when the type is unknown.
- */
-export const DOCUMENTED_RATE_LIMITS: Record<string, TokenBucketConfig> = {
-  // WB feedbacks & questions: personal/service/base-with-secret 3 req/s burst 6; base 5 req/h burst 1.
-  "wildberries:feedbacks:default": { capacity: 6, refillPerSecond: 3 },
-  "wildberries:feedbacks:base": { capacity: 1, refillPerSecond: 5 / HOUR },
-  // WB buyer chat: 10 req / 10 s, burst 10; base 1 req/h.
-  "wildberries:chat:default": { capacity: 10, refillPerSecond: 1 },
-  "wildberries:chat:base": { capacity: 1, refillPerSecond: 1 / HOUR },
-  // Ozon: 50 rps per Client-Id across all methods, shared with every other tool of the seller; we
-  // keep to 40 rps with a burst of 20 so request jitter never tips a full bucket into 429 code 8.
-  "ozon:default:default": { capacity: 20, refillPerSecond: 40 },
-  // Yandex Market: 4 parallel requests per business; hourly per-method limits (1 000-10 000/h).
-  "yandex-market:default:default": { capacity: 20, refillPerSecond: 1000 / HOUR, maxConcurrent: 4 },
-};
-
-export function documentedRateLimit(marketplace: string, group: string, tokenType?: string): TokenBucketConfig {
-  const t = tokenType?.toLowerCase();
-  return (
-    (t && DOCUMENTED_RATE_LIMITS[`${marketplace}:${group}:${t}`]) ||
-    DOCUMENTED_RATE_LIMITS[`${marketplace}:${group}:default`] ||
-    DOCUMENTED_RATE_LIMITS[`${marketplace}:default:default`] || { capacity: 5, refillPerSecond: 1 }
-  );
-}

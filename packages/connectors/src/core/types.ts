@@ -6,6 +6,20 @@ export type Channel = "review" | "question" | "chat";
 /** Canonical marketplace id. Known values are listed; other strings allow third-party modules. */
 export type Marketplace = "wildberries" | "ozon" | "yandex-market" | (string & {});
 
+/** A photo, video or file a customer (or the seller) attached, as the marketplace exposes it. */
+export interface ChannelAttachment {
+  kind: "image" | "video" | "file";
+  /** Where a browser can open it (a public URL), when the marketplace gives one. */
+  url?: string;
+  /** A smaller image for lists and thumbnails. */
+  previewUrl?: string;
+  /** Files served only through the marketplace API (e.g. WB chat's download id). */
+  downloadId?: string;
+  name?: string;
+  mimeType?: string;
+  sizeBytes?: number;
+}
+
 export interface ChannelMessage {
   externalId: string;
   direction: "in" | "out";
@@ -13,6 +27,7 @@ export interface ChannelMessage {
   /** ISO 8601 */
   createdAt: string;
   authorName?: string;
+  attachments?: ChannelAttachment[];
 }
 
 export interface ChannelItem {
@@ -28,13 +43,15 @@ export interface ChannelItem {
   authorName?: string;
   pros?: string;
   cons?: string;
-  product?: { externalId: string; name?: string; article?: string };
+  product?: { externalId: string; name?: string; article?: string; /** The product's page on the marketplace. */ url?: string };
   answered: boolean;
   answerText?: string;
   /** Upstream moderation state, e.g. wbRu, reviewRequired, rejected. */
   answerState?: string;
   read?: boolean;
+  /** Chats: the thread as far as the call returned it — at least the latest message, oldest first. */
   messages?: ChannelMessage[];
+  attachments?: ChannelAttachment[];
   raw?: unknown;
 }
 

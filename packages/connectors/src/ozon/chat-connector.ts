@@ -204,10 +204,11 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
   }
 
   /** Marks every message of the chat read (from the newest message down). */
-  override async markRead(params: MarkReadParams): Promise<void> {
+  override async markRead(params: MarkReadParams): Promise<boolean> {
     const newest = await this.getChatHistory({ chatId: params.itemId, direction: "Backward", limit: 1 });
     const last = newest.messages[0];
     if (last) await this.readChat(params.itemId, last.message_id);
+    return true;
   }
 
   /** The chat with its full history as Ozon has it now, or null for an unknown chat. */

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { MarketplaceAuthError, MarketplaceRequestError, type ConnectorError } from "../core/errors";
 import { MarketplaceHttpClient, type UpstreamErrorContext } from "../core/http";
+import type { TokenBucketConfig } from "../core/rate-limit";
 import type { ConnectorOptions } from "../core/types";
 import { rpcStatusSchema } from "./schemas";
 
@@ -47,12 +48,19 @@ export function mapOzonError(ctx: UpstreamErrorContext): ConnectorError | undefi
   return undefined;
 }
 
+/**
+ * 50 rps per Client-Id across all methods, shared with every other tool of the seller; we keep to
+ * 40 rps with a burst of 20 so request jitter never tips a full bucket into 429 code 8.
+ */
+export const OZON_RATE_LIMIT: TokenBucketConfig = { capacity: 20, refillPerSecond: 40 };
+
 export function createOzonHttpClient(credentials: OzonCredentials, options: ConnectorOptions): MarketplaceHttpClient {
   return new MarketplaceHttpClient({
     marketplace: "ozon",
     defaultBaseUrl: OZON_API_BASE_URL,
     // The 50 rps limit is per Client-Id, whichever key is used.
     credentialKey: `client:${credentials.clientId}`,
+    rateLimit: OZON_RATE_LIMIT,
     headers: { "Client-Id": credentials.clientId, "Api-Key": credentials.apiKey },
     options,
     mapError: mapOzonError,

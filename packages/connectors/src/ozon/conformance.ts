@@ -104,6 +104,10 @@ async function startHarness(channel: Channel, seed: number, size: number): Promi
       return { field: adapter.driftField, restore: () => sandbox.setResponseTransform(adapter.listPath, undefined) };
     },
     count429: () => sandbox.stats.requests.status(429),
+    sparseResponses: () => {
+      throw new Error("TODO(issue 8): the sandbox does not model sparse responses yet");
+    },
+
     close: () => sandbox.close(),
   };
 }

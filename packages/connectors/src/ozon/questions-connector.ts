@@ -145,9 +145,10 @@ export class OzonQuestionsConnector extends BaseChannelConnector<OzonCredentials
   }
 
   /** NEW → VIEWED; answered questions keep their status. */
-  override async markRead(params: MarkReadParams): Promise<void> {
+  override async markRead(params: MarkReadParams): Promise<boolean> {
     const question = await this.getQuestionInfo(params.itemId);
     if (question.status.toUpperCase() === "NEW") await this.changeStatus([params.itemId], "VIEWED");
+    return true;
   }
 
   override async getItem(params: GetItemParams): Promise<ChannelItem | null> {

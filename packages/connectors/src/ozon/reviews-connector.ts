@@ -152,9 +152,10 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
   }
 
   /** NEW → VIEWED; a VIEWED or PROCESSED review is left as it is (never downgraded). */
-  override async markRead(params: MarkReadParams): Promise<void> {
+  override async markRead(params: MarkReadParams): Promise<boolean> {
     const review = await this.getReviewInfo(params.itemId);
     if (review.status.toUpperCase() === "NEW") await this.changeStatus([params.itemId], "VIEWED");
+    return true;
   }
 
   override async getItem(params: GetItemParams): Promise<ChannelItem | null> {

@@ -358,7 +358,7 @@ export interface RateCheck {
 
 /** Token buckets keyed by (account, group); `timeScale` > 1 speeds time up for fast tests. */
 export class ServerRateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly buckets = new Map<string, { tokens: number; at: number; blockedUntil?: number }>();
   constructor(
     private readonly timeScale = 1,
     private readonly now: () => number = Date.now,
@@ -368,10 +368,20 @@ export class ServerRateLimiter {
     const now = this.now() * this.timeScale;
     const rate = cfg.limit / cfg.periodMs; // tokens per (scaled) ms
     const b = this.buckets.get(key) ?? { tokens: cfg.burst, at: now };
-    b.tokens = Math.min(cfg.burst, b.tokens + (now - b.at) * rate);
-    b.at = now;
-    this.buckets.set(key, b);
     const toSec = (ms: number) => Math.max(0, Math.round((ms / this.timeScale / 1000) * 1000) / 1000);
+    if (b.blockedUntil !== undefined && now < b.blockedUntil) {
+      return {
+        allowed: false,
+        remaining: 0,
+        retryAfterSec: toSec(b.blockedUntil - now),
+        resetSec: toSec(b.blockedUntil - now),
+        limit: cfg.burst,
+      };
+    }
+    b.tokens = Math.min(cfg.burst, b.tokens + (now - (b.blockedUntil ?? b.at)) * rate);
+    b.at = now;
+    b.blockedUntil = undefined;
+    this.buckets.set(key, b);
     if (b.tokens >= cost) {
       b.tokens -= cost;
       return {
@@ -391,10 +401,13 @@ export class ServerRateLimiter {
     };
   }
 
-  /** Empties a bucket, e.g. to force the next request into a 429. */
-  exhaust(key: string) {
-    // Reset the refill clock too: an old timestamp would refill the bucket on the very next check.
-    this.buckets.set(key, { tokens: 0, at: this.now() * this.timeScale });
+  /**
+   * Empties a bucket and keeps it empty for `forMs` (real time), e.g. to force the next requests
+   * into a 429 however slowly a busy machine gets to send them.
+   */
+  exhaust(key: string, forMs = 1_000) {
+    const now = this.now() * this.timeScale;
+    this.buckets.set(key, { tokens: 0, at: now, blockedUntil: now + forMs * this.timeScale });
   }
 
   reset() {

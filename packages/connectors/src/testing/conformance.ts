@@ -37,6 +37,11 @@ export interface ConformanceHarness {
   faults: { queue(kind: FaultKind, count?: number): void; reset(): void };
   /** Makes list responses carry a wrong-typed field; returns the field name the error must name. */
   injectSchemaDrift(): { field: string; restore(): void };
+  /**
+   * Makes every response leave out each field the published spec marks optional and send null for
+   * each field it marks nullable, as real responses do; restore() returns to full responses.
+   */
+  sparseResponses(): { restore(): void };
   /** How many 429 responses the sandbox has sent so far. */
   count429(): number;
   close(): Promise<void>;
@@ -132,6 +137,36 @@ export function defineConformanceSuite(entry: RegisteredConnector, target: Confo
       expect(h.count429() - before).toBe(0);
     });
 
+    it(entry.channel === "chat" ? "chat items carry their latest message" : "items need no messages", async () => {
+      const { items } = await listAll(make());
+      if (entry.channel !== "chat") return;
+      for (const item of items) {
+        const latest = item.messages?.at(-1);
+        expect(latest, `chat ${item.externalId} has no messages`).toBeDefined();
+        expect(["in", "out"]).toContain(latest!.direction);
+        expect(Number.isNaN(Date.parse(latest!.createdAt))).toBe(false);
+      }
+    });
+
+    it("reads responses whose optional fields are all missing and nullable fields all null", async () => {
+      const sparse = h.sparseResponses();
+      try {
+        const { items } = await listAll(make());
+        expect(dups(ids(items))).toEqual([]);
+        expect(new Set(ids(items))).toEqual(new Set(h.allItemIds()));
+        if (entry.capabilities.getUpdates) {
+          const { items: updates } = await drainUpdates(make(), null);
+          expect(new Set(ids(updates))).toEqual(new Set(h.allItemIds()));
+        }
+        if (entry.capabilities.getItem) {
+          const itemId = h.allItemIds()[0]!;
+          expect((await make().getItem({ itemId }))?.externalId).toBe(itemId);
+        }
+      } finally {
+        sparse.restore();
+      }
+    });
+
     it("loses and duplicates nothing while customers add items mid-paging", async () => {
       const existing = h.allItemIds();
       const added: string[] = [];
@@ -194,7 +229,7 @@ export function defineConformanceSuite(entry: RegisteredConnector, target: Confo
         await expect(c.markRead({ itemId })).rejects.toBeInstanceOf(NotImplementedError);
         return;
       }
-      await c.markRead({ itemId });
+      expect(await c.markRead({ itemId })).toBe(true);
       expect(h.isRead(itemId)).toBe(true);
     });
 

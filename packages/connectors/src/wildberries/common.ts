@@ -2,7 +2,8 @@
 // WB's error mapping, token-type detection, and the date-window pager used by feedbacks/questions.
 import { z } from "zod";
 import { MarketplaceAuthError, type ConnectorError } from "../core/errors";
-import { MarketplaceHttpClient, upstreamMessage, type UpstreamErrorContext } from "../core/http";
+import { MarketplaceHttpClient, retryAfterMs, upstreamMessage, type UpstreamErrorContext } from "../core/http";
+import type { TokenBucketConfig } from "../core/rate-limit";
 import type { ConnectorOptions } from "../core/types";
 import { decodeCursor, encodeCursor, zId } from "../core/util";
 
@@ -28,6 +29,29 @@ export function wbTokenType(token: string): string | undefined {
   }
 }
 
+const HOUR = 3600;
+
+/**
+ * Documented limits per API group and token type (personal, service and base-with-secret share the
+ * default). Feedbacks & questions: 3 req/s, burst 6; base 5 req/h. Buyer chat: 10 req/10 s, burst
+ * 10; base 1 req/h.
+ */
+export const WILDBERRIES_LIMITS: Record<"feedbacks" | "chat", Record<"default" | "base", TokenBucketConfig>> = {
+  feedbacks: { default: { capacity: 6, refillPerSecond: 3 }, base: { capacity: 1, refillPerSecond: 5 / HOUR } },
+  chat: { default: { capacity: 10, refillPerSecond: 1 }, base: { capacity: 1, refillPerSecond: 1 / HOUR } },
+};
+
+export function wildberriesRateLimit(group: "feedbacks" | "chat", tokenType: string | undefined): TokenBucketConfig {
+  return WILDBERRIES_LIMITS[group][tokenType?.toLowerCase() === "base" ? "base" : "default"];
+}
+
+/** WB's X-Ratelimit-Retry (seconds until the next request is allowed), else Retry-After. */
+export function wildberriesRetryHint(headers: Headers): number | undefined {
+  const retry = headers.get("x-ratelimit-retry");
+  if (retry !== null && retry.trim() !== "" && Number.isFinite(Number(retry))) return Math.max(0, Number(retry) * 1000);
+  return retryAfterMs(headers);
+}
+
 function mapWbError(ctx: UpstreamErrorContext): ConnectorError | undefined {
   if (ctx.status !== 401) return undefined;
   const detail = upstreamMessage(ctx.body, ctx.text) ?? "unauthorized";
@@ -42,13 +66,16 @@ export function createWbClient(
   credentials: WildberriesCredentials,
   options: ConnectorOptions,
 ): MarketplaceHttpClient {
+  const tokenType = options.tokenType ?? wbTokenType(credentials.apiToken);
   return new MarketplaceHttpClient({
     marketplace: "wildberries",
     defaultBaseUrl: group === "chat" ? WB_CHAT_HOST : WB_FEEDBACKS_HOST,
     credentialKey: credentials.apiToken,
     rateLimitGroup: group,
+    rateLimit: wildberriesRateLimit(group, tokenType),
+    retryHint: wildberriesRetryHint,
     headers: { Authorization: credentials.apiToken },
-    options: { ...options, tokenType: options.tokenType ?? wbTokenType(credentials.apiToken) },
+    options: { ...options, tokenType },
     mapError: mapWbError,
   });
 }

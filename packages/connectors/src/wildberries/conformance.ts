@@ -30,6 +30,10 @@ function harness(sb: WildberriesSandbox, channel: Channel): ConformanceHarness {
     badCredentialsReason: "token_category" as const,
     faults: sb.faults[group],
     count429: () => sb.count429(group),
+    sparseResponses: () => {
+      throw new Error("TODO(issue 8): the sandbox does not model sparse responses yet");
+    },
+
     close: () => sb.close(),
   };
   if (channel === "review") {

@@ -145,8 +145,9 @@ export class WBQuestionsConnector extends BaseChannelConnector<WildberriesCreden
     return {};
   }
 
-  override async markRead({ itemId }: MarkReadParams): Promise<void> {
+  override async markRead({ itemId }: MarkReadParams): Promise<boolean> {
     await this.patchQuestion({ id: itemId, wasViewed: true });
+    return true;
   }
 }
 

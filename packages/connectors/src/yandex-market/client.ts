@@ -46,7 +46,10 @@ export function createYandexMarketHttpClient(
     // Limits are per business, whichever key calls.
     credentialKey: `business:${businessIdOf(credentials)}`,
     rateLimitGroup: group,
+    rateLimit: YANDEX_MARKET_LIMITS[group],
+    // 420 Enhance Your Calm: more than 4 parallel requests per business.
+    rateLimitStatuses: [420, 429],
     headers: { "Api-Key": credentials.apiKey },
-    options: options.rateLimit === undefined ? { ...options, rateLimit: YANDEX_MARKET_LIMITS[group] } : options,
+    options,
   });
 }
