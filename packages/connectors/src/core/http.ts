@@ -12,7 +12,15 @@ import {
   UpstreamError,
 } from "./errors";
 import { parseJsonBigintSafe } from "./json";
-import { BucketWaitTooLongError, getSharedBucket, sleep, type TokenBucket, type TokenBucketConfig } from "./rate-limit";
+import {
+  BucketWaitTooLongError,
+  type ConcurrencyLimit,
+  getSharedBucket,
+  getSharedConcurrencyLimit,
+  sleep,
+  type TokenBucket,
+  type TokenBucketConfig,
+} from "./rate-limit";
 import type { ConnectorOptions } from "./types";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -64,6 +72,11 @@ export interface HttpClientConfig {
   rateLimitGroup?: string;
   /** The marketplace's documented limit for this group and credential (its module knows it). */
   rateLimit: TokenBucketConfig;
+  /**
+   * Parallel requests allowed for this credential across all of the marketplace's limit groups
+   * (one shared limit per marketplace and credential), on top of each group's own bucket.
+   */
+  maxConcurrentPerCredential?: number;
   /** Statuses that mean "rate limited, retry later". Default: 429. */
   rateLimitStatuses?: readonly number[];
   /** How long the marketplace asks us to wait, from a limited response's headers. Default: Retry-After. */
@@ -85,6 +98,7 @@ const DEFAULTS = {
 export class MarketplaceHttpClient {
   readonly baseUrl: string;
   private readonly bucket: TokenBucket | undefined;
+  private readonly concurrency: ConcurrencyLimit | undefined;
   private readonly opts: ConnectorOptions;
 
   constructor(private readonly config: HttpClientConfig) {
@@ -95,6 +109,9 @@ export class MarketplaceHttpClient {
       const limits = { ...config.rateLimit, ...this.opts.rateLimit };
       const cred = createHash("sha256").update(config.credentialKey).digest("hex").slice(0, 16);
       this.bucket = getSharedBucket(`${config.marketplace}:${group}:${cred}`, limits);
+      if (config.maxConcurrentPerCredential !== undefined) {
+        this.concurrency = getSharedConcurrencyLimit(`${config.marketplace}:${cred}`, config.maxConcurrentPerCredential);
+      }
     }
   }
 
@@ -207,7 +224,13 @@ export class MarketplaceHttpClient {
   private async acquire(maxWaitMs: number, req: HttpRequest<unknown>): Promise<() => void> {
     if (!this.bucket) return () => {};
     try {
-      return await this.bucket.acquire(this.opts.signal, maxWaitMs);
+      const releaseBucket = await this.bucket.acquire(this.opts.signal, maxWaitMs);
+      if (!this.concurrency) return releaseBucket;
+      const releaseShared = await this.concurrency.acquire();
+      return () => {
+        releaseShared();
+        releaseBucket();
+      };
     } catch (err) {
       if (!(err instanceof BucketWaitTooLongError)) throw err;
       const mp = this.config.marketplace;

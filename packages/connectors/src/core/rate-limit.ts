@@ -31,12 +31,32 @@ export class BucketWaitTooLongError extends Error {
   }
 }
 
+/** At most `max` requests in flight; further acquirers wait in arrival order. */
+export class ConcurrencyLimit {
+  private inFlight = 0;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(public max: number) {}
+
+  /** Waits for a slot; returns the function that frees it (idempotent). */
+  async acquire(): Promise<() => void> {
+    while (this.inFlight >= this.max) await new Promise<void>((r) => this.waiters.push(r));
+    this.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      this.waiters.shift()?.();
+    };
+  }
+}
+
 export class TokenBucket {
   private tokens: number;
   private updatedAt = Date.now();
   private blockedUntil = 0;
-  private inFlight = 0;
-  private readonly waiters: Array<() => void> = [];
+  private readonly slots = new ConcurrencyLimit(Infinity);
   // Serialises token waits so requests are granted in arrival order.
   private queue: Promise<void> = Promise.resolve();
 
@@ -62,18 +82,8 @@ export class TokenBucket {
     const turn = this.queue.then(() => this.waitForToken(signal, maxWaitMs));
     this.queue = turn.catch(() => undefined);
     await turn;
-    const max = this.config.maxConcurrent;
-    if (max !== undefined) {
-      while (this.inFlight >= max) await new Promise<void>((r) => this.waiters.push(r));
-    }
-    this.inFlight++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.inFlight--;
-      this.waiters.shift()?.();
-    };
+    this.slots.max = this.config.maxConcurrent ?? Infinity;
+    return this.slots.acquire();
   }
 
   private async waitForToken(signal: AbortSignal | undefined, maxWaitMs: number) {
@@ -115,7 +125,24 @@ export function getSharedBucket(key: string, config: TokenBucketConfig): TokenBu
   return bucket;
 }
 
-/** Test helper: forget all shared buckets. */
+const concurrencyLimits = new Map<string, ConcurrencyLimit>();
+
+/**
+ * The process-wide parallel-request limit for a key, shared by several buckets (Yandex Market
+ * allows 4 requests in flight per business across all of its methods).
+ */
+export function getSharedConcurrencyLimit(key: string, max: number): ConcurrencyLimit {
+  let limit = concurrencyLimits.get(key);
+  if (!limit) {
+    limit = new ConcurrencyLimit(max);
+    concurrencyLimits.set(key, limit);
+  }
+  limit.max = max;
+  return limit;
+}
+
+/** Test helper: forget all shared buckets and concurrency limits. */
 export function resetSharedBuckets() {
   buckets.clear();
+  concurrencyLimits.clear();
 }

@@ -1,10 +1,11 @@
 // Yandex Market buyer chats (channel "chat"): POST v2/businesses/{businessId}/chats (pageToken),
-// …/chats/history, …/chats/message and GET …/chat. The API has no "mark read" method, so
+// …/chats/history, …/chats/message and GET …/chat. The API has no "mark read" method for chats, so
 // markRead is not implemented (capabilities say so).
 import { z } from "zod";
 import { BaseChannelConnector } from "../core/base";
 import type { MarketplaceHttpClient } from "../core/http";
 import type {
+  ChannelAttachment,
   ChannelItem,
   ChannelMessage,
   ConnectorOptions,
@@ -32,23 +33,42 @@ export interface YmChatListParams {
   pageToken?: string;
   /** 1…20. Default 20. */
   limit?: number;
+  /** ChatStatusType: NEW, WAITING_FOR_CUSTOMER, WAITING_FOR_PARTNER, … */
   statuses?: string[];
+  /** ChatType: CHAT or ARBITRAGE. */
   types?: string[];
+  /** ChatContextType: ORDER, RETURN or DIRECT. */
+  contextTypes?: string[];
 }
 
 const CHATS_PAGE_MAX = 20;
 const HISTORY_PAGE_MAX = 100;
+/**
+ * Changed chats one list scan hands to the following getUpdates calls through the cursor, so
+ * draining a large change set scans the chat list once per this many chats, not once per page.
+ */
+const UPDATES_QUEUE_MAX = 1000;
 
-const updatesCursorSchema = z.object({ t: z.string(), id: z.string() });
+/** A chat found changed by a scan: [chatId, updatedAt, createdAt] (ISO). */
+const queuedChatSchema = z.tuple([z.string(), z.string(), z.string()]);
+type QueuedChat = z.infer<typeof queuedChatSchema>;
+const updatesCursorSchema = z.object({ t: z.string(), id: z.string(), q: z.array(queuedChatSchema).optional() });
+
+interface ActivityKey {
+  t: string;
+  id: string;
+}
 
 /** Orders chats by (updatedAt, chatId): the getUpdates checkpoint compares against this. */
-function compareActivity(a: { t: string; id: string }, b: { t: string; id: string }): number {
+function compareActivity(a: ActivityKey, b: ActivityKey): number {
   const dt = Date.parse(a.t) - Date.parse(b.t);
   if (dt !== 0) return dt;
   const x = BigInt(a.id);
   const y = BigInt(b.id);
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+const IMAGE_NAME = /\.(jpe?g|png|gif|webp|heic|bmp)$/i;
 
 export class YandexMarketChatConnector extends BaseChannelConnector<YandexMarketCredentials> {
   static override credentialsSchema = yandexMarketCredentialsSchema;
@@ -58,6 +78,7 @@ export class YandexMarketChatConnector extends BaseChannelConnector<YandexMarket
   readonly marketplace = "yandex-market";
   readonly channel = "chat";
   private readonly chatsHttp: MarketplaceHttpClient;
+  private readonly chatHttp: MarketplaceHttpClient;
   private readonly historyHttp: MarketplaceHttpClient;
   private readonly messageHttp: MarketplaceHttpClient;
   private readonly base: string;
@@ -65,6 +86,7 @@ export class YandexMarketChatConnector extends BaseChannelConnector<YandexMarket
   constructor(credentials: YandexMarketCredentials, options: ConnectorOptions = {}) {
     super(credentials, options);
     this.chatsHttp = createYandexMarketHttpClient(this.credentials, options, "chats");
+    this.chatHttp = createYandexMarketHttpClient(this.credentials, options, "chat");
     this.historyHttp = createYandexMarketHttpClient(this.credentials, options, "history");
     this.messageHttp = createYandexMarketHttpClient(this.credentials, options, "message");
     this.base = `/v2/businesses/${businessIdOf(this.credentials)}`;
@@ -80,14 +102,16 @@ export class YandexMarketChatConnector extends BaseChannelConnector<YandexMarket
       json: {
         ...(params.statuses ? { statuses: params.statuses } : {}),
         ...(params.types ? { types: params.types } : {}),
+        ...(params.contextTypes ? { contextTypes: params.contextTypes } : {}),
       },
       schema: ymChatListResponseSchema,
     });
-    return res.data.result;
+    return res.data.result ?? { chats: [] };
   }
 
-  async getChat(chatId: string): Promise<YmChat> {
-    const res = await this.historyHttp.request({
+  /** GET …/chat (1 000 requests an hour); undefined when the response carries no chat. */
+  async getChat(chatId: string): Promise<YmChat | undefined> {
+    const res = await this.chatHttp.request({
       method: "GET",
       path: `${this.base}/chat`,
       query: { chatId },
@@ -107,22 +131,26 @@ export class YandexMarketChatConnector extends BaseChannelConnector<YandexMarket
     return res.data.result;
   }
 
-  /** Every message of a chat, oldest first. */
-  async getAllMessages(chatId: string): Promise<YmMessage[]> {
+  /** Every message of a chat, oldest first, and the chat's context (customer) from the history. */
+  async getAllMessages(chatId: string): Promise<{ messages: YmMessage[]; customerName?: string }> {
     const byId = new Map<string, YmMessage>();
+    let customerName: string | undefined;
     let pageToken: string | undefined;
     for (let pages = 0; pages < 10_000; pages++) {
       const page = await this.getChatHistoryPage(chatId, pageToken);
+      if (!page) break;
+      customerName ??= page.context.customer?.name;
       for (const m of page.messages) byId.set(m.messageId, m);
       const next = page.paging?.nextPageToken;
       if (!next || next === pageToken || page.messages.length === 0) break;
       pageToken = next;
     }
-    return [...byId.values()].sort((a, b) => {
+    const messages = [...byId.values()].sort((a, b) => {
       const x = BigInt(a.messageId);
       const y = BigInt(b.messageId);
       return x < y ? -1 : x > y ? 1 : 0;
     });
+    return { messages, customerName };
   }
 
   async sendMessage(chatId: string, message: string): Promise<void> {
@@ -141,28 +169,71 @@ export class YandexMarketChatConnector extends BaseChannelConnector<YandexMarket
   override async listItems(params: ListItemsParams = {}): Promise<ListItemsResult> {
     const page = await this.listChats({ pageToken: params.cursor ?? undefined, limit: params.take });
     const items: ChannelItem[] = [];
-    for (const chat of page.chats) items.push(await this.toItem(chat));
+    for (const chat of page.chats) items.push(await this.toItem(queued(chat), chat.context.customer?.name));
     return { items, nextCursor: page.paging?.nextPageToken || null };
   }
 
   /**
-   * Chats with activity after the checkpoint (updatedAt, chatId). There is no "changed since"
-   * filter upstream, so each call scans the chat list (20 per page) and returns the oldest changes
-   * first. The scan is not atomic; as updatedAt grows with time, re-reading the pages before the
-   * one holding the newest updatedAt makes sure no change at or before it is missed.
+   * Chats whose last message (updatedAt) is after the checkpoint (updatedAt, chatId), oldest change
+   * first; history is read only for those. The spec offers no "changed since" filter or sort for
+   * the chat list, so a scan reads the list (20 chats a request, 5 000 requests an hour) and keeps
+   * the changed chats in the cursor: later calls deliver them without scanning again. The scan is
+   * not atomic; as updatedAt grows with time, re-reading the pages before the one holding the
+   * newest updatedAt makes sure no change at or before it is missed.
    */
   override async getUpdates(params: GetUpdatesParams): Promise<GetUpdatesResult> {
-    const since = decodeCursor(params.cursor, updatesCursorSchema);
+    const cursor = decodeCursor(params.cursor, updatesCursorSchema);
+    const since = cursor ? { t: cursor.t, id: cursor.id } : undefined;
     const take = Math.max(1, params.take ?? 50);
-    const latest = new Map<string, { chat: YmChat; key: { t: string; id: string } }>();
-    const record = (chat: YmChat) => {
-      const key = { t: toIso(chat.updatedAt), id: chat.chatId };
-      const known = latest.get(chat.chatId);
-      if (!known || compareActivity(key, known.key) > 0) latest.set(chat.chatId, { chat, key });
-      return key;
+    let queue: QueuedChat[] = cursor?.q ?? [];
+    let truncated = false;
+    if (queue.length === 0) {
+      const changed = await this.scanChangedSince(since);
+      truncated = changed.length > UPDATES_QUEUE_MAX;
+      queue = changed.slice(0, UPDATES_QUEUE_MAX);
+    }
+    const batch = queue.slice(0, take);
+    const rest = queue.slice(take);
+    const items: ChannelItem[] = [];
+    for (const chat of batch) items.push(await this.toItem(chat));
+    const lastChat = batch.at(-1);
+    const last = lastChat ? { t: lastChat[1], id: lastChat[0] } : (since ?? { t: new Date(0).toISOString(), id: "0" });
+    return {
+      items,
+      nextCursor: encodeCursor({ ...last, ...(rest.length > 0 ? { q: rest } : {}) }),
+      hasMore: rest.length > 0 || truncated,
+    };
+  }
+
+  override async sendReply(params: SendReplyParams): Promise<SendReplyResult> {
+    this.assertReplyText(params.text);
+    await this.sendMessage(params.itemId, params.text);
+    return {};
+  }
+
+  override async getItem(params: GetItemParams): Promise<ChannelItem | null> {
+    if (!/^\d+$/.test(params.itemId)) return null; // chat ids are int64; anything else cannot exist
+    try {
+      const chat = await this.getChat(params.itemId);
+      return chat ? await this.toItem(queued(chat), chat.context.customer?.name) : null;
+    } catch (err) {
+      if (err instanceof MarketplaceRequestError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /** The chats changed after `since`, in (updatedAt, chatId) order. */
+  private async scanChangedSince(since: ActivityKey | undefined): Promise<QueuedChat[]> {
+    const latest = new Map<string, QueuedChat>();
+    const keyOf = (c: QueuedChat): ActivityKey => ({ t: c[1], id: c[0] });
+    const record = (chat: YmChat): ActivityKey => {
+      const entry = queued(chat);
+      const known = latest.get(entry[0]);
+      if (!known || compareActivity(keyOf(entry), keyOf(known)) > 0) latest.set(entry[0], entry);
+      return keyOf(entry);
     };
     const pageTokens: Array<string | undefined> = [];
-    let newest: { key: { t: string; id: string }; page: number } | undefined;
+    let newest: { key: ActivityKey; page: number } | undefined;
     let pageToken: string | undefined;
     for (let pageNo = 0; pageNo < 100_000; pageNo++) {
       pageTokens.push(pageToken);
@@ -179,59 +250,48 @@ export class YandexMarketChatConnector extends BaseChannelConnector<YandexMarket
       const page = await this.listChats({ pageToken: pageTokens[pageNo] });
       for (const chat of page.chats) record(chat);
     }
-    const changed = [...latest.values()].filter(({ key }) => !since || compareActivity(key, since) > 0);
-    changed.sort((a, b) => compareActivity(a.key, b.key));
-    const batch = changed.slice(0, take);
-    const items: ChannelItem[] = [];
-    for (const { chat } of batch) items.push(await this.toItem(chat));
-    const last = batch[batch.length - 1]?.key ?? since ?? { t: new Date(0).toISOString(), id: "0" };
-    return { items, nextCursor: encodeCursor(last), hasMore: changed.length > batch.length };
+    return [...latest.values()]
+      .filter((c) => !since || compareActivity(keyOf(c), since) > 0)
+      .sort((a, b) => compareActivity(keyOf(a), keyOf(b)));
   }
 
-  override async sendReply(params: SendReplyParams): Promise<SendReplyResult> {
-    this.assertReplyText(params.text);
-    await this.sendMessage(params.itemId, params.text);
-    return {};
-  }
-
-  override async getItem(params: GetItemParams): Promise<ChannelItem | null> {
-    if (!/^\d+$/.test(params.itemId)) return null; // chat ids are int64; anything else cannot exist
-    try {
-      return await this.toItem(await this.getChat(params.itemId));
-    } catch (err) {
-      if (err instanceof MarketplaceRequestError && err.status === 404) return null;
-      throw err;
-    }
-  }
-
-  private async toItem(chat: YmChat): Promise<ChannelItem> {
-    const raw = await this.getAllMessages(chat.chatId);
-    const messages: ChannelMessage[] = raw.map((m) => {
+  private async toItem([chatId, updatedAt, createdAt]: QueuedChat, listedCustomerName?: string): Promise<ChannelItem> {
+    const history = await this.getAllMessages(chatId);
+    const customerName = listedCustomerName ?? history.customerName;
+    const messages: ChannelMessage[] = history.messages.map((m) => {
       const sender = m.sender.toUpperCase();
       const out: ChannelMessage = {
         externalId: m.messageId,
         direction: sender === "PARTNER" ? "out" : "in",
-        text: m.message ?? (m.payload ?? []).map((p) => p.name ?? p.url ?? "").join("\n"),
+        text: m.message ?? "",
         createdAt: toIso(m.createdAt),
       };
-      if (sender === "CUSTOMER" && chat.context?.customer?.name) out.authorName = chat.context.customer.name;
+      const attachments = (m.payload ?? []).map(
+        (p): ChannelAttachment => ({ kind: IMAGE_NAME.test(p.name) ? "image" : "file", url: p.url, name: p.name, sizeBytes: p.size }),
+      );
+      if (attachments.length > 0) out.attachments = attachments;
+      if (sender === "CUSTOMER" && customerName) out.authorName = customerName;
       return out;
     });
-    const last = messages[messages.length - 1];
-    const lastIn = [...messages].reverse().find((m) => m.direction === "in");
-    const lastOut = [...messages].reverse().find((m) => m.direction === "out");
+    const last = messages.at(-1);
+    const lastIn = messages.findLast((m) => m.direction === "in");
+    const lastOut = messages.findLast((m) => m.direction === "out");
     const item: ChannelItem = {
-      externalId: chat.chatId,
+      externalId: chatId,
       marketplace: "yandex-market",
       channel: "chat",
       text: lastIn?.text ?? last?.text ?? "",
-      createdAt: toIso(chat.createdAt),
-      updatedAt: toIso(chat.updatedAt),
+      createdAt: createdAt,
+      updatedAt: updatedAt,
       answered: last?.direction === "out",
       messages,
     };
-    if (chat.context?.customer?.name) item.authorName = chat.context.customer.name;
+    if (customerName) item.authorName = customerName;
     if (lastOut) item.answerText = lastOut.text;
     return item;
   }
+}
+
+function queued(chat: YmChat): QueuedChat {
+  return [chat.chatId, toIso(chat.updatedAt), toIso(chat.createdAt)];
 }

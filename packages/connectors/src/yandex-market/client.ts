@@ -1,5 +1,5 @@
 // What the Yandex Market connectors share: credentials (Api-Key + businessId), the core HTTP
-// clients (one per documented limit group) and the documented limits themselves.
+// clients (one per documented per-method quota) and the documented limits themselves.
 import { z } from "zod";
 import { MarketplaceHttpClient } from "../core/http";
 import type { TokenBucketConfig } from "../core/rate-limit";
@@ -17,22 +17,62 @@ export type YandexMarketCredentials = z.input<typeof yandexMarketCredentialsSche
 
 const HOUR = 3600;
 
+/** A bucket for an hourly quota: a burst of 1/50 of it (at least 10), refilled at the hourly rate. */
+function hourly(perHour: number): TokenBucketConfig {
+  return { capacity: Math.max(10, Math.round(perHour / 50)), refillPerSecond: perHour / HOUR };
+}
+
 /**
- * Hourly per-method limits (reference §3) and the 4-parallel-requests limit per business, split
- * over the groups (1 + 2 + 1) so one process never exceeds 4 in flight for a business.
+ * Hourly quota of each method, per business (`x-resource-limit-config` of each path in the
+ * official OpenAPI spec, without the "Medium" subscription). Each method is its own bucket, so one
+ * method's budget never starves another.
  */
-export const YANDEX_MARKET_LIMITS = {
-  /** POST …/chats: 5 000 req/h. */
-  chats: { capacity: 100, refillPerSecond: 5000 / HOUR, maxConcurrent: 1 },
-  /** POST …/chats/history: 10 000 req/h; GET …/chat shares this group (its limit is not documented). */
-  history: { capacity: 200, refillPerSecond: 10000 / HOUR, maxConcurrent: 2 },
-  /** POST …/chats/message: 1 000 req/h. */
-  message: { capacity: 20, refillPerSecond: 1000 / HOUR, maxConcurrent: 1 },
-} satisfies Record<string, TokenBucketConfig>;
-export type YandexMarketLimitGroup = keyof typeof YANDEX_MARKET_LIMITS;
+export const YANDEX_MARKET_HOURLY_QUOTAS = {
+  /** POST v2/businesses/{businessId}/chats */
+  chats: 5000,
+  /** GET v2/businesses/{businessId}/chat */
+  chat: 1000,
+  /** POST v2/businesses/{businessId}/chats/history */
+  history: 10000,
+  /** POST v2/businesses/{businessId}/chats/message */
+  message: 1000,
+  /** POST v2/businesses/{businessId}/goods-feedback */
+  feedbacks: 5000,
+  /** POST v2/businesses/{businessId}/goods-feedback/comments */
+  feedbackComments: 5000,
+  /** POST v2/businesses/{businessId}/goods-feedback/comments/update */
+  feedbackCommentUpdate: 1000,
+  /** POST v2/businesses/{businessId}/goods-feedback/skip-reaction */
+  feedbackSkipReaction: 500,
+  /** POST v1/businesses/{businessId}/goods-questions */
+  questions: 1000,
+  /** POST v1/businesses/{businessId}/goods-questions/answers */
+  questionAnswers: 1000,
+  /** POST v1/businesses/{businessId}/goods-questions/update */
+  questionUpdate: 500,
+} as const;
+export type YandexMarketLimitGroup = keyof typeof YANDEX_MARKET_HOURLY_QUOTAS;
+
+export const YANDEX_MARKET_LIMITS = Object.fromEntries(
+  Object.entries(YANDEX_MARKET_HOURLY_QUOTAS).map(([group, perHour]) => [group, hourly(perHour)]),
+) as Record<YandexMarketLimitGroup, TokenBucketConfig>;
+
+/** "A maximum of four simultaneous requests" per business, across all methods (HTTP 420 beyond). */
+export const YANDEX_MARKET_MAX_PARALLEL = 4;
 
 export function businessIdOf(credentials: YandexMarketCredentials): string {
   return String(credentials.businessId);
+}
+
+/**
+ * How long to wait after a 420: when the method's hourly quota is spent
+ * (X-RateLimit-Resource-Remaining: 0), until X-RateLimit-Resource-Until (an RFC 822 date);
+ * otherwise it was the parallel-requests limit, for which the backoff is right.
+ */
+export function yandexMarketRetryHint(headers: Headers): number | undefined {
+  if (headers.get("x-ratelimit-resource-remaining")?.trim() !== "0") return undefined;
+  const until = Date.parse(headers.get("x-ratelimit-resource-until") ?? "");
+  return Number.isNaN(until) ? undefined : Math.max(0, until - Date.now());
 }
 
 export function createYandexMarketHttpClient(
@@ -47,8 +87,11 @@ export function createYandexMarketHttpClient(
     credentialKey: `business:${businessIdOf(credentials)}`,
     rateLimitGroup: group,
     rateLimit: YANDEX_MARKET_LIMITS[group],
-    // 420 Enhance Your Calm: more than 4 parallel requests per business.
+    maxConcurrentPerCredential: YANDEX_MARKET_MAX_PARALLEL,
+    // Every method's spec lists 420 as its limit status (parallel requests and hourly quotas);
+    // 429 is kept for a proxy in between.
     rateLimitStatuses: [420, 429],
+    retryHint: yandexMarketRetryHint,
     headers: { "Api-Key": credentials.apiKey },
     options,
   });

@@ -8,4 +8,16 @@ export {
   type YmMethod,
   type YmSandboxBusinessOptions,
 } from "./server";
-export type { YmChatStatus, YmChatType, YmSandboxBusiness, YmSandboxChat, YmSandboxMessage } from "./model";
+export type {
+  YmChatStatus,
+  YmChatType,
+  YmModerationStatus,
+  YmSandboxAnswer,
+  YmSandboxBusiness,
+  YmSandboxChat,
+  YmSandboxFeedback,
+  YmSandboxFeedbackComment,
+  YmSandboxFile,
+  YmSandboxMessage,
+  YmSandboxQuestion,
+} from "./model";
