@@ -17,9 +17,12 @@ export type YandexMarketCredentials = z.input<typeof yandexMarketCredentialsSche
 
 const HOUR = 3600;
 
-/** A bucket for an hourly quota: a burst of 1/50 of it (at least 10), refilled at the hourly rate. */
+/**
+ * A bucket for an hourly quota: a burst of a tenth of it (at least 10; upstream counts whole hours,
+ * so bursts are allowed), refilled at the hourly rate.
+ */
 function hourly(perHour: number): TokenBucketConfig {
-  return { capacity: Math.max(10, Math.round(perHour / 50)), refillPerSecond: perHour / HOUR };
+  return { capacity: Math.max(10, Math.round(perHour / 10)), refillPerSecond: perHour / HOUR };
 }
 
 /**
