@@ -830,7 +830,8 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
     const t = now();
     let window = quotaWindows.get(key);
     if (!window || t >= window.until) {
-      window = { until: t + quotaWindowMs, used: 0 };
+      // Whole seconds, as the RFC 822 header can express.
+      window = { until: Math.ceil((t + quotaWindowMs) / 1000) * 1000, used: 0 };
       quotaWindows.set(key, window);
     }
     const allowed = window.used < limit;
