@@ -18,11 +18,13 @@ export type YandexMarketCredentials = z.input<typeof yandexMarketCredentialsSche
 const HOUR = 3600;
 
 /**
- * A bucket for an hourly quota: a burst of a tenth of it (at least 10; upstream counts whole hours,
- * so bursts are allowed), refilled at the hourly rate.
+ * A bucket for an hourly quota: a burst of a quarter of it (upstream counts requests per hour, so
+ * bursts are allowed; a first full read of questions walks ~115 month windows), refilled at the
+ * hourly rate. Several processes may share a business: upstream's 420 with Remaining 0 then pauses
+ * the bucket until X-RateLimit-Resource-Until.
  */
 function hourly(perHour: number): TokenBucketConfig {
-  return { capacity: Math.max(10, Math.round(perHour / 10)), refillPerSecond: perHour / HOUR };
+  return { capacity: Math.round(perHour / 4), refillPerSecond: perHour / HOUR };
 }
 
 /**
