@@ -301,7 +301,10 @@ describe("yandex market chat history and list filters as the spec has them", () 
     const business = sandbox.business();
     const list = async (body: unknown) => {
       const res = await raw("/v2/businesses/7700001/chats?limit=20", { body });
-      return { status: res.status, body: (await res.json()) as { result?: { chats: Array<{ chatId: number; context: { type: string } }> } } };
+      return {
+        status: res.status,
+        body: (await res.json()) as { result?: { chats: Array<{ chatId: number; context: { type: string } }> } },
+      };
     };
     const returns = await list({ contextTypes: ["RETURN"] });
     expect(returns.body.result!.chats.length).toBeGreaterThan(0);

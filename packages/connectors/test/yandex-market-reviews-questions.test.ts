@@ -131,7 +131,10 @@ describe("yandex market reviews", () => {
     await expect(
       new YandexMarketReviewsConnector(sandbox.credentials, options).sendReply({ itemId: String(feedback.id), text: "я".repeat(4097) }),
     ).rejects.toThrow(RangeError);
-    const res = await raw("/v2/businesses/7700001/goods-feedback/comments/update", { feedbackId: feedback.id, comment: { text: "я".repeat(4097) } });
+    const res = await raw("/v2/businesses/7700001/goods-feedback/comments/update", {
+      feedbackId: feedback.id,
+      comment: { text: "я".repeat(4097) },
+    });
     expect(res.status).toBe(400);
   });
 

@@ -68,6 +68,8 @@ export async function startDemoSandboxes(
   const yandexMarket = await startYandexMarketSandbox({
     host,
     seed: 301,
+    feedbacks: size,
+    questions: Math.ceil(size / 2),
     chats: Math.ceil(size / 3),
     ...(options.epoch ? { epoch: options.epoch } : {}),
   });
@@ -143,6 +145,8 @@ function simulateCustomers(wildberries: WildberriesSandbox[], ozon: OzonSandbox,
       default:
         ozon.addBuyerMessage({ clientId });
         yandexMarket.addCustomerMessage();
+        if (tick % 12 === 5) yandexMarket.addFeedback();
+        else yandexMarket.addQuestion();
     }
   }, everyMs);
   timer.unref();

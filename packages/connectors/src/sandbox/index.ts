@@ -42,7 +42,7 @@ export async function startSandboxes(opts: StartSandboxesOptions = {}): Promise<
   const at = (offset: number) => (opts.port ? opts.port + offset : undefined);
   const wildberries = await startWildberriesSandbox({ seed, size, host, feedbacksPort: at(0), chatPort: at(1) });
   const ozon = await startOzonSandbox({ seed, host, port: at(2), size: { chats: size, reviews: size, questions: size } });
-  const yandexMarket = await startYandexMarketSandbox({ seed, host, port: at(3), chats: size });
+  const yandexMarket = await startYandexMarketSandbox({ seed, host, port: at(3), chats: size, feedbacks: size, questions: size });
   // A long-lived personal token with both WB categories, valid for 180 days like a real one.
   const wbCredentials = { apiToken: wildberries.issueToken({ type: "personal", categories: ["feedbacks", "chat"] }) };
   const ozonCredentials = { ...ozon.credentials };
@@ -54,6 +54,8 @@ export async function startSandboxes(opts: StartSandboxesOptions = {}): Promise<
     { marketplace: "ozon", channel: "review", baseUrl: ozon.url, credentials: ozonCredentials },
     { marketplace: "ozon", channel: "question", baseUrl: ozon.url, credentials: ozonCredentials },
     { marketplace: "ozon", channel: "chat", baseUrl: ozon.url, credentials: ozonCredentials },
+    { marketplace: "yandex-market", channel: "review", baseUrl: yandexMarket.url, credentials: ymCredentials },
+    { marketplace: "yandex-market", channel: "question", baseUrl: yandexMarket.url, credentials: ymCredentials },
     { marketplace: "yandex-market", channel: "chat", baseUrl: yandexMarket.url, credentials: ymCredentials },
   ];
   return {

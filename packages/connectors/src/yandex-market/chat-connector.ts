@@ -266,9 +266,12 @@ export class YandexMarketChatConnector extends BaseChannelConnector<YandexMarket
         text: m.message ?? "",
         createdAt: toIso(m.createdAt),
       };
-      const attachments = (m.payload ?? []).map(
-        (p): ChannelAttachment => ({ kind: IMAGE_NAME.test(p.name) ? "image" : "file", url: p.url, name: p.name, sizeBytes: p.size }),
-      );
+      const attachments = (m.payload ?? []).map((p): ChannelAttachment => ({
+        kind: IMAGE_NAME.test(p.name) ? "image" : "file",
+        url: p.url,
+        name: p.name,
+        sizeBytes: p.size,
+      }));
       if (attachments.length > 0) out.attachments = attachments;
       if (sender === "CUSTOMER" && customerName) out.authorName = customerName;
       return out;

@@ -27,7 +27,10 @@ const ADAPTERS: Record<Channel, ChannelAdapter> = {
   chat: {
     listMethod: "chats",
     driftField: "updatedAt",
-    drift: (body) => ({ ...body, result: { ...resultOf(body), chats: mapFirst(resultOf(body).chats, (c) => ({ ...c, updatedAt: 1727740800 })) } }),
+    drift: (body) => ({
+      ...body,
+      result: { ...resultOf(body), chats: mapFirst(resultOf(body).chats, (c) => ({ ...c, updatedAt: 1727740800 })) },
+    }),
     addItem: (s) => String(s.addCustomerMessage().chat.id),
     allItemIds: (s) => s.business().chats.map((c) => String(c.id)),
     replyableItemId: (s) => String(s.business().chats.find((c) => c.status !== "FINISHED")!.id),

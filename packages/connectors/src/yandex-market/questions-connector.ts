@@ -19,7 +19,13 @@ import type {
 } from "../core/types";
 import { decodeCursor, encodeCursor, toIso } from "../core/util";
 import { businessIdOf, createYandexMarketHttpClient, yandexMarketCredentialsSchema, type YandexMarketCredentials } from "./client";
-import { ymAnswerListResponseSchema, ymQuestionListResponseSchema, ymQuestionUpdateResponseSchema, type YmAnswer, type YmQuestion } from "./schemas";
+import {
+  ymAnswerListResponseSchema,
+  ymQuestionListResponseSchema,
+  ymQuestionUpdateResponseSchema,
+  type YmAnswer,
+  type YmQuestion,
+} from "./schemas";
 
 /** goods-questions and goods-questions/answers: limit 1…50. */
 export const YM_QUESTIONS_PAGE_MAX = 50;

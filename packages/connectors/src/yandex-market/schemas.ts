@@ -80,9 +80,7 @@ export const ymFeedbackSchema = z.looseObject({
   description: z
     .looseObject({ advantages: z.string().optional(), disadvantages: z.string().optional(), comment: z.string().optional() })
     .optional(),
-  media: z
-    .looseObject({ photos: z.array(z.string()).nullable().optional(), videos: z.array(z.string()).nullable().optional() })
-    .optional(),
+  media: z.looseObject({ photos: z.array(z.string()).nullable().optional(), videos: z.array(z.string()).nullable().optional() }).optional(),
   statistics: z.looseObject({
     rating: z.number().int(),
     commentsCount: z.number().int(),
@@ -164,6 +162,4 @@ export type YmAnswer = z.infer<typeof ymAnswerSchema>;
 export const ymAnswerListResponseSchema = okResponse(z.looseObject({ answers: z.array(ymAnswerSchema), paging: pagingSchema }));
 
 /** UpdateGoodsQuestionTextEntityResponse: result only for CREATE. */
-export const ymQuestionUpdateResponseSchema = okResponse(
-  z.looseObject({ entity: z.looseObject({ id: zId, type: z.string() }) }),
-);
+export const ymQuestionUpdateResponseSchema = okResponse(z.looseObject({ entity: z.looseObject({ id: zId, type: z.string() }) }));

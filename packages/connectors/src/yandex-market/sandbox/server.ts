@@ -165,7 +165,6 @@ const ROUTES: Array<{ pattern: RegExp; method: YmMethod; http: "GET" | "POST" }>
 const CHAT_CONTEXT_TYPES = ["ORDER", "RETURN", "DIRECT"];
 const CHAT_TYPES = ["CHAT", "ARBITRAGE"];
 const CHAT_STATUSES = ["NEW", "WAITING_FOR_CUSTOMER", "WAITING_FOR_PARTNER", "WAITING_FOR_ARBITER", "WAITING_FOR_MARKET", "FINISHED"];
-const MONTH_MS = 31 * 24 * 3600_000;
 
 /** Yandex writes times with the Moscow offset, e.g. 2026-09-30T12:00:00.000+03:00. */
 function moscowIso(ms: number): string {
@@ -449,7 +448,6 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
     payload: m.files.length > 0 ? m.files.map((f) => ({ name: f.name, url: f.url, size: f.size })) : null,
   });
 
-  const ownComment = (f: YmSandboxFeedback) => f.comments.find((c) => c.authorType === "BUSINESS" && !c.parentId && c.status !== "DELETED");
 
   /** GoodsFeedbackDTO. */
   const feedbackJson = (f: YmSandboxFeedback) => {
@@ -559,7 +557,8 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
   const idList = (body: Record<string, unknown>, name: string, max: number): number[] | undefined => {
     const v = body[name];
     if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v) || v.length < 1 || v.length > max) throw new YmError(400, "BAD_REQUEST", `${name}: size must be between 1 and ${max}`);
+    if (!Array.isArray(v) || v.length < 1 || v.length > max)
+      throw new YmError(400, "BAD_REQUEST", `${name}: size must be between 1 and ${max}`);
     return v.map((x) => {
       const n = Number(x);
       if (!Number.isInteger(n)) throw new YmError(400, "BAD_REQUEST", `${name}: must be integers`);
@@ -746,7 +745,8 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
         const dateTo = dateParam(body, "dateTo") ?? moscowDay(now());
         const dateFrom = dateParam(body, "dateFrom") ?? addMonths(dateTo, -1);
         if (dateFrom > dateTo) throw new YmError(400, "BAD_REQUEST", "dateFrom must not be after dateTo");
-        if (addMonths(dateFrom, 1) < dateTo) throw new YmError(400, "BAD_REQUEST", "The period between dateFrom and dateTo must not exceed 1 month");
+        if (addMonths(dateFrom, 1) < dateTo)
+          throw new YmError(400, "BAD_REQUEST", "The period between dateFrom and dateTo must not exceed 1 month");
         matching = business.questions.filter((q) => {
           const day = moscowDay(Date.parse(q.createdAt));
           return day >= dateFrom && day <= dateTo;
@@ -783,14 +783,16 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
     questionUpdate: (business, req) => {
       const body = readBody(req);
       const op = body.operationType;
-      if (op !== "CREATE" && op !== "UPDATE" && op !== "DELETE") throw new YmError(400, "BAD_REQUEST", "operationType: must be CREATE, UPDATE or DELETE");
+      if (op !== "CREATE" && op !== "UPDATE" && op !== "DELETE")
+        throw new YmError(400, "BAD_REQUEST", "operationType: must be CREATE, UPDATE or DELETE");
       const entity = (op === "CREATE" ? body.parentEntityId : body.entityId) as { id?: unknown; type?: unknown } | undefined | null;
       const field = op === "CREATE" ? "parentEntityId" : "entityId";
       if (!entity || typeof entity !== "object" || !Number.isInteger(Number(entity.id))) {
         throw new YmError(400, "BAD_REQUEST", `${field}: must not be null`);
       }
       if (op === "CREATE") {
-        if (entity.type !== "QUESTION") throw new YmError(400, "BAD_REQUEST", "The sandbox creates answers to questions only (parentEntityId.type QUESTION)");
+        if (entity.type !== "QUESTION")
+          throw new YmError(400, "BAD_REQUEST", "The sandbox creates answers to questions only (parentEntityId.type QUESTION)");
         const question = business.questions.find((q) => q.id === Number(entity.id));
         if (!question) throw new YmError(404, "NOT_FOUND", `Question ${String(entity.id)} not found`);
         const text = textParam(body.text, "text", 5000);
@@ -806,7 +808,8 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
         recordReply(question.id, text);
         return { status: "OK", result: { entity: { id: answer.id, type: "ANSWER" } } };
       }
-      if (entity.type !== "ANSWER") throw new YmError(400, "BAD_REQUEST", "The sandbox updates and deletes answers only (entityId.type ANSWER)");
+      if (entity.type !== "ANSWER")
+        throw new YmError(400, "BAD_REQUEST", "The sandbox updates and deletes answers only (entityId.type ANSWER)");
       const found = business.questions.flatMap((q) => q.answers.map((a) => ({ q, a }))).find(({ a }) => a.id === Number(entity.id));
       if (!found || found.a.authorType !== "BUSINESS" || found.a.status === "DELETED") {
         throw new YmError(404, "NOT_FOUND", `Answer ${String(entity.id)} not found`);
