@@ -448,7 +448,6 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
     payload: m.files.length > 0 ? m.files.map((f) => ({ name: f.name, url: f.url, size: f.size })) : null,
   });
 
-
   /** GoodsFeedbackDTO. */
   const feedbackJson = (f: YmSandboxFeedback) => {
     const statistics = {
