@@ -11,8 +11,8 @@
  *   nextCursor checkpoint (re-delivery allowed, skipping never) and hasMore; getItem returns current
  *   upstream state incl. answered/answerText (null when missing).
  * - MarketplaceHttpClient (http.ts): the only way to call a marketplace. new MarketplaceHttpClient({
- *   marketplace, defaultBaseUrl, credentialKey, rateLimitGroup?, rateLimit, rateLimitStatuses?,
- *   retryHint?, headers, options, mapError? }) then
+ *   marketplace, defaultBaseUrl, credentialKey, rateLimitGroup?, rateLimit, maxConcurrentPerCredential?,
+ *   rateLimitStatuses?, retryHint?, headers, options, mapError? }) then
  *   client.request({ method, path, query?, json?, form?, schema? }) → { status, headers, data, requestId }.
  *   It rate-limits per credential (shared across instances; the documented limit comes from the
  *   marketplace module), retries the marketplace's rate-limit statuses (default 429) honouring its
