@@ -209,6 +209,27 @@ describe("yandex market questions", () => {
     expect(update.items.every((i) => new Date(Date.parse(i.createdAt) + 3 * 3600_000).toISOString().slice(0, 10) === today)).toBe(true);
   });
 
+  it("answers are read only for questions that do not await one (one needAnswer lookup per page)", async () => {
+    const own = await startYandexMarketSandbox({ seed: 8, chats: 1, feedbacks: 1, questions: 40, epoch: new Date().toISOString() });
+    try {
+      const connector = new YandexMarketQuestionsConnector(own.credentials, { baseUrl: own.url, retryBaseDelayMs: 1 });
+      const since = new Date(Date.now() - 120 * DAY).toISOString();
+      own.stats.reset();
+      const items = await listAll(connector, since);
+      const answered = own.business().questions.filter((q) => q.answers.length > 0);
+      expect(answered.length).toBeGreaterThan(0);
+      expect(
+        items
+          .filter((i) => i.answered)
+          .map((i) => i.externalId)
+          .sort(),
+      ).toEqual(answered.map((q) => String(q.id)).sort());
+      expect(own.stats.requests.count("POST /v1/businesses/7700001/goods-questions/answers")).toBe(answered.length);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("an answer over 5000 characters is refused by the sandbox with 400", async () => {
     const question = sandbox.business().questions[0]!;
     const res = await raw("/v1/businesses/7700001/goods-questions/update", {

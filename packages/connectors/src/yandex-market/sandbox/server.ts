@@ -753,7 +753,10 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
       }
       matching = matching
         .filter((q) => !categoryIds || categoryIds.includes(q.categoryId))
-        .filter((q) => !needAnswer || !q.answers.some((a) => a.authorType === "BUSINESS" && a.status !== "DELETED"));
+        // A question awaits an answer until the business has one that is not deleted or banned.
+        .filter(
+          (q) => !needAnswer || !q.answers.some((a) => a.authorType === "BUSINESS" && a.status !== "DELETED" && a.status !== "BANNED"),
+        );
       const { page, next } = pageByKey(matching, req, limit, sort === "CREATED_AT_DESC");
       return {
         status: "OK",
