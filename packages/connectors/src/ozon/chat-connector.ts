@@ -69,6 +69,13 @@ export function isBuyerChat(entry: OzonChatListEntry): boolean {
 
 const updatesCursorSchema = z.object({ after: z.string().regex(/^\d+$/) });
 
+/**
+ * Who wrote a message when it is neither the buyer nor the seller. Ozon gives no buyer name in
+ * chats (user.type "customer" and an id only), so buyer messages carry no author rather than the
+ * word "customer".
+ */
+const AUTHOR_LABELS: Record<string, string> = { support: "Ozon support", crm: "Ozon", courier: "Courier" };
+
 export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
   static override credentialsSchema = ozonCredentialsSchema;
   /** /v1/chat/send/message: plain text, 1…1000 characters. */
@@ -255,7 +262,7 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
         direction: userType === "seller" ? "out" : "in",
         text: joinMessageData(m.data),
         createdAt,
-        ...(userType ? { authorName: userType } : {}),
+        ...(AUTHOR_LABELS[userType] ? { authorName: AUTHOR_LABELS[userType] } : {}),
       };
     });
     const last = messages[messages.length - 1];
