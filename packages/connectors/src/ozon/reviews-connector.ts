@@ -220,8 +220,8 @@ export function reviewAttachments(review: OzonReview): ChannelAttachment[] {
   for (const photo of review.photos ?? []) if (photo.url) out.push({ kind: "image", url: photo.url });
   for (const video of review.videos ?? []) {
     if (!video.url) continue;
-    const preview = video.preview_url ?? video.short_video_preview_url;
-    out.push({ kind: "video", url: video.url, ...(preview ? { previewUrl: preview } : {}) });
+    // preview_url is an image; short_video_preview_url is a short clip, not a thumbnail.
+    out.push({ kind: "video", url: video.url, ...(video.preview_url ? { previewUrl: video.preview_url } : {}) });
   }
   return out;
 }
