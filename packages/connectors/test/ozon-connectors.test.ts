@@ -40,7 +40,7 @@ async function rawPost(path: string, body: unknown, creds = sandbox.credentials)
 describe("ozon uint64 message ids", () => {
   it("the sandbox emits 3000000000118021931 as a bare JSON number that JSON.parse would round", async () => {
     const chat = sandbox.account().chats.find((c) => c.messages.some((m) => m.id.toString() === BIG_ID))!;
-    const { text } = await rawPost("/v3/chat/history", { chat_id: chat.id, direction: "Forward", limit: 1000 });
+    const { text } = await rawPost("/v3/chat/history", { chat_id: chat.id, direction: "Backward", limit: 1000 });
     expect(text).toContain(`"message_id":${BIG_ID}`);
     expect(String(Number(BIG_ID))).not.toBe(BIG_ID);
   });

@@ -57,6 +57,7 @@ describe("ozon page-size caps", () => {
     const chatId = sandbox.account().chats[0]!.id;
     const review = sandbox.account().reviews[0]!;
     expectValidationError(await rawPost("/v3/chat/history", { chat_id: chatId, limit: 1001 }), "limit");
+    expectValidationError(await rawPost("/v3/chat/history", { chat_id: chatId, direction: "Forward", limit: 10 }), "from_message_id");
     expectValidationError(await rawPost("/v2/review/list", { limit: 19 }), "limit");
     expectValidationError(await rawPost("/v2/review/list", { limit: 101 }), "limit");
     expectValidationError(await rawPost("/v1/review/comment/list", { review_id: review.id, limit: 101 }), "limit");

@@ -210,6 +210,8 @@ const chatHistory: Handler = (body, ctx) => {
   const from = optUint64("chat", body, "from_message_id");
   const filter = optObject("chat", body, "filter");
   const ids = Array.isArray(filter.message_ids) ? filter.message_ids.map((v) => String(v)) : undefined;
+  // v3ChatHistoryRequest: "Параметр from_message_id обязательный, если direction = Forward."
+  if (direction === "Forward" && from === undefined) throw invalid("chat", `field "from_message_id" is required when direction is Forward`);
   const chat = requireBuyerChat(ctx, chatId);
   // from_message_id is inclusive; the default start is the last visible message.
   let messages: SandboxChatMessage[];
@@ -217,8 +219,7 @@ const chatHistory: Handler = (body, ctx) => {
     const start = from ?? lastMessage(chat)?.id ?? 0n;
     messages = chat.messages.filter((m) => m.id <= start).reverse();
   } else {
-    const start = from ?? chat.messages[0]?.id ?? 0n;
-    messages = chat.messages.filter((m) => m.id >= start);
+    messages = chat.messages.filter((m) => m.id >= from!);
   }
   if (ids) messages = messages.filter((m) => ids.includes(m.id.toString()));
   return {
