@@ -53,6 +53,16 @@ describe("ozon page-size caps", () => {
     expect(page.has_next).toBe(true);
   });
 
+  it("/v3/chat/list takes the status filter in the enum's case and in the description's", async () => {
+    for (const status of ["OPENED", "Opened"]) {
+      const res = await rawPost("/v3/chat/list", { limit: 100, filter: { chat_status: status } });
+      const chats = res.body.chats as Array<{ chat: { chat_status: string } }>;
+      expect(chats.length).toBeGreaterThan(0);
+      expect(new Set(chats.map((c) => c.chat.chat_status))).toEqual(new Set(["OPENED"]));
+    }
+    expectValidationError(await rawPost("/v3/chat/list", { limit: 100, filter: { chat_status: "ARCHIVED" } }), "chat_status");
+  });
+
   it("the other list methods reject page sizes outside the spec's ranges with the same error shape", async () => {
     const chatId = sandbox.account().chats[0]!.id;
     const review = sandbox.account().reviews[0]!;
