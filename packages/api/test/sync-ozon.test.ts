@@ -1,5 +1,5 @@
 // The sync engine against the Ozon sandbox over real HTTP and a real PostgreSQL.
-import { startOzonSandbox, type OzonSandbox } from "@inbox/connectors/sandbox";
+import { isOzonBuyerChatType, startOzonSandbox, type OzonSandbox } from "@inbox/connectors/sandbox";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { retryFailedReply } from "../src/services/replies";
@@ -26,7 +26,7 @@ function upstreamIds() {
     REVIEW: account.reviews.map((review) => review.id).sort(),
     QUESTION: account.questions.map((question) => question.id).sort(),
     CHAT: account.chats
-      .filter((chat) => chat.type === "Buyer_Seller")
+      .filter((chat) => isOzonBuyerChatType(chat.type))
       .map((chat) => chat.id)
       .sort(),
   };
@@ -122,7 +122,7 @@ describe("Ozon sync", () => {
     await syncUntilCaughtUp(account.id);
     const openChats = sandbox
       .account()
-      .chats.filter((chat) => chat.status === "Opened")
+      .chats.filter((chat) => chat.status === "OPENED")
       .map((chat) => chat.id);
     const items = [
       ...(await prisma.item.findMany({

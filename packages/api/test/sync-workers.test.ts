@@ -67,7 +67,7 @@ async function replyableItems(prisma: PrismaClient, upstream: Upstream, perChann
     upstream.marketplace === "OZON"
       ? upstream.sandbox
           .account()
-          .chats.filter((chat) => chat.status === "Opened")
+          .chats.filter((chat) => chat.status === "OPENED")
           .map((chat) => chat.id)
       : undefined;
   const items: Item[] = [];

@@ -18,7 +18,8 @@ let sandbox: OzonSandbox;
 let options: ConnectorOptions;
 
 beforeAll(async () => {
-  sandbox = await startOzonSandbox({ seed: 7, size: { chats: 6, reviews: 25, questions: 8 } });
+  // Comments pass moderation at once here; ozon-moderation.test.ts covers the delay.
+  sandbox = await startOzonSandbox({ seed: 7, size: { chats: 6, reviews: 25, questions: 8 }, moderationDelayMs: 0 });
   options = { baseUrl: sandbox.url, retryBaseDelayMs: 1, retryMaxDelayMs: 5, maxRetries: 2 };
 });
 afterAll(() => sandbox.close());
@@ -39,7 +40,7 @@ async function rawPost(path: string, body: unknown, creds = sandbox.credentials)
 describe("ozon uint64 message ids", () => {
   it("the sandbox emits 3000000000118021931 as a bare JSON number that JSON.parse would round", async () => {
     const chat = sandbox.account().chats.find((c) => c.messages.some((m) => m.id.toString() === BIG_ID))!;
-    const { text } = await rawPost("/v3/chat/history", { chat_id: chat.id, direction: "Forward", limit: 1000 });
+    const { text } = await rawPost("/v3/chat/history", { chat_id: chat.id, direction: "Backward", limit: 1000 });
     expect(text).toContain(`"message_id":${BIG_ID}`);
     expect(String(Number(BIG_ID))).not.toBe(BIG_ID);
   });
@@ -111,7 +112,7 @@ describe("ozon errors", () => {
   });
 
   it("chat reply text over 1000 characters is rejected before any request", async () => {
-    const chat = sandbox.account().chats.find((c) => c.type === "Buyer_Seller" && c.status === "Opened")!;
+    const chat = sandbox.account().chats.find((c) => c.type === "BUYER_SELLER" && c.status === "OPENED")!;
     const before = sandbox.stats.requests.total;
     await expect(
       new OzonChatConnector(sandbox.credentials, options).sendReply({ itemId: chat.id, text: "я".repeat(1001) }),
@@ -162,23 +163,32 @@ describe("ozon rate limit (50 rps per Client-Id)", () => {
 });
 
 describe("ozon chats", () => {
-  it("lists only Buyer_Seller chats, comparing chat_type case-insensitively", async () => {
+  it("lists buyer chats (BUYER_SELLER and BUYER_SELLER_SELECT) but not support chats, comparing chat_type case-insensitively", async () => {
     const connector = getConnector("ozon", "chat", sandbox.credentials, options);
-    const support = sandbox.account().chats.find((c) => c.type === "Seller_Support")!;
+    const support = sandbox.account().chats.find((c) => c.type === "SELLER_SUPPORT")!;
     const listed = (await connector.listItems({ take: 100 })).items.map((i) => i.externalId);
+    const select = sandbox.account().chats.find((c) => c.type === "BUYER_SELLER_SELECT")!;
     expect(listed).not.toContain(support.id);
+    expect(listed).toContain(select.id);
     expect(listed).toHaveLength(sandbox.account().chats.length - 1);
 
     sandbox.setResponseTransform("/v3/chat/list", (body) => ({
       ...body,
       chats: (body.chats as Array<{ chat: Record<string, unknown> }>).map((c) => ({
         ...c,
-        chat: { ...c.chat, chat_type: String(c.chat.chat_type).toUpperCase(), chat_status: String(c.chat.chat_status).toUpperCase() },
+        // Push payloads and older docs write Buyer_Seller / Buyer_Seller_Select / Opened.
+        chat: {
+          ...c.chat,
+          chat_type: String(c.chat.chat_type)
+            .toLowerCase()
+            .replace(/(^|_)([a-z])/g, (_m, sep: string, ch: string) => sep + ch.toUpperCase()),
+          chat_status: String(c.chat.chat_status).charAt(0) + String(c.chat.chat_status).slice(1).toLowerCase(),
+        },
       })),
     }));
     try {
-      const upper = (await connector.listItems({ take: 100 })).items.map((i) => i.externalId);
-      expect(upper).toEqual(listed);
+      const mixed = (await connector.listItems({ take: 100 })).items.map((i) => i.externalId);
+      expect(mixed).toEqual(listed);
     } finally {
       sandbox.setResponseTransform("/v3/chat/list", undefined);
     }
@@ -192,7 +202,7 @@ describe("ozon chats", () => {
       cursor = page.nextCursor;
       if (!page.hasMore) break;
     }
-    const chat = sandbox.account().chats.find((c) => c.type === "Buyer_Seller")!;
+    const chat = sandbox.account().chats.find((c) => c.type === "BUYER_SELLER")!;
     const { message } = sandbox.addBuyerMessage({ chatId: chat.id, text: "А где мой заказ?" });
     const update = await connector.getUpdates({ cursor, take: 4 });
     expect(update.items.map((i) => i.externalId)).toEqual([chat.id]);
@@ -224,7 +234,7 @@ describe("ozon chat updates across several list pages", () => {
       const first = await drain(null);
       const buyers = own
         .account()
-        .chats.filter((c) => c.type === "Buyer_Seller")
+        .chats.filter((c) => c.type === "BUYER_SELLER")
         .sort((a, b) => a.seq - b.seq);
       const early = buyers[0]!;
       const late = buyers.at(-1)!;

@@ -104,9 +104,15 @@ async function attempt(
         await markSent(prisma, reply.id, item.id, item.channel, reply.text);
         return { status: "sent", verifiedUpstream: true };
       }
-      // Answered upstream, but not visibly with our text (e.g. Ozon lists a comment only after
-      // moderation): sending again could post a second answer.
       if (upstream && upstream.channel !== "chat" && upstream.answered) {
+        // The marketplace hides an accepted answer until moderation passes but marks the item
+        // answered at once (capabilities.answerVisibility): the item was unanswered when this
+        // reply started, so the hidden answer is ours. Sending again would post a second one.
+        if (connector.capabilities.answerVisibility === "after-moderation" && upstream.answerText === undefined) {
+          await markSent(prisma, reply.id, item.id, item.channel, reply.text);
+          return { status: "sent", verifiedUpstream: false };
+        }
+        // Answered upstream with another text: sending again would post a second answer.
         return await fail(
           prisma,
           replyId,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ConnectorCredentialsError, NotImplementedError } from "./errors";
 import type {
   Channel,
+  AnswerVisibility,
   ConnectorCapabilities,
   ConnectorOptions,
   GetItemParams,
@@ -24,6 +25,7 @@ export interface ConnectorClass<TConnector extends BaseChannelConnector<unknown>
   readonly name: string;
   readonly credentialsSchema: z.ZodType;
   readonly replyTextLimits: { min: number; max: number };
+  readonly answerVisibility: AnswerVisibility;
   readonly prototype: BaseChannelConnector<unknown>;
 }
 
@@ -39,6 +41,7 @@ export function capabilitiesOf(cls: ConnectorClass): ConnectorCapabilities {
     getUpdates: has("getUpdates"),
     getItem: has("getItem"),
     replyText: { ...cls.replyTextLimits },
+    answerVisibility: cls.answerVisibility,
   };
 }
 
@@ -47,6 +50,8 @@ export abstract class BaseChannelConnector<TCredentials = unknown> {
   static credentialsSchema: z.ZodType = z.unknown();
   /** Reply length accepted upstream; subclasses replace it. */
   static replyTextLimits = { min: 1, max: 1000 };
+  /** When an accepted answer becomes visible through getItem; subclasses replace it. */
+  static answerVisibility: AnswerVisibility = "immediate";
 
   abstract readonly marketplace: Marketplace;
   abstract readonly channel: Channel;

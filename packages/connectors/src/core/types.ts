@@ -106,7 +106,15 @@ export interface ConnectorCapabilities {
   getUpdates: boolean;
   getItem: boolean;
   replyText: { min: number; max: number };
+  /**
+   * "immediate": getItem shows an accepted answer (its text) at once. "after-moderation": the
+   * marketplace marks the item answered at once but hides the answer's text until moderation
+   * passes, so after an uncertain send a hidden answer counts as ours and is never sent again.
+   */
+  answerVisibility: AnswerVisibility;
 }
+
+export type AnswerVisibility = "immediate" | "after-moderation";
 
 export interface RequestInfo {
   method: string;

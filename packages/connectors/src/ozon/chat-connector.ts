@@ -1,6 +1,7 @@
 // Ozon buyer chats (channel "chat"): /v3/chat/list (cursor), /v3/chat/history, /v1/chat/send/message
-// and /v2/chat/read. Only Buyer_Seller chats are buyer conversations; message ids are uint64 and
-// stay decimal strings end to end (core's HTTP layer parses them losslessly).
+// and /v2/chat/read. Buyer conversations are BUYER_SELLER and BUYER_SELLER_SELECT chats (types and
+// statuses compared case-insensitively: the schema's enum writes `ALL`, its text `All`); message ids
+// are uint64 and stay decimal strings end to end (core's HTTP layer parses them losslessly).
 import { z } from "zod";
 import { BaseChannelConnector } from "../core/base";
 import type {
@@ -32,9 +33,9 @@ import {
 
 export interface OzonChatListParams {
   cursor?: string;
-  /** 1…1000. Default 100. */
+  /** 1…100 (v3ChatList: "Максимальное значение — 100"). Default 100. */
   limit?: number;
-  chatStatus?: "All" | "Opened" | "Closed";
+  chatStatus?: "ALL" | "OPENED" | "CLOSED";
   unreadOnly?: boolean;
 }
 
@@ -47,7 +48,10 @@ export interface OzonChatHistoryParams {
   limit?: number;
 }
 
-const MAX_PAGE = 1000;
+/** /v3/chat/list accepts limit 1…100; larger values are a 400 validation error. */
+export const CHAT_LIST_MAX = 100;
+/** /v3/chat/history accepts limit up to 1000. */
+export const CHAT_HISTORY_MAX = 1000;
 
 /** Compares uint64 decimal strings without losing precision. */
 export function compareMessageIds(a: string, b: string): number {
@@ -56,11 +60,21 @@ export function compareMessageIds(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** Chat types that are conversations with a buyer (Ozon Select orders have their own type). */
+const BUYER_CHAT_TYPES = new Set(["buyer_seller", "buyer_seller_select"]);
+
 export function isBuyerChat(entry: OzonChatListEntry): boolean {
-  return entry.chat.chat_type.toLowerCase() === "buyer_seller";
+  return BUYER_CHAT_TYPES.has((entry.chat.chat_type ?? "").toLowerCase());
 }
 
 const updatesCursorSchema = z.object({ after: z.string().regex(/^\d+$/) });
+
+/**
+ * Who wrote a message when it is neither the buyer nor the seller. Ozon gives no buyer name in
+ * chats (user.type "customer" and an id only), so buyer messages carry no author rather than the
+ * word "customer".
+ */
+const AUTHOR_LABELS: Record<string, string> = { support: "Ozon support", crm: "Ozon", courier: "Courier" };
 
 export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
   static override credentialsSchema = ozonCredentialsSchema;
@@ -84,9 +98,9 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
       this.http,
       "/v3/chat/list",
       {
-        limit: Math.min(MAX_PAGE, Math.max(1, params.limit ?? 100)),
+        limit: Math.min(CHAT_LIST_MAX, Math.max(1, params.limit ?? CHAT_LIST_MAX)),
         ...(params.cursor ? { cursor: params.cursor } : {}),
-        filter: { chat_status: params.chatStatus ?? "All", unread_only: params.unreadOnly ?? false },
+        filter: { chat_status: params.chatStatus ?? "ALL", unread_only: params.unreadOnly ?? false },
       },
       chatListV3Schema,
     );
@@ -102,7 +116,7 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
         direction: params.direction ?? "Backward",
         // uint64 sent as a string: exact, and accepted by Ozon's JSON gateway.
         ...(params.fromMessageId ? { from_message_id: params.fromMessageId } : {}),
-        limit: Math.min(MAX_PAGE, Math.max(1, params.limit ?? MAX_PAGE)),
+        limit: Math.min(CHAT_HISTORY_MAX, Math.max(1, params.limit ?? CHAT_HISTORY_MAX)),
       },
       chatHistoryV3Schema,
     );
@@ -135,21 +149,21 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
   /** Marks `fromMessageId` and every earlier message read; returns the chat's unread count. */
   async readChat(chatId: string, fromMessageId: string): Promise<number> {
     const res = await ozonPost(this.http, "/v2/chat/read", { chat_id: chatId, from_message_id: fromMessageId }, chatReadSchema);
-    return res.unread_count;
+    return res.unread_count ?? 0;
   }
 
   // ---- unified interface -------------------------------------------------------------------
 
   /** Buyer chats in the order of /v3/chat/list; the cursor is Ozon's own, so paging is stable. */
   override async listItems(params: ListItemsParams = {}): Promise<ListItemsResult> {
-    const page = await this.listChats({ cursor: params.cursor ?? undefined, limit: params.take ?? 100 });
+    const page = await this.listChats({ cursor: params.cursor ?? undefined, limit: params.take ?? CHAT_LIST_MAX });
     const items: ChannelItem[] = [];
     for (const entry of page.chats.filter(isBuyerChat)) items.push(await this.toItem(entry));
     return { items, nextCursor: page.has_next && page.cursor ? page.cursor : null };
   }
 
   /** Page size of the getUpdates scan (Ozon's maximum; tests shrink it to force several pages). */
-  protected scanPageSize = MAX_PAGE;
+  protected scanPageSize = CHAT_LIST_MAX;
 
   /**
    * Chats whose last message is newer than the checkpoint (the highest message id delivered).
@@ -162,9 +176,11 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
     const after = decodeCursor(params.cursor, updatesCursorSchema)?.after ?? "0";
     const take = Math.max(1, params.take ?? 50);
     const latest = new Map<string, OzonChatListEntry & { last: string }>();
-    const record = (entry: OzonChatListEntry) => {
-      const last = entry.last_message_id;
-      if (!isBuyerChat(entry) || !last || last === "0") return undefined;
+    const record = async (entry: OzonChatListEntry) => {
+      if (!isBuyerChat(entry)) return undefined;
+      // last_message_id is optional in the spec; without it the chat's newest message tells.
+      const last = entry.last_message_id ?? (await this.newestMessageId(entry.chat.chat_id));
+      if (!last || last === "0") return undefined;
       const known = latest.get(entry.chat.chat_id);
       if (!known || compareMessageIds(last, known.last) > 0) latest.set(entry.chat.chat_id, { ...entry, last });
       return last;
@@ -176,7 +192,7 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
       pageCursors.push(cursor);
       const page = await this.listChats({ cursor, limit: this.scanPageSize });
       for (const entry of page.chats) {
-        const last = record(entry);
+        const last = await record(entry);
         if (last && (!newest || compareMessageIds(last, newest.id) > 0)) newest = { id: last, page: pageNo };
       }
       if (!page.has_next || !page.cursor || page.cursor === cursor) break;
@@ -184,7 +200,7 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
     }
     for (let pageNo = 0; pageNo < (newest?.page ?? 0); pageNo++) {
       const page = await this.listChats({ cursor: pageCursors[pageNo], limit: this.scanPageSize });
-      for (const entry of page.chats) record(entry);
+      for (const entry of page.chats) await record(entry);
     }
     const changed = [...latest.values()].filter((e) => compareMessageIds(e.last, after) > 0);
     changed.sort((a, b) => compareMessageIds(a.last, b.last));
@@ -203,11 +219,16 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
     return {};
   }
 
+  private async newestMessageId(chatId: string): Promise<string | undefined> {
+    const newest = await this.getChatHistory({ chatId, direction: "Backward", limit: 1 });
+    return newest.messages[0]?.message_id;
+  }
+
   /** Marks every message of the chat read (from the newest message down). */
   override async markRead(params: MarkReadParams): Promise<boolean> {
-    const newest = await this.getChatHistory({ chatId: params.itemId, direction: "Backward", limit: 1 });
-    const last = newest.messages[0];
-    if (last) await this.readChat(params.itemId, last.message_id);
+    const last = await this.newestMessageId(params.itemId);
+    if (last) await this.readChat(params.itemId, last);
+    // Ozon answered 200 (or there was nothing to read): accepted.
     return true;
   }
 
@@ -229,31 +250,41 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
   }
 
   private itemFromMessages(chatId: string, raw: OzonChatMessage[], entry: OzonChatListEntry | undefined): ChannelItem {
-    const messages: ChannelMessage[] = raw.map((m) => ({
-      externalId: m.message_id,
-      direction: m.user.type.toLowerCase() === "seller" ? "out" : "in",
-      text: joinMessageData(m.data),
-      createdAt: m.created_at,
-      ...(m.user.type ? { authorName: m.user.type.toLowerCase() } : {}),
-    }));
+    // A message or chat without created_at (the spec marks it optional) takes the nearest known time.
+    const chatCreatedAt = entry?.chat.created_at ?? raw.find((m) => m.created_at)?.created_at ?? new Date(0).toISOString();
+    let previousTime = chatCreatedAt;
+    const messages: ChannelMessage[] = raw.map((m) => {
+      const userType = (m.user?.type ?? "").toLowerCase();
+      const createdAt = m.created_at ?? previousTime;
+      previousTime = createdAt;
+      return {
+        externalId: m.message_id,
+        direction: userType === "seller" ? "out" : "in",
+        text: joinMessageData(m.data),
+        createdAt,
+        ...(AUTHOR_LABELS[userType] ? { authorName: AUTHOR_LABELS[userType] } : {}),
+      };
+    });
     const last = messages[messages.length - 1];
     const lastIn = [...messages].reverse().find((m) => m.direction === "in");
     const lastOut = [...messages].reverse().find((m) => m.direction === "out");
-    const sku = raw.find((m) => m.context?.sku !== undefined && m.context.sku !== "")?.context?.sku;
-    const unread = entry ? entry.unread_count > 0 : raw.some((m) => m.user.type.toLowerCase() !== "seller" && m.is_read === false);
+    const sku = raw.find((m) => m.context?.sku !== undefined && m.context.sku !== null && m.context.sku !== "")?.context?.sku;
+    const unread = entry
+      ? (entry.unread_count ?? 0) > 0
+      : raw.some((m) => (m.user?.type ?? "").toLowerCase() !== "seller" && m.is_read === false);
     const item: ChannelItem = {
       externalId: chatId,
       marketplace: "ozon",
       channel: "chat",
       text: lastIn?.text ?? last?.text ?? "",
-      createdAt: entry?.chat.created_at ?? messages[0]?.createdAt ?? new Date(0).toISOString(),
+      createdAt: chatCreatedAt,
       answered: last?.direction === "out",
       read: !unread,
       messages,
     };
     if (last) item.updatedAt = last.createdAt;
     if (lastOut) item.answerText = lastOut.text;
-    if (sku !== undefined) item.product = { externalId: String(sku) };
+    if (sku !== undefined && sku !== null) item.product = { externalId: String(sku) };
     return item;
   }
 }

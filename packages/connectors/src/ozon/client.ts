@@ -19,7 +19,7 @@ export type OzonCredentials = z.infer<typeof ozonCredentialsSchema>;
 /** Maps Ozon's 401/403/404 rpcStatus bodies to typed errors; other statuses use core's mapping. */
 export function mapOzonError(ctx: UpstreamErrorContext): ConnectorError | undefined {
   const parsed = rpcStatusSchema.safeParse(ctx.body);
-  const message = parsed.success ? parsed.data.message : ctx.text.slice(0, 300);
+  const message = parsed.success ? (parsed.data.message ?? "") : ctx.text.slice(0, 300);
   const code = parsed.success ? parsed.data.code : undefined;
   const init = { marketplace: "ozon", status: ctx.status, requestId: ctx.requestId };
   if (ctx.status === 401) {

@@ -2,7 +2,7 @@
 // and exposes its ground truth (items, replies received, read flags) to the shared suite.
 import type { Channel, ConnectorOptions } from "../core/types";
 import { registerConformanceTarget, type ConformanceHarness } from "../testing/conformance";
-import { unreadCount } from "./sandbox/model";
+import { isBuyerChatType, unreadCount } from "./sandbox/model";
 import { startOzonSandbox, type OzonSandbox } from "./sandbox/server";
 
 /** The sandbox runs faster than Ozon's 50 rps so the suite stays quick; the client matches it. */
@@ -39,9 +39,9 @@ const ADAPTERS: Record<Channel, ChannelAdapter> = {
     allItemIds: (s) =>
       s
         .account()
-        .chats.filter((c) => c.type === "Buyer_Seller")
+        .chats.filter((c) => isBuyerChatType(c.type))
         .map((c) => c.id),
-    replyableItemId: (s) => s.account().chats.find((c) => c.type === "Buyer_Seller" && c.status === "Opened")!.id,
+    replyableItemId: (s) => s.account().chats.find((c) => c.type === "BUYER_SELLER" && c.status === "OPENED")!.id,
     isRead: (s, id) => {
       const chat = s.account().chats.find((c) => c.id === id);
       return chat ? unreadCount(chat) === 0 : undefined;
@@ -80,6 +80,8 @@ async function startHarness(channel: Channel, seed: number, size: number): Promi
     accounts: [{ clientId: CLIENT_ID, apiKey: API_KEY }],
     size: { chats: size, reviews: size, questions: size, messagesPerChat: 4 },
     rateLimit: { perSecond: SUITE_RPS },
+    // The suite checks a sent answer through getItem at once; moderation is tested on its own.
+    moderationDelayMs: 0,
   });
   const options: ConnectorOptions = {
     baseUrl: sandbox.url,
@@ -105,9 +107,9 @@ async function startHarness(channel: Channel, seed: number, size: number): Promi
     },
     count429: () => sandbox.stats.requests.status(429),
     sparseResponses: () => {
-      throw new Error("TODO(issue 8): the sandbox does not model sparse responses yet");
+      sandbox.setSparse(true);
+      return { restore: () => sandbox.setSparse(false) };
     },
-
     close: () => sandbox.close(),
   };
 }

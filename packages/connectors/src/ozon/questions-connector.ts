@@ -85,13 +85,14 @@ export class OzonQuestionsConnector extends BaseChannelConnector<OzonCredentials
   }
 
   async listAnswers(questionId: string, sku: string): Promise<OzonQuestionAnswer[]> {
+    // sku is int64: sent as a string, which Ozon's JSON gateway reads exactly.
     const out: OzonQuestionAnswer[] = [];
     let lastId = "";
     for (;;) {
       const page = await ozonPost(
         this.http,
         "/v1/question/answer/list",
-        { question_id: questionId, sku: Number(sku), last_id: lastId },
+        { question_id: questionId, sku, last_id: lastId },
         questionAnswerListSchema,
       );
       out.push(...page.answers);
@@ -105,7 +106,7 @@ export class OzonQuestionsConnector extends BaseChannelConnector<OzonCredentials
     const res = await ozonPost(
       this.http,
       "/v1/question/answer/create",
-      { question_id: questionId, sku: Number(sku), text },
+      { question_id: questionId, sku, text },
       questionAnswerCreateSchema,
       { once: true },
     );
@@ -140,6 +141,7 @@ export class OzonQuestionsConnector extends BaseChannelConnector<OzonCredentials
   override async sendReply(params: SendReplyParams): Promise<SendReplyResult> {
     this.assertReplyText(params.text);
     const question = await this.getQuestionInfo(params.itemId);
+    if (!question.sku) throw new Error(`ozon: question ${params.itemId} has no sku, which /v1/question/answer/create needs`);
     const answerId = await this.createAnswer(params.itemId, question.sku, params.text);
     return { externalId: answerId };
   }
@@ -147,7 +149,7 @@ export class OzonQuestionsConnector extends BaseChannelConnector<OzonCredentials
   /** NEW → VIEWED; answered questions keep their status. */
   override async markRead(params: MarkReadParams): Promise<boolean> {
     const question = await this.getQuestionInfo(params.itemId);
-    if (question.status.toUpperCase() === "NEW") await this.changeStatus([params.itemId], "VIEWED");
+    if ((question.status ?? "").toUpperCase() === "NEW") await this.changeStatus([params.itemId], "VIEWED");
     return true;
   }
 
@@ -162,27 +164,28 @@ export class OzonQuestionsConnector extends BaseChannelConnector<OzonCredentials
   }
 
   private async toItem(q: OzonQuestion, alwaysLoadAnswers = false): Promise<ChannelItem> {
+    const status = (q.status ?? "").toUpperCase();
     // answers_count may count published answers only; a PROCESSED question can hold one in moderation.
-    const mayHaveAnswer = alwaysLoadAnswers || q.answers_count > 0 || q.status.toUpperCase() === "PROCESSED";
-    const answers = mayHaveAnswer ? await this.listAnswers(q.id, q.sku) : [];
+    const mayHaveAnswer = q.sku && (alwaysLoadAnswers || (q.answers_count ?? 0) > 0 || status === "PROCESSED");
+    const answers = mayHaveAnswer ? await this.listAnswers(q.id, q.sku!) : [];
     const live = answers.filter((a) => !FAILED_PUBLICATION.has((a.status_publication ?? "").toUpperCase())).pop();
     const latest = answers[answers.length - 1];
     const item: ChannelItem = {
       externalId: q.id,
       marketplace: "ozon",
       channel: "question",
-      text: q.text,
-      createdAt: q.published_at,
-      product: { externalId: q.sku },
+      text: q.text ?? "",
+      createdAt: q.published_at ?? new Date(0).toISOString(),
       answered: live !== undefined,
-      read: q.status.toUpperCase() !== "NEW",
     };
+    if (status) item.read = status !== "NEW";
     if (q.author_name) item.authorName = q.author_name;
+    if (q.sku) item.product = { externalId: q.sku, ...(q.product_url ? { url: q.product_url } : {}) };
     const shown = live ?? latest;
     if (shown) {
-      item.answerText = shown.text;
+      item.answerText = shown.text ?? "";
       if (shown.status_publication) item.answerState = shown.status_publication;
-      item.updatedAt = shown.published_at;
+      if (shown.published_at) item.updatedAt = shown.published_at;
     }
     return item;
   }

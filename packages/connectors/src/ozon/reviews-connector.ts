@@ -7,6 +7,8 @@ import { z } from "zod";
 import { BaseChannelConnector } from "../core/base";
 import type { MarketplaceHttpClient } from "../core/http";
 import type {
+  AnswerVisibility,
+  ChannelAttachment,
   ChannelItem,
   ConnectorOptions,
   GetItemParams,
@@ -59,6 +61,12 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
   static override credentialsSchema = ozonCredentialsSchema;
   /** Ozon documents no length for review comments; 1…3000 matches the question answers (unconfirmed). */
   static override replyTextLimits = { min: 1, max: 3000 };
+  /**
+   * /v1/review/comment/list returns only comments that passed moderation, so a new comment stays
+   * invisible for a while; comment/create with mark_review_as_processed turns the review PROCESSED
+   * at once, which is what getItem reports as answered meanwhile.
+   */
+  static override answerVisibility: AnswerVisibility = "after-moderation";
 
   readonly marketplace = "ozon";
   readonly channel = "review";
@@ -100,8 +108,9 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
         reviewCommentListSchema,
       );
       out.push(...page.comments);
-      if (page.comments.length < REVIEW_PAGE_MAX || page.offset <= offset) break;
-      offset = page.offset;
+      const next = page.offset ?? offset + page.comments.length;
+      if (page.comments.length < REVIEW_PAGE_MAX || next <= offset) break;
+      offset = next;
     }
     return out;
   }
@@ -141,7 +150,7 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
     const items: ChannelItem[] = [];
     for (const r of page.reviews) items.push(await this.toItem(r));
     const next = page.reviews.length > 0 ? page.reviews[page.reviews.length - 1]!.id : lastId;
-    return { items, nextCursor: encodeCursor({ lastId: next }), hasMore: page.has_next };
+    return { items, nextCursor: encodeCursor({ lastId: next }), hasMore: page.has_next ?? false };
   }
 
   /** Publishes the seller's comment and marks the review PROCESSED in the same call. */
@@ -154,7 +163,7 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
   /** NEW → VIEWED; a VIEWED or PROCESSED review is left as it is (never downgraded). */
   override async markRead(params: MarkReadParams): Promise<boolean> {
     const review = await this.getReviewInfo(params.itemId);
-    if (review.status.toUpperCase() === "NEW") await this.changeStatus([params.itemId], "VIEWED");
+    if ((review.status ?? "").toUpperCase() === "NEW") await this.changeStatus([params.itemId], "VIEWED");
     return true;
   }
 
@@ -168,29 +177,51 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
     }
   }
 
-  private async toItem(review: OzonReview, alwaysLoadComments = false): Promise<ChannelItem> {
-    // comments_amount counts published comments only; a PROCESSED review may hold an answer still
-    // under moderation, so its comments are read as well.
-    const mayHaveAnswer = alwaysLoadComments || review.comments_amount > 0 || review.status.toUpperCase() === "PROCESSED";
+  private async toItem(listed: OzonReview, fromInfo = false): Promise<ChannelItem> {
+    // Photos and videos come only from /v2/review/info; the list gives their counts.
+    const hasMedia = (listed.photos_amount ?? 0) > 0 || (listed.videos_amount ?? 0) > 0;
+    const review: OzonReview = !fromInfo && hasMedia ? await this.getReviewInfo(listed.id) : listed;
+    const status = (review.status ?? "").toUpperCase();
+    const processed = status === "PROCESSED";
+    // comment/list shows only comments that passed moderation (comments_amount counts those), so
+    // a PROCESSED review may hold our comment unseen; getItem always looks.
+    const mayHaveAnswer = fromInfo || (review.comments_amount ?? 0) > 0 || processed;
     const comments = mayHaveAnswer ? await this.listComments(review.id) : [];
     const answer = comments.filter((c) => c.is_owner && commentState(c) !== "rejected").pop();
-    const latestOwn = comments.filter((c) => c.is_owner).pop();
     const item: ChannelItem = {
       externalId: review.id,
       marketplace: "ozon",
       channel: "review",
-      text: review.text,
-      createdAt: review.published_at,
-      rating: review.rating,
-      product: { externalId: review.sku },
-      answered: answer !== undefined,
-      read: review.status.toUpperCase() !== "NEW",
+      text: review.text ?? "",
+      createdAt: review.published_at ?? new Date(0).toISOString(),
+      // PROCESSED without a visible answer: ours (or the portal's) is in moderation. Reporting it
+      // unanswered would invite a second public comment.
+      answered: answer !== undefined || processed,
     };
-    if (latestOwn) {
-      item.answerText = (answer ?? latestOwn).text;
-      item.answerState = commentState(answer ?? latestOwn);
-      item.updatedAt = latestOwn.published_at;
+    if (review.rating !== undefined && review.rating !== null) item.rating = review.rating;
+    if (review.sku) item.product = { externalId: review.sku };
+    if (status) item.read = status !== "NEW";
+    if (answer) {
+      item.answerText = answer.text ?? "";
+      item.answerState = commentState(answer);
+      if (answer.published_at) item.updatedAt = answer.published_at;
+    } else if (processed) {
+      item.answerState = "moderation";
     }
+    const attachments = reviewAttachments(review);
+    if (attachments.length > 0) item.attachments = attachments;
     return item;
   }
+}
+
+/** Photo and video URLs of a review (review.v2 info: photos[].url, videos[].url/preview_url). */
+export function reviewAttachments(review: OzonReview): ChannelAttachment[] {
+  const out: ChannelAttachment[] = [];
+  for (const photo of review.photos ?? []) if (photo.url) out.push({ kind: "image", url: photo.url });
+  for (const video of review.videos ?? []) {
+    if (!video.url) continue;
+    // preview_url is an image; short_video_preview_url is a short clip, not a thumbnail.
+    out.push({ kind: "video", url: video.url, ...(video.preview_url ? { previewUrl: video.preview_url } : {}) });
+  }
+  return out;
 }

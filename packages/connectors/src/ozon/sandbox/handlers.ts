@@ -3,13 +3,14 @@
 // then gating by subscription (403 code 7), then answering 404 code 5 for unknown ids.
 import {
   allocateMessageId,
+  commentVisible,
   findChat,
+  isBuyerChatType,
   findQuestion,
   findReview,
   lastMessage,
   unreadCount,
   type AnswerPublication,
-  type ModerationState,
   type OzonSubscriptions,
   type QuestionStatus,
   type ReviewStatus,
@@ -45,8 +46,12 @@ export interface HandlerContext {
   account: SandboxAccount;
   now: () => number;
   uuid: () => string;
-  /** What a fresh seller answer looks like: published at once, or held for moderation. */
+  /**
+   * Moderation of new seller answers: "publish" — a review comment passes after `moderationDelayMs`
+   * (question answers are listed at once); "hold" — both wait until a test moderates them.
+   */
   moderation: "publish" | "hold";
+  moderationDelayMs: number;
   /** Records a reply delivered to an item ("chat:<id>", "review:<id>", "question:<id>"). */
   countReply: (key: string, text: string) => void;
 }
@@ -162,20 +167,22 @@ function chatMessageJson(chat: SandboxChat, m: SandboxChatMessage) {
 function requireBuyerChat(ctx: HandlerContext, chatId: string): SandboxChat {
   const chat = findChat(ctx.account, chatId);
   if (!chat) throw new OzonApiError(404, 5, "chat not found");
-  if (chat.type === "Buyer_Seller") requireSubscription(ctx, "chats");
+  if (isBuyerChatType(chat.type)) requireSubscription(ctx, "chats");
   return chat;
 }
 
 const chatList: Handler = (body, ctx) => {
-  const limit = intInRange("chat", "limit", optInt("chat", body, "limit"), 1, 1000, true)!;
+  // v3ChatList: limit required, "Максимальное значение — 100".
+  const limit = intInRange("chat", "limit", optInt("chat", body, "limit"), 1, 100, true)!;
   const cursor = optString("chat", body, "cursor");
   const filter = optObject("chat", body, "filter");
-  const status = optEnum("chat", filter, "chat_status", ["All", "Opened", "Closed"] as const) ?? "All";
+  // The enum is ALL/OPENED/CLOSED, the text writes All/Opened/Closed: Ozon accepts either case.
+  const status = optEnum("chat", filter, "chat_status", ["ALL", "OPENED", "CLOSED"] as const) ?? "ALL";
   const unreadOnly = filter.unread_only === true;
   const after = cursor ? decodeChatCursor(cursor) : -1;
   const matching = ctx.account.chats
     .filter((c) => c.seq > after)
-    .filter((c) => status === "All" || c.status === status)
+    .filter((c) => status === "ALL" || c.status === status)
     .filter((c) => !unreadOnly || unreadCount(c) > 0)
     .sort((a, b) => a.seq - b.seq);
   const page = matching.slice(0, limit);
@@ -203,6 +210,8 @@ const chatHistory: Handler = (body, ctx) => {
   const from = optUint64("chat", body, "from_message_id");
   const filter = optObject("chat", body, "filter");
   const ids = Array.isArray(filter.message_ids) ? filter.message_ids.map((v) => String(v)) : undefined;
+  // v3ChatHistoryRequest: "Параметр from_message_id обязательный, если direction = Forward."
+  if (direction === "Forward" && from === undefined) throw invalid("chat", `field "from_message_id" is required when direction is Forward`);
   const chat = requireBuyerChat(ctx, chatId);
   // from_message_id is inclusive; the default start is the last visible message.
   let messages: SandboxChatMessage[];
@@ -210,8 +219,7 @@ const chatHistory: Handler = (body, ctx) => {
     const start = from ?? lastMessage(chat)?.id ?? 0n;
     messages = chat.messages.filter((m) => m.id <= start).reverse();
   } else {
-    const start = from ?? chat.messages[0]?.id ?? 0n;
-    messages = chat.messages.filter((m) => m.id >= start);
+    messages = chat.messages.filter((m) => m.id >= from!);
   }
   if (ids) messages = messages.filter((m) => ids.includes(m.id.toString()));
   return {
@@ -228,7 +236,7 @@ const chatSendMessage: Handler = (body, ctx) => {
     throw invalid("chat", `invalid value for field "text": value length must be between 1 and 1000 runes, got ${len}`);
   }
   const chat = requireBuyerChat(ctx, chatId);
-  if (chat.status === "Closed") throw new OzonApiError(400, 9, "chat is closed");
+  if (chat.status === "CLOSED") throw new OzonApiError(400, 9, "chat is closed");
   chat.messages.push({
     id: allocateMessageId(ctx.world),
     createdAt: nowAfter(ctx, lastMessage(chat)?.createdAt),
@@ -256,7 +264,7 @@ const chatRead: Handler = (body, ctx) => {
 
 const REVIEW_STATUSES = ["NEW", "VIEWED", "PROCESSED"] as const satisfies readonly ReviewStatus[];
 
-function reviewJson(r: SandboxReview) {
+function reviewJson(r: SandboxReview, now: number) {
   return {
     id: r.id,
     sku: r.sku,
@@ -266,9 +274,10 @@ function reviewJson(r: SandboxReview) {
     status: r.status,
     order_status: r.orderStatus,
     is_rating_participant: r.orderStatus === "DELIVERED",
-    comments_amount: r.comments.filter((c) => c.moderation === "published").length,
-    photos_amount: r.photosAmount,
-    videos_amount: 0,
+    // Counts what comment/list shows: comments that passed moderation.
+    comments_amount: r.comments.filter((c) => commentVisible(c, now)).length,
+    photos_amount: r.photos.length,
+    videos_amount: r.videos.length,
   };
 }
 
@@ -317,14 +326,26 @@ const reviewList: Handler = (body, ctx) => {
   const anchored = lastId && !items.some((r) => r.id === lastId) ? findReview(ctx.account, lastId) : undefined;
   const { page, hasNext, lastId: next } = pageByLastId("review", anchored ? [...items, anchored] : items, lastId, sortDir === "ASC", limit);
   const visible = anchored ? page.filter((r) => r !== anchored) : page;
-  return { has_next: hasNext, last_id: next, reviews: visible.map(reviewJson) };
+  return { has_next: hasNext, last_id: next, reviews: visible.map((r) => reviewJson(r, ctx.now())) };
 };
 
 const reviewInfo: Handler = (body, ctx) => {
   const id = reqString("review", body, "review_id");
   requireSubscription(ctx, "reviews");
   const r = requireReview(ctx, id);
-  return { ...reviewJson(r), likes_amount: 0, dislikes_amount: 0, photos: [], videos: [] };
+  return {
+    ...reviewJson(r, ctx.now()),
+    likes_amount: 0,
+    dislikes_amount: 0,
+    photos: r.photos.map((url) => ({ url, width: 1200, height: 1600 })),
+    videos: r.videos.map((url) => ({
+      url,
+      preview_url: url.replace(/\.mp4$/, ".jpg"),
+      short_video_preview_url: url.replace(/\.mp4$/, "-short.mp4"),
+      width: 720,
+      height: 1280,
+    })),
+  };
 };
 
 const reviewChangeStatus: Handler = (body, ctx) => {
@@ -339,10 +360,6 @@ const reviewChangeStatus: Handler = (body, ctx) => {
   for (const r of reviews) r.status = status;
   return {};
 };
-
-function moderationFor(ctx: HandlerContext): ModerationState {
-  return ctx.moderation === "publish" ? "published" : "pending";
-}
 
 const reviewCommentCreate: Handler = (body, ctx) => {
   const reviewId = reqString("review", body, "review_id");
@@ -361,7 +378,9 @@ const reviewCommentCreate: Handler = (body, ctx) => {
     parentCommentId: parent ?? null,
     isOwner: true,
     isOfficial: true,
-    moderation: moderationFor(ctx),
+    // Every new comment goes through moderation; comment/list hides it until then.
+    moderation: "pending",
+    publishAt: ctx.moderation === "publish" ? ctx.now() + ctx.moderationDelayMs : null,
   });
   if (markProcessed) review.status = "PROCESSED";
   ctx.countReply(`review:${review.id}`, text);
@@ -375,7 +394,9 @@ const reviewCommentList: Handler = (body, ctx) => {
   const sortDir = optEnum("review", body, "sort_dir", ["ASC", "DESC"] as const) ?? "ASC";
   requireSubscription(ctx, "reviews");
   const review = requireReview(ctx, reviewId);
-  const sorted = sortDir === "ASC" ? [...review.comments] : [...review.comments].reverse();
+  // "Метод возвращает информацию по комментариям на отзывы, которые прошли модерацию."
+  const moderated = review.comments.filter((c) => commentVisible(c, ctx.now()));
+  const sorted = sortDir === "ASC" ? moderated : [...moderated].reverse();
   const page = sorted.slice(offset, offset + limit);
   return {
     comments: page.map((c) => ({
@@ -385,9 +406,9 @@ const reviewCommentList: Handler = (body, ctx) => {
       parent_comment_id: c.parentCommentId ?? "",
       is_owner: c.isOwner,
       is_official: c.isOfficial,
-      is_published: c.moderation === "published",
-      is_rejected: c.moderation === "rejected",
-      deviation_reason: c.moderation === "rejected" ? "Нарушение правил публикации" : "",
+      is_published: true,
+      is_rejected: false,
+      deviation_reason: "",
       likes_amount: 0,
       dislikes_amount: 0,
     })),
@@ -399,15 +420,16 @@ const reviewCommentList: Handler = (body, ctx) => {
 
 const QUESTION_STATUSES = ["NEW", "VIEWED", "PROCESSED"] as const satisfies readonly QuestionStatus[];
 
+/** The question group writes int64 (sku, answers_count) as proto3 JSON does: strings of digits. */
 function questionJson(q: SandboxQuestion) {
   return {
     id: q.id,
-    sku: q.sku,
+    sku: String(q.sku),
     text: q.text,
     author_name: q.authorName,
     published_at: q.publishedAt,
     status: q.status,
-    answers_count: q.answers.filter((a) => a.statusPublication === "PUBLISHED").length,
+    answers_count: String(q.answers.filter((a) => a.statusPublication === "PUBLISHED").length),
     product_url: `https://www.ozon.ru/product/${q.sku}/`,
     question_link: `https://www.ozon.ru/product/${q.sku}/questions/?qid=${q.id}`,
   };
@@ -510,7 +532,7 @@ const questionAnswerList: Handler = (body, ctx) => {
     answers: page.map((a) => ({
       id: a.id,
       question_id: q.id,
-      sku: q.sku,
+      sku: String(q.sku),
       text: a.text,
       author_name: a.authorName,
       published_at: a.publishedAt,

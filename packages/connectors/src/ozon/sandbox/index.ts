@@ -1,5 +1,6 @@
 // Public entry of the Ozon sandbox: start it, point a connector's baseUrl at `url`.
 export {
+  DEFAULT_MODERATION_DELAY_MS as OZON_DEFAULT_MODERATION_DELAY_MS,
   DEMO_OZON_ACCOUNTS,
   startOzonSandbox,
   type AddBuyerMessageInput,
@@ -12,6 +13,7 @@ export {
   type OzonSandboxOptions,
 } from "./server";
 export type { OzonSeedSize } from "./seed";
+export { isBuyerChatType as isOzonBuyerChatType } from "./model";
 export type {
   ModerationState,
   OzonSubscriptions,

@@ -2,8 +2,14 @@
 // chats with uint64 message ids, reviews with seller comments, and questions with answers.
 // Everything is plain data so tests can inspect it; the HTTP handlers live in handlers.ts.
 
-export type OzonChatType = "Buyer_Seller" | "Seller_Support";
-export type OzonChatStatus = "Opened" | "Closed";
+/** Chat types as v3ChatList answers them (ChatInfoChatTypeEnum, upper case). */
+export type OzonChatType = "BUYER_SELLER" | "BUYER_SELLER_SELECT" | "SELLER_SUPPORT";
+export type OzonChatStatus = "OPENED" | "CLOSED";
+
+/** Conversations with a buyer (an Ozon Select order's chat is one too). */
+export function isBuyerChatType(type: OzonChatType): boolean {
+  return type === "BUYER_SELLER" || type === "BUYER_SELLER_SELECT";
+}
 export type OzonUserType = "customer" | "seller" | "support" | "crm" | "courier";
 
 export interface SandboxChatMessage {
@@ -40,6 +46,17 @@ export interface SandboxReviewComment {
   isOwner: boolean;
   isOfficial: boolean;
   moderation: ModerationState;
+  /**
+   * When a "pending" comment passes moderation (sandbox clock, ms); null = held until a test
+   * decides. /v1/review/comment/list shows only comments that passed moderation.
+   */
+  publishAt: number | null;
+}
+
+/** Whether /v1/review/comment/list shows the comment at `now` (only moderated ones). */
+export function commentVisible(comment: SandboxReviewComment, now: number): boolean {
+  if (comment.moderation === "published") return true;
+  return comment.moderation === "pending" && comment.publishAt !== null && now >= comment.publishAt;
 }
 
 export interface SandboxReview {
@@ -51,7 +68,9 @@ export interface SandboxReview {
   publishedAt: string;
   status: ReviewStatus;
   orderStatus: "DELIVERED" | "CANCELLED";
-  photosAmount: number;
+  /** Photo and video URLs (review.v2 info photos[].url, videos[].url). */
+  photos: string[];
+  videos: string[];
   comments: SandboxReviewComment[];
 }
 
@@ -134,4 +153,9 @@ export function lastMessage(chat: SandboxChat): SandboxChatMessage | undefined {
 
 export function unreadCount(chat: SandboxChat): number {
   return chat.messages.filter((m) => m.userType !== "seller" && m.id > chat.sellerReadUpTo).length;
+}
+
+/** The file URLs a sandbox review carries (Ozon's CDN host, deterministic names). */
+export function mediaUrl(reviewId: string, kind: "photo" | "video", index: number): string {
+  return `https://cdn1.ozone.ru/s3/rp-photo/${reviewId}-${kind}-${index + 1}.${kind === "photo" ? "jpg" : "mp4"}`;
 }

@@ -4,6 +4,7 @@ import { ru, type SeededRandom } from "../../sandbox/kit";
 import {
   allocateMessageId,
   allocateSeq,
+  mediaUrl,
   type SandboxAccount,
   type SandboxChat,
   type SandboxChatMessage,
@@ -45,8 +46,8 @@ export function seedAccount(world: SandboxWorld, account: SandboxAccount, rng: S
   for (const start of chatStarts) {
     const chat: SandboxChat = {
       id: rng.uuid(),
-      type: "Buyer_Seller",
-      status: rng.chance(0.15) ? "Closed" : "Opened",
+      type: "BUYER_SELLER",
+      status: rng.chance(0.15) ? "CLOSED" : "OPENED",
       createdAt: iso(start),
       seq: allocateSeq(world),
       messages: [],
@@ -82,8 +83,8 @@ export function seedAccount(world: SandboxWorld, account: SandboxAccount, rng: S
   // One support chat: connectors must not treat it as a buyer conversation.
   account.chats.push({
     id: rng.uuid(),
-    type: "Seller_Support",
-    status: "Opened",
+    type: "SELLER_SUPPORT",
+    status: "OPENED",
     createdAt: iso(epochMs - span),
     seq: allocateSeq(world),
     messages: [
@@ -98,6 +99,28 @@ export function seedAccount(world: SandboxWorld, account: SandboxAccount, rng: S
     sellerReadUpTo: 0n,
   });
 
+  // A buyer chat of an Ozon Select order: a buyer conversation with its own chat type.
+  if (chats > 0) {
+    const start = epochMs - rng.int(1, span);
+    account.chats.push({
+      id: rng.uuid(),
+      type: "BUYER_SELLER_SELECT",
+      status: "OPENED",
+      createdAt: iso(start),
+      seq: allocateSeq(world),
+      messages: [
+        {
+          id: allocateMessageId(world),
+          createdAt: iso(start),
+          userType: "customer",
+          userId: String(rng.int(10_000_000, 99_999_999)),
+          text: ru.chatLine(rng),
+        },
+      ],
+      sellerReadUpTo: 0n,
+    });
+  }
+
   const reviewTimes = Array.from({ length: reviews }, () => epochMs - rng.int(1, span)).sort((a, b) => a - b);
   for (const t of reviewTimes) {
     const generated = ru.review(rng);
@@ -111,9 +134,13 @@ export function seedAccount(world: SandboxWorld, account: SandboxAccount, rng: S
       publishedAt: iso(t),
       status: "NEW",
       orderStatus: rng.chance(0.9) ? "DELIVERED" : "CANCELLED",
-      photosAmount: rng.chance(0.2) ? rng.int(1, 4) : 0,
+      photos: [],
+      videos: [],
       comments: [],
     };
+    const photos = rng.chance(0.2) ? rng.int(1, 4) : 0;
+    for (let i = 0; i < photos; i++) review.photos.push(mediaUrl(review.id, "photo", i));
+    if (rng.chance(0.05)) review.videos.push(mediaUrl(review.id, "video", 0));
     const roll = rng.next();
     if (roll < 0.3) {
       review.status = "PROCESSED";
@@ -125,6 +152,7 @@ export function seedAccount(world: SandboxWorld, account: SandboxAccount, rng: S
         isOwner: true,
         isOfficial: true,
         moderation: "published",
+        publishAt: null,
       });
     } else if (roll < 0.5) {
       review.status = "VIEWED";

@@ -52,8 +52,16 @@ export interface OzonSandboxOptions {
   accounts?: OzonSandboxAccountOptions[];
   /** Server-side limit per Client-Id; Ozon's is 50 rps. false disables it. */
   rateLimit?: false | { perSecond: number; burst?: number };
-  /** "publish": seller answers are visible at once; "hold": they wait for moderation. Default "publish". */
+  /**
+   * "publish": a new review comment passes moderation `moderationDelayMs` after it was created
+   * (question answers are listed at once); "hold": answers wait until moderateAnswer. Default "publish".
+   */
   moderation?: "publish" | "hold";
+  /**
+   * How long a new review comment stays hidden from /v1/review/comment/list (sandbox clock `now`).
+   * Default 30 minutes, as real moderation takes; tests shorten it or move the clock.
+   */
+  moderationDelayMs?: number;
   /** Clock of items added at runtime. Default Date.now. */
   now?: () => number;
   /** Seeded items are spread over the 60 days before this instant. Default 2026-10-01T00:00:00Z. */
@@ -95,6 +103,8 @@ export interface AddBuyerMessageInput {
   clientId?: string;
   /** Existing chat; omitted → a new buyer chat is opened. */
   chatId?: string;
+  /** Type of a newly opened chat. Default BUYER_SELLER. */
+  chatType?: "BUYER_SELLER" | "BUYER_SELLER_SELECT";
   text?: string;
 }
 
@@ -111,6 +121,12 @@ export interface OzonSandbox {
   addBuyerMessage(input?: AddBuyerMessageInput): { chat: SandboxChat; message: SandboxChatMessage };
   setSubscriptions(clientId: string, subscriptions: Partial<OzonSubscriptions>): void;
   setModeration(mode: "publish" | "hold"): void;
+  setModerationDelay(ms: number): void;
+  /**
+   * On: every 200 body leaves out each field the spec marks optional, keeping only what addresses a
+   * record or a page (see SPARSE_KEPT), and those too when zero-valued, as proto3 JSON omits them.
+   */
+  setSparse(on: boolean): void;
   /** Sets the moderation state of the seller's latest answer to a review or question. */
   moderateAnswer(channel: "review" | "question", itemId: string, state: ModerationState): void;
   /** Empties an account's rate-limit bucket so its next request gets 429 code 8. */
@@ -138,6 +154,49 @@ const json = (status: number, body: unknown, headers?: Record<string, string>): 
   headers,
 });
 
+export const DEFAULT_MODERATION_DELAY_MS = 30 * 60_000;
+
+/**
+ * Fields a sparse response keeps. The spec marks no response property required; these are the ones
+ * without which a record cannot be addressed (ids), a chat cannot be classified (its type is an
+ * enum, omitted only when UNSPECIFIED) or the next page cannot be asked for.
+ */
+const SPARSE_KEPT = new Set([
+  "chats",
+  "chat",
+  "chat_id",
+  "chat_type",
+  "messages",
+  "message_id",
+  "reviews",
+  "comments",
+  "questions",
+  "answers",
+  "id",
+  "comment_id",
+  "answer_id",
+  "cursor",
+  "has_next",
+  "last_id",
+  "offset",
+]);
+
+function isZeroValue(v: unknown): boolean {
+  return v === null || v === false || v === "" || v === 0 || v === 0n || (Array.isArray(v) && v.length === 0);
+}
+
+/** The response as a server omitting every optional field would send it. */
+function sparsify(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sparsify);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (!SPARSE_KEPT.has(key) || isZeroValue(v)) continue;
+    out[key] = sparsify(v);
+  }
+  return out;
+}
+
 const RATE_LIMIT_BODY = { code: 8, message: "You have reached request rate limit per second", details: [] };
 
 function header(req: SandboxRequest, name: string): string | undefined {
@@ -151,6 +210,8 @@ export async function startOzonSandbox(options: OzonSandboxOptions = {}): Promis
   const now = options.now ?? Date.now;
   const epochMs = Date.parse(options.epoch ?? "2026-10-01T00:00:00Z");
   let moderation = options.moderation ?? "publish";
+  let moderationDelayMs = options.moderationDelayMs ?? DEFAULT_MODERATION_DELAY_MS;
+  let sparse = false;
   const world: SandboxWorld = { accounts: new Map(), nextMessageId: FIRST_MESSAGE_ID, nextSeq: 1 };
 
   const accountOptions = options.accounts ?? DEMO_OZON_ACCOUNTS;
@@ -189,6 +250,7 @@ export async function startOzonSandbox(options: OzonSandboxOptions = {}): Promis
     now,
     uuid: () => rng.uuid(),
     moderation,
+    moderationDelayMs,
     countReply: (key, text) => replies.set(key, [...(replies.get(key) ?? []), text]),
   });
 
@@ -227,7 +289,8 @@ export async function startOzonSandbox(options: OzonSandboxOptions = {}): Promis
     try {
       const result = route(body as Record<string, unknown>, ctxFor(account)) as Record<string, unknown>;
       const transform = transforms.get(req.path);
-      return json(200, transform ? transform(result) : result);
+      const sent = sparse ? (sparsify(result) as Record<string, unknown>) : result;
+      return json(200, transform ? transform(sent) : sent);
     } catch (err) {
       if (err instanceof OzonApiError) return json(err.status, err.toBody());
       throw err;
@@ -262,7 +325,8 @@ export async function startOzonSandbox(options: OzonSandboxOptions = {}): Promis
         publishedAt: stamp(account.reviews[account.reviews.length - 1]?.publishedAt),
         status: "NEW",
         orderStatus: "DELIVERED",
-        photosAmount: 0,
+        photos: [],
+        videos: [],
         comments: [],
       };
       account.reviews.push(review);
@@ -291,8 +355,8 @@ export async function startOzonSandbox(options: OzonSandboxOptions = {}): Promis
       if (!chat) {
         chat = {
           id: rng.uuid(),
-          type: "Buyer_Seller",
-          status: "Opened",
+          type: input.chatType ?? "BUYER_SELLER",
+          status: "OPENED",
           createdAt: stamp(undefined),
           seq: allocateSeq(world),
           messages: [],
@@ -308,7 +372,7 @@ export async function startOzonSandbox(options: OzonSandboxOptions = {}): Promis
         userId: previous?.userType === "customer" ? previous.userId : String(rng.int(10_000_000, 99_999_999)),
         text: input.text ?? ru.chatLine(rng),
       };
-      chat.status = "Opened";
+      chat.status = "OPENED";
       chat.messages.push(message);
       return { chat, message };
     },
@@ -318,13 +382,23 @@ export async function startOzonSandbox(options: OzonSandboxOptions = {}): Promis
     setModeration(mode) {
       moderation = mode;
     },
+    setModerationDelay(ms) {
+      moderationDelayMs = ms;
+    },
+    setSparse(on) {
+      sparse = on;
+    },
     moderateAnswer(channel, itemId, state) {
       for (const account of world.accounts.values()) {
         if (channel === "review") {
           const owner = findReview(account, itemId)
             ?.comments.filter((c) => c.isOwner)
             .pop();
-          if (owner) return void (owner.moderation = state);
+          if (owner) {
+            owner.moderation = state;
+            owner.publishAt = null;
+            return;
+          }
         } else {
           const answer = findQuestion(account, itemId)?.answers.at(-1);
           if (answer) {
