@@ -2,7 +2,7 @@
 // pickers, filters and credential forms from this list and keeps no list of its own.
 import { listMarketplaces } from "@inbox/connectors";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
-import type { MarketplaceName } from "../services/enums";
+import { registeredChannels, type MarketplaceName } from "../services/enums";
 
 export const catalogRouter = createTRPCRouter({
   /** Each registered marketplace with its channels (reply limits, capabilities) and credential fields. */
@@ -20,4 +20,7 @@ export const catalogRouter = createTRPCRouter({
       credentialFields: marketplace.credentialFields,
     })),
   ),
+
+  /** Channels at least one registered marketplace serves, in the order the UI shows them. */
+  channels: protectedProcedure.query(() => registeredChannels()),
 });

@@ -14,9 +14,10 @@ export type MarketplaceName = RegisteredMarketplace;
 export type ChannelName = Channel;
 
 const isMarketplace = (value: string): value is MarketplaceName => listMarketplaces().some((entry) => entry.id === value);
-/** Channels at least one registered marketplace serves. */
-const isChannel = (value: string): value is ChannelName =>
-  listMarketplaces().some((entry) => entry.channels.some((c) => c.channel === value));
+/** Channels at least one registered marketplace serves, in CHANNELS order. */
+export const registeredChannels = (): ChannelName[] =>
+  CHANNELS.filter((channel) => listMarketplaces().some((entry) => entry.channels.some((c) => c.channel === channel)));
+const isChannel = (value: string): value is ChannelName => registeredChannels().includes(value as ChannelName);
 
 /** A registered marketplace id; anything else fails with the list of known ones. */
 export const marketplaceSchema = z
@@ -35,7 +36,7 @@ export const channelSchema = z
   .string()
   .max(32)
   .refine(isChannel, {
-    error: (issue) => `Unknown channel "${String(issue.input)}"; known: ${CHANNELS.filter(isChannel).join(", ")}.`,
+    error: (issue) => `Unknown channel "${String(issue.input)}"; known: ${registeredChannels().join(", ")}.`,
   })
   .transform((value) => value as ChannelName);
 
