@@ -101,6 +101,14 @@ describe("catalog.marketplaces", () => {
 
   it("is for signed-in users only", async () => {
     expect((await failure(callerFor(database().prisma, null).catalog.marketplaces())).code).toBe("UNAUTHORIZED");
+    expect((await failure(callerFor(database().prisma, null).catalog.channels())).code).toBe("UNAUTHORIZED");
+  });
+
+  it("catalog.channels lists the channels some registered marketplace serves, in review-question-chat order", async () => {
+    const channels = await callerFor(database().prisma, world.ownerId).catalog.channels();
+    const served = new Set(listConnectors().map((c) => c.channel));
+    expect(channels).toEqual(["review", "question", "chat"].filter((channel) => served.has(channel as ChannelName)));
+    expect(channels).toEqual(["review", "question", "chat"]);
   });
 
   it("shows a newly registered marketplace without any change to the API", async () => {
