@@ -15,7 +15,13 @@ import type { Channel, ConnectorCapabilities, ConnectorOptions } from "./types";
 export interface ConnectorTypeMap {}
 
 export const MARKETPLACE_ALIASES = { wb: "wildberries", oz: "ozon", ym: "yandex-market" } as const;
-type Aliases = typeof MARKETPLACE_ALIASES;
+/**
+ * Short names at the type level, augmented per module next to its registerMarketplace({ aliases }):
+ * declare module "../core/registry" { interface MarketplaceAliasMap { ac: "acme" } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface MarketplaceAliasMap {}
+type Aliases = typeof MARKETPLACE_ALIASES & MarketplaceAliasMap;
 
 type Canonical<M extends string> = Lowercase<M> extends keyof Aliases ? Aliases[Lowercase<M>] : Lowercase<M>;
 type PairKey<M extends string, C extends string> = `${Canonical<M>}:${Lowercase<C>}`;
