@@ -9,7 +9,7 @@ import { orNotFound } from "~/server/not-found";
 import { getServerCaller } from "~/trpc/server";
 
 const filtersSchema = z.object({
-  // Checked against the registry's lists below: an unknown value shows everything.
+  // Checked against the registry's lists below.
   marketplace: z.string().max(64).optional().catch(undefined),
   channel: z.string().max(32).optional().catch(undefined),
   status: z.enum(["unanswered", "answered"]).optional().catch(undefined),
@@ -33,19 +33,14 @@ export default async function InboxPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { sellerId } = await params;
+  const filters = filtersSchema.parse(await searchParams);
   const { t, locale } = await getMessages();
   const plural = new Intl.PluralRules(locale);
   const caller = await getServerCaller();
-  const [parsed, catalog, channelIds] = await Promise.all([
-    searchParams.then((query) => filtersSchema.parse(query)),
-    caller.catalog.marketplaces(),
-    caller.catalog.channels(),
-  ]);
-  const filters: Filters = {
-    ...parsed,
-    marketplace: catalog.some((entry) => entry.id === parsed.marketplace) ? parsed.marketplace : undefined,
-    channel: channelIds.some((id) => id === parsed.channel) ? parsed.channel : undefined,
-  };
+  const [catalog, channelIds] = await Promise.all([caller.catalog.marketplaces(), caller.catalog.channels()]);
+  // An unknown marketplace or channel in the URL shows everything, as the API would refuse it.
+  if (!catalog.some((entry) => entry.id === filters.marketplace)) filters.marketplace = undefined;
+  if (!channelIds.some((id) => id === filters.channel)) filters.channel = undefined;
   const page = await orNotFound(
     caller.inbox.list({
       sellerId,
