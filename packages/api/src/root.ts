@@ -1,4 +1,5 @@
 import { accountRouter } from "./routers/account";
+import { catalogRouter } from "./routers/catalog";
 import { inboxRouter } from "./routers/inbox";
 import { sellerRouter } from "./routers/seller";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -7,6 +8,7 @@ export const appRouter = createTRPCRouter({
   seller: sellerRouter,
   inbox: inboxRouter,
   account: accountRouter,
+  catalog: catalogRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,7 +15,7 @@ import {
   type ConnectorOptions,
   type RequestInfo,
 } from "../src/core/index";
-import { OZON_RATE_LIMIT } from "../src/ozon/client";
+import { mapOzonError, OZON_RATE_LIMIT } from "../src/ozon/client";
 import { wildberriesRateLimit, wildberriesRetryHint } from "../src/wildberries/common";
 
 type Reply = { status: number; body?: string; headers?: Record<string, string> } | Error | "hang";
@@ -93,16 +93,50 @@ describe("MarketplaceHttpClient retries", () => {
     expect(calls).toHaveLength(1);
   });
 
-  it("maps 401 to invalid_token and Ozon's 403 code 7 to subscription_missing, without retrying", async () => {
+  it("maps 401 to invalid_token and 403 to forbidden without retrying; what a body code means is the module's mapError", async () => {
     const a = client([{ status: 401, body: '{"title":"unauthorized"}' }]);
     await expect(a.c.request({ method: "GET", path: "/x" })).rejects.toMatchObject({ reason: "invalid_token", code: "MARKETPLACE_AUTH" });
-    const b = client([
-      { status: 403, body: '{"code":7,"message":"not available with existing subscription"}', headers: { "x-request-id": "h-1" } },
-    ]);
+    const gated = {
+      status: 403,
+      body: '{"code":7,"message":"not available with existing subscription"}',
+      headers: { "x-request-id": "h-1" },
+    };
+    const b = client([gated], {}, "acme");
     const err = await b.c.request({ method: "POST", path: "/v1/review/list" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MarketplaceAuthError);
-    expect(err).toMatchObject({ reason: "subscription_missing", requestId: "h-1" });
+    expect(err).toMatchObject({ reason: "forbidden", requestId: "h-1" });
     expect(b.calls).toHaveLength(1);
+    const ozon = new MarketplaceHttpClient({
+      marketplace: "ozon",
+      defaultBaseUrl: "https://api.example.test",
+      credentialKey: `cred-${++n}`,
+      rateLimit: OZON_RATE_LIMIT,
+      mapError: mapOzonError,
+      options: { fetch: scriptedFetch([gated]).fn, rateLimit: false },
+    });
+    await expect(ozon.request({ method: "POST", path: "/v1/review/list" })).rejects.toMatchObject({ reason: "subscription_missing" });
+  });
+
+  it("reads the error text and request id with the module's own readers when it has them", async () => {
+    const body = JSON.stringify({ fault: { text: "bad take", trace: "t-9" }, message: "generic" });
+    const c = new MarketplaceHttpClient({
+      marketplace: "acme",
+      defaultBaseUrl: "https://api.example.test",
+      credentialKey: `cred-${++n}`,
+      rateLimit: { capacity: 5, refillPerSecond: 1 },
+      errorMessage: (parsed) => (parsed as { fault?: { text?: string } }).fault?.text,
+      requestId: (parsed) => (parsed as { fault?: { trace?: string } }).fault?.trace,
+      options: {
+        fetch: scriptedFetch([
+          { status: 400, body },
+          { status: 503, body },
+        ]).fn,
+        rateLimit: false,
+        maxRetries: 0,
+      },
+    });
+    await expect(c.request({ method: "GET", path: "/x" })).rejects.toMatchObject({ upstreamMessage: "bad take", requestId: "t-9" });
+    await expect(c.request({ method: "GET", path: "/x" })).rejects.toThrow("acme: GET /x answered 503 (1 attempts): bad take");
   });
 
   it("honours X-Ratelimit-Retry before retrying a 429", async () => {

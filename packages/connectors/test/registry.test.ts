@@ -4,11 +4,15 @@ import "../src/index";
 import {
   BaseChannelConnector,
   ConnectorCredentialsError,
+  credentialFieldsOf,
   getConnector,
   listConnectors,
+  listMarketplaces,
   NotImplementedError,
   registerConnector,
+  registerMarketplace,
   unregisterConnector,
+  unregisterMarketplace,
   UnknownConnectorError,
   type ListItemsResult,
 } from "../src/core/index";
@@ -99,5 +103,72 @@ describe("registry", () => {
     } finally {
       unregisterConnector("fake", "chat");
     }
+  });
+});
+
+describe("marketplace catalog", () => {
+  it("lists every marketplace with a connector, its channels in review-question-chat order and one credentials form", () => {
+    const catalog = listMarketplaces();
+    expect(catalog.map((m) => m.id)).toEqual([...new Set(listConnectors().map((c) => c.marketplace))]);
+    for (const marketplace of catalog) {
+      const registered = listConnectors().filter((c) => c.marketplace === marketplace.id);
+      expect(marketplace.channels.map((c) => c.channel).sort()).toEqual(registered.map((c) => c.channel).sort());
+      for (const { channel, capabilities } of marketplace.channels) {
+        expect(capabilities).toEqual(registered.find((c) => c.channel === channel)!.capabilities);
+      }
+    }
+    const wildberries = catalog.find((m) => m.id === "wildberries")!;
+    expect(wildberries.channels.map((c) => c.channel)).toEqual(["review", "question", "chat"]);
+    expect(wildberries.credentialFields).toEqual([
+      expect.objectContaining({ name: "apiToken", type: "string", required: true, secret: true }),
+    ]);
+  });
+
+  it("reads field type, required, secret and label from the credentials schema", () => {
+    const schema = z.object({
+      apiKey: z.string().trim().min(1),
+      shopId: z.number().int().meta({ secret: false, title: "Shop id" }),
+      campaignId: z.union([z.number(), z.string().regex(/^\d+$/)]).meta({ secret: false }),
+      region: z.string().optional().describe("Region code"),
+    });
+    expect(credentialFieldsOf(schema)).toEqual([
+      { name: "apiKey", type: "string", required: true, secret: true },
+      { name: "shopId", type: "number", required: true, secret: false, label: "Shop id" },
+      { name: "campaignId", type: "string", required: true, secret: false },
+      { name: "region", type: "string", required: false, secret: true, description: "Region code" },
+    ]);
+    expect(credentialFieldsOf(z.unknown())).toEqual([]);
+  });
+
+  it("adds a new marketplace from its registration alone: descriptor, alias and the union of its channels' fields", () => {
+    const make = (channel: "review" | "chat", schema: z.ZodType) =>
+      class extends BaseChannelConnector<unknown> {
+        static override credentialsSchema = schema;
+        readonly marketplace = "acme";
+        readonly channel = channel;
+        async listItems(): Promise<ListItemsResult> {
+          return { items: [], nextCursor: null };
+        }
+      };
+    const Chat = make("chat", z.object({ apiKey: z.string(), region: z.string().optional().meta({ secret: false }) }));
+    const Review = make("review", z.object({ apiKey: z.string(), region: z.string().meta({ secret: false }) }));
+    registerMarketplace({ id: "Acme", displayName: "ACME Market", aliases: ["ac"] });
+    registerConnector("acme", "chat", Chat);
+    registerConnector("acme", "review", Review);
+    try {
+      const acme = listMarketplaces().find((m) => m.id === "acme");
+      expect(acme).toMatchObject({ displayName: "ACME Market", channels: [{ channel: "review" }, { channel: "chat" }] });
+      expect(acme?.credentialFields).toEqual([
+        { name: "apiKey", type: "string", required: true, secret: true },
+        { name: "region", type: "string", required: true, secret: false },
+      ]);
+      expect(getConnector("AC" as string, "chat", { apiKey: "k" })).toBeInstanceOf(Chat);
+    } finally {
+      unregisterConnector("acme", "chat");
+      unregisterConnector("acme", "review");
+      unregisterMarketplace("acme");
+    }
+    expect(listMarketplaces().find((m) => m.id === "acme")).toBeUndefined();
+    expect(() => getConnector("ac" as string, "chat", { apiKey: "k" })).toThrow(UnknownConnectorError);
   });
 });

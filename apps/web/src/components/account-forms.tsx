@@ -1,41 +1,22 @@
 "use client";
 // Forms that hand marketplace credentials to the server: adding an account and replacing its token.
 // The server checks them with a real call before storing them encrypted; they are never shown back.
-import type { AppErrorReason } from "@inbox/api";
+import type { AppErrorReason, RouterOutputs } from "@inbox/api";
 import { useMutation } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import type { Messages } from "~/i18n/messages";
 import { useTRPC } from "~/trpc/client";
+import { marketplaceName } from "./labels";
 import { Button, Card, Field, inputClass, Spinner } from "./ui";
 
-export type MarketplaceName = "wildberries" | "ozon" | "yandex-market";
-export const MARKETPLACES: MarketplaceName[] = ["wildberries", "ozon", "yandex-market"];
+/** One entry of `catalog.marketplaces`: the registry's marketplaces, channels and credential fields. */
+export type MarketplaceInfo = RouterOutputs["catalog"]["marketplaces"][number];
+type CredentialField = MarketplaceInfo["credentialFields"][number];
 
-type CredentialKey = keyof Messages["accounts"]["credentials"];
-interface CredentialField {
-  key: string;
-  label: CredentialKey;
-  secret: boolean;
+/** A field's label in the user's language; the schema's own label or the field name otherwise. */
+function credentialLabel(field: CredentialField, t: Messages["accounts"]) {
+  return t.credentials[field.name] ?? field.label ?? field.name;
 }
-
-/** What each marketplace's connector expects in `credentials`. */
-const CREDENTIAL_FIELDS: Record<MarketplaceName, { fields: CredentialField[]; hint: CredentialKey }> = {
-  wildberries: { fields: [{ key: "apiToken", label: "apiToken", secret: true }], hint: "apiTokenHint" },
-  ozon: {
-    fields: [
-      { key: "clientId", label: "clientId", secret: false },
-      { key: "apiKey", label: "apiKey", secret: true },
-    ],
-    hint: "ozonHint",
-  },
-  "yandex-market": {
-    fields: [
-      { key: "apiKey", label: "apiKey", secret: true },
-      { key: "businessId", label: "businessId", secret: false },
-    ],
-    hint: "yandexHint",
-  },
-};
 
 /** Server-side failure of a credentials form: field messages from zod, or the server's explanation. */
 interface FormFailure {
@@ -78,7 +59,7 @@ function CredentialInputs({
   disabled,
   t,
 }: {
-  marketplace: MarketplaceName;
+  marketplace: MarketplaceInfo;
   values: Record<string, string>;
   onChange: (values: Record<string, string>) => void;
   error?: string;
@@ -86,28 +67,29 @@ function CredentialInputs({
   t: Messages["accounts"];
 }) {
   const baseId = useId();
-  const { fields, hint } = CREDENTIAL_FIELDS[marketplace];
+  const fields = marketplace.credentialFields;
   return (
     <div className="space-y-3">
       {fields.map((field, index) => (
         <Field
-          key={field.key}
-          id={`${baseId}-${field.key}`}
-          label={t.credentials[field.label]}
-          hint={index === fields.length - 1 ? t.credentials[hint] : undefined}
+          key={field.name}
+          id={`${baseId}-${field.name}`}
+          label={credentialLabel(field, t)}
+          hint={index === fields.length - 1 ? (t.credentialHints[marketplace.id] ?? field.description) : undefined}
           error={index === fields.length - 1 ? error : undefined}
         >
           <input
-            id={`${baseId}-${field.key}`}
-            name={field.key}
+            id={`${baseId}-${field.name}`}
+            name={field.name}
             type={field.secret ? "password" : "text"}
+            inputMode={field.type === "number" ? "numeric" : undefined}
             // Keeps browsers from offering the user's own passwords for marketplace keys.
             autoComplete={field.secret ? "new-password" : "off"}
             spellCheck={false}
-            required
+            required={field.required}
             disabled={disabled}
-            value={values[field.key] ?? ""}
-            onChange={(event) => onChange({ ...values, [field.key]: event.target.value })}
+            value={values[field.name] ?? ""}
+            onChange={(event) => onChange({ ...values, [field.name]: event.target.value })}
             className={inputClass}
           />
         </Field>
@@ -116,18 +98,27 @@ function CredentialInputs({
   );
 }
 
-function onlyFieldsOf(marketplace: MarketplaceName, values: Record<string, string>) {
-  return Object.fromEntries(CREDENTIAL_FIELDS[marketplace].fields.map((field) => [field.key, (values[field.key] ?? "").trim()]));
+/** The marketplace's fields only (values typed for another marketplace are dropped); empty optional ones left out. */
+function onlyFieldsOf(marketplace: MarketplaceInfo, values: Record<string, string>) {
+  return Object.fromEntries(
+    marketplace.credentialFields
+      .map((field) => [field.name, (values[field.name] ?? "").trim(), field.required] as const)
+      .filter(([, value, required]) => required || value !== "")
+      .map(([name, value]) => [name, value]),
+  );
 }
 
 export function AddAccountForm({
   sellerId,
+  marketplaces,
   allowCustomBaseUrl,
   onDone,
   onCancel,
   t,
 }: {
   sellerId: string;
+  /** From catalog.marketplaces, in the registry's order; the first is preselected. */
+  marketplaces: MarketplaceInfo[];
   allowCustomBaseUrl: boolean;
   onDone: () => void;
   onCancel: () => void;
@@ -135,7 +126,8 @@ export function AddAccountForm({
 }) {
   const trpc = useTRPC();
   const id = useId();
-  const [marketplace, setMarketplace] = useState<MarketplaceName>("wildberries");
+  const [marketplaceId, setMarketplaceId] = useState(marketplaces[0]?.id);
+  const marketplace = marketplaces.find((entry) => entry.id === marketplaceId);
   const [displayName, setDisplayName] = useState("");
   const [credentials, setCredentials] = useState<Record<string, string>>({});
   const [baseUrl, setBaseUrl] = useState("");
@@ -144,9 +136,10 @@ export function AddAccountForm({
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
+    if (!marketplace) return;
     create.mutate({
       sellerId,
-      marketplace,
+      marketplace: marketplace.id,
       displayName,
       credentials: onlyFieldsOf(marketplace, credentials),
       ...(baseUrl.trim() ? { baseUrls: { "*": baseUrl.trim() } } : {}),
@@ -162,17 +155,17 @@ export function AddAccountForm({
           <Field id={`${id}-marketplace`} label={a.add.marketplace} error={fieldError(create.error, "marketplace")}>
             <select
               id={`${id}-marketplace`}
-              value={marketplace}
+              value={marketplaceId}
               disabled={pending}
               onChange={(event) => {
-                setMarketplace(event.target.value as MarketplaceName);
+                setMarketplaceId(marketplaces.find((entry) => entry.id === event.target.value)?.id);
                 setCredentials({});
               }}
               className={inputClass}
             >
-              {MARKETPLACES.map((name) => (
-                <option key={name} value={name}>
-                  {t.marketplace[name]}
+              {marketplaces.map((entry) => (
+                <option key={entry.id} value={entry.id}>
+                  {marketplaceName(entry, t)}
                 </option>
               ))}
             </select>
@@ -190,14 +183,16 @@ export function AddAccountForm({
             />
           </Field>
         </div>
-        <CredentialInputs
-          marketplace={marketplace}
-          values={credentials}
-          onChange={setCredentials}
-          error={fieldError(create.error, "credentials")}
-          disabled={pending}
-          t={a}
-        />
+        {marketplace && (
+          <CredentialInputs
+            marketplace={marketplace}
+            values={credentials}
+            onChange={setCredentials}
+            error={fieldError(create.error, "credentials")}
+            disabled={pending}
+            t={a}
+          />
+        )}
         {allowCustomBaseUrl && (
           <Field id={`${id}-base-url`} label={a.add.baseUrl} hint={a.add.baseUrlHint} error={fieldError(create.error, "baseUrls")}>
             <input
@@ -213,7 +208,7 @@ export function AddAccountForm({
         )}
         {!pending && <FailureAlert error={create.error} title={a.add.failed} t={a} />}
         <div className="flex flex-wrap items-center gap-3">
-          <Button type="submit" disabled={pending}>
+          <Button type="submit" disabled={pending || !marketplace}>
             {pending && <Spinner />}
             {pending ? a.add.checking : a.add.submit}
           </Button>
@@ -237,7 +232,7 @@ export function UpdateTokenForm({
 }: {
   sellerId: string;
   accountId: string;
-  marketplace: MarketplaceName;
+  marketplace: MarketplaceInfo;
   onDone: () => void;
   onCancel: () => void;
   t: Messages["accounts"];

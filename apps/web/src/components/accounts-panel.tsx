@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Messages } from "~/i18n/messages";
 import { useTRPC } from "~/trpc/client";
-import { AddAccountForm, UpdateTokenForm, type MarketplaceName } from "./account-forms";
+import { AddAccountForm, UpdateTokenForm, type MarketplaceInfo } from "./account-forms";
 import { formatDateTime } from "./format";
 import { ChannelBadge, MarketplaceBadge } from "./labels";
 import { Badge, Button, Card, cn, inputClass, Spinner, type BadgeTone } from "./ui";
@@ -52,6 +52,7 @@ function healthOf(account: Account): Account["status"] {
 
 export function AccountsPanel({
   sellerId,
+  marketplaces,
   initialAccounts,
   isOwner,
   allowCustomBaseUrl,
@@ -59,6 +60,8 @@ export function AccountsPanel({
   t,
 }: {
   sellerId: string;
+  /** catalog.marketplaces: what can be connected and which credentials each marketplace needs. */
+  marketplaces: MarketplaceInfo[];
   initialAccounts: Account[];
   isOwner: boolean;
   allowCustomBaseUrl: boolean;
@@ -95,6 +98,7 @@ export function AccountsPanel({
         (adding ? (
           <AddAccountForm
             sellerId={sellerId}
+            marketplaces={marketplaces}
             allowCustomBaseUrl={allowCustomBaseUrl}
             onCancel={() => setAdding(false)}
             onDone={() => {
@@ -128,6 +132,7 @@ export function AccountsPanel({
               <AccountCard
                 sellerId={sellerId}
                 account={account}
+                marketplace={marketplaces.find((entry) => entry.id === account.marketplace)}
                 isOwner={isOwner}
                 pollInterval={pollInterval(account.syncing)}
                 onChanged={refresh}
@@ -145,6 +150,7 @@ export function AccountsPanel({
 function AccountCard({
   sellerId,
   account,
+  marketplace,
   isOwner,
   pollInterval,
   onChanged,
@@ -153,6 +159,8 @@ function AccountCard({
 }: {
   sellerId: string;
   account: Account;
+  /** Undefined when no connector is registered for the account's marketplace any more. */
+  marketplace: MarketplaceInfo | undefined;
   isOwner: boolean;
   pollInterval: number;
   onChanged: () => Promise<void>;
@@ -250,7 +258,7 @@ function AccountCard({
       )}
       {!advice && account.statusDetail && <p className="mt-3 text-xs text-slate-500">{account.statusDetail}</p>}
 
-      {isOwner && <OwnerActions sellerId={sellerId} account={account} onChanged={onChanged} t={a} />}
+      {isOwner && <OwnerActions sellerId={sellerId} account={account} marketplace={marketplace} onChanged={onChanged} t={a} />}
 
       <RunHistory sellerId={sellerId} account={account} pollInterval={pollInterval} locale={locale} t={t} />
     </Card>
@@ -264,11 +272,13 @@ function todayIso() {
 function OwnerActions({
   sellerId,
   account,
+  marketplace,
   onChanged,
   t,
 }: {
   sellerId: string;
   account: Account;
+  marketplace: MarketplaceInfo | undefined;
   onChanged: () => Promise<void>;
   t: Messages["accounts"];
 }) {
@@ -368,11 +378,11 @@ function OwnerActions({
         </form>
       )}
 
-      {panel === "token" && (
+      {panel === "token" && marketplace && (
         <UpdateTokenForm
           sellerId={sellerId}
           accountId={account.id}
-          marketplace={account.marketplace as MarketplaceName}
+          marketplace={marketplace}
           onCancel={() => setPanel("none")}
           onDone={done(t.actions.tokenSaved)}
           t={t}

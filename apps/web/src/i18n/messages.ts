@@ -132,15 +132,19 @@ const ru = {
       failed: "Не удалось подключить аккаунт",
       created: "Аккаунт подключён, идёт первая синхронизация",
     },
+    /** Labels of credential fields by the field's name in the connector's credentials schema. */
     credentials: {
       apiToken: "API-токен",
-      apiTokenHint: "Личный кабинет WB → Настройки → Доступ к API; категории «Вопросы и отзывы» и «Чат с покупателями».",
       clientId: "Client ID",
       apiKey: "API-ключ",
-      ozonHint: "Кабинет Ozon → Настройки → API-ключи.",
       businessId: "ID кабинета (businessId)",
-      yandexHint: "Кабинет Маркета → Настройки → API и модули.",
-    },
+    } as Record<string, string | undefined>,
+    /** Where a seller finds the credentials, by marketplace id; shown under the last field. */
+    credentialHints: {
+      wildberries: "Личный кабинет WB → Настройки → Доступ к API; категории «Вопросы и отзывы» и «Чат с покупателями».",
+      ozon: "Кабинет Ozon → Настройки → API-ключи.",
+      "yandex-market": "Кабинет Маркета → Настройки → API и модули.",
+    } as Record<string, string | undefined>,
     actionFailed: "Не получилось",
     serverErrors: {
       rejected: "Маркетплейс отклонил эти данные. Проверьте, что токен действующий и у него есть доступ к отзывам, вопросам и чатам.",
@@ -286,12 +290,14 @@ const en: Messages = {
     },
     credentials: {
       apiToken: "API token",
-      apiTokenHint: "WB seller account → Settings → API access; categories “Questions and reviews” and “Buyer chat”.",
       clientId: "Client ID",
       apiKey: "API key",
-      ozonHint: "Ozon seller account → Settings → API keys.",
       businessId: "Business ID",
-      yandexHint: "Market seller account → Settings → API and modules.",
+    },
+    credentialHints: {
+      wildberries: "WB seller account → Settings → API access; categories “Questions and reviews” and “Buyer chat”.",
+      ozon: "Ozon seller account → Settings → API keys.",
+      "yandex-market": "Market seller account → Settings → API and modules.",
     },
     actionFailed: "Did not work",
     serverErrors: {

@@ -2,12 +2,13 @@ import { Prisma } from "@inbox/db";
 import { z } from "zod";
 import { findAccount, listAccounts, verifyCredentials } from "../services/accounts";
 import { customBaseUrlAllowed } from "../sync/account-connector";
-import { fromDbChannel, marketplaceSchema, toDbMarketplace } from "../services/enums";
+import { channelsOf, fromDbChannel, marketplaceSchema, toDbMarketplace } from "../services/enums";
 import { createTRPCRouter, sellerOwnerProcedure, sellerProcedure } from "../trpc";
 
 const accountId = z.string().min(1).max(64);
 const credentialsSchema = z.record(z.string().min(1).max(64), z.string().trim().min(1).max(4096));
-const baseUrlsSchema = z.partialRecord(z.enum(["*", "review", "question", "chat"]), z.url({ protocol: /^https?$/ }).max(500)).optional();
+/** Host override per channel ("*" = every channel); keys are checked against the marketplace below. */
+const baseUrlsSchema = z.record(z.string().max(32), z.url({ protocol: /^https?$/ }).max(500)).optional();
 
 export const accountRouter = createTRPCRouter({
   /** Accounts with their health, sync state and latest runs; credentials never leave the server. */
@@ -15,19 +16,33 @@ export const accountRouter = createTRPCRouter({
 
   create: sellerOwnerProcedure
     .input(
-      z.object({
-        marketplace: marketplaceSchema,
-        displayName: z.string().trim().min(1).max(100),
-        credentials: credentialsSchema,
-        /** Sandboxes and tests only (INBOX_ALLOW_CUSTOM_BASE_URL=1); ignored otherwise. */
-        baseUrls: baseUrlsSchema,
-        syncIntervalMinutes: z
-          .number()
-          .int()
-          .min(1)
-          .max(24 * 60)
-          .default(5),
-      }),
+      z
+        .object({
+          marketplace: marketplaceSchema,
+          displayName: z.string().trim().min(1).max(100),
+          credentials: credentialsSchema,
+          /** Sandboxes and tests only (INBOX_ALLOW_CUSTOM_BASE_URL=1); ignored otherwise. */
+          baseUrls: baseUrlsSchema,
+          syncIntervalMinutes: z
+            .number()
+            .int()
+            .min(1)
+            .max(24 * 60)
+            .default(5),
+        })
+        .superRefine((input, ctx) => {
+          // Runs even when the marketplace itself failed; that issue is already reported.
+          const channels: string[] | undefined = channelsOf(input.marketplace);
+          if (!channels) return;
+          for (const key of Object.keys(input.baseUrls ?? {})) {
+            if (key === "*" || channels.includes(key)) continue;
+            ctx.addIssue({
+              code: "custom",
+              path: ["baseUrls", key],
+              message: `Unknown channel "${key}" for ${input.marketplace}; its channels: ${channels.join(", ")} (or "*").`,
+            });
+          }
+        }),
     )
     .mutation(async ({ ctx, input }) => {
       const baseUrls = input.baseUrls && customBaseUrlAllowed() ? input.baseUrls : null;

@@ -85,6 +85,10 @@ export interface HttpClientConfig {
   options?: ConnectorOptions;
   /** Marketplace-specific error mapping; return undefined to fall back to the default mapping. */
   mapError?: (ctx: UpstreamErrorContext) => ConnectorError | undefined;
+  /** The error text in the marketplace's error body; undefined falls back to upstreamMessage(). */
+  errorMessage?: (body: unknown, text: string) => string | undefined;
+  /** The request id the marketplace returns (body or header); undefined falls back to the generic reading. */
+  requestId?: (body: unknown, headers: Headers) => string | undefined;
 }
 
 const DEFAULTS = {
@@ -167,7 +171,7 @@ export class MarketplaceHttpClient {
       this.report(req.method, url, status, attempt, started);
 
       const body = tryParse(text);
-      const requestId = extractRequestId(body, headers);
+      const requestId = this.config.requestId?.(body, headers) ?? extractRequestId(body, headers);
       const init = { marketplace: mp, status, requestId };
 
       if ((this.config.rateLimitStatuses ?? [429]).includes(status)) {
@@ -190,14 +194,14 @@ export class MarketplaceHttpClient {
           continue;
         }
         throw new UpstreamError(
-          `${mp}: ${req.method} ${req.path} answered ${status} (${attempt + 1} attempts): ${upstreamMessage(body, text) ?? ""}`.trim(),
+          `${mp}: ${req.method} ${req.path} answered ${status} (${attempt + 1} attempts): ${this.messageOf(body, text) ?? ""}`.trim(),
           true,
           init,
         );
       }
       if (status >= 400) {
         const ctx: UpstreamErrorContext = { marketplace: mp, status, body, text, headers, requestId };
-        throw this.config.mapError?.(ctx) ?? defaultError(ctx, req);
+        throw this.config.mapError?.(ctx) ?? defaultError(ctx, req, this.messageOf(body, text));
       }
 
       if (!req.schema) return { status, headers, data: undefined as T, requestId };
@@ -240,6 +244,10 @@ export class MarketplaceHttpClient {
         { marketplace: mp },
       );
     }
+  }
+
+  private messageOf(body: unknown, text: string): string | undefined {
+    return this.config.errorMessage?.(body, text) ?? upstreamMessage(body, text);
   }
 
   private headersFor(req: HttpRequest<unknown>): Record<string, string> {
@@ -305,7 +313,10 @@ function extractRequestId(body: unknown, headers: Headers): string | undefined {
   return undefined;
 }
 
-/** The marketplace's own error text from the common body shapes (WB, Ozon, Yandex). */
+/**
+ * Generic reading of an error body's text. A module with its own body shape passes `errorMessage`
+ * in its client config (the marketplace-named keys below move there as the modules adopt it).
+ */
 export function upstreamMessage(body: unknown, text: string): string | undefined {
   if (body && typeof body === "object") {
     const b = body as Record<string, unknown>;
@@ -323,16 +334,11 @@ export function upstreamMessage(body: unknown, text: string): string | undefined
   return text ? text.slice(0, 300) : undefined;
 }
 
-function defaultError(ctx: UpstreamErrorContext, req: HttpRequest<unknown>): ConnectorError {
-  const msg = upstreamMessage(ctx.body, ctx.text);
+/** HTTP semantics only; what a marketplace means by a status or body code belongs in its mapError. */
+function defaultError(ctx: UpstreamErrorContext, req: HttpRequest<unknown>, msg: string | undefined): ConnectorError {
   const init = { marketplace: ctx.marketplace, status: ctx.status, requestId: ctx.requestId };
   const where = `${ctx.marketplace}: ${req.method} ${req.path} answered ${ctx.status}`;
   if (ctx.status === 401) return new MarketplaceAuthError(`${where}: ${msg ?? "unauthorized"}`, "invalid_token", init);
-  if (ctx.status === 403) {
-    // Ozon answers 403 with code 7 when the seller's subscription does not include the method.
-    const code = (ctx.body as { code?: unknown } | undefined)?.code;
-    const reason = code === 7 || code === "7" ? "subscription_missing" : "forbidden";
-    return new MarketplaceAuthError(`${where}: ${msg ?? "forbidden"}`, reason, init);
-  }
+  if (ctx.status === 403) return new MarketplaceAuthError(`${where}: ${msg ?? "forbidden"}`, "forbidden", init);
   return new MarketplaceRequestError(`${where}: ${msg ?? "request rejected"}`, msg, init);
 }

@@ -12,14 +12,14 @@
  *   upstream state incl. answered/answerText (null when missing).
  * - MarketplaceHttpClient (http.ts): the only way to call a marketplace. new MarketplaceHttpClient({
  *   marketplace, defaultBaseUrl, credentialKey, rateLimitGroup?, rateLimit, maxConcurrentPerCredential?,
- *   rateLimitStatuses?, retryHint?, headers, options, mapError? }) then
+ *   rateLimitStatuses?, retryHint?, headers, options, mapError?, errorMessage?, requestId? }) then
  *   client.request({ method, path, query?, json?, form?, schema? }) → { status, headers, data, requestId }.
  *   It rate-limits per credential (shared across instances; the documented limit comes from the
  *   marketplace module), retries the marketplace's rate-limit statuses (default 429) honouring its
  *   retry hint (default Retry-After), and 5xx/network/timeouts with backoff,
  *   never retries other 4xx, parses JSON bigint-safely (ids > 2^53 become strings) and maps errors:
- *   401 → MarketplaceAuthError(invalid_token), 403 → MarketplaceAuthError(forbidden, or
- *   subscription_missing for body code 7), persistent 429 → RateLimitedError(retryAfterMs),
+ *   401 → MarketplaceAuthError(invalid_token), 403 → MarketplaceAuthError(forbidden) unless the
+ *   module's mapError says more, persistent 429 → RateLimitedError(retryAfterMs),
  *   5xx/network/timeout → UpstreamError, other 4xx → MarketplaceRequestError, zod/JSON failure →
  *   ResponseValidationError (message names the field path). Use zId for ids that may be numbers.
  * - Registry (registry.ts): registerConnector(marketplace, channel, Class) on import of your module's

@@ -1,10 +1,11 @@
 // Shared shapes every connector speaks. The sync engine and the UI depend only on these.
 import type { TokenBucketConfig } from "./rate-limit";
+import type { RegisteredMarketplace } from "./registry";
 
 export type Channel = "review" | "question" | "chat";
 
-/** Canonical marketplace id. Known values are listed; other strings allow third-party modules. */
-export type Marketplace = "wildberries" | "ozon" | "yandex-market" | (string & {});
+/** Canonical marketplace id: the registered ones autocomplete; other strings allow modules being written. */
+export type Marketplace = RegisteredMarketplace | (string & {});
 
 /** A photo, video or file a customer (or the seller) attached, as the marketplace exposes it. */
 export interface ChannelAttachment {

@@ -2,15 +2,16 @@
 import Link from "next/link";
 import { z } from "zod";
 import { formatDateTime } from "~/components/format";
-import { ChannelBadge, MarketplaceBadge, ReplyStatusBadge } from "~/components/labels";
+import { ChannelBadge, channelName, MarketplaceBadge, marketplaceName, ReplyStatusBadge } from "~/components/labels";
 import { Badge, buttonClass, Card, cn, Stars } from "~/components/ui";
 import { getMessages } from "~/i18n/server";
 import { orNotFound } from "~/server/not-found";
 import { getServerCaller } from "~/trpc/server";
 
 const filtersSchema = z.object({
-  marketplace: z.enum(["wildberries", "ozon", "yandex-market"]).optional().catch(undefined),
-  channel: z.enum(["review", "question", "chat"]).optional().catch(undefined),
+  // Checked against the registry's lists below.
+  marketplace: z.string().max(64).optional().catch(undefined),
+  channel: z.string().max(32).optional().catch(undefined),
   status: z.enum(["unanswered", "answered"]).optional().catch(undefined),
   read: z.enum(["true", "false"]).optional().catch(undefined),
   cursor: z.string().max(200).optional().catch(undefined),
@@ -36,6 +37,10 @@ export default async function InboxPage({
   const { t, locale } = await getMessages();
   const plural = new Intl.PluralRules(locale);
   const caller = await getServerCaller();
+  const [catalog, channelIds] = await Promise.all([caller.catalog.marketplaces(), caller.catalog.channels()]);
+  // An unknown marketplace or channel in the URL shows everything, as the API would refuse it.
+  if (!catalog.some((entry) => entry.id === filters.marketplace)) filters.marketplace = undefined;
+  if (!channelIds.some((id) => id === filters.channel)) filters.channel = undefined;
   const page = await orNotFound(
     caller.inbox.list({
       sellerId,
@@ -71,15 +76,11 @@ export default async function InboxPage({
   ];
   const marketplaces: Array<[Filters["marketplace"], string]> = [
     [undefined, t.inbox.allMarketplaces],
-    ["wildberries", t.marketplace.wildberries],
-    ["ozon", t.marketplace.ozon],
-    ["yandex-market", t.marketplace["yandex-market"]],
+    ...catalog.map((entry): [string, string] => [entry.id, marketplaceName(entry, t)]),
   ];
   const channels: Array<[Filters["channel"], string]> = [
     [undefined, t.inbox.allChannels],
-    ["review", t.channel.review],
-    ["question", t.channel.question],
-    ["chat", t.channel.chat],
+    ...channelIds.map((id): [string, string] => [id, channelName(id, t)]),
   ];
   const pill = (active: boolean) =>
     cn(

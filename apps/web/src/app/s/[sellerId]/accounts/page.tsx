@@ -7,8 +7,9 @@ import { getSellers, getServerCaller } from "~/trpc/server";
 export default async function AccountsPage({ params }: { params: Promise<{ sellerId: string }> }) {
   const { sellerId } = await params;
   const caller = await getServerCaller();
-  const [accounts, sellers, { t, locale }] = await Promise.all([
+  const [accounts, marketplaces, sellers, { t, locale }] = await Promise.all([
     orNotFound(caller.account.list({ sellerId })),
+    caller.catalog.marketplaces(),
     getSellers(),
     getMessages(),
   ]);
@@ -22,6 +23,7 @@ export default async function AccountsPage({ params }: { params: Promise<{ selle
       </div>
       <AccountsPanel
         sellerId={sellerId}
+        marketplaces={marketplaces}
         initialAccounts={accounts}
         isOwner={role === "OWNER"}
         // Custom API hosts exist for the demo sandboxes and tests; the server ignores them otherwise.
