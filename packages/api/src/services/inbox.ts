@@ -61,6 +61,8 @@ interface InboxPageRow {
 export function inboxPageQuery(sellerId: string, params: InboxPageParams): Prisma.Sql {
   const after = params.cursor ? decodeInboxCursor(params.cursor) : null;
   const cursor = after ? Prisma.sql`AND ("lastActivityAt", "id") < (${after.lastActivityAt}::timestamp(3), ${after.id})` : Prisma.empty;
+  // Each range is ordered and limited itself, so the planner reads it as a lazy index seek.
+  const order = Prisma.sql`ORDER BY "lastActivityAt" DESC, "id" DESC LIMIT ${params.limit + 1}`;
   const filtered = params.marketplace || params.channel || params.status || params.read !== undefined;
   let ranges: Prisma.Sql;
   if (!filtered) {
@@ -76,7 +78,7 @@ export function inboxPageQuery(sellerId: string, params: InboxPageParams): Prism
           readStates.map(
             (read) =>
               Prisma.sql`(SELECT ${LIST_COLUMNS} FROM "Item" WHERE "sellerId" = ${sellerId} AND "marketplace" = ${marketplace}::"Marketplace"
-                AND "channel" = ${channel}::"Channel" AND "answered" = ${answered} AND "read" = ${read} ${cursor})`,
+                AND "channel" = ${channel}::"Channel" AND "answered" = ${answered} AND "read" = ${read} ${cursor} ${order})`,
           ),
         ),
       ),
@@ -84,7 +86,7 @@ export function inboxPageQuery(sellerId: string, params: InboxPageParams): Prism
     ranges = Prisma.join(buckets, " UNION ALL ");
   }
   return Prisma.sql`WITH page AS (
-      SELECT * FROM (${ranges}) AS ranges ORDER BY "lastActivityAt" DESC, "id" DESC LIMIT ${params.limit + 1}
+      SELECT * FROM (${ranges}) AS ranges ${order}
     )
     SELECT page.*, account."displayName" AS "accountName",
       (SELECT reply."status" FROM "Reply" AS reply WHERE reply."itemId" = page."id" ORDER BY reply."createdAt" DESC LIMIT 1) AS "replyStatus"
