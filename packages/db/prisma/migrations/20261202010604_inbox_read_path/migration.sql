@@ -68,13 +68,15 @@ ALTER TABLE "InboxCountDelta" ADD CONSTRAINT "InboxCountDelta_accountId_fkey" FO
 -- by splitting it at every semicolon, even inside dollar quotes.
 
 -- Folds a seller's pending deltas into InboxCount, a no-op while another transaction holds the fold.
+-- Deltas locked by an account deletion in progress are left to it (SKIP LOCKED), so the fold never waits.
 CREATE FUNCTION inbox_compact_counts(seller TEXT) RETURNS VOID LANGUAGE plpgsql AS E'
 BEGIN
   IF NOT pg_try_advisory_xact_lock(1229, hashtext(seller)) THEN
     RETURN\073
   END IF\073
   WITH moved AS (
-    DELETE FROM "InboxCountDelta" WHERE "sellerId" = seller
+    DELETE FROM "InboxCountDelta"
+    WHERE "id" IN (SELECT "id" FROM "InboxCountDelta" WHERE "sellerId" = seller FOR UPDATE SKIP LOCKED)
     RETURNING "sellerId", "accountId", "marketplace", "channel", "answered", "read", "delta"
   )
   INSERT INTO "InboxCount" AS c ("sellerId", "accountId", "marketplace", "channel", "answered", "read", "items")
