@@ -93,6 +93,7 @@ const CASES: Array<{ name: string; params: Omit<InboxPageParams, "limit" | "curs
   { name: "unanswered", params: { status: "unanswered" } },
   { name: "answered", params: { status: "answered" } },
   { name: "unread", params: { read: false } },
+  { name: "unanswered and unread", params: { status: "unanswered", read: false } },
   { name: "one marketplace", params: { marketplace: "yandex-market" } },
   { name: "one channel", params: { channel: "chat" } },
   { name: "every filter at once", params: { marketplace: "ozon", channel: "question", status: "unanswered", read: false } },
@@ -192,7 +193,12 @@ describe("inbox query plans", () => {
 
   it("fails when an index the read path relies on is gone", async () => {
     const { prisma } = database();
-    for (const index of ["Item_sellerId_lastActivityAt_id_idx", "Item_bucket_activity_idx"]) {
+    for (const index of [
+      "Item_sellerId_lastActivityAt_id_idx",
+      "Item_sellerId_answered_lastActivityAt_id_idx",
+      "Item_sellerId_read_lastActivityAt_id_idx",
+      "Item_bucket_activity_idx",
+    ]) {
       const outcome = await prisma
         .$transaction(async (tx) => {
           await tx.$executeRawUnsafe(`DROP INDEX "${index}"`);

@@ -52,21 +52,25 @@ interface InboxPageRow {
 
 /**
  * The page query (docs/performance.md, "Read path"). The keyset cursor is a row comparison, which
- * PostgreSQL applies as an index condition: every page is a seek, however deep. Without filters it
- * walks Item(sellerId, lastActivityAt, id). With any filter it merges the ordered index ranges of
- * every matching (marketplace, channel, answered, read) bucket of Item_bucket_activity_idx (at most
- * 36), so a filtered page reads about `limit` rows however rare the matches are. Reply status is
- * looked up for the page's rows only.
+ * PostgreSQL applies as an index condition: every page is a seek, however deep. Unfiltered, by
+ * status or by read state (the inbox tabs) it walks one index. Any other filter merges the ordered
+ * ranges of the matching (marketplace, channel, answered, read) buckets of Item_bucket_activity_idx
+ * (at most 12), so a filtered page reads about `limit` rows however rare the matches are. Reply
+ * status is looked up for the page's rows only.
  */
 export function inboxPageQuery(sellerId: string, params: InboxPageParams): Prisma.Sql {
   const after = params.cursor ? decodeInboxCursor(params.cursor) : null;
   const cursor = after ? Prisma.sql`AND ("lastActivityAt", "id") < (${after.lastActivityAt}::timestamp(3), ${after.id})` : Prisma.empty;
   // Each range is ordered and limited itself, so the planner reads it as a lazy index seek.
   const order = Prisma.sql`ORDER BY "lastActivityAt" DESC, "id" DESC LIMIT ${params.limit + 1}`;
-  const filtered = params.marketplace || params.channel || params.status || params.read !== undefined;
+  const byMarketplaceOrChannel = params.marketplace || params.channel;
+  const byStatusAndRead = params.status && params.read !== undefined;
   let ranges: Prisma.Sql;
-  if (!filtered) {
-    ranges = Prisma.sql`SELECT ${LIST_COLUMNS} FROM "Item" WHERE "sellerId" = ${sellerId} ${cursor}`;
+  if (!byMarketplaceOrChannel && !byStatusAndRead) {
+    // One ordered range of Item(sellerId, …), (sellerId, answered, …) or (sellerId, read, …).
+    const status = params.status ? Prisma.sql`AND "answered" = ${params.status === "answered"}` : Prisma.empty;
+    const read = params.read !== undefined ? Prisma.sql`AND "read" = ${params.read}` : Prisma.empty;
+    ranges = Prisma.sql`SELECT ${LIST_COLUMNS} FROM "Item" WHERE "sellerId" = ${sellerId} ${status} ${read} ${cursor}`;
   } else {
     const marketplaces = params.marketplace ? [toDbMarketplace(params.marketplace)] : ALL_MARKETPLACES;
     const channels = params.channel ? [toDbChannel(params.channel)] : ALL_CHANNELS;

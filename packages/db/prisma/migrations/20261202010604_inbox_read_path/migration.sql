@@ -1,9 +1,3 @@
--- DropIndex
-DROP INDEX "Item_sellerId_answered_lastActivityAt_id_idx";
-
--- DropIndex
-DROP INDEX "Item_sellerId_read_lastActivityAt_id_idx";
-
 -- AlterTable
 ALTER TABLE "Item" ADD COLUMN     "lastMessageAt" TIMESTAMP(3),
 ADD COLUMN     "lastMessageText" TEXT,
