@@ -101,7 +101,7 @@ const CASES: Array<{ name: string; params: Omit<InboxPageParams, "limit" | "curs
 
 beforeAll(async () => {
   const { prisma } = database();
-  // 45,000 items over 6 sellers (one with 30,000), realistic mixes of marketplaces, channels and states.
+  // 30,000 items over 6 sellers (one with 20,000), realistic mixes of marketplaces, channels and states.
   await prisma.$executeRawUnsafe(`
     INSERT INTO "Seller" ("id", "name", "updatedAt") SELECT 'plan-seller-' || g, 'Seller ' || g, now() FROM generate_series(1, 6) g`);
   await prisma.$executeRawUnsafe(`
@@ -115,8 +115,8 @@ beforeAll(async () => {
       (CASE WHEN h % 10 < 7 THEN 'REVIEW' WHEN h % 10 < 9 THEN 'QUESTION' ELSE 'CHAT' END)::"Channel",
       'ext-' || g, 'Отзыв ' || g || ': товар хороший, доставка быстрая ' || md5(g::text), 1 + h % 5,
       at, (h / 10) % 10 < 6, (h / 100) % 10 < 7, at, now()
-    FROM (VALUES ('plan-seller-1', 30000), ('plan-seller-2', 3000), ('plan-seller-3', 3000), ('plan-seller-4', 3000),
-                 ('plan-seller-5', 3000), ('plan-seller-6', 3000)) AS s(seller, n)
+    FROM (VALUES ('plan-seller-1', 20000), ('plan-seller-2', 2000), ('plan-seller-3', 2000), ('plan-seller-4', 2000),
+                 ('plan-seller-5', 2000), ('plan-seller-6', 2000)) AS s(seller, n)
     CROSS JOIN LATERAL generate_series(1, s.n) g
     CROSS JOIN LATERAL (SELECT abs(hashtext(s.seller || g)) AS h) hashed
     CROSS JOIN LATERAL (SELECT 1 + (h / 1000 % 10 >= 5)::int + (h / 1000 % 10 >= 8)::int AS m,
