@@ -1,4 +1,10 @@
+import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+
+/** The list streams in after the URL changes (skeleton first): wait for it before reading it. */
+async function listLoaded(page: Page) {
+  await expect(page.getByTestId("inbox-loading")).toHaveCount(0);
+}
 
 test("the inbox shows the seeded reviews, questions and chats of both demo sellers", async ({ demoPage: page }) => {
   await page.goto("/");
@@ -21,12 +27,14 @@ test("filters in the URL change the list", async ({ demoPage: page }) => {
   await page.goto("/");
   await page.getByRole("link", { name: "Чат", exact: true }).click();
   await expect(page).toHaveURL(/channel=chat/);
+  await listLoaded(page);
   const channels = await page.getByTestId("inbox-item").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-channel")));
   expect(channels.length).toBeGreaterThan(0);
   expect(new Set(channels)).toEqual(new Set(["chat"]));
 
   await page.getByRole("link", { name: "Ozon", exact: true }).click();
   await expect(page).toHaveURL(/marketplace=ozon/);
+  await listLoaded(page);
   const marketplaces = await page
     .getByTestId("inbox-item")
     .evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-marketplace")));
@@ -34,6 +42,7 @@ test("filters in the URL change the list", async ({ demoPage: page }) => {
 
   await page.getByRole("link", { name: /^С ответом/ }).click();
   await expect(page).toHaveURL(/status=answered/);
+  await listLoaded(page);
   await expect(page.getByTestId("inbox-item").getByText("Нет ответа")).toHaveCount(0);
 });
 
@@ -43,6 +52,7 @@ test("an agent opens a review, replies, sees the reply queued and then delivered
   await page.goto("/");
   await page.getByRole("link", { name: /^Без ответа/ }).click();
   await expect(page).toHaveURL(/status=unanswered/);
+  await listLoaded(page);
   await page.locator('[data-testid="inbox-item"][data-channel="review"]').first().click();
   await expect(page.getByRole("link", { name: "← Ко входящим" })).toBeVisible();
 

@@ -20,6 +20,8 @@ const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = path.resolve(webDir, "..", "..");
 
 const { values: args } = parseArgs({
+  // `pnpm --filter @inbox/web serve -- --no-workers` passes the `--` through: it separates nothing here.
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
   options: {
     dev: { type: "boolean", default: false },
     fresh: { type: "boolean", default: false },

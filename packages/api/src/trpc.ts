@@ -7,6 +7,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { AppError } from "./errors";
 import { getJobQueue, type JobQueue } from "./jobs/queues";
+import { listMemberships, type SellerMembership } from "./services/memberships";
 
 export interface CreateContextOptions {
   /** The signed-in user (from the next-auth session), or null. */
@@ -25,11 +26,20 @@ const lazyJobQueue: JobQueue = {
 };
 
 export function createTRPCContext(options: CreateContextOptions) {
+  const { userId } = options;
+  const prisma = options.prisma ?? getPrisma();
+  let memberships: Promise<SellerMembership[]> | undefined;
   return {
-    userId: options.userId,
-    prisma: options.prisma ?? getPrisma(),
+    userId,
+    prisma,
     jobs: options.jobs ?? lazyJobQueue,
     connectorOptions: options.connectorOptions ?? {},
+    /**
+     * The caller's sellers and roles, read at most once per context. A context lives for one
+     * request (an HTTP batch, or one page render), so access checks never see stale memberships
+     * across requests, and a page that lists sellers and reads one of them queries them once.
+     */
+    memberships: (): Promise<SellerMembership[]> => (memberships ??= userId ? listMemberships(prisma, userId) : Promise.resolve([])),
   };
 }
 
@@ -76,12 +86,9 @@ const ROLE_RANK: Record<Role, number> = { VIEWER: 0, AGENT: 1, OWNER: 2 };
 export const sellerProcedure = protectedProcedure
   .input(z.object({ sellerId: z.string().min(1).max(64) }))
   .use(async ({ ctx, input, next }) => {
-    const membership = await ctx.prisma.membership.findUnique({
-      where: { userId_sellerId: { userId: ctx.userId, sellerId: input.sellerId } },
-      select: { role: true, seller: { select: { id: true, name: true } } },
-    });
+    const membership = (await ctx.memberships()).find((candidate) => candidate.id === input.sellerId);
     if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "Seller not found." });
-    return next({ ctx: { ...ctx, seller: membership.seller, role: membership.role } });
+    return next({ ctx: { ...ctx, seller: { id: membership.id, name: membership.name }, role: membership.role } });
   });
 
 /** Seller procedures that change data: OWNER or AGENT. */

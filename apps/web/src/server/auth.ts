@@ -3,14 +3,20 @@
 import "server-only";
 import { authenticateUser } from "@inbox/api";
 import { getPrisma } from "@inbox/db";
-import { getServerSession, type NextAuthOptions } from "next-auth";
+import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { cookies } from "next/headers";
+import { cache } from "react";
 import { z } from "zod";
+import { decryptSessionToken, sessionCookieName, sessionCookieValue } from "./session-token";
 
 const credentialsSchema = z.object({ email: z.string().trim().email().max(320), password: z.string().min(1).max(200) });
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  // next-auth's own routes (/api/auth/session, sign-out) decrypt with the same code as every page
+  // and API call; tokens are still encrypted by next-auth's default `encode`.
+  jwt: { decode: ({ token, secret, salt }) => (token ? decryptSessionToken(token, secret.toString(), salt) : null) },
   pages: { signIn: "/signin" },
   providers: [
     CredentialsProvider({
@@ -37,7 +43,20 @@ declare module "next-auth" {
   }
 }
 
-export async function getSessionUserId(): Promise<string | null> {
-  const session = await getServerSession(authOptions);
-  return session?.user?.id ?? null;
+function authSecret(): string {
+  const secret = process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET;
+  if (!secret) throw new Error("NEXTAUTH_SECRET is not set: start the app with `npm start` or set it.");
+  return secret;
 }
+
+/**
+ * The signed-in user's id from the session cookie, or null. The cookie is decrypted and its expiry
+ * checked on every request (once per request: pages, layouts and the tRPC context share it); it
+ * is the same check `getServerSession` makes, without building next-auth's whole handler.
+ */
+export const getSessionUserId = cache(async (): Promise<string | null> => {
+  const token = sessionCookieValue((await cookies()).getAll(), sessionCookieName());
+  if (!token) return null;
+  const claims = decryptSessionToken(token, authSecret());
+  return typeof claims?.sub === "string" && claims.sub !== "" ? claims.sub : null;
+});

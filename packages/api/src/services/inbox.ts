@@ -1,11 +1,9 @@
 // Reading the inbox of one (already authorised) seller.
-import { Prisma, type Channel, type Marketplace, type PrismaClient, type ReplyStatus } from "@inbox/db";
+import { Channel, Marketplace, Prisma, type PrismaClient, type ReplyStatus } from "@inbox/db";
 import { TRPCError } from "@trpc/server";
 import {
-  channelSchema,
   fromDbChannel,
   fromDbMarketplace,
-  marketplaceSchema,
   toDbChannel,
   toDbMarketplace,
   type ChannelName,
@@ -22,8 +20,9 @@ export interface InboxFilter {
 
 export type InboxPageParams = InboxFilter & { cursor?: string | null; limit: number };
 
-const ALL_MARKETPLACES = marketplaceSchema.options.map(toDbMarketplace);
-const ALL_CHANNELS = channelSchema.options.map(toDbChannel);
+// Every value an Item row can hold: the per-bucket ranges must cover them all.
+const ALL_MARKETPLACES = Object.values(Marketplace);
+const ALL_CHANNELS = Object.values(Channel);
 const BOTH = [false, true];
 
 /** Columns of a list row; the page is read from the index and fetches nothing else per row. */

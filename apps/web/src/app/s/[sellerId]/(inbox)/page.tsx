@@ -1,9 +1,15 @@
 // The inbox of one seller: filters live in the URL, so every view can be linked and reloaded.
+// The page streams: its frame (title, filters, tab labels) is sent at once, and the counts and
+// the list follow in <Suspense> when the query returns, so the first byte never waits for it.
+import type { RouterOutputs } from "@inbox/api";
 import Link from "next/link";
+import { Suspense } from "react";
 import { z } from "zod";
 import { formatDateTime } from "~/components/format";
+import { InboxListSkeleton } from "~/components/inbox-skeleton";
 import { ChannelBadge, channelName, MarketplaceBadge, marketplaceName, ReplyStatusBadge } from "~/components/labels";
 import { Badge, buttonClass, Card, cn, Stars } from "~/components/ui";
+import type { Locale, Messages } from "~/i18n/messages";
 import { getMessages } from "~/i18n/server";
 import { orNotFound } from "~/server/not-found";
 import { getServerCaller } from "~/trpc/server";
@@ -25,6 +31,9 @@ function hrefWith(sellerId: string, filters: Filters, change: Partial<Filters>) 
   return `/s/${sellerId}${search ? `?${search}` : ""}`;
 }
 
+type InboxPageData = RouterOutputs["inbox"]["list"];
+type Counts = InboxPageData["counts"];
+
 export default async function InboxPage({
   params,
   searchParams,
@@ -35,13 +44,13 @@ export default async function InboxPage({
   const { sellerId } = await params;
   const filters = filtersSchema.parse(await searchParams);
   const { t, locale } = await getMessages();
-  const plural = new Intl.PluralRules(locale);
   const caller = await getServerCaller();
   const [catalog, channelIds] = await Promise.all([caller.catalog.marketplaces(), caller.catalog.channels()]);
   // An unknown marketplace or channel in the URL shows everything, as the API would refuse it.
   if (!catalog.some((entry) => entry.id === filters.marketplace)) filters.marketplace = undefined;
   if (!channelIds.some((id) => id === filters.channel)) filters.channel = undefined;
-  const page = await orNotFound(
+  // Started now, awaited inside the boundaries below: the counts and the list share one query.
+  const page = orNotFound(
     caller.inbox.list({
       sellerId,
       marketplace: filters.marketplace,
@@ -53,27 +62,6 @@ export default async function InboxPage({
     }),
   );
 
-  const statusTabs: Array<{ label: string; count: number; change: Partial<Filters>; active: boolean }> = [
-    {
-      label: t.inbox.all,
-      count: page.counts.all,
-      change: { status: undefined, read: undefined },
-      active: !filters.status && !filters.read,
-    },
-    {
-      label: t.inbox.unanswered,
-      count: page.counts.unanswered,
-      change: { status: "unanswered", read: undefined },
-      active: filters.status === "unanswered",
-    },
-    {
-      label: t.inbox.answered,
-      count: page.counts.answered,
-      change: { status: "answered", read: undefined },
-      active: filters.status === "answered",
-    },
-    { label: t.inbox.unread, count: page.counts.unread, change: { status: undefined, read: "false" }, active: filters.read === "false" },
-  ];
   const marketplaces: Array<[Filters["marketplace"], string]> = [
     [undefined, t.inbox.allMarketplaces],
     ...catalog.map((entry): [string, string] => [entry.id, marketplaceName(entry, t)]),
@@ -92,21 +80,9 @@ export default async function InboxPage({
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <h1 className="text-xl font-semibold">{t.inbox.title}</h1>
-        <nav aria-label="status" className="flex flex-wrap gap-1 rounded-lg bg-slate-100 p-1">
-          {statusTabs.map((tab) => (
-            <Link
-              key={tab.label}
-              href={hrefWith(sellerId, filters, tab.change)}
-              aria-current={tab.active ? "page" : undefined}
-              className={cn(
-                "rounded-md px-3 py-1.5 text-sm",
-                tab.active ? "bg-white font-medium shadow-sm" : "text-slate-600 hover:text-slate-900",
-              )}
-            >
-              {tab.label} <span className="text-slate-400">{tab.count}</span>
-            </Link>
-          ))}
-        </nav>
+        <Suspense fallback={<StatusTabs sellerId={sellerId} filters={filters} counts={null} t={t} />}>
+          <StatusTabsWithCounts sellerId={sellerId} filters={filters} page={page} t={t} />
+        </Suspense>
       </div>
 
       <div className="flex flex-wrap gap-2" aria-label="filters">
@@ -123,6 +99,72 @@ export default async function InboxPage({
         ))}
       </div>
 
+      <Suspense fallback={<InboxListSkeleton label={t.inbox.loading} />}>
+        <InboxList sellerId={sellerId} filters={filters} page={page} t={t} locale={locale} />
+      </Suspense>
+    </div>
+  );
+}
+
+/** Status tabs; the counts are blank until the query returns. */
+function StatusTabs({ sellerId, filters, counts, t }: { sellerId: string; filters: Filters; counts: Counts | null; t: Messages }) {
+  const tabs: Array<{ label: string; count: keyof Counts; change: Partial<Filters>; active: boolean }> = [
+    { label: t.inbox.all, count: "all", change: { status: undefined, read: undefined }, active: !filters.status && !filters.read },
+    {
+      label: t.inbox.unanswered,
+      count: "unanswered",
+      change: { status: "unanswered", read: undefined },
+      active: filters.status === "unanswered",
+    },
+    { label: t.inbox.answered, count: "answered", change: { status: "answered", read: undefined }, active: filters.status === "answered" },
+    { label: t.inbox.unread, count: "unread", change: { status: undefined, read: "false" }, active: filters.read === "false" },
+  ];
+  return (
+    <nav aria-label="status" className="flex flex-wrap gap-1 rounded-lg bg-slate-100 p-1">
+      {tabs.map((tab) => (
+        <Link
+          key={tab.label}
+          href={hrefWith(sellerId, filters, tab.change)}
+          aria-current={tab.active ? "page" : undefined}
+          className={cn(
+            "rounded-md px-3 py-1.5 text-sm",
+            tab.active ? "bg-white font-medium shadow-sm" : "text-slate-600 hover:text-slate-900",
+          )}
+        >
+          {tab.label}{" "}
+          {counts ? (
+            <span className="text-slate-400">{counts[tab.count]}</span>
+          ) : (
+            <span className="inline-block h-3 w-5 animate-pulse rounded bg-slate-200 align-middle" />
+          )}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+async function StatusTabsWithCounts({ page, ...tabs }: { sellerId: string; filters: Filters; page: Promise<InboxPageData>; t: Messages }) {
+  const { counts } = await page;
+  return <StatusTabs {...tabs} counts={counts} />;
+}
+
+async function InboxList({
+  sellerId,
+  filters,
+  page: pending,
+  t,
+  locale,
+}: {
+  sellerId: string;
+  filters: Filters;
+  page: Promise<InboxPageData>;
+  t: Messages;
+  locale: Locale;
+}) {
+  const page = await pending;
+  const plural = new Intl.PluralRules(locale);
+  return (
+    <>
       {page.items.length === 0 ? (
         <Card className="p-10 text-center text-slate-500">{t.inbox.empty}</Card>
       ) : (
@@ -176,6 +218,6 @@ export default async function InboxPage({
           </Link>
         </div>
       )}
-    </div>
+    </>
   );
 }
