@@ -103,7 +103,8 @@ describe("WB token types", () => {
     expect(s.count429()).toBe(0);
     resetSharedBuckets();
     const other = s.issueToken({ type: "base", categories: ["feedbacks"], sellerId: "another-seller" });
-    const without = new WBFeedbacksConnector({ apiToken: other }, { baseUrl: s.feedbacksUrl, retryBaseDelayMs: 1 });
+    // A blank secret (an empty form field) is no secret.
+    const without = new WBFeedbacksConnector({ apiToken: other, clientSecret: " " }, { baseUrl: s.feedbacksUrl, retryBaseDelayMs: 1 });
     await without.listFeedbacks({ isAnswered: false, take: 1, skip: 0 });
     await expect(without.listFeedbacks({ isAnswered: false, take: 1, skip: 0 })).rejects.toBeInstanceOf(RateLimitedError);
     // The server too: a wrong secret is a plain base token.

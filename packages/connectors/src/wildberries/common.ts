@@ -16,9 +16,10 @@ export const wildberriesCredentialsSchema = z.object({
   apiToken: z.string().trim().min(1, "apiToken is required"),
   /**
    * Service secret of a registered service, sent as `X-Client-Secret`: a base token with it gets the
-   * personal/service limits ("Base with secret") instead of the base token's hourly ones.
+   * personal/service limits ("Base with secret") instead of the base token's hourly ones. Blank
+   * (an empty form field) means none.
    */
-  clientSecret: z.string().trim().min(1).optional(),
+  clientSecret: z.string().trim().optional(),
 });
 export type WildberriesCredentials = z.infer<typeof wildberriesCredentialsSchema>;
 
@@ -112,6 +113,7 @@ export function createWbClient(
   options: ConnectorOptions,
 ): MarketplaceHttpClient {
   const tokenType = options.tokenType ?? wbTokenType(credentials.apiToken);
+  const clientSecret = credentials.clientSecret || undefined;
   assertTokenFitsHost(group, tokenType, options.baseUrl);
   const productionHost = group === "chat" ? WB_CHAT_HOST : WB_FEEDBACKS_HOST;
   return new MarketplaceHttpClient({
@@ -119,9 +121,9 @@ export function createWbClient(
     defaultBaseUrl: tokenType === "test" ? WB_FEEDBACKS_SANDBOX_HOST : productionHost,
     credentialKey: credentials.apiToken,
     rateLimitGroup: group,
-    rateLimit: wildberriesRateLimit(group, tokenType, credentials.clientSecret !== undefined),
+    rateLimit: wildberriesRateLimit(group, tokenType, clientSecret !== undefined),
     retryHint: wildberriesRetryHint,
-    headers: { Authorization: credentials.apiToken, ...(credentials.clientSecret && { "X-Client-Secret": credentials.clientSecret }) },
+    headers: { Authorization: credentials.apiToken, ...(clientSecret && { "X-Client-Secret": clientSecret }) },
     options: { ...options, tokenType },
     mapError: (ctx) => mapWbError(ctx, tokenType),
   });
