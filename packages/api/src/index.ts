@@ -7,6 +7,7 @@ export { createTRPCContext, type TRPCContext } from "./trpc";
 export { authenticateUser } from "./auth/authenticate";
 export { AppError, type AppErrorReason } from "./errors";
 export { hashPassword, verifyPassword } from "./auth/password";
+export { downloadItemAttachment } from "./services/attachments";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

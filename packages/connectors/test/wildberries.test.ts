@@ -191,7 +191,7 @@ describe("WB feedbacks semantics", () => {
     const old = s.world.addFeedback({ createdMs: now - 40 * 24 * 3600_000, answer: null });
     const c = new WBFeedbacksConnector({ apiToken: s.issueToken() }, { ...fast, baseUrl: s.feedbacksUrl });
     const archived = await c.listFeedbacks({ isAnswered: true, take: 5000, skip: 0 });
-    const raw = archived.feedbacks.find((f) => f.id === old.id);
+    const raw = archived.feedbacks!.find((f) => f.id === old.id);
     expect(raw?.answer).toBeNull();
     expect((await c.getItem({ itemId: old.id }))?.answered).toBe(false);
   });

@@ -1,4 +1,5 @@
 // Reading the inbox of one (already authorised) seller.
+import type { ChannelAttachment } from "@inbox/connectors";
 import { Channel, Marketplace, Prisma, type PrismaClient, type ReplyStatus } from "@inbox/db";
 import { TRPCError } from "@trpc/server";
 import {
@@ -175,7 +176,8 @@ export async function getInboxItem(prisma: PrismaClient, sellerId: string, itemI
     cons: item.cons,
     rating: item.rating,
     authorName: item.authorName,
-    product: { externalId: item.productExternalId, name: item.productName, article: item.productArticle },
+    product: { externalId: item.productExternalId, name: item.productName, article: item.productArticle, url: item.productUrl },
+    attachments: storedAttachments(item.attachments),
     upstreamCreatedAt: item.upstreamCreatedAt,
     lastActivityAt: item.lastActivityAt,
     answered: item.answered,
@@ -187,8 +189,32 @@ export async function getInboxItem(prisma: PrismaClient, sellerId: string, itemI
       direction: message.direction === "IN" ? ("in" as const) : ("out" as const),
       text: message.text,
       authorName: message.authorName,
+      attachments: storedAttachments(message.attachments),
       sentAt: message.sentAt,
     })),
     replies: item.replies,
   };
+}
+
+const KINDS = new Set(["image", "video", "file"]);
+const optionalString = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+
+/** Attachments as ingest stored them (a ChannelAttachment array); anything malformed is skipped. */
+function storedAttachments(json: unknown): ChannelAttachment[] {
+  if (!Array.isArray(json)) return [];
+  return json.flatMap((entry): ChannelAttachment[] => {
+    if (!entry || typeof entry !== "object") return [];
+    const a = entry as Record<string, unknown>;
+    if (typeof a.kind !== "string" || !KINDS.has(a.kind)) return [];
+    const attachment: ChannelAttachment = {
+      kind: a.kind as ChannelAttachment["kind"],
+      url: optionalString(a.url),
+      previewUrl: optionalString(a.previewUrl),
+      downloadId: optionalString(a.downloadId),
+      name: optionalString(a.name),
+      mimeType: optionalString(a.mimeType),
+      sizeBytes: typeof a.sizeBytes === "number" && Number.isFinite(a.sizeBytes) ? a.sizeBytes : undefined,
+    };
+    return attachment.url || attachment.downloadId ? [attachment] : [];
+  });
 }

@@ -1,8 +1,8 @@
 // Turns connector items into Items and Messages. Idempotent: rows are keyed by the marketplace's own
 // ids — (account, channel, externalId) and (item, message externalId) — so a replayed page changes
 // nothing, and upstream changes (answered elsewhere, moderation, edits) update the row.
-import type { ChannelItem } from "@inbox/connectors";
-import type { Channel, Marketplace, Prisma } from "@inbox/db";
+import type { ChannelAttachment, ChannelItem } from "@inbox/connectors";
+import { Prisma, type Channel, type Marketplace } from "@inbox/db";
 
 export interface IngestTarget {
   sellerId: string;
@@ -25,6 +25,28 @@ function toDate(iso: string, field: string): Date {
   return date;
 }
 
+/** Attachments as stored (a JSON array), or SQL NULL when there are none. */
+function attachmentsJson(attachments: ChannelAttachment[] | undefined): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  return attachments && attachments.length > 0 ? (attachments as unknown as Prisma.InputJsonValue) : Prisma.DbNull;
+}
+
+/** Key-order-independent JSON equality (jsonb does not keep key order). */
+function sameJson(stored: unknown, next: unknown): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === "object"
+        ? Object.fromEntries(
+            Object.entries(value)
+              .filter(([, v]) => v !== undefined)
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([k, v]) => [k, canonical(v)]),
+          )
+        : value;
+  const normal = (value: unknown) => (value === Prisma.DbNull || value === undefined ? null : value);
+  return JSON.stringify(canonical(normal(stored))) === JSON.stringify(canonical(normal(next)));
+}
+
 /** Fields of an Item that mirror upstream; local state (read, replies) is handled separately. */
 function upstreamFields(item: ChannelItem) {
   const messages = item.messages ?? [];
@@ -42,6 +64,8 @@ function upstreamFields(item: ChannelItem) {
     productExternalId: item.product?.externalId ?? null,
     productName: item.product?.name ?? null,
     productArticle: item.product?.article ?? null,
+    productUrl: item.product?.url ?? null,
+    attachments: attachmentsJson(item.attachments),
     upstreamCreatedAt: created,
     answered: item.answered,
     answerText: item.answerText ?? null,
@@ -50,7 +74,18 @@ function upstreamFields(item: ChannelItem) {
   };
 }
 
-const COMPARED = ["text", "pros", "cons", "rating", "authorName", "productName", "answered", "answerText", "answerState"] as const;
+const COMPARED = [
+  "text",
+  "pros",
+  "cons",
+  "rating",
+  "authorName",
+  "productName",
+  "productUrl",
+  "answered",
+  "answerText",
+  "answerState",
+] as const;
 
 export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelItem[]): Promise<IngestResult> {
   // A page may carry the same thread twice (e.g. events of one chat); merge before writing.
@@ -72,10 +107,12 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
       rating: true,
       authorName: true,
       productName: true,
+      productUrl: true,
+      attachments: true,
       answered: true,
       answerText: true,
       answerState: true,
-    } satisfies Record<(typeof COMPARED)[number] | "id" | "externalId" | "read" | "lastActivityAt", true>,
+    } satisfies Record<(typeof COMPARED)[number] | "id" | "externalId" | "read" | "lastActivityAt" | "attachments", true>,
   });
   const existingById = new Map(existing.map((row) => [row.externalId, row]));
   const changedIds = new Set<string>();
@@ -129,7 +166,8 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
     const newActivity = target.channel !== "CHAT" && fields.lastActivityAt > row.lastActivityAt;
     // Upstream read state wins when the marketplace reports one.
     const read = item.read ?? row.read;
-    if (compared.some((key) => record[key] !== fields[key]) || newActivity || read !== row.read) {
+    const attachmentsChanged = !sameJson(row.attachments, fields.attachments);
+    if (compared.some((key) => record[key] !== fields[key]) || attachmentsChanged || newActivity || read !== row.read) {
       const { text, answered, lastActivityAt, ...rest } = fields;
       await tx.item.update({
         where: { id: row.id },
@@ -150,6 +188,7 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
       direction: message.direction === "out" ? ("OUT" as const) : ("IN" as const),
       text: message.text,
       authorName: message.authorName ?? null,
+      attachments: attachmentsJson(message.attachments),
       sentAt: toDate(message.createdAt, "message createdAt"),
     })),
   );
@@ -166,7 +205,33 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
   } else if (messages.length > 0) {
     await tx.message.createMany({ data: messages, skipDuplicates: true });
   }
+  await updateMessageAttachments(tx, messages, changedIds);
   return { fetched: items.length, changed: changedIds.size };
+}
+
+/**
+ * Messages are inserted once (duplicates skipped), so attachments that appear or change later on a
+ * known message (e.g. a file that passed moderation) are written here. Only messages that carry
+ * attachments are looked at; a page without any costs nothing.
+ */
+async function updateMessageAttachments(
+  tx: Tx,
+  messages: Array<{ itemId: string; externalId: string; attachments: ReturnType<typeof attachmentsJson> }>,
+  changedIds: Set<string>,
+) {
+  const withFiles = messages.filter((message) => message.attachments !== Prisma.DbNull);
+  if (withFiles.length === 0) return;
+  const stored = await tx.message.findMany({
+    where: { OR: withFiles.map(({ itemId, externalId }) => ({ itemId, externalId })) },
+    select: { id: true, itemId: true, externalId: true, attachments: true },
+  });
+  const byKey = new Map(stored.map((row) => [`${row.itemId}\u0000${row.externalId}`, row]));
+  for (const message of withFiles) {
+    const row = byKey.get(`${message.itemId}\u0000${message.externalId}`);
+    if (!row || sameJson(row.attachments, message.attachments)) continue;
+    await tx.message.update({ where: { id: row.id }, data: { attachments: message.attachments } });
+    changedIds.add(row.itemId);
+  }
 }
 
 /**

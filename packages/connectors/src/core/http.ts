@@ -44,6 +44,8 @@ export interface HttpRequest<T> {
    * first. A 429 is still retried — the marketplace refused the request without acting on it.
    */
   once?: boolean;
+  /** A download: a 2xx body is returned as `bytes`, unparsed; errors are mapped as usual. */
+  binary?: boolean;
 }
 
 export interface HttpResponse<T> {
@@ -51,6 +53,8 @@ export interface HttpResponse<T> {
   headers: Headers;
   data: T;
   requestId?: string;
+  /** The raw body of a `binary` request. */
+  bytes?: Uint8Array;
 }
 
 export interface UpstreamErrorContext {
@@ -144,11 +148,17 @@ export class MarketplaceHttpClient {
       let status = 0;
       let headers: Headers;
       let text: string;
+      let bytes: Uint8Array | undefined;
       try {
         const res = await fetchImpl(url, { method: req.method, headers: this.headersFor(req), body: bodyFor(req), signal });
         status = res.status;
         headers = res.headers;
-        text = await res.text();
+        if (req.binary) {
+          bytes = new Uint8Array(await res.arrayBuffer());
+          text = status >= 200 && status < 300 ? "" : new TextDecoder().decode(bytes);
+        } else {
+          text = await res.text();
+        }
       } catch (err) {
         if (this.opts.signal?.aborted) throw this.opts.signal.reason ?? err;
         const timedOut = controller.signal.aborted;
@@ -204,6 +214,7 @@ export class MarketplaceHttpClient {
         throw this.config.mapError?.(ctx) ?? defaultError(ctx, req, this.messageOf(body, text));
       }
 
+      if (req.binary) return { status, headers, data: undefined as T, requestId, bytes };
       if (!req.schema) return { status, headers, data: undefined as T, requestId };
       if (body === NOT_JSON) {
         throw new ResponseValidationError(

@@ -13,7 +13,8 @@
  * - MarketplaceHttpClient (http.ts): the only way to call a marketplace. new MarketplaceHttpClient({
  *   marketplace, defaultBaseUrl, credentialKey, rateLimitGroup?, rateLimit, maxConcurrentPerCredential?,
  *   rateLimitStatuses?, retryHint?, headers, options, mapError?, errorMessage?, requestId? }) then
- *   client.request({ method, path, query?, json?, form?, schema? }) → { status, headers, data, requestId }.
+ *   client.request({ method, path, query?, json?, form?, schema?, binary? }) → { status, headers, data,
+ *   requestId, bytes? } (binary: a 2xx body comes back unparsed as `bytes`, for downloads).
  *   It rate-limits per credential (shared across instances; the documented limit comes from the
  *   marketplace module), retries the marketplace's rate-limit statuses (default 429) honouring its
  *   retry hint (default Retry-After), and 5xx/network/timeouts with backoff,

@@ -1,12 +1,13 @@
 // Wildberries buyer chat on buyer-chat-api.wildberries.ru.
 // WB offers no per-chat history and no "mark as read": messages come only from the seller-wide
 // events stream (`/seller/events?next=`), so getUpdates is the message feed and listItems is the
-// chat directory (`/seller/chats`) with each chat's last message.
+// chat directory (`/seller/chats`) with each chat's latest message.
 import { z } from "zod";
 import { BaseChannelConnector } from "../core/base";
 import { MarketplaceRequestError } from "../core/errors";
 import type { MarketplaceHttpClient } from "../core/http";
 import type {
+  ChannelAttachment,
   ChannelItem,
   ChannelMessage,
   ConnectorOptions,
@@ -19,59 +20,87 @@ import type {
   SendReplyResult,
 } from "../core/types";
 import { decodeCursor, encodeCursor, toIso, zId } from "../core/util";
-import { createWbClient, wildberriesCredentialsSchema, type WildberriesCredentials } from "./common";
+import { createWbClient, wbProductUrl, wildberriesCredentialsSchema, type WildberriesCredentials } from "./common";
+
+// Schemas follow the spec's `Chat`, `Event`, `EventAttachments`, `File`, `Image` and `EventsResult`
+// (user-communication.json). The spec marks no response field required and none nullable except
+// `errors`; the identity and paging keys (chatID, eventID, addTimestamp, sender, next, totalEvents)
+// are kept required because nothing can be stored or paged without them.
+
+const wbGoodCardSchema = z.object({
+  nmID: zId.optional(),
+  price: z.number().optional(),
+  priceCurrency: z.string().optional(),
+  rid: z.string().optional(),
+  size: z.string().optional(),
+});
 
 export const wbChatSchema = z.object({
   chatID: z.string(),
-  replySign: z.string(),
-  clientName: z.string().nullish(),
-  goodCard: z
-    .object({ nmID: zId.nullish(), price: z.number().nullish(), priceCurrency: z.string().nullish(), size: z.string().nullish() })
-    .nullish(),
-  lastMessage: z.object({ text: z.string().nullish(), addTimestamp: z.number() }).nullish(),
+  replySign: z.string().optional(),
+  clientName: z.string().optional(),
+  goodCard: wbGoodCardSchema.optional(),
+  lastMessage: z.object({ text: z.string().optional(), addTimestamp: z.number().int().optional() }).optional(),
 });
 export type WBChat = z.infer<typeof wbChatSchema>;
+
+const wbFileSchema = z.object({
+  contentType: z.string().optional(),
+  date: z.string().optional(),
+  downloadID: z.string().optional(),
+  name: z.string().optional(),
+  size: z.number().int().optional(),
+  url: z.string().optional(),
+});
+const wbImageSchema = z.object({ date: z.string().optional(), downloadID: z.string().optional(), url: z.string().optional() });
 
 export const wbEventSchema = z.object({
   chatID: z.string(),
   eventID: z.string(),
-  eventType: z.string(),
-  isNewChat: z.boolean().nullish(),
+  /** Only "message" in the spec; an event without a type is read as a message. */
+  eventType: z.string().optional(),
+  isNewChat: z.boolean().optional(),
   message: z
     .object({
-      text: z.string().nullish(),
-      attachments: z.unknown().nullish(),
+      text: z.string().optional(),
+      attachments: z
+        .object({
+          files: z.array(wbFileSchema).optional(),
+          images: z.array(wbImageSchema).optional(),
+          goodCard: wbGoodCardSchema.optional(),
+        })
+        .optional(),
     })
-    .nullish(),
-  source: z.string().nullish(),
-  addTimestamp: z.number(),
-  addTime: z.string().nullish(),
-  replySign: z.string().nullish(),
+    .optional(),
+  source: z.string().optional(),
+  addTimestamp: z.number().int(),
+  addTime: z.string().optional(),
+  replySign: z.string().optional(),
   sender: z.string(),
-  clientName: z.string().nullish(),
+  clientName: z.string().optional(),
 });
 export type WBEvent = z.infer<typeof wbEventSchema>;
 
-const chatsSchema = z.object({ result: z.array(wbChatSchema).nullable(), errors: z.unknown().nullish() });
+const chatsSchema = z.object({ result: z.array(wbChatSchema).optional() });
 const eventsSchema = z.object({
   result: z.object({
-    next: z.number(),
-    newestEventTime: z.string().nullish(),
-    oldestEventTime: z.string().nullish(),
+    next: z.number().int(),
     totalEvents: z.number().int(),
-    events: z.array(wbEventSchema).nullable(),
+    events: z.array(wbEventSchema).optional(),
   }),
-  errors: z.unknown().nullish(),
 });
 const sendSchema = z.object({
-  result: z.object({ addTime: z.number().nullish(), chatID: z.string().nullish(), sign: z.string().nullish() }).nullish(),
-  errors: z.unknown().nullish(),
+  result: z.object({ addTime: z.number().int().optional(), chatID: z.string().optional(), sign: z.string().optional() }).optional(),
+  errors: z.array(z.string()).optional(),
 });
+/** 202 of /seller/download/{id} while the file is under moderation. */
+const downloadPendingSchema = z.object({ moderationState: z.string().optional(), retrySeconds: z.number().optional() });
+
+/** A chat file as `/seller/download/{id}` returns it, or "not yet" while WB moderates it. */
+export type WBDownload =
+  { status: "ready"; bytes: Uint8Array; contentType: string } | { status: "pending"; retrySeconds: number | undefined };
 
 const listCursorSchema = z.object({ after: z.string() });
-
-/** How far back getItem reads the events stream to rebuild one chat. */
-export const WB_CHAT_ITEM_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
 
 export class WBChatConnector extends BaseChannelConnector<WildberriesCredentials> {
   static override credentialsSchema = wildberriesCredentialsSchema;
@@ -91,7 +120,7 @@ export class WBChatConnector extends BaseChannelConnector<WildberriesCredentials
   async listChats(): Promise<WBChat[]> {
     const res = await this.http.request({ method: "GET", path: "/api/v1/seller/chats", schema: chatsSchema });
     const chats = res.data.result ?? [];
-    for (const c of chats) this.replySigns.set(c.chatID, c.replySign);
+    for (const c of chats) if (c.replySign) this.replySigns.set(c.chatID, c.replySign);
     return chats;
   }
 
@@ -109,7 +138,11 @@ export class WBChatConnector extends BaseChannelConnector<WildberriesCredentials
     return { chats: groupEvents(page.events), next: page.next, totalEvents: page.totalEvents };
   }
 
-  /** Chat directory sorted by chatID (stable while chats are added); messages come via getUpdates. */
+  /**
+   * Chat directory sorted by chatID (stable while chats are added). Each chat carries its latest
+   * message, read from the events stream at `lastMessage.addTimestamp` (for its eventID and sender);
+   * the rest of the thread arrives through getUpdates.
+   */
   override async listItems(params: ListItemsParams = {}): Promise<ListItemsResult> {
     const take = Math.max(1, params.take ?? 100);
     const after = decodeCursor(params.cursor, listCursorSchema)?.after;
@@ -117,7 +150,35 @@ export class WBChatConnector extends BaseChannelConnector<WildberriesCredentials
     const start = after === undefined ? (params.skip ?? 0) : chats.findIndex((c) => c.chatID > after);
     const slice = start < 0 ? [] : chats.slice(start, start + take);
     const done = start < 0 || start + take >= chats.length;
-    return { items: slice.map(chatToItem), nextCursor: done ? null : encodeCursor({ after: slice[slice.length - 1]!.chatID }) };
+    const latest = await this.latestEvents(slice);
+    return {
+      items: slice.map((c) => chatToItem(c, latest.get(c.chatID))),
+      nextCursor: done ? null : encodeCursor({ after: slice[slice.length - 1]!.chatID }),
+    };
+  }
+
+  /**
+   * The event behind each chat's `lastMessage`. WB has no per-chat history, but the events stream
+   * read from just before `lastMessage.addTimestamp` starts with that message; chats whose last
+   * messages are close in time share one events page.
+   */
+  private async latestEvents(chats: WBChat[]): Promise<Map<string, WBEvent>> {
+    const found = new Map<string, WBEvent>();
+    const pending = new Map<string, number>();
+    for (const c of chats) if (c.lastMessage?.addTimestamp) pending.set(c.chatID, c.lastMessage.addTimestamp);
+    while (pending.size > 0) {
+      const from = Math.min(...pending.values());
+      const page = await this.getEvents(Math.max(1, from - 1));
+      for (const e of page.events) {
+        if (pending.get(e.chatID) === e.addTimestamp && isMessage(e)) found.set(e.chatID, e);
+      }
+      const newest = page.totalEvents > 0 && page.events.length > 0 ? Math.max(...page.events.map((e) => e.addTimestamp)) : Infinity;
+      // A page that does not reach `from` cannot advance the search: settle everything.
+      const covered = newest >= from ? newest : Infinity;
+      // Chats whose time this page covered are settled (found or not in the stream any more).
+      for (const [chatID, at] of pending) if (at <= covered) pending.delete(chatID);
+    }
+    return found;
   }
 
   /**
@@ -132,29 +193,33 @@ export class WBChatConnector extends BaseChannelConnector<WildberriesCredentials
     return { items: page.chats, nextCursor, hasMore: page.totalEvents > 0 };
   }
 
-  /** Chat metadata plus every message of the last 30 days from the events stream. */
+  /**
+   * The chat from `/seller/chats` with its latest message (two requests). Earlier messages are not
+   * re-read: they were stored by earlier syncs, and ingest never deletes messages.
+   */
   override async getItem({ itemId }: GetItemParams): Promise<ChannelItem | null> {
     const chat = (await this.listChats()).find((c) => c.chatID === itemId);
     if (!chat) return null;
-    const events: WBEvent[] = [];
-    let next: number | undefined = Date.now() - WB_CHAT_ITEM_LOOKBACK_MS;
-    for (let i = 0; i < 1000; i++) {
-      const page = await this.getEvents(next);
-      if (page.totalEvents === 0 || page.events.length === 0) break;
-      events.push(...page.events.filter((e) => e.chatID === itemId));
-      next = page.next;
+    return chatToItem(chat, (await this.latestEvents([chat])).get(chat.chatID));
+  }
+
+  /**
+   * `GET /api/v1/seller/download/{id}`: a chat attachment's bytes, or "pending" (202) while WB
+   * moderates it. A file that failed moderation (451) or an unknown id (400) is a MarketplaceRequestError.
+   */
+  async downloadAttachment(downloadId: string): Promise<WBDownload> {
+    const res = await this.http.request({
+      method: "GET",
+      path: `/api/v1/seller/download/${encodeURIComponent(downloadId)}`,
+      headers: { accept: "application/pdf, image/jpeg, image/png, application/json" },
+      binary: true,
+    });
+    const bytes = res.bytes ?? new Uint8Array();
+    if (res.status === 202) {
+      const body = downloadPendingSchema.safeParse(safeJson(bytes));
+      return { status: "pending", retrySeconds: body.success ? body.data.retrySeconds : undefined };
     }
-    const thread = groupEvents(events)[0];
-    const base = chatToItem(chat);
-    return thread
-      ? {
-          ...base,
-          ...thread,
-          createdAt: base.createdAt < thread.createdAt ? base.createdAt : thread.createdAt,
-          authorName: base.authorName,
-          raw: chat,
-        }
-      : base;
+    return { status: "ready", bytes, contentType: res.headers.get("content-type") ?? "application/octet-stream" };
   }
 
   /** Multipart `POST /api/v1/seller/message` signed with the chat's replySign. */
@@ -192,20 +257,52 @@ export class WBChatConnector extends BaseChannelConnector<WildberriesCredentials
   }
 }
 
-function chatToItem(c: WBChat): ChannelItem {
+function safeJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+const isMessage = (e: WBEvent) => e.eventType === undefined || e.eventType === "message";
+
+function chatToItem(c: WBChat, latest: WBEvent | undefined): ChannelItem {
+  const at = c.lastMessage?.addTimestamp;
   return {
     externalId: c.chatID,
     marketplace: "wildberries",
     channel: "chat",
     text: c.lastMessage?.text ?? "",
-    createdAt: toIso(c.lastMessage?.addTimestamp ?? 0),
-    updatedAt: c.lastMessage ? toIso(c.lastMessage.addTimestamp) : undefined,
-    authorName: c.clientName ?? undefined,
-    product: c.goodCard?.nmID ? { externalId: c.goodCard.nmID } : undefined,
-    // /seller/chats does not say who wrote last; the events feed does.
-    answered: false,
+    createdAt: toIso(at ?? 0),
+    updatedAt: at ? toIso(at) : undefined,
+    authorName: c.clientName || undefined,
+    product: c.goodCard?.nmID ? { externalId: c.goodCard.nmID, url: wbProductUrl(c.goodCard.nmID) } : undefined,
+    // /seller/chats does not say who wrote last; the latest event does.
+    answered: latest?.sender === "seller",
+    messages: latest ? [eventToMessage(latest)] : undefined,
     raw: c,
   };
+}
+
+/** Chat files and images. Files are fetched through `/seller/download/{downloadID}` (see downloadAttachment). */
+export function eventAttachments(e: WBEvent): ChannelAttachment[] | undefined {
+  const a = e.message?.attachments;
+  const images = (a?.images ?? []).map((i): ChannelAttachment => ({
+    kind: "image",
+    url: i.url || undefined,
+    downloadId: i.downloadID || undefined,
+  }));
+  const files = (a?.files ?? []).map((f): ChannelAttachment => ({
+    kind: f.contentType?.startsWith("image/") ? "image" : "file",
+    url: f.url || undefined,
+    downloadId: f.downloadID || undefined,
+    name: f.name || undefined,
+    mimeType: f.contentType || undefined,
+    sizeBytes: f.size,
+  }));
+  const all = [...images, ...files].filter((x) => x.url !== undefined || x.downloadId !== undefined);
+  return all.length > 0 ? all : undefined;
 }
 
 function eventToMessage(e: WBEvent): ChannelMessage {
@@ -214,7 +311,8 @@ function eventToMessage(e: WBEvent): ChannelMessage {
     direction: e.sender === "seller" ? "out" : "in",
     text: e.message?.text ?? "",
     createdAt: toIso(e.addTimestamp),
-    authorName: e.sender === "client" ? (e.clientName ?? undefined) : e.sender === "wb" ? "Wildberries" : undefined,
+    authorName: e.sender === "client" ? e.clientName || undefined : e.sender === "wb" ? "Wildberries" : undefined,
+    attachments: eventAttachments(e),
   };
 }
 
@@ -222,7 +320,7 @@ function eventToMessage(e: WBEvent): ChannelMessage {
 export function groupEvents(events: WBEvent[]): ChannelItem[] {
   const threads = new Map<string, { events: WBEvent[]; seen: Set<string> }>();
   for (const e of events) {
-    if (e.eventType !== "message") continue;
+    if (!isMessage(e)) continue;
     let t = threads.get(e.chatID);
     if (!t) threads.set(e.chatID, (t = { events: [], seen: new Set() }));
     if (t.seen.has(e.eventID)) continue;
@@ -242,7 +340,7 @@ export function groupEvents(events: WBEvent[]): ChannelItem[] {
       text: last.message?.text ?? "",
       createdAt: toIso(first.addTimestamp),
       updatedAt: toIso(last.addTimestamp),
-      authorName: client?.clientName ?? undefined,
+      authorName: client?.clientName || undefined,
       answered: last.sender === "seller",
       messages,
       raw: sorted,

@@ -4,14 +4,22 @@ import { z } from "zod";
 import { MarketplaceAuthError, type ConnectorError } from "../core/errors";
 import { MarketplaceHttpClient, retryAfterMs, upstreamMessage, type UpstreamErrorContext } from "../core/http";
 import type { TokenBucketConfig } from "../core/rate-limit";
-import type { ConnectorOptions } from "../core/types";
+import type { ChannelItem, ConnectorOptions } from "../core/types";
 import { decodeCursor, encodeCursor, zId } from "../core/util";
 
 export const WB_FEEDBACKS_HOST = "https://feedbacks-api.wildberries.ru";
+/** WB's sandbox for feedbacks and questions; only test tokens work there. Buyer chat has none. */
+export const WB_FEEDBACKS_SANDBOX_HOST = "https://feedbacks-api-sandbox.wildberries.ru";
 export const WB_CHAT_HOST = "https://buyer-chat-api.wildberries.ru";
 
 export const wildberriesCredentialsSchema = z.object({
   apiToken: z.string().trim().min(1, "apiToken is required"),
+  /**
+   * Service secret of a registered service, sent as `X-Client-Secret`: a base token with it gets the
+   * personal/service limits ("Base with secret") instead of the base token's hourly ones. Blank
+   * (an empty form field) means none.
+   */
+  clientSecret: z.string().trim().optional(),
 });
 export type WildberriesCredentials = z.infer<typeof wildberriesCredentialsSchema>;
 
@@ -41,8 +49,13 @@ export const WILDBERRIES_LIMITS: Record<"feedbacks" | "chat", Record<"default" |
   chat: { default: { capacity: 10, refillPerSecond: 1 }, base: { capacity: 1, refillPerSecond: 1 / HOUR } },
 };
 
-export function wildberriesRateLimit(group: "feedbacks" | "chat", tokenType: string | undefined): TokenBucketConfig {
-  return WILDBERRIES_LIMITS[group][tokenType?.toLowerCase() === "base" ? "base" : "default"];
+/** A base token sent with a service secret counts as "Base with secret": the default limits. */
+export function wildberriesRateLimit(
+  group: "feedbacks" | "chat",
+  tokenType: string | undefined,
+  hasClientSecret = false,
+): TokenBucketConfig {
+  return WILDBERRIES_LIMITS[group][tokenType?.toLowerCase() === "base" && !hasClientSecret ? "base" : "default"];
 }
 
 /** WB's X-Ratelimit-Retry (seconds until the next request is allowed), else Retry-After. */
@@ -52,56 +65,103 @@ export function wildberriesRetryHint(headers: Headers): number | undefined {
   return retryAfterMs(headers);
 }
 
-function mapWbError(ctx: UpstreamErrorContext): ConnectorError | undefined {
+function mapWbError(ctx: UpstreamErrorContext, tokenType: string | undefined): ConnectorError | undefined {
   if (ctx.status !== 401) return undefined;
   const detail = upstreamMessage(ctx.body, ctx.text) ?? "unauthorized";
   const init = { marketplace: ctx.marketplace, status: ctx.status, requestId: ctx.requestId };
   // WB answers 401 both for bad tokens and for a token whose category bitmask lacks this API.
   const reason = /scope|categor/i.test(detail) ? "token_category" : "invalid_token";
-  return new MarketplaceAuthError(`wildberries: ${detail}`, reason, init);
+  const hint = tokenType === "test" ? ` (a test token works only against ${WB_FEEDBACKS_SANDBOX_HOST})` : "";
+  return new MarketplaceAuthError(`wildberries: ${detail}${hint}`, reason, init);
 }
 
+/**
+ * Refuses a token on a host where it cannot work, before any request: test tokens work only in
+ * WB's feedbacks sandbox (buyer chat has no sandbox), other tokens only in production.
+ */
+function assertTokenFitsHost(group: "feedbacks" | "chat", tokenType: string | undefined, baseUrl: string | undefined) {
+  const isTest = tokenType === "test";
+  const init = { marketplace: "wildberries" };
+  if (isTest && group === "chat") {
+    throw new MarketplaceAuthError(
+      `wildberries: a test token cannot be used for buyer chat: WB has no chat sandbox and test tokens work only against ${WB_FEEDBACKS_SANDBOX_HOST}`,
+      "invalid_token",
+      init,
+    );
+  }
+  const host = baseUrl?.replace(/\/+$/, "");
+  if (isTest && host === WB_FEEDBACKS_HOST) {
+    throw new MarketplaceAuthError(
+      `wildberries: a test token works only against ${WB_FEEDBACKS_SANDBOX_HOST}, not ${host}`,
+      "invalid_token",
+      init,
+    );
+  }
+  if (!isTest && host === WB_FEEDBACKS_SANDBOX_HOST) {
+    throw new MarketplaceAuthError(
+      `wildberries: ${WB_FEEDBACKS_SANDBOX_HOST} accepts only test tokens; this is a ${tokenType ?? "production"} token`,
+      "invalid_token",
+      init,
+    );
+  }
+}
+
+/** The HTTP client of one WB API group; throws MarketplaceAuthError when the token cannot work there. */
 export function createWbClient(
   group: "feedbacks" | "chat",
   credentials: WildberriesCredentials,
   options: ConnectorOptions,
 ): MarketplaceHttpClient {
   const tokenType = options.tokenType ?? wbTokenType(credentials.apiToken);
+  const clientSecret = credentials.clientSecret || undefined;
+  assertTokenFitsHost(group, tokenType, options.baseUrl);
+  const productionHost = group === "chat" ? WB_CHAT_HOST : WB_FEEDBACKS_HOST;
   return new MarketplaceHttpClient({
     marketplace: "wildberries",
-    defaultBaseUrl: group === "chat" ? WB_CHAT_HOST : WB_FEEDBACKS_HOST,
+    defaultBaseUrl: tokenType === "test" ? WB_FEEDBACKS_SANDBOX_HOST : productionHost,
     credentialKey: credentials.apiToken,
     rateLimitGroup: group,
-    rateLimit: wildberriesRateLimit(group, tokenType),
+    rateLimit: wildberriesRateLimit(group, tokenType, clientSecret !== undefined),
     retryHint: wildberriesRetryHint,
-    headers: { Authorization: credentials.apiToken },
+    headers: { Authorization: credentials.apiToken, ...(clientSecret && { "X-Client-Secret": clientSecret }) },
     options: { ...options, tokenType },
-    mapError: mapWbError,
+    mapError: (ctx) => mapWbError(ctx, tokenType),
   });
 }
 
-/** WB feedbacks/questions error envelope: `{data, error, errorText, additionalErrors}`. */
 /** `createdDate` of feedbacks and questions: an ISO date-time. */
 export const wbDateTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not a date-time");
 
-/** `productDetails` of feedbacks and questions (feedbacks add `size`). */
+/**
+ * `productDetails` of feedbacks and questions (spec `responseFeedback`: every field optional; only
+ * brandName, supplierArticle and supplierName nullable).
+ */
 export const wbProductDetailsSchema = z.object({
-  nmId: zId,
-  imtId: zId.nullish(),
-  productName: z.string().nullish(),
+  nmId: zId.optional(),
+  imtId: zId.optional(),
+  productName: z.string().optional(),
   supplierArticle: z.string().nullish(),
   supplierName: z.string().nullish(),
   brandName: z.string().nullish(),
-  size: z.string().nullish(),
+  size: z.string().optional(),
 });
+export type WBProductDetails = z.infer<typeof wbProductDetailsSchema>;
 
-export const wbEnvelope = <T extends z.ZodType>(data: T) =>
-  z.object({
-    data,
-    error: z.boolean(),
-    errorText: z.string().nullish(),
-    additionalErrors: z.unknown().nullish(),
-  });
+/** The product's public card on wildberries.ru. */
+export const wbProductUrl = (nmId: string) => `https://www.wildberries.ru/catalog/${encodeURIComponent(nmId)}/detail.aspx`;
+
+export function wbProduct(details: WBProductDetails | null | undefined): ChannelItem["product"] {
+  if (!details?.nmId) return undefined;
+  return {
+    externalId: details.nmId,
+    name: details.productName || undefined,
+    article: details.supplierArticle || undefined,
+    url: wbProductUrl(details.nmId),
+  };
+}
+
+/** WB feedbacks/questions envelope `{data, error, errorText, additionalErrors}`; only `data` is read. */
+export const wbEnvelope = <T extends z.ZodType>(data: T) => z.object({ data });
 
 // ---------------------------------------------------------------------------------------------
 // Date-window paging. WB lists take `skip` (capped) + `dateFrom` (Unix s). Paging ascending by

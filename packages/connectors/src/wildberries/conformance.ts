@@ -31,9 +31,9 @@ function harness(sb: WildberriesSandbox, channel: Channel): ConformanceHarness {
     faults: sb.faults[group],
     count429: () => sb.count429(group),
     sparseResponses: () => {
-      throw new Error("TODO(issue 8): the sandbox does not model sparse responses yet");
+      sb.mode.sparse = true;
+      return { restore: () => void (sb.mode.sparse = false) };
     },
-
     close: () => sb.close(),
   };
   if (channel === "review") {

@@ -5,6 +5,7 @@ import { BaseChannelConnector } from "../core/base";
 import { MarketplaceRequestError } from "../core/errors";
 import type { MarketplaceHttpClient } from "../core/http";
 import type {
+  ChannelAttachment,
   ChannelItem,
   ConnectorOptions,
   GetItemParams,
@@ -18,6 +19,7 @@ import type {
 import { toIso, zId } from "../core/util";
 import {
   wbDateTime,
+  wbProduct,
   wbProductDetailsSchema,
   createWbClient,
   decodeWindow,
@@ -30,26 +32,33 @@ import {
   type WildberriesCredentials,
 } from "./common";
 
+/**
+ * Spec `responseFeedback` (user-communication.json). The spec marks no field required; `id` and
+ * `createdDate` are kept required because without them a feedback can be neither stored nor paged.
+ * Nullable in the spec: answer, photoLinks, video (and the product's brand/article/supplier).
+ */
 export const wbFeedbackSchema = z.object({
   id: zId,
-  text: z.string().nullish(),
-  pros: z.string().nullish(),
-  cons: z.string().nullish(),
-  productValuation: z.number().int().min(0).max(5).nullish(),
+  text: z.string().optional(),
+  pros: z.string().optional(),
+  cons: z.string().optional(),
+  productValuation: z.number().int().min(0).max(5).optional(),
   createdDate: wbDateTime,
-  state: z.string().nullish(),
-  answer: z.object({ text: z.string(), state: z.string().nullish(), editable: z.boolean().nullish() }).nullish(),
-  productDetails: wbProductDetailsSchema.nullish(),
-  wasViewed: z.boolean().nullish(),
-  userName: z.string().nullish(),
+  state: z.string().optional(),
+  answer: z.object({ text: z.string().optional(), state: z.string().optional(), editable: z.boolean().optional() }).nullish(),
+  productDetails: wbProductDetailsSchema.optional(),
+  photoLinks: z.array(z.object({ fullSize: z.string().optional(), miniSize: z.string().optional() })).nullish(),
+  video: z.object({ previewImage: z.string().optional(), link: z.string().optional(), durationSec: z.number().int().optional() }).nullish(),
+  wasViewed: z.boolean().optional(),
+  userName: z.string().optional(),
 });
 export type WBFeedback = z.infer<typeof wbFeedbackSchema>;
 
 const listSchema = wbEnvelope(
   z.object({
-    countUnanswered: z.number().int().nullish(),
-    countArchive: z.number().int().nullish(),
-    feedbacks: z.array(wbFeedbackSchema),
+    countUnanswered: z.number().int().optional(),
+    countArchive: z.number().int().optional(),
+    feedbacks: z.array(wbFeedbackSchema).optional(),
   }),
 );
 const oneSchema = wbEnvelope(wbFeedbackSchema);
@@ -105,7 +114,7 @@ export class WBFeedbacksConnector extends BaseChannelConnector<WildberriesCreden
   private async page(cursor: ReturnType<typeof listCursor>, take: number) {
     return windowPage(cursor, Math.min(Math.max(1, take), WB_FEEDBACKS_MAX_TAKE), async (q) => {
       const data = await this.listFeedbacks({ ...q, order: "dateAsc" });
-      return data.feedbacks;
+      return data.feedbacks ?? [];
     });
   }
 
@@ -153,6 +162,27 @@ export class WBFeedbacksConnector extends BaseChannelConnector<WildberriesCreden
   }
 }
 
+/** Review photos (full size + thumbnail) and the video (an HLS playlist link + preview image). */
+export function feedbackAttachments(fb: WBFeedback): ChannelAttachment[] | undefined {
+  const photos = (fb.photoLinks ?? []).flatMap((p): ChannelAttachment[] => {
+    const url = p.fullSize || p.miniSize;
+    return url ? [{ kind: "image", url, previewUrl: p.miniSize || undefined }] : [];
+  });
+  const video: ChannelAttachment[] =
+    fb.video?.link || fb.video?.previewImage
+      ? [
+          {
+            kind: "video",
+            url: fb.video.link || undefined,
+            previewUrl: fb.video.previewImage || undefined,
+            mimeType: "application/vnd.apple.mpegurl",
+          },
+        ]
+      : [];
+  const all = [...photos, ...video];
+  return all.length > 0 ? all : undefined;
+}
+
 export function toChannelItem(fb: WBFeedback): ChannelItem {
   const answerText = fb.answer?.text || undefined;
   return {
@@ -165,13 +195,8 @@ export function toChannelItem(fb: WBFeedback): ChannelItem {
     authorName: fb.userName || undefined,
     pros: fb.pros || undefined,
     cons: fb.cons || undefined,
-    product: fb.productDetails
-      ? {
-          externalId: fb.productDetails.nmId,
-          name: fb.productDetails.productName ?? undefined,
-          article: fb.productDetails.supplierArticle ?? undefined,
-        }
-      : undefined,
+    product: wbProduct(fb.productDetails),
+    attachments: feedbackAttachments(fb),
     // Not `isAnswered`: WB archives unanswered feedbacks after 30 days too.
     answered: answerText !== undefined,
     answerText,

@@ -17,7 +17,15 @@ registerConnector("wildberries", "review", WBFeedbacksConnector);
 registerConnector("wildberries", "question", WBQuestionsConnector);
 registerConnector("wildberries", "chat", WBChatConnector);
 
-export { WBFeedbacksConnector, type WBFeedback, type ListFeedbacksParams } from "./feedbacks-connector";
+export { WBFeedbacksConnector, feedbackAttachments, type WBFeedback, type ListFeedbacksParams } from "./feedbacks-connector";
 export { WBQuestionsConnector, type WBQuestion, type ListQuestionsParams } from "./questions-connector";
-export { WBChatConnector, groupEvents, type WBChat, type WBEvent } from "./chat-connector";
-export { WB_CHAT_HOST, WB_FEEDBACKS_HOST, wbTokenType, wildberriesCredentialsSchema, type WildberriesCredentials } from "./common";
+export { WBChatConnector, eventAttachments, groupEvents, type WBChat, type WBDownload, type WBEvent } from "./chat-connector";
+export {
+  WB_CHAT_HOST,
+  WB_FEEDBACKS_HOST,
+  WB_FEEDBACKS_SANDBOX_HOST,
+  wbProductUrl,
+  wbTokenType,
+  wildberriesCredentialsSchema,
+  type WildberriesCredentials,
+} from "./common";

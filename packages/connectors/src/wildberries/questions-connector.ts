@@ -18,6 +18,7 @@ import type {
 import { toIso, zId } from "../core/util";
 import {
   wbDateTime,
+  wbProduct,
   wbProductDetailsSchema,
   createWbClient,
   decodeWindow,
@@ -30,12 +31,16 @@ import {
   type WildberriesCredentials,
 } from "./common";
 
+/**
+ * The August-2026 spec snapshot does not expand the question object (its schema is cut at "MaxDepth"),
+ * so every field but the identity and paging keys (`id`, `createdDate`) is read as optional and nullable.
+ */
 export const wbQuestionSchema = z.object({
   id: zId,
   text: z.string().nullish(),
   createdDate: wbDateTime,
   state: z.string().nullish(),
-  answer: z.object({ text: z.string(), editable: z.boolean().nullish(), createDate: z.string().nullish() }).nullish(),
+  answer: z.object({ text: z.string().nullish(), editable: z.boolean().nullish(), createDate: z.string().nullish() }).nullish(),
   productDetails: wbProductDetailsSchema.nullish(),
   wasViewed: z.boolean().nullish(),
   isWarned: z.boolean().nullish(),
@@ -46,7 +51,7 @@ const listSchema = wbEnvelope(
   z.object({
     countUnanswered: z.number().int().nullish(),
     countArchive: z.number().int().nullish(),
-    questions: z.array(wbQuestionSchema),
+    questions: z.array(wbQuestionSchema).nullish(),
   }),
 );
 const oneSchema = wbEnvelope(wbQuestionSchema);
@@ -105,7 +110,7 @@ export class WBQuestionsConnector extends BaseChannelConnector<WildberriesCreden
   private async page(cursor: ReturnType<typeof listCursor>, take: number) {
     // Window paging keeps skip small; take is capped so take + skip stays within 10 000.
     const t = Math.min(Math.max(1, take), 5000);
-    return windowPage(cursor, t, async (q) => (await this.listQuestions({ ...q, order: "dateAsc" })).questions);
+    return windowPage(cursor, t, async (q) => (await this.listQuestions({ ...q, order: "dateAsc" })).questions ?? []);
   }
 
   override async listItems(params: ListItemsParams = {}): Promise<ListItemsResult> {
@@ -159,13 +164,7 @@ export function toChannelItem(q: WBQuestion): ChannelItem {
     channel: "question",
     text: q.text ?? "",
     createdAt: toIso(q.createdDate),
-    product: q.productDetails
-      ? {
-          externalId: q.productDetails.nmId,
-          name: q.productDetails.productName ?? undefined,
-          article: q.productDetails.supplierArticle ?? undefined,
-        }
-      : undefined,
+    product: wbProduct(q.productDetails),
     answered: answerText !== undefined,
     answerText,
     answerState: answerText !== undefined ? (q.state ?? undefined) : undefined,

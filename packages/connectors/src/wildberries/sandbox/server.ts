@@ -16,7 +16,7 @@ import {
   type ServerBucketConfig,
 } from "../../sandbox/kit";
 import { buildPayload, signWbToken, verifyWbToken, type IssueTokenOptions, type WbCategory, type WbTokenType } from "./tokens";
-import { WildberriesWorld, type SandboxFeedback, type SandboxQuestion, type WildberriesWorldOptions } from "./state";
+import { WildberriesWorld, type SandboxChatFile, type SandboxFeedback, type SandboxQuestion, type WildberriesWorldOptions } from "./state";
 
 export interface WildberriesSandboxOptions extends WildberriesWorldOptions {
   host?: string;
@@ -31,6 +31,14 @@ export interface WildberriesSandboxOptions extends WildberriesWorldOptions {
   sellerId?: string;
   /** Signs issued tokens. Default derives from the seed, so demo tokens survive restarts. */
   tokenSecret?: string;
+  /**
+   * Which feedbacks host this imitates: production (feedbacks-api, rejects test tokens) or WB's
+   * sandbox (feedbacks-api-sandbox, accepts only test tokens). The chat host has no sandbox: it
+   * always rejects test tokens.
+   */
+  feedbacksEnvironment?: "production" | "sandbox";
+  /** The X-Client-Secret of a registered service: a base token sent with it gets the full limits. */
+  serviceSecret?: string;
 }
 
 type Group = "feedbacks" | "chat";
@@ -49,10 +57,16 @@ const fbError = (status: number, errorText: string): SandboxResponse => ({
   status,
   json: { data: null, error: true, errorText, additionalErrors: null, requestId: rid() },
 });
-/** Chat host error body. */
-const chatError = (status: number, title: string, detail: string): SandboxResponse => ({
+/** Chat host error body; `seller/message` sends it as problem+json, the other routes as JSON. */
+const chatError = (status: number, title: string, detail: string, contentType = "application/json"): SandboxResponse => ({
   status,
-  json: { status, title, origin: "proxy-chats", detail, requestId: rid(), error: detail },
+  headers: { "content-type": contentType },
+  body: JSON.stringify({ status, title, origin: "proxy-chats", detail, requestId: rid(), error: detail }),
+});
+/** Spec `standardizedFQError`: the 400 of `feedbacks/answer`. */
+const fqError = (title: string, detail: string): SandboxResponse => ({
+  status: 400,
+  json: { title, detail, origin: "fb-api", requestId: rid() },
 });
 const problem = (
   status: number,
@@ -74,7 +88,7 @@ const problem = (
     timestamp: new Date().toISOString(),
   }),
 });
-const ok = (data: unknown): SandboxResponse => ({ status: 200, json: { data, error: false, errorText: "", additionalErrors: null } });
+const okFull = (data: unknown): SandboxResponse => ({ status: 200, json: { data, error: false, errorText: "", additionalErrors: null } });
 
 export interface WildberriesSandboxCore {
   world: WildberriesWorld;
@@ -87,6 +101,14 @@ export interface WildberriesSandboxCore {
   drift: { feedbacks?: string; questions?: string; chats?: string; events?: string };
   /** 429 responses sent per host (real and injected). */
   count429(group?: Group): number;
+  /**
+   * Sparse mode: every response field the spec leaves optional is omitted and every nullable one is
+   * null, except the identity and paging keys a record cannot do without (ids, createdDate,
+   * addTimestamp, sender, next, totalEvents). The spec marks no response field required.
+   */
+  mode: { sparse: boolean };
+  /** The registered X-Client-Secret (see WildberriesSandboxOptions.serviceSecret). */
+  serviceSecret: string;
 }
 
 /** Builds the sandbox (state + handlers) without listening; see startWildberriesSandbox. */
@@ -98,6 +120,9 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
   const limiter = new ServerRateLimiter(timeScale, world.now);
   const stats = { feedbacks: new RequestStats(), chat: new RequestStats() };
   const drift: WildberriesSandboxCore["drift"] = {};
+  const mode = { sparse: false };
+  const serviceSecret = opts.serviceSecret ?? `wb-sandbox-service-secret-${opts.seed ?? 1}`;
+  const feedbacksEnvironment = opts.feedbacksEnvironment ?? "production";
   let tokenCounter = 0;
 
   const tooMany = (group: Group, retryAfterSec: number, resetSec: number, limit: number) =>
@@ -108,6 +133,8 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
       ORIGIN[group],
       rateLimitHeaders("wildberries", { allowed: false, remaining: 0, retryAfterSec, resetSec, limit }),
     );
+  /** Feedbacks-host success envelope; sparse: only `data`, `additionalErrors` (nullable) null. */
+  const ok = (data: unknown): SandboxResponse => (mode.sparse ? { status: 200, json: { data, additionalErrors: null } } : okFull(data));
   const faultFor = (group: Group) =>
     new FaultInjector(
       {
@@ -125,8 +152,17 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
     const auth = req.headers.authorization;
     const check = verifyWbToken(secret, Array.isArray(auth) ? auth[0] : auth, category, write, world.now());
     if (!check.ok) return problem(401, "unauthorized", check.detail, ORIGIN[group]);
+    const sandboxHost = group === "feedbacks" && feedbacksEnvironment === "sandbox";
+    if (check.type === "test" && !sandboxHost) {
+      return problem(401, "unauthorized", "token problem; test token is valid only in the sandbox", ORIGIN[group]);
+    }
+    if (check.type !== "test" && sandboxHost) {
+      return problem(401, "unauthorized", "token problem; only test tokens are valid in the sandbox", ORIGIN[group]);
+    }
     if (opts.rateLimits === false) return { headers: {} };
-    const kind = check.type === "base" ? "base" : "full";
+    const clientSecret = req.headers["x-client-secret"];
+    const withSecret = (Array.isArray(clientSecret) ? clientSecret[0] : clientSecret) === serviceSecret;
+    const kind = check.type === "base" && !withSecret ? "base" : "full";
     const cfg = WB_SERVER_LIMITS[group][kind];
     const r = limiter.check(`${check.payload.sid}:${group}:${kind}`, cfg);
     if (!r.allowed) return tooMany(group, r.retryAfterSec, r.resetSec, r.limit);
@@ -138,75 +174,102 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
     return obj;
   };
 
+  const createdDate = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
   const feedbackJson = (fb: SandboxFeedback) =>
-    corrupt(
-      {
-        id: fb.id,
-        text: fb.text,
-        pros: fb.pros,
-        cons: fb.cons,
-        productValuation: fb.productValuation,
-        createdDate: new Date(fb.createdMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
-        state: fb.answer ? "wbRu" : "none",
-        answer: fb.answer ? { text: fb.answer.text, state: world.answerState(fb.answer), editable: !fb.answer.edited } : null,
-        productDetails: {
-          nmId: fb.nmId,
-          imtId: Math.floor(fb.nmId / 3),
-          productName: fb.productName,
-          supplierArticle: fb.supplierArticle,
-          supplierName: "ИП Песочница",
-          brandName: fb.brandName,
-          size: "0",
-        },
-        photoLinks: fb.hasPhotos
-          ? [{ fullSize: "https://feedback04.wbbasket.ru/vol1/fs.webp", miniSize: "https://feedback04.wbbasket.ru/vol1/ms.webp" }]
-          : null,
-        video: null,
-        wasViewed: fb.wasViewed,
-        userName: fb.userName,
-        orderStatus: "buyout",
-        matchingSize: "ok",
-        isAbleSupplierFeedbackValuation: false,
-        supplierFeedbackValuation: 0,
-        isAbleSupplierProductValuation: false,
-        supplierProductValuation: 0,
-        isAbleReturnProductOrders: false,
-        returnProductOrdersDate: null,
-        bables: [],
-        lastOrderShkId: 0,
-        lastOrderCreatedAt: new Date(fb.createdMs - 5 * 24 * HOUR).toISOString(),
-        color: "черный",
-        subjectId: 105,
-        subjectName: fb.productName.split(" ")[0],
-        parentFeedbackId: null,
-        childFeedbackId: null,
-      },
-      drift.feedbacks,
-    );
+    mode.sparse
+      ? // Spec responseFeedback: answer, photoLinks, video, bables, parent/child ids and returnProductOrdersDate are nullable.
+        {
+          id: fb.id,
+          createdDate: createdDate(fb.createdMs),
+          answer: null,
+          photoLinks: null,
+          video: null,
+          bables: null,
+          parentFeedbackId: null,
+          childFeedbackId: null,
+          returnProductOrdersDate: null,
+        }
+      : corrupt(
+          {
+            id: fb.id,
+            text: fb.text,
+            pros: fb.pros,
+            cons: fb.cons,
+            productValuation: fb.productValuation,
+            createdDate: createdDate(fb.createdMs),
+            state: fb.answer ? "wbRu" : "none",
+            answer: fb.answer ? { text: fb.answer.text, state: world.answerState(fb.answer), editable: !fb.answer.edited } : null,
+            productDetails: {
+              nmId: fb.nmId,
+              imtId: Math.floor(fb.nmId / 3),
+              productName: fb.productName,
+              supplierArticle: fb.supplierArticle,
+              supplierName: "ИП Песочница",
+              brandName: fb.brandName,
+              size: "0",
+            },
+            photoLinks: fb.hasPhotos
+              ? [
+                  {
+                    fullSize: `https://feedback04.wbbasket.ru/vol${fb.seq}/photos/fs.webp`,
+                    miniSize: `https://feedback04.wbbasket.ru/vol${fb.seq}/photos/ms.webp`,
+                  },
+                ]
+              : null,
+            video: fb.hasVideo
+              ? {
+                  previewImage: `https://videofeedback01.wbbasket.ru/${fb.id}/preview.webp`,
+                  link: `https://videofeedback01.wbbasket.ru/${fb.id}/index.m3u8`,
+                  durationSec: 12,
+                }
+              : null,
+            wasViewed: fb.wasViewed,
+            userName: fb.userName,
+            orderStatus: "buyout",
+            matchingSize: "ok",
+            isAbleSupplierFeedbackValuation: false,
+            supplierFeedbackValuation: 0,
+            isAbleSupplierProductValuation: false,
+            supplierProductValuation: 0,
+            isAbleReturnProductOrders: false,
+            returnProductOrdersDate: null,
+            bables: [],
+            lastOrderShkId: 0,
+            lastOrderCreatedAt: new Date(fb.createdMs - 5 * 24 * HOUR).toISOString(),
+            color: "черный",
+            subjectId: 105,
+            subjectName: fb.productName.split(" ")[0],
+            parentFeedbackId: null,
+            childFeedbackId: null,
+          },
+          drift.feedbacks,
+        );
 
   const questionJson = (q: SandboxQuestion) =>
-    corrupt(
-      {
-        id: q.id,
-        text: q.text,
-        createdDate: new Date(q.createdMs).toISOString(),
-        state: q.rejected ? "none" : q.answer && world.answerState(q.answer) === "wbRu" ? "wbRu" : "suppliersPortalSynch",
-        answer: q.answer
-          ? { text: q.answer.text, editable: !q.answer.edited, createDate: new Date(q.answer.answeredAt).toISOString() }
-          : null,
-        productDetails: {
-          nmId: q.nmId,
-          imtId: Math.floor(q.nmId / 3),
-          productName: q.productName,
-          supplierArticle: q.supplierArticle,
-          supplierName: "ИП Песочница",
-          brandName: q.brandName,
-        },
-        wasViewed: q.wasViewed,
-        isWarned: false,
-      },
-      drift.questions,
-    );
+    mode.sparse
+      ? { id: q.id, createdDate: new Date(q.createdMs).toISOString(), answer: null }
+      : corrupt(
+          {
+            id: q.id,
+            text: q.text,
+            createdDate: new Date(q.createdMs).toISOString(),
+            state: q.rejected ? "none" : q.answer && world.answerState(q.answer) === "wbRu" ? "wbRu" : "suppliersPortalSynch",
+            answer: q.answer
+              ? { text: q.answer.text, editable: !q.answer.edited, createDate: new Date(q.answer.answeredAt).toISOString() }
+              : null,
+            productDetails: {
+              nmId: q.nmId,
+              imtId: Math.floor(q.nmId / 3),
+              productName: q.productName,
+              supplierArticle: q.supplierArticle,
+              supplierName: "ИП Песочница",
+              brandName: q.brandName,
+            },
+            wasViewed: q.wasViewed,
+            isWarned: false,
+          },
+          drift.questions,
+        );
 
   /** Shared query validation of the list endpoints; returns the parsed values or an error response. */
   function listQuery(req: SandboxRequest, maxTake: number, maxSkip: number, sumCap?: number) {
@@ -274,11 +337,16 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
       const p = listQuery(req, 5000, 199_990);
       if ("status" in p) return p;
       const list = world.feedbacks.filter((f) => world.isArchived(f) === p.isAnswered);
-      return ok({
-        countUnanswered: world.feedbacks.filter((f) => !world.isArchived(f)).length,
-        countArchive: world.feedbacks.filter((f) => world.isArchived(f)).length,
-        feedbacks: window(list, p).map(feedbackJson),
-      });
+      const feedbacks = window(list, p).map(feedbackJson);
+      return ok(
+        mode.sparse
+          ? { feedbacks }
+          : {
+              countUnanswered: world.feedbacks.filter((f) => !world.isArchived(f)).length,
+              countArchive: world.feedbacks.filter((f) => world.isArchived(f)).length,
+              feedbacks,
+            },
+      );
     }
     if (method === "GET" && path === "/api/v1/feedbacks/archive") {
       const take = Number(req.query.get("take"));
@@ -324,9 +392,10 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
       } catch {
         return { status: 400, json: { title: "invalid request body", requestId: rid(), origin: "fb-api", detail: "invalid JSON" } };
       }
-      if (typeof body.id !== "string" || !body.id) return fbError(400, 'Invalid value for "id"');
+      // This route answers 400 with the spec's standardizedFQError, not the list envelope.
+      if (typeof body.id !== "string" || !body.id) return fqError("invalid request body", 'Invalid value for "id"');
       const text = answerText(body.text);
-      if (text === undefined) return fbError(400, "Текст ответа должен быть от 2 до 5000 символов");
+      if (text === undefined) return fqError("invalid request body", "Текст ответа должен быть от 2 до 5000 символов");
       const fb = world.feedbacks.find((f) => f.id === body.id);
       // The real API does not validate the id: 204 for unknown ids too.
       if (!fb) {
@@ -334,9 +403,9 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
         return { status: 204 };
       }
       if (method === "PATCH") {
-        if (!fb.answer) return fbError(400, "Ответ на отзыв не найден");
+        if (!fb.answer) return fqError("invalid request", "Ответ на отзыв не найден");
         if (fb.answer.edited || world.now() - fb.answer.answeredAt > 60 * 24 * HOUR)
-          return fbError(400, "Ответ можно отредактировать только один раз в течение 60 дней");
+          return fqError("invalid request", "Ответ можно отредактировать только один раз в течение 60 дней");
         fb.answer = { text, answeredAt: world.now(), edited: true };
       } else {
         fb.answer = { text, answeredAt: world.now(), edited: false };
@@ -349,11 +418,16 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
       if ("status" in p) return p;
       const answered = (q: SandboxQuestion) => q.answer !== null || q.rejected;
       const list = world.questions.filter((q) => answered(q) === p.isAnswered);
-      return ok({
-        countUnanswered: world.questions.filter((q) => !answered(q)).length,
-        countArchive: world.questions.filter(answered).length,
-        questions: window(list, p).map(questionJson),
-      });
+      const questions = window(list, p).map(questionJson);
+      return ok(
+        mode.sparse
+          ? { questions }
+          : {
+              countUnanswered: world.questions.filter((q) => !answered(q)).length,
+              countArchive: world.questions.filter(answered).length,
+              questions,
+            },
+      );
     }
     if (method === "GET" && path === "/api/v1/question") {
       const q = world.questions.find((x) => x.id === req.query.get("id"));
@@ -406,6 +480,7 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
   function routeChat(req: SandboxRequest): SandboxResponse {
     const { method, path } = req;
     if (method === "GET" && path === "/api/v1/seller/chats") {
+      if (mode.sparse) return { status: 200, json: { result: [...world.chats.keys()].map((chatID) => ({ chatID })), errors: null } };
       const result = [...world.chats.values()].map((c) => {
         const last = world.lastEvent(c.chatID);
         return corrupt(
@@ -434,69 +509,107 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
       // Never split events sharing one millisecond across pages: `next` is a timestamp.
       const lastTs = page[page.length - 1]?.addTimestamp;
       if (lastTs !== undefined) page = after.filter((e, i) => i < pageSize || e.addTimestamp === lastTs);
-      const events = page.map((e) =>
-        corrupt(
-          {
-            chatID: e.chatID,
-            eventID: e.eventID,
-            eventType: "message",
-            isNewChat: e.isNewChat,
-            message: { text: e.text, attachments: null },
-            source: e.source,
-            addTimestamp: e.addTimestamp,
-            addTime: new Date(e.addTimestamp).toISOString(),
-            ...(e.isNewChat ? { replySign: world.chats.get(e.chatID)!.replySign } : {}),
-            sender: e.sender,
-            clientName: world.chats.get(e.chatID)!.clientName,
-          },
-          drift.events,
-        ),
-      );
-      return {
-        status: 200,
-        json: {
-          result: {
-            next: page.length ? page[page.length - 1]!.addTimestamp : (next ?? Math.max(1, world.now() - 1)),
-            newestEventTime: page.length ? new Date(page[page.length - 1]!.addTimestamp).toISOString() : null,
-            oldestEventTime: page.length ? new Date(page[0]!.addTimestamp).toISOString() : null,
-            totalEvents: page.length,
-            events,
-          },
-          errors: null,
-        },
-      };
+      const eventJson = (e: (typeof page)[number]) =>
+        mode.sparse
+          ? { chatID: e.chatID, eventID: e.eventID, addTimestamp: e.addTimestamp, sender: e.sender }
+          : corrupt(
+              {
+                chatID: e.chatID,
+                eventID: e.eventID,
+                eventType: "message",
+                isNewChat: e.isNewChat,
+                // `attachments` is an object in the spec (not nullable): present only when there are files.
+                message: { text: e.text, ...(e.files.length > 0 && { attachments: attachmentsJson(e.files) }) },
+                source: e.source,
+                addTimestamp: e.addTimestamp,
+                addTime: new Date(e.addTimestamp).toISOString(),
+                ...(e.isNewChat ? { replySign: world.chats.get(e.chatID)!.replySign } : {}),
+                sender: e.sender,
+                clientName: world.chats.get(e.chatID)!.clientName,
+              },
+              drift.events,
+            );
+      const events = page.map(eventJson);
+      const nextValue = page.length ? page[page.length - 1]!.addTimestamp : (next ?? Math.max(1, world.now() - 1));
+      // newest/oldestEventTime are date-time strings in the spec (not nullable): omitted on an empty page.
+      const times =
+        page.length && !mode.sparse
+          ? {
+              newestEventTime: new Date(page[page.length - 1]!.addTimestamp).toISOString(),
+              oldestEventTime: new Date(page[0]!.addTimestamp).toISOString(),
+            }
+          : {};
+      return { status: 200, json: { result: { next: nextValue, ...times, totalEvents: page.length, events }, errors: null } };
     }
     if (method === "POST" && path === "/api/v1/seller/message") {
       const parts = parseMultipart(req);
-      if (!parts) return chatError(400, "Bad Request", "Content-Type must be multipart/form-data");
+      // The spec's 400 of this route is application/problem+json.
+      const bad = (detail: string) => chatError(400, "Bad Request", detail, "application/problem+json");
+      if (!parts) return bad("Content-Type must be multipart/form-data");
       const field = (n: string) => parts.find((p) => p.name === n && p.filename === undefined)?.data.toString("utf8");
       const sign = field("replySign");
       const message = field("message");
       const files = parts.filter((p) => p.filename !== undefined);
-      if (!sign || sign.length > 255) return chatError(400, "Bad Request", "Invalid signature");
+      if (!sign || sign.length > 255) return bad("Invalid signature");
       const chat = [...world.chats.values()].find((c) => c.replySign === sign);
-      if (!chat) return chatError(400, "Bad Request", "Invalid signature");
-      if ((message === undefined || message === "") && files.length === 0) return chatError(400, "Bad Request", "Invalid message");
-      if (message !== undefined && [...message].length > 1000)
-        return chatError(400, "Bad Request", "Invalid message: longer than 1000 characters");
+      if (!chat) return bad("Invalid signature");
+      if ((message === undefined || message === "") && files.length === 0) return bad("Invalid message");
+      if (message !== undefined && [...message].length > 1000) return bad("Invalid message: longer than 1000 characters");
       for (const f of files) {
         if (!["image/jpeg", "image/png", "application/pdf"].includes(f.contentType ?? ""))
-          return chatError(400, "Bad Request", `unsupported mime type ${f.contentType}`);
-        if (f.data.length > 5 * 1024 * 1024) return chatError(400, "Bad Request", "attachment size exceeds 5 MiB");
+          return bad(`unsupported mime type ${f.contentType}`);
+        if (f.data.length > 5 * 1024 * 1024) return bad("attachment size exceeds 5 MiB");
       }
-      world.addChatMessage({ chatID: chat.chatID, text: message ?? "", sender: "seller" });
+      if (files.reduce((sum, f) => sum + f.data.length, 0) > 30 * 1024 * 1024) return bad("total attachments size exceeds 30 MiB");
+      const stored = files.map((f) => world.storeFile({ name: f.filename ?? "file", contentType: f.contentType!, data: f.data }));
+      world.addChatMessage({ chatID: chat.chatID, text: message ?? "", sender: "seller", files: stored });
       const sent = world.messagesSent.get(chat.chatID) ?? [];
       sent.push(message ?? "");
       world.messagesSent.set(chat.chatID, sent);
       const addTime = world.lastEvent(chat.chatID)!.addTimestamp;
       return { status: 200, json: { result: { addTime, chatID: chat.chatID, sign: chat.replySign }, errors: [] } };
     }
-    if (method === "GET" && path.startsWith("/api/v1/seller/download/")) return chatError(400, "Bad Request", "invalid fileID");
+    if (method === "GET" && path.startsWith("/api/v1/seller/download/")) {
+      const file = world.files.get(decodeURIComponent(path.slice("/api/v1/seller/download/".length)));
+      if (!file) return chatError(400, "Bad Request", "invalid fileID");
+      if (file.moderation === "pending") return { status: 202, json: { moderationState: "pending", retrySeconds: 30 } };
+      if (file.moderation === "failed") {
+        return {
+          status: 451,
+          headers: { "content-type": "application/problem+json" },
+          body: JSON.stringify({
+            title: "moderation failed",
+            detail: "the file did not pass moderation",
+            origin: "proxy-chats",
+            requestId: rid(),
+            status: 451,
+          }),
+        };
+      }
+      return { status: 200, headers: { "content-type": file.contentType }, body: file.data };
+    }
     return chatError(404, "Not Found", "route not found");
   }
 
+  const attachmentsJson = (files: SandboxChatFile[]) => {
+    const url = (f: SandboxChatFile) => `https://chat-files.wildberries.ru/${f.downloadID}`;
+    return {
+      images: files.filter((f) => f.contentType.startsWith("image/")).map((f) => ({ date: f.date, downloadID: f.downloadID, url: url(f) })),
+      files: files.map((f) => ({
+        contentType: f.contentType,
+        date: f.date,
+        downloadID: f.downloadID,
+        name: f.name,
+        size: f.data.length,
+        url: url(f),
+      })),
+    };
+  };
+
   return {
     world,
+    mode,
+    serviceSecret,
     issueToken: (o: IssueTokenOptions = {}) =>
       signWbToken(secret, buildPayload(o, { sellerId, now: world.now(), id: `tok-${++tokenCounter}` })),
     faults,

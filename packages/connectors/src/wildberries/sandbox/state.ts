@@ -25,6 +25,7 @@ export interface SandboxFeedback {
   userName: string;
   wasViewed: boolean;
   hasPhotos: boolean;
+  hasVideo: boolean;
   answer: SandboxAnswer | null;
 }
 
@@ -51,6 +52,17 @@ export interface SandboxChat {
   price: number;
 }
 
+/** A file attached to a chat message; served by `/seller/download/{downloadID}`. */
+export interface SandboxChatFile {
+  downloadID: string;
+  name: string;
+  contentType: string;
+  data: Buffer;
+  date: string;
+  /** WB moderates files: 202 while pending, 451 when it failed. */
+  moderation: "passed" | "pending" | "failed";
+}
+
 export interface SandboxEvent {
   chatID: string;
   eventID: string;
@@ -60,7 +72,14 @@ export interface SandboxEvent {
   text: string;
   sender: "client" | "seller" | "wb";
   source: string;
+  files: SandboxChatFile[];
 }
+
+/** A 1×1 PNG, the content of seeded chat images. */
+export const SANDBOX_PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 export interface WildberriesWorldOptions {
   seed?: number;
@@ -89,16 +108,21 @@ export class WildberriesWorld {
   readonly answers = new Map<string, string[]>();
   /** Messages the seller sent per chatID. */
   readonly messagesSent = new Map<string, string[]>();
+  /** Chat files by downloadID. */
+  readonly files = new Map<string, SandboxChatFile>();
   /** POST /feedbacks/answer calls for ids that do not exist (WB answers 204 anyway). */
   readonly answersToUnknownIds: Array<{ id: string; text: string }> = [];
   moderation: ModerationMode;
   moderationDelayMs: number;
   readonly now: () => number;
   readonly random: SeededRandom;
+  /** Attachments draw from their own generator so the seeded texts, ids and dates stay as they were. */
+  private readonly fileRandom: SeededRandom;
   private seq = 0;
 
   constructor(opts: WildberriesWorldOptions = {}) {
     this.random = new SeededRandom(opts.seed ?? 1);
+    this.fileRandom = new SeededRandom((opts.seed ?? 1) + 7919);
     this.now = opts.now ?? Date.now;
     this.moderation = opts.moderation ?? "review";
     this.moderationDelayMs = opts.moderationDelayMs ?? 60_000;
@@ -130,6 +154,40 @@ export class WildberriesWorld {
       }
     }
     this.events.sort((a, b) => a.addTimestamp - b.addTimestamp || a.seq - b.seq);
+    const ar = this.fileRandom;
+    for (const fb of this.feedbacks) fb.hasVideo = (fb.text !== "" || fb.hasPhotos) && ar.chance(0.1);
+    for (const e of this.events) {
+      if (e.sender !== "client" || !ar.chance(0.25)) continue;
+      const pdf = ar.chance(0.3);
+      e.files.push(
+        this.storeFile({
+          name: pdf ? `чек-${ar.int(100, 999)}.pdf` : `фото-${ar.int(100, 999)}.png`,
+          contentType: pdf ? "application/pdf" : "image/png",
+          data: pdf ? Buffer.from("%PDF-1.4\n%sandbox\n%%EOF\n") : SANDBOX_PNG,
+          at: e.addTimestamp,
+        }),
+      );
+    }
+  }
+
+  /** Registers a chat file under a new downloadID. */
+  storeFile(f: {
+    name: string;
+    contentType: string;
+    data: Buffer;
+    at?: number;
+    moderation?: SandboxChatFile["moderation"];
+  }): SandboxChatFile {
+    const file: SandboxChatFile = {
+      downloadID: this.fileRandom.uuid(),
+      name: f.name,
+      contentType: f.contentType,
+      data: f.data,
+      date: new Date(f.at ?? this.now()).toISOString(),
+      moderation: f.moderation ?? "passed",
+    };
+    this.files.set(file.downloadID, file);
+    return file;
   }
 
   private product() {
@@ -158,6 +216,7 @@ export class WildberriesWorld {
       userName: ru.firstName(r),
       wasViewed: false,
       hasPhotos: r.chance(0.2),
+      hasVideo: false,
       answer: null,
       ...partial,
     };
@@ -186,7 +245,9 @@ export class WildberriesWorld {
   }
 
   /** A buyer writes in a chat (a new chat when chatID is not given); the seller via `sender`. */
-  addChatMessage(opts: { chatID?: string; text?: string; at?: number; sender?: SandboxEvent["sender"] } = {}): SandboxChat {
+  addChatMessage(
+    opts: { chatID?: string; text?: string; at?: number; sender?: SandboxEvent["sender"]; files?: SandboxChatFile[] } = {},
+  ): SandboxChat {
     const r = this.random;
     let chat = opts.chatID ? this.chats.get(opts.chatID) : undefined;
     if (opts.chatID && !chat) throw new Error(`unknown chat ${opts.chatID}`);
@@ -214,6 +275,7 @@ export class WildberriesWorld {
       text: opts.text ?? (sender === "seller" ? ru.sellerReply(r) : ru.chatLine(r)),
       sender,
       source: sender === "seller" ? "seller-portal" : r.pick(["rusite", "ios", "android"]),
+      files: opts.files ?? [],
     });
     if (opts.at !== undefined) this.events.sort((a, b) => a.addTimestamp - b.addTimestamp || a.seq - b.seq);
     return chat;

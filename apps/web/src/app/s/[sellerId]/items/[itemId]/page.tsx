@@ -1,5 +1,6 @@
 // One review, question or chat thread, with the reply form and the read toggle.
 import Link from "next/link";
+import { Attachments } from "~/components/attachments";
 import { formatDateTime } from "~/components/format";
 import { ItemActions, RefreshWhileDelivering, RetryReplyButton } from "~/components/item-actions";
 import { ChannelBadge, MarketplaceBadge, ReplyStatusBadge } from "~/components/labels";
@@ -40,9 +41,21 @@ export default async function ItemPage({ params }: { params: Promise<{ sellerId:
             {item.read ? t.item.read : t.item.unread}
           </Badge>
         </div>
-        {item.product.name && (
-          <p className="mt-2 text-sm text-slate-600">
-            {t.item.product}: {item.product.name}
+        {(item.product.name || item.product.url) && (
+          <p className="mt-2 text-sm text-slate-600" data-testid="product">
+            {t.item.product}:{" "}
+            {item.product.url ? (
+              <a
+                href={item.product.url}
+                target="_blank"
+                rel="noopener noreferrer"
+                className="text-brand-600 underline hover:text-brand-700"
+              >
+                {item.product.name ?? t.item.openProduct}
+              </a>
+            ) : (
+              item.product.name
+            )}
             {item.product.article && (
               <span className="text-slate-400">
                 {" "}
@@ -63,6 +76,13 @@ export default async function ItemPage({ params }: { params: Promise<{ sellerId:
                   )}
                 >
                   <p className="whitespace-pre-wrap">{message.text}</p>
+                  <Attachments
+                    attachments={message.attachments}
+                    sellerId={sellerId}
+                    itemId={item.id}
+                    t={t.item}
+                    inverted={message.direction === "out"}
+                  />
                   <p className={cn("mt-1 text-xs", message.direction === "out" ? "text-white/70" : "text-slate-500")}>
                     {message.direction === "out" ? t.item.seller : (message.authorName ?? t.item.buyer)} ·{" "}
                     {formatDateTime(message.sentAt, locale)}
@@ -84,6 +104,7 @@ export default async function ItemPage({ params }: { params: Promise<{ sellerId:
                 <span className="font-medium">{t.item.cons}:</span> {item.cons}
               </p>
             )}
+            <Attachments attachments={item.attachments} sellerId={sellerId} itemId={item.id} t={t.item} />
             {item.answerText && (
               <div className="rounded-lg border-l-4 border-emerald-400 bg-emerald-50 px-4 py-3">
                 <p className="text-xs font-medium uppercase tracking-wide text-emerald-700">{t.item.answer}</p>

@@ -1,0 +1,101 @@
+// Photos, videos and files of a review or chat message. Images open full size in a new tab; files
+// served only through the marketplace API (a downloadId) go through our server route, which adds the
+// account's token server-side.
+import type { Messages } from "~/i18n/messages";
+import { cn } from "~/components/ui";
+
+export interface AttachmentView {
+  kind: "image" | "video" | "file";
+  url?: string;
+  previewUrl?: string;
+  downloadId?: string;
+  name?: string;
+  mimeType?: string;
+  sizeBytes?: number;
+}
+
+function formatSize(bytes: number | undefined, t: Messages["item"]) {
+  if (bytes === undefined) return undefined;
+  const fill = (template: string, n: string) => template.replace("{n}", n);
+  return bytes >= 1024 * 1024
+    ? fill(t.sizeMb, (bytes / 1024 / 1024).toFixed(1))
+    : fill(t.sizeKb, String(Math.max(1, Math.round(bytes / 1024))));
+}
+
+export function Attachments({
+  attachments,
+  sellerId,
+  itemId,
+  t,
+  inverted = false,
+}: {
+  attachments: AttachmentView[];
+  sellerId: string;
+  itemId: string;
+  t: Messages["item"];
+  /** On a dark (outgoing) chat bubble. */
+  inverted?: boolean;
+}) {
+  if (attachments.length === 0) return null;
+  const href = (a: AttachmentView) =>
+    a.downloadId
+      ? `/api/attachments/${encodeURIComponent(sellerId)}/${encodeURIComponent(itemId)}/${encodeURIComponent(a.downloadId)}`
+      : a.url;
+  return (
+    <ul className="mt-2 flex flex-wrap gap-2" aria-label={t.attachments} data-testid="attachments">
+      {attachments.map((a, index) => {
+        const link = href(a);
+        if (!link) return null;
+        const key = `${a.downloadId ?? a.url}-${index}`;
+        if (a.kind === "image") {
+          return (
+            <li key={key}>
+              <a href={link} target="_blank" rel="noopener noreferrer" title={a.name ?? t.photo}>
+                {/* Marketplace CDNs and our download route: a plain <img>, no Next image optimiser. */}
+                <img
+                  src={a.downloadId ? link : (a.previewUrl ?? link)}
+                  alt={a.name ?? t.photo}
+                  loading="lazy"
+                  className="h-24 w-24 rounded-lg border border-slate-200 object-cover"
+                />
+              </a>
+            </li>
+          );
+        }
+        if (a.kind === "video") {
+          return (
+            <li key={key}>
+              <a
+                href={link}
+                target="_blank"
+                rel="noopener noreferrer"
+                className="relative block h-24 w-24 overflow-hidden rounded-lg border border-slate-200 bg-slate-800 text-white"
+              >
+                {a.previewUrl && <img src={a.previewUrl} alt="" loading="lazy" className="h-full w-full object-cover opacity-80" />}
+                <span className="absolute inset-0 flex items-center justify-center text-sm font-medium">▶ {t.video}</span>
+              </a>
+            </li>
+          );
+        }
+        const size = formatSize(a.sizeBytes, t);
+        return (
+          <li key={key}>
+            <a
+              href={link}
+              target="_blank"
+              rel="noopener noreferrer"
+              download={a.name}
+              className={cn(
+                "inline-flex items-center gap-1 rounded-md border px-2 py-1 text-xs",
+                inverted ? "border-white/40 text-white" : "border-slate-200 text-slate-700 hover:bg-slate-50",
+              )}
+            >
+              📎 {a.name ?? t.file}
+              {size && <span className={inverted ? "text-white/70" : "text-slate-400"}>· {size}</span>}
+            </a>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
