@@ -33,6 +33,14 @@ const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).to
 const machineBefore = describeMachine();
 const server = await startEmbeddedPostgres({ dataDir: path.join(os.tmpdir(), `inbox-bench-${process.pid}`), ephemeral: true });
 let exitCode = 0;
+// Ctrl-C (or a supervisor's SIGTERM): the database is stopped and its files removed; the app and the
+// child processes follow the bench out (see read-path.ts and ipc.ts).
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\nBENCH STOPPED (${signal})`);
+    void server.stop().finally(() => process.exit(130));
+  });
+}
 try {
   await migrateDeploy(server.url);
   const prisma = createPrismaClient(server.url);

@@ -25,11 +25,15 @@ export function summarise(durations: number[]): LatencyFigures {
   return { count: sorted.length, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), maxMs: sorted.at(-1)! };
 }
 
-/** Sequential calls (concurrency 1) after `warmup` unmeasured ones. */
-export async function latency(call: () => Promise<unknown>, count: number, warmup = 5): Promise<LatencyFigures> {
+/**
+ * Sequential calls (concurrency 1) after `warmup` unmeasured ones: `count` of them, or fewer (at
+ * least 20) when they take longer than `maxSeconds` in all.
+ */
+export async function latency(call: () => Promise<unknown>, count: number, maxSeconds = 20, warmup = 5): Promise<LatencyFigures> {
   for (let i = 0; i < warmup; i += 1) await call();
   const durations: number[] = [];
-  for (let i = 0; i < count; i += 1) {
+  const deadline = performance.now() + maxSeconds * 1000;
+  for (let i = 0; i < count && (i < 20 || performance.now() < deadline); i += 1) {
     const started = performance.now();
     await call();
     durations.push(performance.now() - started);

@@ -201,6 +201,9 @@ async function buildIfStale(log: (line: string) => void, databaseUrl: string) {
       env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
       stdio: ["ignore", "ignore", "inherit"],
     });
+    const killOnExit = () => build.kill("SIGTERM");
+    process.once("exit", killOnExit);
+    build.once("exit", () => process.off("exit", killOnExit));
     build.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed with code ${code}`))));
   });
 }
@@ -236,6 +239,9 @@ async function startApp(databaseUrl: string, log: (line: string) => void) {
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // The bench stopped by a signal or an error must not leave the app serving.
+  const killOnExit = () => child.kill("SIGTERM");
+  process.once("exit", killOnExit);
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
@@ -251,6 +257,7 @@ async function startApp(databaseUrl: string, log: (line: string) => void) {
   return {
     url,
     async stop() {
+      process.off("exit", killOnExit);
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
     },

@@ -28,7 +28,7 @@ export const SEED_PLAN: Record<"quick" | "full", SeedPlan> = {
     items: 100_000,
     sellers: 20,
     smallSellerItems: 100,
-    sync: { rateLimitedReviews: 2_000, unlimitedReviews: 20_000, ingestSample: 20_000, replies: 1_000 },
+    sync: { rateLimitedReviews: 2_000, unlimitedReviews: 10_000, ingestSample: 10_000, replies: 300 },
     read: { samplesC1: 100, secondsC16: 5, cursorSteps: 50 },
   },
 };
