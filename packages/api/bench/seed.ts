@@ -155,10 +155,11 @@ export async function seedSeller(prisma: PrismaClient, options: { key: string; n
       at, answered, CASE WHEN answered AND ch <> 'CHAT' THEN 'Спасибо за отзыв! Рады, что товар понравился.' END,
       CASE WHEN answered AND ch <> 'CHAT' THEN 'published' END,
       random() < 0.7, at, now()
-    FROM generate_series(1, ${items}) AS g,
+    -- random() sits in the innermost select list, so it is drawn per row (not once for the statement).
+    FROM (SELECT g, timestamp '2026-10-01' - (random() * interval '60 days') AS at, random() < 0.6 AS answered
+          FROM generate_series(1, ${items}) AS g) AS r,
       LATERAL (SELECT CASE WHEN g % 20 < 12 THEN 'REVIEW' WHEN g % 20 < 17 THEN 'QUESTION' ELSE 'CHAT' END AS ch) AS c,
       LATERAL (SELECT CASE WHEN ch = 'CHAT' THEN 2 ELSE g % 2 END AS m) AS a,
-      LATERAL (SELECT timestamp '2026-10-01' - (random() * interval '60 days') AS at, random() < 0.6 AS answered) AS r,
       (SELECT ${sqlArray(REVIEW_TEXTS)} AS reviews, ${sqlArray(QUESTION_TEXTS)} AS questions, ${sqlArray(CHAT_LINES)} AS chats,
         ${sqlArray(AUTHORS)} AS authors, ${sqlArray(PRODUCTS)} AS products) AS texts`);
   // Two to six messages per chat, alternating customer and seller, the newest at lastActivityAt.
