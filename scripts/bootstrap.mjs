@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Entry point of `npm start` and `npm test` on a machine with only Node.js and npm: fetches the
-// pinned pnpm, installs dependencies, generates the Prisma client, then starts the app or runs
-// every check. Only Node built-ins here: nothing else is installed yet.
+// Entry point of `npm start`, `npm test` and `npm run bench` on a machine with only Node.js and npm:
+// fetches the pinned pnpm, installs dependencies, generates the Prisma client, then starts the app,
+// runs every check or runs the benchmark. Only Node built-ins here: nothing else is installed yet.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -57,7 +57,8 @@ function fail(message) {
   process.exit(1);
 }
 
-if (command !== "start" && command !== "test") fail("Usage: node scripts/bootstrap.mjs start|test");
+if (command !== "start" && command !== "test" && command !== "bench")
+  fail("Usage: node scripts/bootstrap.mjs start|test|bench [bench options]");
 
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 20 || (major === 20 && minor < 19)) fail(`Node.js 20.19 or newer is required (this is ${process.versions.node}).`);
@@ -68,7 +69,11 @@ run(pnpm, ["install", "--frozen-lockfile"]);
 phase("Generating the Prisma client");
 run(pnpm, ["--filter", "@inbox/db", "generate"]);
 
-if (command === "test") {
+if (command === "bench") {
+  // `npm run bench -- --quick` and `pnpm bench --quick` both arrive here with the options after "bench".
+  phase("Running the benchmark (docs/performance.md)");
+  run(pnpm, ["--filter", "@inbox/api", "bench", ...process.argv.slice(3).filter((arg) => arg !== "--")]);
+} else if (command === "test") {
   phase("Running every check: lint, format, types, unit and integration tests, browser tests");
   run(pnpm, ["run", "check"]);
   phase(`All checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);

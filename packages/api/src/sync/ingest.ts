@@ -1,8 +1,13 @@
 // Turns connector items into Items and Messages. Idempotent: rows are keyed by the marketplace's own
 // ids — (account, channel, externalId) and (item, message externalId) — so a replayed page changes
 // nothing, and upstream changes (answered elsewhere, moderation, edits) update the row.
+//
+// A page costs a fixed number of statements whatever its size (read the known rows, insert the new
+// ones, update the changed ones, insert messages, refresh chat threads), each one multi-row over
+// arrays (unnest), so ingest keeps up with the marketplace's rate limits at any volume.
+import { randomBytes } from "node:crypto";
 import type { ChannelAttachment, ChannelItem } from "@inbox/connectors";
-import { Prisma, type Channel, type Marketplace } from "@inbox/db";
+import type { Channel, Marketplace, Prisma } from "@inbox/db";
 
 export interface IngestTarget {
   sellerId: string;
@@ -25,13 +30,13 @@ function toDate(iso: string, field: string): Date {
   return date;
 }
 
-/** Attachments as stored (a JSON array), or SQL NULL when there are none. */
-function attachmentsJson(attachments: ChannelAttachment[] | undefined): Prisma.InputJsonValue | typeof Prisma.DbNull {
-  return attachments && attachments.length > 0 ? (attachments as unknown as Prisma.InputJsonValue) : Prisma.DbNull;
+/** Attachments as stored: a JSON array, or NULL when there are none. */
+function attachmentsJson(attachments: ChannelAttachment[] | undefined): string | null {
+  return attachments && attachments.length > 0 ? JSON.stringify(attachments) : null;
 }
 
 /** Key-order-independent JSON equality (jsonb does not keep key order). */
-function sameJson(stored: unknown, next: unknown): boolean {
+function sameJson(stored: unknown, next: string | null): boolean {
   const canonical = (value: unknown): unknown =>
     Array.isArray(value)
       ? value.map(canonical)
@@ -43,8 +48,17 @@ function sameJson(stored: unknown, next: unknown): boolean {
               .map(([k, v]) => [k, canonical(v)]),
           )
         : value;
-  const normal = (value: unknown) => (value === Prisma.DbNull || value === undefined ? null : value);
-  return JSON.stringify(canonical(normal(stored))) === JSON.stringify(canonical(normal(next)));
+  return JSON.stringify(canonical(stored ?? null)) === JSON.stringify(canonical(next === null ? null : JSON.parse(next)));
+}
+
+let idCounter = 0;
+/**
+ * Row ids made here rather than by Prisma (rows are written with raw multi-row SQL): cuid-like and
+ * increasing within a process, so rows created together keep their order as a tie-break.
+ */
+function newId(): string {
+  idCounter = (idCounter + 1) % 36 ** 4;
+  return `c${Date.now().toString(36).padStart(9, "0")}${idCounter.toString(36).padStart(4, "0")}${randomBytes(6).toString("hex")}`;
 }
 
 /** Fields of an Item that mirror upstream; local state (read, replies) is handled separately. */
@@ -74,6 +88,8 @@ function upstreamFields(item: ChannelItem) {
   };
 }
 
+type ItemFields = ReturnType<typeof upstreamFields> & { id: string; read: boolean };
+
 const COMPARED = [
   "text",
   "pros",
@@ -87,6 +103,47 @@ const COMPARED = [
   "answerState",
 ] as const;
 
+type StoredItem = {
+  id: string;
+  externalId: string;
+  read: boolean;
+  lastActivityAt: Date;
+  text: string;
+  pros: string | null;
+  cons: string | null;
+  rating: number | null;
+  authorName: string | null;
+  productName: string | null;
+  productUrl: string | null;
+  attachments: unknown;
+  answered: boolean;
+  answerText: string | null;
+  answerState: string | null;
+};
+
+/** Column arrays of `rows`, for `unnest`. Timestamps travel as UTC ISO strings. */
+function columns(rows: ItemFields[]) {
+  return {
+    id: rows.map((row) => row.id),
+    text: rows.map((row) => row.text),
+    pros: rows.map((row) => row.pros),
+    cons: rows.map((row) => row.cons),
+    rating: rows.map((row) => row.rating),
+    authorName: rows.map((row) => row.authorName),
+    productExternalId: rows.map((row) => row.productExternalId),
+    productName: rows.map((row) => row.productName),
+    productArticle: rows.map((row) => row.productArticle),
+    productUrl: rows.map((row) => row.productUrl),
+    attachments: rows.map((row) => row.attachments),
+    upstreamCreatedAt: rows.map((row) => row.upstreamCreatedAt.toISOString()),
+    answered: rows.map((row) => row.answered),
+    answerText: rows.map((row) => row.answerText),
+    answerState: rows.map((row) => row.answerState),
+    read: rows.map((row) => row.read),
+    lastActivityAt: rows.map((row) => row.lastActivityAt.toISOString()),
+  };
+}
+
 export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelItem[]): Promise<IngestResult> {
   // A page may carry the same thread twice (e.g. events of one chat); merge before writing.
   const byId = new Map<string, ChannelItem>();
@@ -94,47 +151,44 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
     const previous = byId.get(item.externalId);
     byId.set(item.externalId, previous ? { ...item, messages: [...(previous.messages ?? []), ...(item.messages ?? [])] } : item);
   }
-  const existing = await tx.item.findMany({
-    where: { accountId: target.accountId, channel: target.channel, externalId: { in: [...byId.keys()] } },
-    select: {
-      id: true,
-      externalId: true,
-      read: true,
-      lastActivityAt: true,
-      text: true,
-      pros: true,
-      cons: true,
-      rating: true,
-      authorName: true,
-      productName: true,
-      productUrl: true,
-      attachments: true,
-      answered: true,
-      answerText: true,
-      answerState: true,
-    } satisfies Record<(typeof COMPARED)[number] | "id" | "externalId" | "read" | "lastActivityAt" | "attachments", true>,
-  });
+  if (byId.size === 0) return { fetched: 0, changed: 0 };
+  const existing = await tx.$queryRaw<StoredItem[]>`
+    SELECT "id", "externalId", "read", "lastActivityAt", "text", "pros", "cons", "rating", "authorName", "productName",
+      "productUrl", "attachments", "answered", "answerText", "answerState"
+    FROM "Item"
+    WHERE "accountId" = ${target.accountId} AND "channel" = ${target.channel}::"Channel" AND "externalId" = ANY(${[...byId.keys()]}::text[])`;
   const existingById = new Map(existing.map((row) => [row.externalId, row]));
+  const idByExternalId = new Map<string, string>();
   const changedIds = new Set<string>();
 
   // New items: one INSERT for the page.
-  const fresh = [...byId.values()].filter((item) => !existingById.has(item.externalId));
-  const created = fresh.length
-    ? await tx.item.createManyAndReturn({
-        data: fresh.map((item) => ({
-          ...upstreamFields(item),
-          sellerId: target.sellerId,
-          accountId: target.accountId,
-          marketplace: target.marketplace,
-          channel: target.channel,
-          externalId: item.externalId,
-          read: item.read ?? false,
-        })),
-        select: { id: true, externalId: true },
-      })
-    : [];
-  const idByExternalId = new Map(created.map((row) => [row.externalId, row.id]));
-  for (const row of created) changedIds.add(row.id);
+  const fresh: (ItemFields & { externalId: string })[] = [];
+  for (const item of byId.values()) {
+    if (existingById.has(item.externalId)) continue;
+    const row = { ...upstreamFields(item), id: newId(), externalId: item.externalId, read: item.read ?? false };
+    fresh.push(row);
+    idByExternalId.set(item.externalId, row.id);
+    changedIds.add(row.id);
+  }
+  if (fresh.length > 0) {
+    const c = columns(fresh);
+    await tx.$executeRaw`
+      INSERT INTO "Item" ("id", "sellerId", "accountId", "marketplace", "channel", "externalId", "text", "pros", "cons", "rating",
+        "authorName", "productExternalId", "productName", "productArticle", "productUrl", "attachments", "upstreamCreatedAt",
+        "answered", "answerText", "answerState", "read", "lastActivityAt", "updatedAt")
+      SELECT u."id", ${target.sellerId}, ${target.accountId}, ${target.marketplace}::"Marketplace", ${target.channel}::"Channel",
+        u."externalId", u."text", u."pros", u."cons", u."rating", u."authorName", u."productExternalId", u."productName",
+        u."productArticle", u."productUrl", u."attachments", u."upstreamCreatedAt", u."answered", u."answerText", u."answerState",
+        u."read", u."lastActivityAt", now()
+      FROM unnest(${c.id}::text[], ${fresh.map((row) => row.externalId)}::text[], ${c.text}::text[], ${c.pros}::text[],
+        ${c.cons}::text[], ${c.rating}::int[], ${c.authorName}::text[], ${c.productExternalId}::text[], ${c.productName}::text[],
+        ${c.productArticle}::text[], ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.upstreamCreatedAt}::timestamp(3)[],
+        ${c.answered}::boolean[], ${c.answerText}::text[], ${c.answerState}::text[], ${c.read}::boolean[],
+        ${c.lastActivityAt}::timestamp(3)[])
+        AS u("id", "externalId", "text", "pros", "cons", "rating", "authorName", "productExternalId", "productName",
+          "productArticle", "productUrl", "attachments", "upstreamCreatedAt", "answered", "answerText", "answerState", "read",
+          "lastActivityAt")`;
+  }
 
   // Our own answers the marketplace does not list yet (moderation, a feed page read before the send
   // was recorded): the item stays answered rather than invite a second answer.
@@ -143,19 +197,20 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
       ? new Set<string>()
       : new Set(
           (
-            await tx.reply.findMany({
-              where: { itemId: { in: existing.map((row) => row.id) }, status: "SENT" },
-              select: { itemId: true },
-            })
+            await tx.$queryRaw<{ itemId: string }[]>`
+              SELECT DISTINCT "itemId" FROM "Reply"
+              WHERE "itemId" = ANY(${existing.map((row) => row.id)}::text[]) AND "status" = 'SENT'::"ReplyStatus"`
           ).map((reply) => reply.itemId),
         );
 
-  // Known items: an UPDATE only where upstream really changed.
+  // Known items: one UPDATE of the rows where upstream really changed.
+  const updates: ItemFields[] = [];
   for (const row of existing) {
     idByExternalId.set(row.externalId, row.id);
     const item = byId.get(row.externalId)!;
     const fields = upstreamFields(item);
-    if (answeredByUs.has(row.id) && !fields.answered) {
+    // Also when upstream shows it answered without the text (Ozon: PROCESSED, comment in moderation).
+    if (answeredByUs.has(row.id) && (!fields.answered || fields.answerText === null)) {
       fields.answered = true;
       fields.answerText = row.answerText ?? fields.answerText;
       fields.answerState = row.answerState;
@@ -168,91 +223,96 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
     const read = item.read ?? row.read;
     const attachmentsChanged = !sameJson(row.attachments, fields.attachments);
     if (compared.some((key) => record[key] !== fields[key]) || attachmentsChanged || newActivity || read !== row.read) {
-      const { text, answered, lastActivityAt, ...rest } = fields;
-      await tx.item.update({
-        where: { id: row.id },
-        data:
-          target.channel === "CHAT"
-            ? { ...rest, read }
-            : { ...rest, text, answered, lastActivityAt: newActivity ? lastActivityAt : row.lastActivityAt, read },
+      updates.push({
+        ...fields,
+        id: row.id,
+        read,
+        ...(target.channel === "CHAT"
+          ? { text: row.text, answered: row.answered, lastActivityAt: row.lastActivityAt }
+          : { lastActivityAt: newActivity ? fields.lastActivityAt : row.lastActivityAt }),
       });
       changedIds.add(row.id);
     }
   }
+  if (updates.length > 0) {
+    const c = columns(updates);
+    await tx.$executeRaw`
+      UPDATE "Item" AS i SET "text" = u."text", "pros" = u."pros", "cons" = u."cons", "rating" = u."rating",
+        "authorName" = u."authorName", "productExternalId" = u."productExternalId", "productName" = u."productName",
+        "productArticle" = u."productArticle", "productUrl" = u."productUrl", "attachments" = u."attachments",
+        "upstreamCreatedAt" = u."upstreamCreatedAt", "answered" = u."answered",
+        "answerText" = u."answerText", "answerState" = u."answerState", "read" = u."read", "lastActivityAt" = u."lastActivityAt",
+        "updatedAt" = now()
+      FROM unnest(${c.id}::text[], ${c.text}::text[], ${c.pros}::text[], ${c.cons}::text[], ${c.rating}::int[],
+        ${c.authorName}::text[], ${c.productExternalId}::text[], ${c.productName}::text[], ${c.productArticle}::text[],
+        ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.upstreamCreatedAt}::timestamp(3)[], ${c.answered}::boolean[],
+        ${c.answerText}::text[], ${c.answerState}::text[], ${c.read}::boolean[], ${c.lastActivityAt}::timestamp(3)[])
+        AS u("id", "text", "pros", "cons", "rating", "authorName", "productExternalId", "productName", "productArticle",
+          "productUrl", "attachments", "upstreamCreatedAt", "answered", "answerText", "answerState", "read", "lastActivityAt")
+      WHERE i."id" = u."id"`;
+  }
 
-  // Messages of every thread on the page: one INSERT, duplicates skipped.
+  // Messages of every thread on the page: one INSERT. A known message is left as it is, except for
+  // attachments that appeared or changed since (e.g. a file that passed moderation).
   const messages = [...byId.values()].flatMap((item) =>
     (item.messages ?? []).map((message) => ({
+      id: newId(),
       itemId: idByExternalId.get(item.externalId)!,
       externalId: message.externalId,
-      direction: message.direction === "out" ? ("OUT" as const) : ("IN" as const),
+      direction: message.direction === "out" ? "OUT" : "IN",
       text: message.text,
       authorName: message.authorName ?? null,
       attachments: attachmentsJson(message.attachments),
-      sentAt: toDate(message.createdAt, "message createdAt"),
+      sentAt: toDate(message.createdAt, "message createdAt").toISOString(),
     })),
   );
-  if (messages.length > 0 && target.channel === "CHAT") {
-    const inserted = await tx.message.createManyAndReturn({ data: messages, skipDuplicates: true, select: { itemId: true } });
-    const threads = new Set(inserted.map((message) => message.itemId));
+  if (messages.length === 0) return { fetched: items.length, changed: changedIds.size };
+  const written = await tx.$queryRaw<{ itemId: string; inserted: boolean }[]>`
+    INSERT INTO "Message" ("id", "itemId", "externalId", "direction", "text", "authorName", "attachments", "sentAt")
+    SELECT u."id", u."itemId", u."externalId", u."direction"::"MessageDirection", u."text", u."authorName", u."attachments", u."sentAt"
+    FROM unnest(${messages.map((m) => m.id)}::text[], ${messages.map((m) => m.itemId)}::text[], ${messages.map((m) => m.externalId)}::text[],
+      ${messages.map((m) => m.direction)}::text[], ${messages.map((m) => m.text)}::text[], ${messages.map((m) => m.authorName)}::text[],
+      ${messages.map((m) => m.attachments)}::jsonb[], ${messages.map((m) => m.sentAt)}::timestamp(3)[])
+      AS u("id", "itemId", "externalId", "direction", "text", "authorName", "attachments", "sentAt")
+    ON CONFLICT ("itemId", "externalId") DO UPDATE SET "attachments" = EXCLUDED."attachments"
+      WHERE EXCLUDED."attachments" IS NOT NULL AND "Message"."attachments" IS DISTINCT FROM EXCLUDED."attachments"
+    RETURNING "itemId", (xmax = 0) AS "inserted"`;
+  for (const message of written) changedIds.add(message.itemId);
+  const inserted = written.filter((message) => message.inserted);
+  if (target.channel === "CHAT" && inserted.length > 0) {
+    const threads = [...new Set(inserted.map((message) => message.itemId))];
     const reportsRead = new Set(
-      [...byId.values()].filter((item) => item.read !== undefined).map((item) => idByExternalId.get(item.externalId)),
+      [...byId.values()].filter((item) => item.read !== undefined).map((item) => idByExternalId.get(item.externalId)!),
     );
-    for (const itemId of threads) {
-      await refreshThreadState(tx, itemId, !reportsRead.has(itemId));
-      changedIds.add(itemId);
-    }
-  } else if (messages.length > 0) {
-    await tx.message.createMany({ data: messages, skipDuplicates: true });
+    await refreshThreadState(
+      tx,
+      threads,
+      threads.filter((itemId) => !reportsRead.has(itemId)),
+    );
+    for (const itemId of threads) changedIds.add(itemId);
   }
-  await updateMessageAttachments(tx, messages, changedIds);
   return { fetched: items.length, changed: changedIds.size };
-}
-
-/**
- * Messages are inserted once (duplicates skipped), so attachments that appear or change later on a
- * known message (e.g. a file that passed moderation) are written here. Only messages that carry
- * attachments are looked at; a page without any costs nothing.
- */
-async function updateMessageAttachments(
-  tx: Tx,
-  messages: Array<{ itemId: string; externalId: string; attachments: ReturnType<typeof attachmentsJson> }>,
-  changedIds: Set<string>,
-) {
-  const withFiles = messages.filter((message) => message.attachments !== Prisma.DbNull);
-  if (withFiles.length === 0) return;
-  const stored = await tx.message.findMany({
-    where: { OR: withFiles.map(({ itemId, externalId }) => ({ itemId, externalId })) },
-    select: { id: true, itemId: true, externalId: true, attachments: true },
-  });
-  const byKey = new Map(stored.map((row) => [`${row.itemId}\u0000${row.externalId}`, row]));
-  for (const message of withFiles) {
-    const row = byKey.get(`${message.itemId}\u0000${message.externalId}`);
-    if (!row || sameJson(row.attachments, message.attachments)) continue;
-    await tx.message.update({ where: { id: row.id }, data: { attachments: message.attachments } });
-    changedIds.add(row.itemId);
-  }
 }
 
 /**
  * A chat's summary follows its messages: answered when the newest message is ours, text = the first
  * customer message. Recomputed from the stored messages when new ones arrive, because feeds may
- * deliver a thread in pieces (Wildberries sends only new events).
+ * deliver a thread in pieces (Wildberries sends only new events). One statement for all threads.
+ * Without an upstream read flag, a thread whose newest message is the customer's becomes unread.
  */
-async function refreshThreadState(tx: Tx, itemId: string, newCustomerMessageMarksUnread: boolean) {
-  const [newest, first] = await Promise.all([
-    tx.message.findFirst({ where: { itemId }, orderBy: [{ sentAt: "desc" }, { id: "desc" }], select: { direction: true, sentAt: true } }),
-    tx.message.findFirst({ where: { itemId, direction: "IN" }, orderBy: [{ sentAt: "asc" }, { id: "asc" }], select: { text: true } }),
-  ]);
-  if (!newest) return;
-  await tx.item.update({
-    where: { id: itemId },
-    data: {
-      answered: newest.direction === "OUT",
-      lastActivityAt: newest.sentAt,
-      ...(first && { text: first.text }),
-      // Without an upstream read flag, a thread whose newest message is the customer's is unread.
-      ...(newCustomerMessageMarksUnread && newest.direction === "IN" && { read: false }),
-    },
-  });
+async function refreshThreadState(tx: Tx, threads: string[], newCustomerMessageMarksUnread: string[]) {
+  await tx.$executeRaw`
+    UPDATE "Item" AS i
+    SET "answered" = newest."direction" = 'OUT', "lastActivityAt" = newest."sentAt", "text" = COALESCE(first."text", i."text"),
+      "read" = CASE WHEN i."id" = ANY(${newCustomerMessageMarksUnread}::text[]) AND newest."direction" = 'IN' THEN false ELSE i."read" END,
+      "updatedAt" = now()
+    FROM (
+      SELECT DISTINCT ON ("itemId") "itemId", "direction", "sentAt" FROM "Message"
+      WHERE "itemId" = ANY(${threads}::text[]) ORDER BY "itemId", "sentAt" DESC, "id" DESC
+    ) AS newest
+    LEFT JOIN (
+      SELECT DISTINCT ON ("itemId") "itemId", "text" FROM "Message"
+      WHERE "itemId" = ANY(${threads}::text[]) AND "direction" = 'IN' ORDER BY "itemId", "sentAt" ASC, "id" ASC
+    ) AS first ON first."itemId" = newest."itemId"
+    WHERE i."id" = newest."itemId"`;
 }

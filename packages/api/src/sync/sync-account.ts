@@ -164,24 +164,40 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
   let health: Health | null = null;
   let status: SyncRunStatus = "SUCCEEDED";
   let error: string | undefined;
+  // The next page is fetched while the current one is stored: a sync takes about as long as the
+  // slower of the two, not their sum. A cursor is still saved only in the transaction of its page,
+  // and a prefetched page whose predecessor failed to save is dropped (never stored).
+  let ahead: Promise<unknown> | null = null;
+  const prefetch = <T>(read: () => Promise<T>): Promise<T> => {
+    const request = read();
+    // Awaited by the next iteration, or settled in `finally` below when the loop stops early.
+    ahead = request.then(
+      () => undefined,
+      () => undefined,
+    );
+    return request;
+  };
   try {
-    if (rescan) {
-      let cursor = state.rescanCursor;
+    if (rescan && !config.signal?.aborted) {
       // Resync from the asked date; the periodic re-scan covers the recent past, where changes happen.
       const since = state.rescanFrom ?? (state.lastRescanAt ? new Date(Date.now() - PERIODIC_RESCAN_WINDOW_MS) : new Date(0));
-      for (let page = 0; page < config.rescanPagesPerRun && !config.signal?.aborted; page += 1) {
-        const result = await connector.listItems({ cursor, take: config.pageSize, ...(cursor ? {} : { since: since.toISOString() }) });
+      const cursor = state.rescanCursor;
+      let next = prefetch(() => connector.listItems({ cursor, take: config.pageSize, ...(cursor ? {} : { since: since.toISOString() }) }));
+      for (let page = 0; page < config.rescanPagesPerRun; page += 1) {
+        const result = await next;
+        const more = result.nextCursor !== null && page + 1 < config.rescanPagesPerRun && !config.signal?.aborted;
+        if (more) next = prefetch(() => connector.listItems({ cursor: result.nextCursor, take: config.pageSize }));
         await savePage(result, "rescanCursor", result.nextCursor === null);
-        if (result.nextCursor === null) break;
-        cursor = result.nextCursor;
+        if (!more || config.signal?.aborted) break;
       }
     }
-    if (connector.capabilities.getUpdates) {
-      let cursor = state.cursor;
-      for (let page = 0; page < config.maxPages && !config.signal?.aborted; page += 1) {
-        const result = await connector.getUpdates({ cursor, take: config.pageSize });
+    if (connector.capabilities.getUpdates && !config.signal?.aborted) {
+      let next = prefetch(() => connector.getUpdates({ cursor: state.cursor, take: config.pageSize }));
+      for (let page = 0; page < config.maxPages; page += 1) {
+        const result = await next;
+        const more = result.hasMore && page + 1 < config.maxPages && !config.signal?.aborted;
+        if (more) next = prefetch(() => connector.getUpdates({ cursor: result.nextCursor, take: config.pageSize }));
         await savePage(result, "cursor", false);
-        cursor = result.nextCursor;
         if (!result.hasMore) {
           // A first feed read from the very start has seen everything: it counts as a full scan,
           // so the next run does not re-read the whole history at once.
@@ -190,6 +206,7 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
           }
           break;
         }
+        if (!more || config.signal?.aborted) break;
       }
     }
   } catch (caught) {
@@ -211,6 +228,9 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
       });
       throw unexpected;
     }
+  } finally {
+    // A page fetched ahead of a failed save or a stop is dropped, but its request is not left running.
+    await ahead;
   }
   await prisma.syncRun.update({
     where: { id: run.id },

@@ -1,0 +1,67 @@
+// A small load driver: a fixed number of concurrent loops over one async call, bounded by a count or
+// a duration. Every call must succeed; a failure stops the bench (a figure measured on errors is none).
+export interface LatencyFigures {
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+export interface ThroughputFigures {
+  concurrency: number;
+  count: number;
+  seconds: number;
+  perSecond: number;
+  p95Ms: number;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) throw new Error("percentile of no samples");
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export function summarise(durations: number[]): LatencyFigures {
+  const sorted = [...durations].sort((a, b) => a - b);
+  return { count: sorted.length, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), maxMs: sorted.at(-1)! };
+}
+
+/**
+ * Sequential calls (concurrency 1) after `warmup` unmeasured ones: `count` of them, or fewer (at
+ * least 20) when they take longer than `maxSeconds` in all.
+ */
+export async function latency(call: () => Promise<unknown>, count: number, maxSeconds = 20, warmup = 5): Promise<LatencyFigures> {
+  for (let i = 0; i < warmup; i += 1) await call();
+  const durations: number[] = [];
+  const deadline = performance.now() + maxSeconds * 1000;
+  for (let i = 0; i < count && (i < 20 || performance.now() < deadline); i += 1) {
+    const started = performance.now();
+    await call();
+    durations.push(performance.now() - started);
+  }
+  return summarise(durations);
+}
+
+/** `concurrency` loops calling for `seconds` (after a short warm-up); completed calls per second. */
+export async function throughput(call: () => Promise<unknown>, concurrency: number, seconds: number): Promise<ThroughputFigures> {
+  await Promise.all(Array.from({ length: concurrency }, () => call()));
+  const durations: number[] = [];
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const callStarted = performance.now();
+        await call();
+        durations.push(performance.now() - callStarted);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    concurrency,
+    count: durations.length,
+    seconds: elapsed,
+    perSecond: durations.length / elapsed,
+    p95Ms: summarise(durations).p95Ms,
+  };
+}

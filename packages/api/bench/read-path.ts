@@ -1,0 +1,315 @@
+// Read-path figures over HTTP against the production build (`next start`), signed in through
+// next-auth's credentials endpoint, next to the same SQL statements replayed directly with `pg`.
+// The statements are captured from the service itself (Prisma's query events), so the replay follows
+// whatever the read path sends today.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { PrismaClient } from "@inbox/db";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { listInbox, type InboxFilter } from "../src/services/inbox";
+import { latency, summarise, throughput, type LatencyFigures, type ThroughputFigures } from "./load";
+import { seedSeller, type BenchUser, type SeededInbox, type SeedPlan } from "./seed";
+import { NothingMeasuredError } from "./sync";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const webDir = path.join(repoRoot, "apps", "web");
+const HIGH_CONCURRENCY = 16;
+
+export interface ReadPathOptions {
+  prisma: PrismaClient;
+  databaseUrl: string;
+  user: BenchUser;
+  plan: SeedPlan;
+  log: (line: string) => void;
+  seed: (prisma: PrismaClient, plan: SeedPlan, userId: string, log: (line: string) => void) => Promise<SeededInbox>;
+}
+
+export interface QueryFigures {
+  name: string;
+  statements: number;
+  http: { c1: LatencyFigures; c16: ThroughputFigures };
+  sql: { c1: LatencyFigures; c16: ThroughputFigures };
+}
+
+export interface ReadPathFigures {
+  dataset: { items: number; sellers: number; largestSeller: number; smallestSeller: number; messages: number; seedSeconds: number };
+  queries: QueryFigures[];
+  isolation: { smallSellerItems: number; aloneP50Ms: number; amongAllP50Ms: number; ratio: number };
+  trivialCall: ThroughputFigures;
+  sellerPage: { ttfb: LatencyFigures; complete: LatencyFigures };
+  /** Goals of the issue whose feature the app does not have yet. */
+  notMeasured: string[];
+}
+
+type Input = InboxFilter & { cursor?: string | null; limit: number };
+
+export async function benchReadPath(options: ReadPathOptions): Promise<ReadPathFigures> {
+  const { prisma, log, plan, user } = options;
+  const smallSellerId = await seedSeller(prisma, {
+    key: "small",
+    name: "Маленький продавец",
+    items: plan.smallSellerItems,
+    userId: user.id,
+  });
+  await prisma.$executeRawUnsafe("ANALYZE");
+
+  await buildIfStale(log, options.databaseUrl);
+  const app = await startApp(options.databaseUrl, log);
+  const capture = capturingClient(options.databaseUrl);
+  const replayPool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+  try {
+    const http = await signIn(app.url, user);
+    const firstPage: Input = { limit: 30 };
+    const isolated = async () => {
+      const viaHttp = await latency(() => http.list(smallSellerId, firstPage), plan.read.samplesC1);
+      return viaHttp.p50Ms;
+    };
+    log("read: the small seller alone in the database");
+    const aloneP50Ms = await isolated();
+
+    const seedStarted = performance.now();
+    log(`seed: ${plan.items} items over ${plan.sellers} sellers (Zipf)`);
+    const seeded = await options.seed(prisma, plan, user.id, log);
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    log(`seed: done in ${seedSeconds.toFixed(0)} s (${seeded.messages} messages)`);
+    log("read: the small seller among everyone");
+    const amongAllP50Ms = await isolated();
+
+    const largest = seeded.sellerIds[0]!;
+    let cursor: string | null = null;
+    for (let step = 0; step < plan.read.cursorSteps; step += 1) {
+      cursor = (await http.list(largest, { limit: 30, cursor })).nextCursor;
+      if (!cursor) throw new NothingMeasuredError(`the largest seller ran out of pages after ${step + 1} steps`);
+    }
+    const cases: { name: string; input: Input }[] = [
+      { name: "inbox.list first page (+ counts)", input: firstPage },
+      {
+        name: "inbox.list filtered: unanswered Ozon reviews",
+        input: { limit: 30, status: "unanswered", marketplace: "ozon", channel: "review" },
+      },
+      { name: `inbox.list after ${plan.read.cursorSteps} cursor steps`, input: { limit: 30, cursor } },
+    ];
+    const queries: QueryFigures[] = [];
+    for (const { name, input } of cases) {
+      log(`read: ${name}`);
+      const statements = await capture.statements(largest, input);
+      const replay = async () => {
+        const client = await replayPool.connect();
+        try {
+          for (const statement of statements) await client.query(statement.sql, statement.params);
+        } finally {
+          client.release();
+        }
+      };
+      const callHttp = () => http.list(largest, input);
+      queries.push({
+        name,
+        statements: statements.length,
+        http: { c1: await latency(callHttp, plan.read.samplesC1), c16: await throughput(callHttp, HIGH_CONCURRENCY, plan.read.secondsC16) },
+        sql: { c1: await latency(replay, plan.read.samplesC1), c16: await throughput(replay, HIGH_CONCURRENCY, plan.read.secondsC16) },
+      });
+    }
+    log("read: seller.list (a trivial authenticated call)");
+    const trivialCall = await throughput(() => http.sellerList(), HIGH_CONCURRENCY, plan.read.secondsC16);
+    log("read: time to first byte of the seller page");
+    for (let i = 0; i < 5; i += 1) await http.page(`/s/${largest}`);
+    const firstByte: number[] = [];
+    const complete: number[] = [];
+    for (let i = 0; i < plan.read.samplesC1; i += 1) {
+      const timing = await http.page(`/s/${largest}`);
+      firstByte.push(timing.firstByteMs);
+      complete.push(timing.completeMs);
+    }
+    return {
+      dataset: {
+        items: seeded.sizes.reduce((a, b) => a + b, 0) + plan.smallSellerItems,
+        sellers: seeded.sizes.length + 1,
+        largestSeller: seeded.sizes[0]!,
+        smallestSeller: plan.smallSellerItems,
+        messages: seeded.messages,
+        seedSeconds,
+      },
+      queries,
+      isolation: { smallSellerItems: plan.smallSellerItems, aloneP50Ms, amongAllP50Ms, ratio: amongAllP50Ms / aloneP50Ms },
+      trivialCall,
+      sellerPage: { ttfb: summarise(firstByte), complete: summarise(complete) },
+      notMeasured: ["all-sellers inbox (no such procedure yet)", "Russian search (no such procedure yet)"],
+    };
+  } finally {
+    await replayPool.end();
+    await capture.close();
+    await app.stop();
+  }
+}
+
+/** A Prisma client that records the SQL (with parameters) each service call sends. */
+function capturingClient(databaseUrl: string) {
+  const client = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }),
+    log: [{ emit: "event", level: "query" }],
+  });
+  let recorded: { sql: string; params: unknown[] }[] = [];
+  client.$on("query", (event) => recorded.push({ sql: event.query, params: JSON.parse(event.params) as unknown[] }));
+  return {
+    async statements(sellerId: string, input: Input) {
+      recorded = [];
+      await listInbox(client, sellerId, input);
+      const statements = recorded.filter((statement) => !/^(BEGIN|COMMIT|DEALLOCATE)/i.test(statement.sql));
+      if (statements.length === 0) throw new NothingMeasuredError("no SQL was captured from listInbox");
+      return statements;
+    },
+    close: () => client.$disconnect(),
+  };
+}
+
+/** Builds the web app when no build exists or a source file is newer than it. */
+async function buildIfStale(log: (line: string) => void, databaseUrl: string) {
+  const buildId = path.join(webDir, ".next", "BUILD_ID");
+  const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  const newest = (target: string): number => {
+    if (!fs.existsSync(target)) return 0;
+    const stat = fs.statSync(target);
+    if (!stat.isDirectory()) return stat.mtimeMs;
+    return Math.max(
+      0,
+      ...fs
+        .readdirSync(target)
+        .filter((entry) => entry !== "node_modules" && entry !== "generated")
+        .map((entry) => newest(path.join(target, entry))),
+    );
+  };
+  const sources = [
+    "apps/web/src",
+    "apps/web/next.config.ts",
+    "packages/api/src",
+    "packages/db/src",
+    "packages/connectors/src",
+    "pnpm-lock.yaml",
+  ];
+  const stale = Math.max(...sources.map((source) => newest(path.join(repoRoot, source))));
+  if (builtAt > stale) return;
+  log("read: building the web app (no build, or sources changed since)");
+  await new Promise<void>((resolve, reject) => {
+    const build = spawn(process.execPath, [nextBin(), "build"], {
+      cwd: webDir,
+      env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    const killOnExit = () => build.kill("SIGTERM");
+    process.once("exit", killOnExit);
+    build.once("exit", () => process.off("exit", killOnExit));
+    build.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed with code ${code}`))));
+  });
+}
+
+const nextBin = () => createRequire(path.join(webDir, "package.json")).resolve("next/dist/bin/next");
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `next start` on a free loopback port, as `npm start` serves the app (no demo data, no workers). */
+async function startApp(databaseUrl: string, log: (line: string) => void) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.execPath, [nextBin(), "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+    cwd: webDir,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+      NEXTAUTH_URL: url,
+      INBOX_DEMO: "off",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // The bench stopped by a signal or an error must not leave the app serving.
+  const killOnExit = () => child.kill("SIGTERM");
+  process.once("exit", killOnExit);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error("the app did not become healthy within 60 s");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  log(`read: app serving at ${url} (pid ${child.pid})`);
+  return {
+    url,
+    async stop() {
+      process.off("exit", killOnExit);
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+function cookiesOf(response: Response): string[] {
+  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
+}
+
+/** Signs in through next-auth's credentials flow; returns calls carrying the session cookie. */
+async function signIn(baseUrl: string, user: BenchUser) {
+  const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
+  const callback = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiesOf(csrfResponse).join("; ") },
+    body: new URLSearchParams({ csrfToken, email: user.email, password: user.password, json: "true" }),
+  });
+  const session = cookiesOf(callback).find((cookie) => cookie.startsWith("next-auth.session-token="));
+  if (!session) throw new NothingMeasuredError(`sign-in failed (HTTP ${callback.status}): no session cookie`);
+  const headers = { cookie: session };
+
+  async function trpc<T>(procedure: string, input?: unknown): Promise<T> {
+    const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+    const response = await fetch(`${baseUrl}/api/trpc/${procedure}${query}`, { headers });
+    const body = await response.text();
+    if (!response.ok) throw new NothingMeasuredError(`${procedure} answered HTTP ${response.status}: ${body.slice(0, 300)}`);
+    return (JSON.parse(body) as { result: { data: { json: T } } }).result.data.json;
+  }
+  const me = await trpc<unknown[]>("seller.list");
+  if (me.length === 0) throw new NothingMeasuredError("seller.list returned no sellers for the bench user");
+  return {
+    async list(sellerId: string, input: Input) {
+      const result = await trpc<{ items: unknown[]; nextCursor: string | null }>("inbox.list", { sellerId, ...input });
+      if (result.items.length === 0) throw new NothingMeasuredError(`inbox.list of ${sellerId} returned no items`);
+      return result;
+    },
+    sellerList: () => trpc<unknown[]>("seller.list"),
+    /** A page: time to its first body byte, then to its last (it streams until its data is rendered). */
+    async page(pathname: string) {
+      const started = performance.now();
+      const response = await fetch(`${baseUrl}${pathname}`, { headers, redirect: "manual" });
+      const reader = response.body!.getReader();
+      const first = await reader.read();
+      const firstByteMs = performance.now() - started;
+      if (response.status !== 200 || first.done) throw new NothingMeasuredError(`${pathname} answered HTTP ${response.status}`);
+      while (!(await reader.read()).done) {
+        // drain the stream
+      }
+      return { firstByteMs, completeMs: performance.now() - started };
+    },
+  };
+}

@@ -1,0 +1,325 @@
+// Sync figures: the Ozon sandbox in its own process, the sync in a worker process, our database.
+//  - as in production: the sandbox enforces Ozon's 50 requests/s, the connector its own budget;
+//    wall time against the API floor (fewest requests ÷ 50/s) and the ingest floor;
+//  - our side alone: no rate limits; wall time against fetching alone (HTTP + parsing) and plain
+//    multi-row upserts of the same rows, worker RSS while it runs;
+//  - incremental after 1 % new reviews; 1 000 replies delivered.
+import { getConnector, type ChannelItem } from "@inbox/connectors";
+import { encryptSecret, type PrismaClient } from "@inbox/db";
+import pg from "pg";
+import { channelsOfAccount } from "../src/sync/account-connector";
+import { ingestItems, type IngestTarget } from "../src/sync/ingest";
+import { startChild, type ChildHandle } from "./ipc";
+import type { SandboxCounters, SandboxInfo } from "./sandbox-process";
+import type { SyncRunReport } from "./sync-worker";
+
+/** Ozon Seller API: 50 requests/s per Client-Id; /v2/review/list returns at most 100 reviews. */
+export const OZON_REQUESTS_PER_SECOND = 50;
+const OZON_REVIEW_PAGE = 100;
+
+export interface SyncBenchOptions {
+  prisma: PrismaClient;
+  databaseUrl: string;
+  sellerId: string;
+  /** Reviews synced under the rate limits (every answered review costs a comment request). */
+  rateLimitedReviews: number;
+  /** Reviews synced with the limits off (our own cost; worker RSS). */
+  unlimitedReviews: number;
+  /** Rows of the unlimited set used for the ingest measurements. */
+  ingestSample: number;
+  replies: number;
+  log: (line: string) => void;
+}
+
+export interface SyncFigures {
+  rateLimited: {
+    reviews: number;
+    stored: number;
+    wallMs: number;
+    requests: number;
+    minRequests: number;
+    rateLimitedResponses: number;
+    apiFloorMs: number;
+    ingestFloorMs: number;
+    itemsPerSecond: number;
+  };
+  incremental: { newReviews: number; stored: number; wallMs: number; requests: number; minRequests: number; apiFloorMs: number };
+  unlimited: {
+    reviews: number;
+    stored: number;
+    wallMs: number;
+    itemsPerSecond: number;
+    fetchOnlyMs: number;
+    ingestFloorMs: number;
+    workerRss: { startMb: number; peakMb: number; endMb: number };
+    sandboxRssMb: number;
+  };
+  ingest: { rows: number; ingestRowsPerSecond: number; plainUpsertRowsPerSecond: number };
+  replies: {
+    count: number;
+    wallMs: number;
+    requests: number;
+    floorMs: number;
+    sent: number;
+    repliesReceived: number;
+    duplicateSends: number;
+    outcomes: Record<string, number>;
+  };
+}
+
+export class NothingMeasuredError extends Error {}
+
+function expect(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new NothingMeasuredError(message);
+}
+
+async function createAccount(prisma: PrismaClient, sellerId: string, name: string, sandbox: SandboxInfo) {
+  return prisma.marketplaceAccount.create({
+    data: {
+      sellerId,
+      marketplace: "OZON",
+      displayName: name,
+      credentialsEncrypted: encryptSecret(JSON.stringify(sandbox.credentials)),
+    },
+  });
+}
+
+const storedItems = (prisma: PrismaClient, accountId: string) => prisma.item.count({ where: { accountId } });
+
+function checkRun(run: SyncRunReport, counters: SandboxCounters, label: string) {
+  expect(run.errors.length === 0, `${label}: the sync reported errors: ${run.errors.join("; ")}`);
+  expect(run.fetched > 0, `${label}: the sync fetched nothing`);
+  expect((counters.byStatus["200"] ?? 0) > 0, `${label}: no successful request reached the sandbox`);
+  const failed = Object.entries(counters.byStatus).filter(([status]) => status !== "200" && status !== "429");
+  expect(failed.length === 0, `${label}: the sandbox answered errors ${JSON.stringify(counters.byStatus)}`);
+}
+
+export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures> {
+  const { prisma, log } = options;
+  const env = { DATABASE_URL: options.databaseUrl };
+  let worker: ChildHandle | null = null;
+  let sandbox: ChildHandle | null = null;
+  try {
+    worker = await startChild("sync-worker.ts", env);
+
+    // ── Our side alone (no rate limits) ─────────────────────────────────────────────────────────
+    sandbox = await startChild("sandbox-process.ts");
+    log(`sync: seeding an unlimited Ozon sandbox with ${options.unlimitedReviews} reviews`);
+    const open = await sandbox.call<SandboxInfo>("start", { reviews: options.unlimitedReviews, rateLimited: false, seed: 7 });
+    const fetched = await fetchOnly(open, options.ingestSample);
+    log(`sync: fetching alone ${(fetched.ms / 1000).toFixed(1)} s for ${fetched.count} reviews`);
+    expect(fetched.count === options.unlimitedReviews, `fetch alone read ${fetched.count} of ${options.unlimitedReviews} reviews`);
+    const ingest = await measureIngest(options, fetched.sample, open);
+    log(
+      `sync: ingest ${Math.round(ingest.ingestRowsPerSecond)} rows/s, plain upserts ${Math.round(ingest.plainUpsertRowsPerSecond)} rows/s`,
+    );
+    const floorMs = (rows: number) => (rows / ingest.plainUpsertRowsPerSecond) * 1000;
+
+    const openAccount = await createAccount(prisma, options.sellerId, "Ozon (без лимитов)", open);
+    await sandbox.call("resetCounters");
+    const openRun = await worker.call<SyncRunReport>("sync", { accountId: openAccount.id, baseUrl: open.url, rateLimited: false });
+    checkRun(openRun, await sandbox.call<SandboxCounters>("counters"), "unlimited sync");
+    const openStored = await storedItems(prisma, openAccount.id);
+    expect(openStored === options.unlimitedReviews, `unlimited sync stored ${openStored} of ${options.unlimitedReviews}`);
+    const sandboxRss = (await sandbox.call<SandboxCounters>("counters")).rssBytes;
+    log(`sync: unlimited ${(openRun.wallMs / 1000).toFixed(1)} s, worker RSS peak ${mb(openRun.rss.peakBytes)} MB`);
+    await sandbox.stop();
+    sandbox = null;
+
+    // ── As in production (Ozon's 50 requests/s) ──────────────────────────────────────────────────
+    sandbox = await startChild("sandbox-process.ts");
+    const limited = await sandbox.call<SandboxInfo>("start", { reviews: options.rateLimitedReviews, rateLimited: true, seed: 8 });
+    const account = await createAccount(prisma, options.sellerId, "Ozon", limited);
+    log(`sync: rate-limited sync of ${limited.reviews} reviews (${limited.reviewsWithAnswers} with answers to read)`);
+    const run = await worker.call<SyncRunReport>("sync", { accountId: account.id, baseUrl: limited.url, rateLimited: true });
+    const counters = await sandbox.call<SandboxCounters>("counters");
+    checkRun(run, counters, "rate-limited sync");
+    const stored = await storedItems(prisma, account.id);
+    expect(stored === limited.reviews, `rate-limited sync stored ${stored} of ${limited.reviews}`);
+    // Ozon accounts also sync questions and chats: one (empty) list request each.
+    const otherChannels = channelsOfAccount(account).length - 1;
+    const minRequests = Math.ceil(limited.reviews / OZON_REVIEW_PAGE) + limited.reviewsWithAnswers + otherChannels;
+
+    const newReviews = Math.max(1, Math.round(limited.reviews / 100));
+    await sandbox.call("addReviews", { count: newReviews });
+    await sandbox.call("resetCounters");
+    const incremental = await worker.call<SyncRunReport>("sync", { accountId: account.id, baseUrl: limited.url, rateLimited: true });
+    const incrementalCounters = await sandbox.call<SandboxCounters>("counters");
+    checkRun(incremental, incrementalCounters, "incremental sync");
+    const storedAfter = await storedItems(prisma, account.id);
+    expect(storedAfter === limited.reviews + newReviews, `incremental sync stored ${storedAfter - stored} of ${newReviews} new reviews`);
+    const incrementalMin = Math.ceil(newReviews / OZON_REVIEW_PAGE) + otherChannels;
+
+    // ── Replies ──────────────────────────────────────────────────────────────────────────────────
+    const replies = await benchReplies(options, worker, sandbox, account.id, limited.url);
+
+    return {
+      rateLimited: {
+        reviews: limited.reviews,
+        stored,
+        wallMs: run.wallMs,
+        requests: counters.requests,
+        minRequests,
+        rateLimitedResponses: counters.byStatus["429"] ?? 0,
+        apiFloorMs: (minRequests / OZON_REQUESTS_PER_SECOND) * 1000,
+        ingestFloorMs: floorMs(limited.reviews),
+        itemsPerSecond: (stored / run.wallMs) * 1000,
+      },
+      incremental: {
+        newReviews,
+        stored: storedAfter - stored,
+        wallMs: incremental.wallMs,
+        requests: incrementalCounters.requests,
+        minRequests: incrementalMin,
+        apiFloorMs: (incrementalMin / OZON_REQUESTS_PER_SECOND) * 1000,
+      },
+      unlimited: {
+        reviews: options.unlimitedReviews,
+        stored: openStored,
+        wallMs: openRun.wallMs,
+        itemsPerSecond: (openStored / openRun.wallMs) * 1000,
+        fetchOnlyMs: fetched.ms,
+        ingestFloorMs: floorMs(options.unlimitedReviews),
+        workerRss: { startMb: mb(openRun.rss.startBytes), peakMb: mb(openRun.rss.peakBytes), endMb: mb(openRun.rss.endBytes) },
+        sandboxRssMb: mb(sandboxRss),
+      },
+      ingest,
+      replies,
+    };
+  } finally {
+    await sandbox?.stop();
+    await worker?.stop();
+  }
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+/** The connector alone paging through the sandbox: HTTP and parsing, nothing stored. */
+async function fetchOnly(sandbox: SandboxInfo, keep: number) {
+  const connector = getConnector("ozon", "review", sandbox.credentials, { baseUrl: sandbox.url, rateLimit: false });
+  const sample: ChannelItem[][] = [];
+  let kept = 0;
+  let count = 0;
+  let cursor: string | null = null;
+  const started = performance.now();
+  do {
+    const page = await connector.getUpdates({ cursor, take: OZON_REVIEW_PAGE });
+    count += page.items.length;
+    if (kept < keep && page.items.length > 0) {
+      sample.push(page.items);
+      kept += page.items.length;
+    }
+    cursor = page.hasMore ? page.nextCursor : null;
+  } while (cursor);
+  return { ms: performance.now() - started, count, sample };
+}
+
+/**
+ * Our ingest of sampled pages (one transaction per page, as the sync does) against plain multi-row
+ * upserts of the same rows into the same table over one connection (the floor).
+ */
+async function measureIngest(options: SyncBenchOptions, pages: ChannelItem[][], sandbox: SandboxInfo) {
+  const { prisma } = options;
+  const rows = pages.reduce((sum, page) => sum + page.length, 0);
+  expect(rows > 0, "no sampled rows to measure ingest on");
+
+  const ingestAccount = await createAccount(prisma, options.sellerId, "ingest sample", sandbox);
+  const target: IngestTarget = { sellerId: options.sellerId, accountId: ingestAccount.id, marketplace: "OZON", channel: "REVIEW" };
+  let started = performance.now();
+  for (const page of pages) await prisma.$transaction((tx) => ingestItems(tx, target, page));
+  const ingestMs = performance.now() - started;
+  expect((await storedItems(prisma, ingestAccount.id)) === rows, "ingest sample stored fewer rows than it read");
+
+  const floorAccount = await createAccount(prisma, options.sellerId, "upsert floor", sandbox);
+  const client = new pg.Client({ connectionString: options.databaseUrl });
+  await client.connect();
+  try {
+    started = performance.now();
+    let serial = 0;
+    for (const page of pages) {
+      const params: unknown[] = [];
+      const tuples = page.map((item) => {
+        const values = [
+          `bench-floor-${serial++}`,
+          options.sellerId,
+          floorAccount.id,
+          "OZON",
+          "REVIEW",
+          item.externalId,
+          item.text,
+          item.rating ?? null,
+          item.product?.externalId ?? null,
+          item.createdAt,
+          item.answered,
+          item.answerText ?? null,
+          item.answerState ?? null,
+          item.read ?? false,
+          item.createdAt,
+        ];
+        const placeholders = values.map((value) => `$${params.push(value)}`);
+        return `(${placeholders.join(", ")}, now())`;
+      });
+      await client.query(
+        `INSERT INTO "Item" ("id", "sellerId", "accountId", "marketplace", "channel", "externalId", "text", "rating",
+           "productExternalId", "upstreamCreatedAt", "answered", "answerText", "answerState", "read", "lastActivityAt", "updatedAt")
+         VALUES ${tuples.join(", ")}
+         ON CONFLICT ("accountId", "channel", "externalId") DO UPDATE SET "text" = EXCLUDED."text", "answered" = EXCLUDED."answered",
+           "answerText" = EXCLUDED."answerText", "answerState" = EXCLUDED."answerState", "read" = EXCLUDED."read"`,
+        params,
+      );
+    }
+    const plainMs = performance.now() - started;
+    expect((await storedItems(prisma, floorAccount.id)) === rows, "plain upserts stored fewer rows than they were given");
+    // The measurement rows would otherwise count as a seller's inbox in the read-path figures.
+    await client.query(`DELETE FROM "MarketplaceAccount" WHERE "id" = ANY($1)`, [[floorAccount.id, ingestAccount.id]]);
+    return {
+      rows,
+      ingestRowsPerSecond: (rows / ingestMs) * 1000,
+      plainUpsertRowsPerSecond: (rows / plainMs) * 1000,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+async function benchReplies(options: SyncBenchOptions, worker: ChildHandle, sandbox: ChildHandle, accountId: string, baseUrl: string) {
+  const { prisma } = options;
+  const items = await prisma.item.findMany({
+    where: { accountId, answered: false },
+    select: { id: true },
+    take: options.replies,
+    orderBy: { id: "asc" },
+  });
+  expect(items.length === options.replies, `only ${items.length} unanswered reviews for ${options.replies} replies`);
+  await prisma.reply.createMany({
+    data: items.map((item, index) => ({
+      itemId: item.id,
+      text: `Спасибо за отзыв! Ответ №${index + 1}: мы учтём ваши замечания.`,
+      idempotencyKey: `bench-reply-${item.id}`,
+    })),
+  });
+  const replyIds = (await prisma.reply.findMany({ where: { itemId: { in: items.map((item) => item.id) } }, select: { id: true } })).map(
+    (reply) => reply.id,
+  );
+  await sandbox.call("resetCounters");
+  options.log(`replies: delivering ${replyIds.length} replies (2 job slots, as the worker)`);
+  const delivered = await worker.call<{ wallMs: number; outcomes: Record<string, number> }>("deliver", {
+    replyIds,
+    baseUrl,
+    concurrency: 2,
+  });
+  const counters = await sandbox.call<SandboxCounters>("counters");
+  const sent = await prisma.reply.count({ where: { id: { in: replyIds }, status: "SENT" } });
+  expect(sent > 0 && counters.repliesReceived > 0, `no reply was delivered: ${JSON.stringify(delivered.outcomes)}`);
+  return {
+    count: replyIds.length,
+    wallMs: delivered.wallMs,
+    requests: counters.requests,
+    // One /v1/review/comment/create per reply at Ozon's 50 requests/s.
+    floorMs: (replyIds.length / OZON_REQUESTS_PER_SECOND) * 1000,
+    sent,
+    repliesReceived: counters.repliesReceived,
+    duplicateSends: counters.itemsRepliedMoreThanOnce,
+    outcomes: delivered.outcomes,
+  };
+}
