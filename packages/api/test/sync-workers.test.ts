@@ -113,15 +113,16 @@ describe("workers", () => {
       const { prisma } = database();
       const log: string[] = [];
       const pool = await startPool(prisma, size, log);
+      let stopDirect = false;
+      let direct: Promise<void> = Promise.resolve();
       try {
         const syncedBefore = await prisma.syncRun.count();
         // Every worker asks for a sync of every account, twice: pg-boss keeps one queued + one active.
         for (const workers of pool) for (const upstream of upstreams) await workers.queue.enqueueSync(upstream.accountId);
         for (const workers of pool) for (const upstream of upstreams) await workers.queue.enqueueSync(upstream.accountId);
         // And, all along, syncs called directly: the account lease must turn them away while a worker syncs.
-        let stopDirect = false;
         const directOutcomes: string[] = [];
-        const direct = (async () => {
+        direct = (async () => {
           while (!stopDirect) {
             const results = await Promise.all(
               upstreams.map((upstream) =>
@@ -192,6 +193,9 @@ describe("workers", () => {
         expect(busy).toBeGreaterThan(0);
         expect(overlaps).toEqual([]);
       } finally {
+        // Also when the test failed: no sync or job may still write when the database is dropped.
+        stopDirect = true;
+        await direct.catch(() => {}); // reached with a rejection only when the test has failed already
         await Promise.all(pool.map((workers) => workers.stop()));
       }
     },
@@ -205,10 +209,11 @@ describe("workers", () => {
     const since = new Date();
     // Each review page takes three leases: the lease must outlive slow pages, not only be renewed between them.
     upstream.sandbox.faults.set({ slowRate: 1, slowMs: 900, pathPattern: /review\/list/ });
+    let first: ReturnType<typeof syncAccount> = Promise.resolve({ status: "skipped", reason: "missing" });
     try {
-      const first = syncAccount(options);
+      first = syncAccount(options);
       let done = false;
-      void first.finally(() => (done = true));
+      void first.finally(() => (done = true)); // awaited below and in finally: this only marks the end
       // The slow sync takes the lease first; only then do the others start knocking.
       while (!(await prisma.marketplaceAccount.findUniqueOrThrow({ where: { id: upstream.accountId } })).syncLeaseOwner) {
         await new Promise((resolve) => setTimeout(resolve, 5));
@@ -233,6 +238,7 @@ describe("workers", () => {
       expect(overlaps).toEqual([]);
     } finally {
       upstream.sandbox.faults.reset();
+      await first.catch(() => {}); // reached with a rejection only when the test has failed already
     }
   });
 });
