@@ -174,6 +174,10 @@ describe("workers", () => {
         const jobs = await prisma.$queryRaw<Array<{ name: string; state: string; retry_count: number; n: bigint }>>`
           SELECT name, state::text AS state, retry_count, count(*) AS n FROM pgboss.job
           WHERE name IN ('deliver-reply', 'sync-account') GROUP BY name, state, retry_count ORDER BY name`;
+        // Why a job failed, so a failure here says more than "expected false to be true".
+        const failedJobs = await prisma.$queryRaw<Array<{ name: string; output: string | null }>>`
+          SELECT name, left(output::text, 500) AS output FROM pgboss.job
+          WHERE name IN ('deliver-reply', 'sync-account') AND state = 'failed'`;
         const runs = await prisma.syncRun.findMany({ orderBy: [{ accountId: "asc" }, { startedAt: "asc" }] });
         const overlaps = runs.filter(
           (run, index) => index > 0 && runs[index - 1]!.accountId === run.accountId && run.startedAt < runs[index - 1]!.finishedAt!,
@@ -188,6 +192,7 @@ describe("workers", () => {
         expect(received).toEqual(replies.map(() => 1));
         expect(ids.map((id) => sentOutcomes.get(id) ?? 0)).toEqual(ids.map(() => 1));
         // pg-boss handed each job to one worker once: all completed, none retried or failed.
+        expect(failedJobs).toEqual([]);
         expect(jobs.every((job) => job.state === "completed" && job.retry_count === 0)).toBe(true);
         expect(runs.every((run) => run.finishedAt !== null && run.status === "SUCCEEDED")).toBe(true);
         expect(busy).toBeGreaterThan(0);
