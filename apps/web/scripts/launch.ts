@@ -76,11 +76,17 @@ async function main() {
     if (workers) step("Stopping the workers (current jobs finish or are released)");
     // Whatever fails on the way out, the database is still stopped last.
     await workers?.stop().catch((error: unknown) => console.error("Stopping the workers failed:", error));
-    await sandboxes?.close().catch(() => {});
+    await sandboxes?.close().catch((error: unknown) => console.error("Closing the sandboxes failed:", error));
     if (database.embedded) step("Stopping embedded PostgreSQL");
-    await database.stop();
+    try {
+      await database.stop();
+    } catch (error) {
+      console.error("Stopping PostgreSQL failed:", error);
+      code ||= 1;
+    }
     process.exit(code);
   };
+  // shutdown() runs once, reports its own failures and ends the process: the promise needs no other owner.
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 

@@ -8,6 +8,7 @@ import { startWildberriesSandbox, type WildberriesSandbox } from "@inbox/connect
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverReply } from "../src/sync/deliver-reply";
+import { useChildProcesses } from "./support/child-processes";
 import { startChildWorker } from "./support/child-worker";
 import {
   countDuplicates,
@@ -21,6 +22,7 @@ import {
 import { FAST_CONNECTOR_OPTIONS, snapshot } from "./sync-fixtures";
 
 const database = useTestDatabase();
+const children = useChildProcesses();
 let sandbox: WildberriesSandbox;
 
 /** The sandbox's rate limiter is off here: the test is about crashes, and JSON carries no functions. */
@@ -63,7 +65,7 @@ describe("a worker killed with SIGKILL", () => {
     const kills: Array<{ afterResponses: number; delayMs: number }> = [];
     const leftRunning = new Set<string>();
     for (let attempt = 0; attempt < KILLS; attempt += 1) {
-      const child = startChildWorker(env);
+      const child = startChildWorker(children, env);
       // Early enough that all KILLS land before the sync can finish (about 45 pages in all).
       const afterResponses = 1 + Math.floor(Math.random() * 7);
       const delayMs = Math.floor(Math.random() * 40);
@@ -79,7 +81,7 @@ describe("a worker killed with SIGKILL", () => {
       for (const run of running) leftRunning.add(run.id);
     }
 
-    const restarted = startChildWorker(env);
+    const restarted = startChildWorker(children, env);
     await restarted.waitFor("caught-up");
     expect(await restarted.exited).toBe(0);
 
@@ -138,7 +140,7 @@ describe("a worker killed with SIGKILL", () => {
       const reply = await prisma.reply.create({
         data: { itemId: item.id, text: `Здравствуйте! Ответ на ${item.channel}.`, idempotencyKey: `crash-${item.id}` },
       });
-      const child = startChildWorker(childEnv({ CHILD_MODE: "deliver", CHILD_REPLY_ID: reply.id }));
+      const child = startChildWorker(children, childEnv({ CHILD_MODE: "deliver", CHILD_REPLY_ID: reply.id }));
       await child.waitFor("sent");
       await child.kill();
       expect(child.count("outcome sent")).toBe(0);

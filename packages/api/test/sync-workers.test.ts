@@ -113,15 +113,16 @@ describe("workers", () => {
       const { prisma } = database();
       const log: string[] = [];
       const pool = await startPool(prisma, size, log);
+      let stopDirect = false;
+      let direct: Promise<void> = Promise.resolve();
       try {
         const syncedBefore = await prisma.syncRun.count();
         // Every worker asks for a sync of every account, twice: pg-boss keeps one queued + one active.
         for (const workers of pool) for (const upstream of upstreams) await workers.queue.enqueueSync(upstream.accountId);
         for (const workers of pool) for (const upstream of upstreams) await workers.queue.enqueueSync(upstream.accountId);
         // And, all along, syncs called directly: the account lease must turn them away while a worker syncs.
-        let stopDirect = false;
         const directOutcomes: string[] = [];
-        const direct = (async () => {
+        direct = (async () => {
           while (!stopDirect) {
             const results = await Promise.all(
               upstreams.map((upstream) =>
@@ -173,6 +174,10 @@ describe("workers", () => {
         const jobs = await prisma.$queryRaw<Array<{ name: string; state: string; retry_count: number; n: bigint }>>`
           SELECT name, state::text AS state, retry_count, count(*) AS n FROM pgboss.job
           WHERE name IN ('deliver-reply', 'sync-account') GROUP BY name, state, retry_count ORDER BY name`;
+        // Why a job failed, so a failure here says more than "expected false to be true".
+        const failedJobs = await prisma.$queryRaw<Array<{ name: string; output: string | null }>>`
+          SELECT name, left(output::text, 500) AS output FROM pgboss.job
+          WHERE name IN ('deliver-reply', 'sync-account') AND state = 'failed'`;
         const runs = await prisma.syncRun.findMany({ orderBy: [{ accountId: "asc" }, { startedAt: "asc" }] });
         const overlaps = runs.filter(
           (run, index) => index > 0 && runs[index - 1]!.accountId === run.accountId && run.startedAt < runs[index - 1]!.finishedAt!,
@@ -187,11 +192,15 @@ describe("workers", () => {
         expect(received).toEqual(replies.map(() => 1));
         expect(ids.map((id) => sentOutcomes.get(id) ?? 0)).toEqual(ids.map(() => 1));
         // pg-boss handed each job to one worker once: all completed, none retried or failed.
+        expect(failedJobs).toEqual([]);
         expect(jobs.every((job) => job.state === "completed" && job.retry_count === 0)).toBe(true);
         expect(runs.every((run) => run.finishedAt !== null && run.status === "SUCCEEDED")).toBe(true);
         expect(busy).toBeGreaterThan(0);
         expect(overlaps).toEqual([]);
       } finally {
+        // Also when the test failed: no sync or job may still write when the database is dropped.
+        stopDirect = true;
+        await direct.catch(() => {}); // reached with a rejection only when the test has failed already
         await Promise.all(pool.map((workers) => workers.stop()));
       }
     },
@@ -205,10 +214,11 @@ describe("workers", () => {
     const since = new Date();
     // Each review page takes three leases: the lease must outlive slow pages, not only be renewed between them.
     upstream.sandbox.faults.set({ slowRate: 1, slowMs: 900, pathPattern: /review\/list/ });
+    let first: ReturnType<typeof syncAccount> = Promise.resolve({ status: "skipped", reason: "missing" });
     try {
-      const first = syncAccount(options);
+      first = syncAccount(options);
       let done = false;
-      void first.finally(() => (done = true));
+      void first.finally(() => (done = true)); // awaited below and in finally: this only marks the end
       // The slow sync takes the lease first; only then do the others start knocking.
       while (!(await prisma.marketplaceAccount.findUniqueOrThrow({ where: { id: upstream.accountId } })).syncLeaseOwner) {
         await new Promise((resolve) => setTimeout(resolve, 5));
@@ -233,6 +243,7 @@ describe("workers", () => {
       expect(overlaps).toEqual([]);
     } finally {
       upstream.sandbox.faults.reset();
+      await first.catch(() => {}); // reached with a rejection only when the test has failed already
     }
   });
 });

@@ -28,10 +28,16 @@ async function stop() {
   if (stopping) return;
   stopping = true;
   console.log("Stopping: finishing or releasing the current jobs…");
-  await workers.stop();
-  await prisma.$disconnect();
-  await database.stop();
-  process.exit(0);
+  try {
+    await workers.stop(); // resolves only once no job (nor its heartbeat) writes any more
+    await prisma.$disconnect();
+    await database.stop();
+    process.exit(0);
+  } catch (error) {
+    console.error("Stopping the worker failed:", error);
+    process.exit(1);
+  }
 }
+// stop() handles its own failure and ends the process, so the promise needs no other owner.
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());

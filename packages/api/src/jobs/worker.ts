@@ -5,6 +5,7 @@ import type { ConnectorOptions } from "@inbox/connectors";
 import type { PrismaClient } from "@inbox/db";
 import { deliverReply } from "../sync/deliver-reply";
 import { syncAccount, type SyncAccountOptions } from "../sync/sync-account";
+import { TaskTracker } from "../background";
 import { createBoss, ensureQueues, jobQueueFromBoss, QUEUES, type DeliverReplyJob, type JobQueue, type SyncJob } from "./queues";
 
 export interface WorkerOptions {
@@ -25,7 +26,8 @@ export interface Workers {
   queue: JobQueue;
   /** Runs the sweep now (tests, `sync now` of everything). */
   sweep(): Promise<void>;
-  /** Stops taking jobs, lets running ones finish (syncs stop at the next page), then closes. */
+  /** Stops taking jobs, lets running ones finish (syncs stop at the next page), then closes; the
+   * caller may disconnect Prisma once this resolves. */
   stop(): Promise<void>;
 }
 
@@ -41,29 +43,36 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
   const queue = jobQueueFromBoss(boss);
   const workOptions = { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 };
   const concurrency = options.concurrency ?? 2;
+  // Every handler runs tracked: pg-boss gives up waiting for them after its stop timeout, and a job
+  // still writing when the caller disconnects Prisma would hang that disconnect.
+  const running = new TaskTracker();
 
   for (let slot = 0; slot < concurrency; slot += 1) {
-    await boss.work<SyncJob>(QUEUES.syncAccount, workOptions, async ([job]) => {
-      if (!job) return;
-      const result = await syncAccount({
-        prisma,
-        accountId: job.data.accountId,
-        // One lease owner per job: two jobs of one account in this process must not share a lease.
-        workerId: `${id}:${job.id}`,
-        connectorOptions: options.connectorOptions,
-        signal: shutdown.signal,
-        ...options.sync,
-      });
-      log(
-        `sync ${job.data.accountId}: ${result.status === "done" ? result.channels.map((c) => `${c.channel} ${c.status} +${c.changed}`).join(", ") : result.reason}`,
-      );
-    });
-    await boss.work<DeliverReplyJob>(QUEUES.deliverReply, workOptions, async ([job]) => {
-      if (!job) return;
-      const outcome = await deliverReply({ prisma, replyId: job.data.replyId, connectorOptions: options.connectorOptions });
-      if (outcome.status === "retry") await queue.enqueueReplyDelivery(job.data.replyId, outcome.retryAt);
-      log(`reply ${job.data.replyId}: ${outcome.status}`);
-    });
+    await boss.work<SyncJob>(QUEUES.syncAccount, workOptions, ([job]) =>
+      running.run(async () => {
+        if (!job) return;
+        const result = await syncAccount({
+          prisma,
+          accountId: job.data.accountId,
+          // One lease owner per job: two jobs of one account in this process must not share a lease.
+          workerId: `${id}:${job.id}`,
+          connectorOptions: options.connectorOptions,
+          signal: shutdown.signal,
+          ...options.sync,
+        });
+        log(
+          `sync ${job.data.accountId}: ${result.status === "done" ? result.channels.map((c) => `${c.channel} ${c.status} +${c.changed}`).join(", ") : result.reason}`,
+        );
+      }),
+    );
+    await boss.work<DeliverReplyJob>(QUEUES.deliverReply, workOptions, ([job]) =>
+      running.run(async () => {
+        if (!job) return;
+        const outcome = await deliverReply({ prisma, replyId: job.data.replyId, connectorOptions: options.connectorOptions });
+        if (outcome.status === "retry") await queue.enqueueReplyDelivery(job.data.replyId, outcome.retryAt);
+        log(`reply ${job.data.replyId}: ${outcome.status}`);
+      }),
+    );
   }
 
   const sweep = async () => {
@@ -93,16 +102,17 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
     });
     for (const reply of replies) await queue.enqueueReplyDelivery(reply.id);
   };
-  await boss.work(QUEUES.sweep, workOptions, sweep);
+  await boss.work(QUEUES.sweep, workOptions, () => running.run(sweep));
   await boss.schedule(QUEUES.sweep, options.sweepCron ?? "* * * * *");
 
   return {
     id,
     queue,
-    sweep,
+    sweep: () => running.run(sweep),
     async stop() {
       shutdown.abort();
       await boss.stop({ graceful: true, timeout: 30_000, wait: true });
+      await running.drain();
     },
   };
 }

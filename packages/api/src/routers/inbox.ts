@@ -1,10 +1,21 @@
 import { z } from "zod";
+import type { JobQueue } from "../jobs/queues";
 import { channelSchema, marketplaceSchema } from "../services/enums";
 import { getInboxItem, listInbox } from "../services/inbox";
 import { queueReply, retryFailedReply, setItemRead } from "../services/replies";
 import { createTRPCRouter, sellerAgentProcedure, sellerProcedure } from "../trpc";
 
 const itemId = z.string().min(1).max(64);
+
+/** The reply is stored already: a failure to queue it is logged, not the user's error, because the
+ * sweeper queues every PENDING reply without a job (see jobs/worker.ts), so none is stranded. */
+async function queueDelivery(jobs: JobQueue, replyId: string) {
+  try {
+    await jobs.enqueueReplyDelivery(replyId);
+  } catch (error) {
+    console.error(`Queueing reply ${replyId} failed; the sweeper will queue it:`, error);
+  }
+}
 
 export const inboxRouter = createTRPCRouter({
   list: sellerProcedure
@@ -39,15 +50,14 @@ export const inboxRouter = createTRPCRouter({
         text: input.text,
         idempotencyKey: input.idempotencyKey,
       });
-      // The sweeper re-queues it should this fail, so the reply is never stranded.
-      if (reply.status === "PENDING") await ctx.jobs.enqueueReplyDelivery(reply.id).catch(() => undefined);
+      if (reply.status === "PENDING") await queueDelivery(ctx.jobs, reply.id);
       return reply;
     }),
 
   /** Sends a FAILED reply again. */
   retryReply: sellerAgentProcedure.input(z.object({ replyId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
     const reply = await retryFailedReply(ctx.prisma, { sellerId: ctx.seller.id, replyId: input.replyId });
-    await ctx.jobs.enqueueReplyDelivery(reply.id).catch(() => undefined);
+    await queueDelivery(ctx.jobs, reply.id);
     return reply;
   }),
 

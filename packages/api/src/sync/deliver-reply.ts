@@ -4,6 +4,7 @@
 // checked upstream before sending again, so a customer never receives the same answer twice.
 import { MarketplaceAuthError, RateLimitedError, UpstreamError, type ChannelItem, type ConnectorOptions } from "@inbox/connectors";
 import type { PrismaClient } from "@inbox/db";
+import { startHeartbeat } from "../background";
 import { connectorForAccount } from "./account-connector";
 
 export interface DeliverReplyOptions {
@@ -45,14 +46,21 @@ export async function deliverReply(options: DeliverReplyOptions): Promise<Delive
 
   // Keeps the claim fresh while this attempt works (an upstream check can take minutes), so no
   // other worker takes the reply over as abandoned.
-  const heartbeat = setInterval(() => {
-    prisma.reply.updateMany({ where: { id: replyId, status: "SENDING" }, data: { status: "SENDING" } }).catch(() => {});
-  }, sendingTimeoutMs / 3);
-  heartbeat.unref();
+  const heartbeat = startHeartbeat(
+    async () => {
+      await prisma.reply.updateMany({ where: { id: replyId, status: "SENDING" }, data: { status: "SENDING" } });
+    },
+    {
+      everyMs: sendingTimeoutMs / 3,
+      // A missed beat only lets the claim age: should it pass sendingTimeoutMs, another worker takes
+      // the reply over, and a takeover checks upstream before sending, so nothing is sent twice.
+      onError: () => {},
+    },
+  );
   try {
     return await attempt(options, replyId, maxAttempts, backoff);
   } finally {
-    clearInterval(heartbeat);
+    await heartbeat.stop(); // no claim write may run once the outcome is recorded and we return
   }
 }
 

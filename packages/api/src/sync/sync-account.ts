@@ -11,6 +11,7 @@ import {
   type ConnectorOptions,
 } from "@inbox/connectors";
 import type { AccountStatus, Channel, MarketplaceAccount, PrismaClient, SyncRunStatus } from "@inbox/db";
+import { startHeartbeat } from "../background";
 import { channelsOfAccount, connectorForAccount } from "./account-connector";
 import { ingestItems } from "./ingest";
 
@@ -53,16 +54,23 @@ export async function syncAccount(options: SyncAccountOptions): Promise<SyncAcco
   if (!(await acquireLease(prisma, accountId, workerId, config.leaseMs))) return { status: "skipped", reason: "busy" };
   // Renewed while this call lives, not only between pages: one slow page (timeouts, rate-limit waits)
   // must not let a second sync of the account in. A killed worker stops renewing; its lease expires.
-  // Should renewal ever fail (the lease was taken over), the sync stops at the next page boundary.
+  // Should renewal fail (the lease was taken over, or the write failed, so holding it is unproven),
+  // the sync stops at the next page boundary, its checkpoint kept.
   const leaseLost = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, leaseLost.signal]) : leaseLost.signal;
-  let renewal: Promise<unknown> = Promise.resolve();
-  const heartbeat = setInterval(() => {
-    renewal = acquireLease(prisma, accountId, workerId, config.leaseMs)
-      .then((held) => held || leaseLost.abort(new Error("The account's sync lease was lost.")))
-      .catch(() => {});
-  }, config.leaseMs / 3);
-  heartbeat.unref();
+  const heartbeat = startHeartbeat(
+    async () => {
+      if (!(await acquireLease(prisma, accountId, workerId, config.leaseMs)))
+        leaseLost.abort(new Error("The account's sync lease was lost."));
+    },
+    {
+      everyMs: config.leaseMs / 3,
+      onError: (error) =>
+        leaseLost.abort(
+          new Error(`The account's sync lease could not be renewed: ${error instanceof Error ? error.message : String(error)}`),
+        ),
+    },
+  );
   const channelConfig = { ...config, signal };
 
   try {
@@ -99,8 +107,7 @@ export async function syncAccount(options: SyncAccountOptions): Promise<SyncAcco
     });
     return { status: "done", channels };
   } finally {
-    clearInterval(heartbeat);
-    await renewal; // a renewal landing after the release would hold the account for another lease
+    await heartbeat.stop(); // a renewal landing after the release would hold the account for another lease
     await releaseLease(prisma, accountId, workerId);
   }
 }

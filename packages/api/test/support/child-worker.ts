@@ -1,8 +1,9 @@
 // Starts test/support/sync-child.ts as a real process (node --import tsx) and follows its stdout, so a
 // test can wait for the n-th HTTP response and SIGKILL the process right there.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ChildProcesses } from "./child-processes";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const apiRoot = path.resolve(here, "..", "..");
@@ -19,8 +20,9 @@ export interface ChildWorker {
   stderr(): string;
 }
 
-export function startChildWorker(env: Record<string, string>): ChildWorker {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "sync-child.ts")], {
+/** Started through `children` (see useChildProcesses), which kills it after the test at the latest. */
+export function startChildWorker(children: ChildProcesses, env: Record<string, string>): ChildWorker {
+  const child = children.spawn(process.execPath, ["--import", "tsx", path.join(here, "sync-child.ts")], {
     cwd: apiRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -46,7 +46,11 @@ export interface TestDatabase {
 }
 
 /** A new, migrated, empty database of its own for one test file. */
-export async function createTestDatabase(server: Pick<TestDatabaseServer, "adminUrl" | "template">): Promise<TestDatabase> {
+export async function createTestDatabase(
+  server: Pick<TestDatabaseServer, "adminUrl" | "template">,
+  options: { reportStuckDisconnectAfterMs?: number } = {},
+): Promise<TestDatabase> {
+  const reportAfterMs = options.reportStuckDisconnectAfterMs ?? 15_000; // well below the hook timeout
   const name = `inbox_test_${randomBytes(6).toString("hex")}`;
   await createDatabaseIfMissing(server.adminUrl, name, server.template);
   const url = withDatabase(server.adminUrl, name);
@@ -55,10 +59,52 @@ export async function createTestDatabase(server: Pick<TestDatabaseServer, "admin
     url,
     prisma,
     async drop() {
-      await prisma.$disconnect();
-      await dropDatabase(server.adminUrl, name);
+      // A query started and never awaited can keep a pooled backend `idle in transaction`; the pool
+      // then never ends. Say which connections hold on instead of hanging until the hook times out.
+      const disconnected = prisma.$disconnect().then(() => true);
+      let wait: NodeJS.Timeout | undefined;
+      const stuck = new Promise<false>((resolve) => (wait = setTimeout(() => resolve(false), reportAfterMs)));
+      const finished = await Promise.race([disconnected, stuck]);
+      clearTimeout(wait);
+      if (finished) return dropDatabase(server.adminUrl, name);
+      const holders = await connectionsTo(server.adminUrl, name);
+      await dropDatabase(server.adminUrl, name); // FORCE ends those backends, so the server can stop
+      throw new Error(
+        `prisma.$disconnect() of test database ${name} had not finished after ${reportAfterMs / 1000} s: ` +
+          `a query or transaction is still running or was started and never awaited (see packages/api/src/background.ts). ` +
+          `Connections to the database: ${holders.length === 0 ? "none" : holders.map(describeConnection).join("; ")}`,
+      );
     },
   };
+}
+
+export interface DatabaseConnection {
+  pid: number;
+  applicationName: string;
+  state: string | null;
+  transactionStartedAt: Date | null;
+  query: string;
+}
+
+/** Backends connected to `database`, as pg_stat_activity sees them. */
+export async function connectionsTo(adminUrl: string, database: string): Promise<DatabaseConnection[]> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<DatabaseConnection>(
+      `SELECT pid, application_name AS "applicationName", state, xact_start AS "transactionStartedAt", left(query, 200) AS query
+       FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() ORDER BY pid`,
+      [database],
+    );
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+function describeConnection(connection: DatabaseConnection): string {
+  const since = connection.transactionStartedAt ? `, transaction open since ${connection.transactionStartedAt.toISOString()}` : "";
+  return `pid ${connection.pid} (${connection.applicationName || "no application_name"}) ${connection.state ?? "unknown state"}${since}, last query: ${connection.query}`;
 }
 
 export function withDatabase(url: string, database: string): string {
