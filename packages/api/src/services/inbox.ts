@@ -2,14 +2,7 @@
 import type { ChannelAttachment } from "@inbox/connectors";
 import { Channel, Marketplace, Prisma, type PrismaClient, type ReplyStatus } from "@inbox/db";
 import { TRPCError } from "@trpc/server";
-import {
-  fromDbChannel,
-  fromDbMarketplace,
-  toDbChannel,
-  toDbMarketplace,
-  type ChannelName,
-  type MarketplaceName,
-} from "./enums";
+import { fromDbChannel, fromDbMarketplace, toDbChannel, toDbMarketplace, type ChannelName, type MarketplaceName } from "./enums";
 import { decodeInboxCursor, encodeInboxCursor } from "./inbox-cursor";
 
 export interface InboxFilter {
