@@ -121,7 +121,11 @@ describe("marketplace catalog", () => {
     expect(wildberries.channels.map((c) => c.channel)).toEqual(["review", "question", "chat"]);
     expect(wildberries.credentialFields).toEqual([
       expect.objectContaining({ name: "apiToken", type: "string", required: true, secret: true }),
+      expect.objectContaining({ name: "clientSecret", type: "string", required: false, secret: true }),
     ]);
+    const ozon = catalog.find((m) => m.id === "ozon")!;
+    expect(ozon.displayName).toBe("Ozon");
+    expect(ozon.credentialFields.find((field) => field.name === "clientId")).toMatchObject({ secret: false, label: "Client-Id" });
   });
 
   it("reads field type, required, secret and label from the credentials schema", () => {

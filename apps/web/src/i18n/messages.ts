@@ -146,6 +146,7 @@ const ru = {
       clientId: "Client ID",
       apiKey: "API-ключ",
       businessId: "ID кабинета (businessId)",
+      clientSecret: "Секрет сервиса (X-Client-Secret, необязательно)",
     } as Record<string, string | undefined>,
     /** Where a seller finds the credentials, by marketplace id; shown under the last field. */
     credentialHints: {
@@ -309,6 +310,7 @@ const en: Messages = {
       clientId: "Client ID",
       apiKey: "API key",
       businessId: "Business ID",
+      clientSecret: "Service secret (X-Client-Secret, optional)",
     },
     credentialHints: {
       wildberries: "WB seller account → Settings → API access; categories “Questions and reviews” and “Buyer chat”.",

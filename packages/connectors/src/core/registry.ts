@@ -14,14 +14,13 @@ import type { Channel, ConnectorCapabilities, ConnectorOptions } from "./types";
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface ConnectorTypeMap {}
 
-export const MARKETPLACE_ALIASES = { wb: "wildberries", oz: "ozon", ym: "yandex-market" } as const;
 /**
  * Short names at the type level, augmented per module next to its registerMarketplace({ aliases }):
  * declare module "../core/registry" { interface MarketplaceAliasMap { ac: "acme" } }
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface MarketplaceAliasMap {}
-type Aliases = typeof MARKETPLACE_ALIASES & MarketplaceAliasMap;
+type Aliases = MarketplaceAliasMap;
 
 type Canonical<M extends string> = Lowercase<M> extends keyof Aliases ? Aliases[Lowercase<M>] : Lowercase<M>;
 type PairKey<M extends string, C extends string> = `${Canonical<M>}:${Lowercase<C>}`;
@@ -50,7 +49,7 @@ let catalogCache: readonly MarketplaceInfo[] | undefined;
 
 export function canonicalMarketplace(marketplace: string): string {
   const m = marketplace.trim().toLowerCase();
-  return registeredAliases.get(m) ?? (MARKETPLACE_ALIASES as Record<string, string>)[m] ?? m;
+  return registeredAliases.get(m) ?? m;
 }
 
 function key(marketplace: string, channel: string) {

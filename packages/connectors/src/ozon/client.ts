@@ -11,7 +11,7 @@ export const OZON_API_BASE_URL = "https://api-seller.ozon.ru";
 
 export const ozonCredentialsSchema = z.object({
   /** Numeric seller id sent as the Client-Id header. */
-  clientId: z.string().trim().regex(/^\d+$/, "Client-Id is the numeric seller id"),
+  clientId: z.string().trim().regex(/^\d+$/, "Client-Id is the numeric seller id").meta({ secret: false, title: "Client-Id" }),
   apiKey: z.string().trim().min(1, "Api-Key is required"),
 });
 export type OzonCredentials = z.infer<typeof ozonCredentialsSchema>;

@@ -1,5 +1,5 @@
 // Registers the Ozon connectors (chat, review, question) with the registry when imported.
-import { registerConnector } from "../core/registry";
+import { registerConnector, registerMarketplace } from "../core/registry";
 import { OzonChatConnector } from "./chat-connector";
 import type { OzonCredentials } from "./client";
 import { OzonQuestionsConnector } from "./questions-connector";
@@ -14,6 +14,9 @@ export type { OzonQuestionListParams, OzonQuestionStatus } from "./questions-con
 export { OZON_API_BASE_URL, mapOzonError, ozonCredentialsSchema, type OzonCredentials } from "./client";
 
 declare module "../core/registry" {
+  interface MarketplaceAliasMap {
+    oz: "ozon";
+  }
   interface ConnectorTypeMap {
     "ozon:chat": { connector: OzonChatConnector; credentials: OzonCredentials };
     "ozon:review": { connector: OzonReviewsConnector; credentials: OzonCredentials };
@@ -21,6 +24,7 @@ declare module "../core/registry" {
   }
 }
 
+registerMarketplace({ id: "ozon", displayName: "Ozon", aliases: ["oz"] });
 registerConnector("ozon", "chat", OzonChatConnector);
 registerConnector("ozon", "review", OzonReviewsConnector);
 registerConnector("ozon", "question", OzonQuestionsConnector);

@@ -1,11 +1,14 @@
 // Wildberries connectors (reviews, questions, buyer chat). Importing this module registers them.
-import { registerConnector } from "../core/registry";
+import { registerConnector, registerMarketplace } from "../core/registry";
 import type { WildberriesCredentials } from "./common";
 import { WBChatConnector } from "./chat-connector";
 import { WBFeedbacksConnector } from "./feedbacks-connector";
 import { WBQuestionsConnector } from "./questions-connector";
 
 declare module "../core/registry" {
+  interface MarketplaceAliasMap {
+    wb: "wildberries";
+  }
   interface ConnectorTypeMap {
     "wildberries:review": { connector: WBFeedbacksConnector; credentials: WildberriesCredentials };
     "wildberries:question": { connector: WBQuestionsConnector; credentials: WildberriesCredentials };
@@ -13,6 +16,7 @@ declare module "../core/registry" {
   }
 }
 
+registerMarketplace({ id: "wildberries", displayName: "Wildberries", aliases: ["wb"] });
 registerConnector("wildberries", "review", WBFeedbacksConnector);
 registerConnector("wildberries", "question", WBQuestionsConnector);
 registerConnector("wildberries", "chat", WBChatConnector);

@@ -11,7 +11,9 @@ export const yandexMarketCredentialsSchema = z.object({
   /** Api-Key with the `communication` (or `all-methods`) scope. */
   apiKey: z.string().trim().min(1, "Api-Key is required"),
   /** Cabinet id (GET v2/campaigns → business.id), not a campaign id. */
-  businessId: z.union([z.number().int().positive(), z.string().trim().regex(/^\d+$/, "businessId is numeric")]),
+  businessId: z
+    .union([z.number().int().positive(), z.string().trim().regex(/^\d+$/, "businessId is numeric")])
+    .meta({ secret: false, title: "Business ID" }),
 });
 export type YandexMarketCredentials = z.input<typeof yandexMarketCredentialsSchema>;
 

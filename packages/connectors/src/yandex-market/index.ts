@@ -1,5 +1,5 @@
 // Registers the Yandex Market connectors (chat, review, question) with the registry when imported.
-import { registerConnector } from "../core/registry";
+import { registerConnector, registerMarketplace } from "../core/registry";
 import { YandexMarketChatConnector } from "./chat-connector";
 import type { YandexMarketCredentials } from "./client";
 import { YandexMarketQuestionsConnector } from "./questions-connector";
@@ -20,6 +20,9 @@ export {
 } from "./client";
 
 declare module "../core/registry" {
+  interface MarketplaceAliasMap {
+    ym: "yandex-market";
+  }
   interface ConnectorTypeMap {
     "yandex-market:chat": { connector: YandexMarketChatConnector; credentials: YandexMarketCredentials };
     "yandex-market:review": { connector: YandexMarketReviewsConnector; credentials: YandexMarketCredentials };
@@ -27,6 +30,7 @@ declare module "../core/registry" {
   }
 }
 
+registerMarketplace({ id: "yandex-market", displayName: "Yandex Market", aliases: ["ym"] });
 registerConnector("yandex-market", "chat", YandexMarketChatConnector);
 registerConnector("yandex-market", "review", YandexMarketReviewsConnector);
 registerConnector("yandex-market", "question", YandexMarketQuestionsConnector);
