@@ -16,7 +16,7 @@ import {
   type RequestInfo,
 } from "../src/core/index";
 import { mapOzonError, OZON_RATE_LIMIT } from "../src/ozon/client";
-import { wildberriesRateLimit, wildberriesRetryHint } from "../src/wildberries/common";
+import { wbErrorMessage, wbRequestId, wildberriesRateLimit, wildberriesRetryHint } from "../src/wildberries/common";
 
 type Reply = { status: number; body?: string; headers?: Record<string, string> } | Error | "hang";
 
@@ -44,7 +44,7 @@ function client(script: Reply[], options: ConnectorOptions = {}, marketplace = "
     defaultBaseUrl: "https://api.example.test",
     credentialKey: `cred-${++n}`,
     rateLimit: { capacity: 5, refillPerSecond: 1 },
-    ...(marketplace === "wildberries" ? { retryHint: wildberriesRetryHint } : {}),
+    ...(marketplace === "wildberries" ? { retryHint: wildberriesRetryHint, errorMessage: wbErrorMessage, requestId: wbRequestId } : {}),
     headers: { Authorization: "tok" },
     options: { fetch: f.fn, retryBaseDelayMs: 1, retryMaxDelayMs: 5, rateLimit: false, onRequest: (i) => attempts.push(i), ...options },
   });

@@ -315,7 +315,7 @@ export function retryAfterMs(headers: Headers): number | undefined {
 function extractRequestId(body: unknown, headers: Headers): string | undefined {
   if (body && typeof body === "object") {
     const b = body as Record<string, unknown>;
-    for (const k of ["requestId", "request_id", "requestID"]) if (typeof b[k] === "string" && b[k]) return b[k] as string;
+    for (const k of ["request_id", "requestID"]) if (typeof b[k] === "string" && b[k]) return b[k] as string;
   }
   for (const h of ["x-request-id", "x-requestid", "x-trace-id", "x-correlation-id"]) {
     const v = headers.get(h);
@@ -325,21 +325,14 @@ function extractRequestId(body: unknown, headers: Headers): string | undefined {
 }
 
 /**
- * Generic reading of an error body's text. A module with its own body shape passes `errorMessage`
- * in its client config (the marketplace-named keys below move there as the modules adopt it).
+ * Generic reading of an error body's text (RFC 9457 problem details, `message`); a module with its
+ * own body shape passes `errorMessage` in its client config.
  */
 export function upstreamMessage(body: unknown, text: string): string | undefined {
   if (body && typeof body === "object") {
     const b = body as Record<string, unknown>;
-    for (const k of ["errorText", "detail", "message", "title", "error_description"]) {
+    for (const k of ["detail", "message", "title", "error_description"]) {
       if (typeof b[k] === "string" && b[k]) return b[k] as string;
-    }
-    if (Array.isArray(b.errors) && b.errors.length > 0) {
-      const e = b.errors[0] as unknown;
-      if (typeof e === "string") return e;
-      if (e && typeof e === "object" && typeof (e as { message?: unknown }).message === "string") {
-        return (e as { message: string }).message;
-      }
     }
   }
   return text ? text.slice(0, 300) : undefined;

@@ -67,7 +67,7 @@ export function wildberriesRetryHint(headers: Headers): number | undefined {
 
 function mapWbError(ctx: UpstreamErrorContext, tokenType: string | undefined): ConnectorError | undefined {
   if (ctx.status !== 401) return undefined;
-  const detail = upstreamMessage(ctx.body, ctx.text) ?? "unauthorized";
+  const detail = wbErrorMessage(ctx.body, ctx.text) ?? "unauthorized";
   const init = { marketplace: ctx.marketplace, status: ctx.status, requestId: ctx.requestId };
   // WB answers 401 both for bad tokens and for a token whose category bitmask lacks this API.
   const reason = /scope|categor/i.test(detail) ? "token_category" : "invalid_token";
@@ -107,6 +107,18 @@ function assertTokenFitsHost(group: "feedbacks" | "chat", tokenType: string | un
 }
 
 /** The HTTP client of one WB API group; throws MarketplaceAuthError when the token cannot work there. */
+/** WB error bodies: the feedbacks envelope's `errorText`, else the problem shape's `detail`/`title`. */
+export function wbErrorMessage(body: unknown, text: string): string | undefined {
+  const errorText = (body as { errorText?: unknown } | undefined)?.errorText;
+  return typeof errorText === "string" && errorText ? errorText : upstreamMessage(body, text);
+}
+
+/** WB puts its request id in the body (`requestId`), in both error shapes. */
+export function wbRequestId(body: unknown): string | undefined {
+  const id = (body as { requestId?: unknown } | undefined)?.requestId;
+  return typeof id === "string" && id ? id : undefined;
+}
+
 export function createWbClient(
   group: "feedbacks" | "chat",
   credentials: WildberriesCredentials,
@@ -126,6 +138,8 @@ export function createWbClient(
     headers: { Authorization: credentials.apiToken, ...(clientSecret && { "X-Client-Secret": clientSecret }) },
     options: { ...options, tokenType },
     mapError: (ctx) => mapWbError(ctx, tokenType),
+    errorMessage: wbErrorMessage,
+    requestId: wbRequestId,
   });
 }
 

@@ -1,7 +1,7 @@
 // What the Yandex Market connectors share: credentials (Api-Key + businessId), the core HTTP
 // clients (one per documented per-method quota) and the documented limits themselves.
 import { z } from "zod";
-import { MarketplaceHttpClient } from "../core/http";
+import { MarketplaceHttpClient, upstreamMessage } from "../core/http";
 import type { TokenBucketConfig } from "../core/rate-limit";
 import type { ConnectorOptions } from "../core/types";
 
@@ -67,6 +67,14 @@ export const YANDEX_MARKET_LIMITS = Object.fromEntries(
 /** "A maximum of four simultaneous requests" per business, across all methods (HTTP 420 beyond). */
 export const YANDEX_MARKET_MAX_PARALLEL = 4;
 
+/** Yandex Market error bodies: `{ status: "ERROR", errors: [{ code, message }] }`. */
+export function yandexMarketErrorMessage(body: unknown, text: string): string | undefined {
+  const first = (body as { errors?: Array<{ message?: unknown; code?: unknown }> } | undefined)?.errors?.[0];
+  if (typeof first?.message === "string" && first.message) return first.message;
+  if (typeof first?.code === "string" && first.code) return first.code;
+  return upstreamMessage(body, text);
+}
+
 export function businessIdOf(credentials: YandexMarketCredentials): string {
   return String(credentials.businessId);
 }
@@ -99,6 +107,7 @@ export function createYandexMarketHttpClient(
     // 429 is kept for a proxy in between.
     rateLimitStatuses: [420, 429],
     retryHint: yandexMarketRetryHint,
+    errorMessage: yandexMarketErrorMessage,
     headers: { "Api-Key": credentials.apiKey },
     options,
   });
