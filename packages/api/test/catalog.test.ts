@@ -89,7 +89,7 @@ describe("catalog.marketplaces", () => {
     // What the built-in connectors' schemas say today.
     const fields = Object.fromEntries(catalog.map((m) => [m.id, m.credentialFields.map((f) => `${f.name}:${f.type}:${f.required}`)]));
     expect(fields).toMatchObject({
-      wildberries: ["apiToken:string:true"],
+      wildberries: ["apiToken:string:true", "clientSecret:string:false"],
       ozon: ["clientId:string:true", "apiKey:string:true"],
       "yandex-market": ["apiKey:string:true", "businessId:string:true"],
     });
@@ -166,10 +166,12 @@ describe("marketplace and channel names in the API", () => {
         caller.account.create({
           ...base,
           marketplace: "yandex-market",
-          baseUrls: { review: "http://127.0.0.1:1", "*": "http://127.0.0.1:2" },
+          baseUrls: { email: "http://127.0.0.1:1", "*": "http://127.0.0.1:2" },
         }),
       ),
-    ).toEqual([{ path: ["baseUrls", "review"], message: 'Unknown channel "review" for yandex-market; its channels: chat (or "*").' }]);
+    ).toEqual([
+      { path: ["baseUrls", "email"], message: 'Unknown channel "email" for yandex-market; its channels: review, question, chat (or "*").' },
+    ]);
 
     expect(await prisma.marketplaceAccount.count({ where: { sellerId: world.sellerId } })).toBe(0);
     expect(queued).toEqual([]);
