@@ -10,7 +10,8 @@ export default defineConfig({
   testDir: "./tests",
   fullyParallel: false,
   workers: 1,
-  retries: process.env.CI ? 1 : 0,
+  // No retries: a test that passes only on a second try is a bug to fix, not to hide.
+  retries: 0,
   reporter: [["list"]],
   timeout: 30_000,
   expect: { timeout: 10_000 },
