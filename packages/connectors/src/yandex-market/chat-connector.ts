@@ -2,8 +2,6 @@
 // …/chats/history, …/chats/message and GET …/chat. The API has no "mark read" method for chats, so
 // markRead is not implemented (capabilities say so).
 import { z } from "zod";
-import { BaseChannelConnector } from "../core/base";
-import type { MarketplaceHttpClient } from "../core/http";
 import type {
   ChannelAttachment,
   ChannelItem,
@@ -19,7 +17,7 @@ import type {
 } from "../core/types";
 import { MarketplaceRequestError } from "../core/errors";
 import { decodeCursor, encodeCursor, toIso } from "../core/util";
-import { businessIdOf, createYandexMarketHttpClient, yandexMarketCredentialsSchema, type YandexMarketCredentials } from "./client";
+import { YandexMarketConnector, type YandexMarketCredentials } from "./client";
 import {
   ymChatHistoryResponseSchema,
   ymChatListResponseSchema,
@@ -70,34 +68,22 @@ function compareActivity(a: ActivityKey, b: ActivityKey): number {
 
 const IMAGE_NAME = /\.(jpe?g|png|gif|webp|heic|bmp)$/i;
 
-export class YandexMarketChatConnector extends BaseChannelConnector<YandexMarketCredentials> {
-  static override credentialsSchema = yandexMarketCredentialsSchema;
+export class YandexMarketChatConnector extends YandexMarketConnector {
   /** POST …/chats/message: message 1…4096 characters. */
   static override replyTextLimits = { min: 1, max: 4096 };
 
-  readonly marketplace = "yandex-market";
   readonly channel = "chat";
-  private readonly chatsHttp: MarketplaceHttpClient;
-  private readonly chatHttp: MarketplaceHttpClient;
-  private readonly historyHttp: MarketplaceHttpClient;
-  private readonly messageHttp: MarketplaceHttpClient;
-  private readonly base: string;
 
   constructor(credentials: YandexMarketCredentials, options: ConnectorOptions = {}) {
-    super(credentials, options);
-    this.chatsHttp = createYandexMarketHttpClient(this.credentials, options, "chats");
-    this.chatHttp = createYandexMarketHttpClient(this.credentials, options, "chat");
-    this.historyHttp = createYandexMarketHttpClient(this.credentials, options, "history");
-    this.messageHttp = createYandexMarketHttpClient(this.credentials, options, "message");
-    this.base = `/v2/businesses/${businessIdOf(this.credentials)}`;
+    super(credentials, options, "v2");
   }
 
   // ---- Yandex Market methods ---------------------------------------------------------------
 
   async listChats(params: YmChatListParams = {}) {
-    const res = await this.chatsHttp.request({
+    const res = await this.call("chats", {
       method: "POST",
-      path: `${this.base}/chats`,
+      path: "/chats",
       query: { limit: Math.min(CHATS_PAGE_MAX, Math.max(1, params.limit ?? CHATS_PAGE_MAX)), pageToken: params.pageToken },
       json: {
         ...(params.statuses ? { statuses: params.statuses } : {}),
@@ -111,9 +97,9 @@ export class YandexMarketChatConnector extends BaseChannelConnector<YandexMarket
 
   /** GET …/chat (1 000 requests an hour); undefined when the response carries no chat. */
   async getChat(chatId: string): Promise<YmChat | undefined> {
-    const res = await this.chatHttp.request({
+    const res = await this.call("chat", {
       method: "GET",
-      path: `${this.base}/chat`,
+      path: "/chat",
       query: { chatId },
       schema: ymChatResponseSchema,
     });
@@ -121,9 +107,9 @@ export class YandexMarketChatConnector extends BaseChannelConnector<YandexMarket
   }
 
   async getChatHistoryPage(chatId: string, pageToken?: string, messageIdFrom?: string) {
-    const res = await this.historyHttp.request({
+    const res = await this.call("history", {
       method: "POST",
-      path: `${this.base}/chats/history`,
+      path: "/chats/history",
       query: { chatId, limit: HISTORY_PAGE_MAX, pageToken },
       json: messageIdFrom ? { messageIdFrom: Number(messageIdFrom) } : {},
       schema: ymChatHistoryResponseSchema,
@@ -154,9 +140,9 @@ export class YandexMarketChatConnector extends BaseChannelConnector<YandexMarket
   }
 
   async sendMessage(chatId: string, message: string): Promise<void> {
-    await this.messageHttp.request({
+    await this.call("message", {
       method: "POST",
-      path: `${this.base}/chats/message`,
+      path: "/chats/message",
       query: { chatId },
       json: { message },
       schema: ymOkResponseSchema,

@@ -1,7 +1,8 @@
 // What the Yandex Market connectors share: credentials (Api-Key + businessId), the core HTTP
 // clients (one per documented per-method quota) and the documented limits themselves.
 import { z } from "zod";
-import { MarketplaceHttpClient, upstreamMessage } from "../core/http";
+import { BaseChannelConnector } from "../core/base";
+import { MarketplaceHttpClient, upstreamMessage, type HttpRequest, type HttpResponse } from "../core/http";
 import type { TokenBucketConfig } from "../core/rate-limit";
 import type { ConnectorOptions } from "../core/types";
 
@@ -111,4 +112,34 @@ export function createYandexMarketHttpClient(
     headers: { "Api-Key": credentials.apiKey },
     options,
   });
+}
+
+/**
+ * What the three Yandex Market connectors share: the business's credentials, one HTTP client per
+ * method quota (made on first use, all sharing the business's parallel-requests limit) and the
+ * business's path prefix, whose API version differs by method family (questions are v1).
+ */
+export abstract class YandexMarketConnector extends BaseChannelConnector<YandexMarketCredentials> {
+  static override credentialsSchema = yandexMarketCredentialsSchema;
+
+  readonly marketplace = "yandex-market";
+  private readonly clients = new Map<YandexMarketLimitGroup, MarketplaceHttpClient>();
+
+  constructor(
+    credentials: YandexMarketCredentials,
+    options: ConnectorOptions,
+    private readonly apiVersion: "v1" | "v2",
+  ) {
+    super(credentials, options);
+  }
+
+  /** One call of a business method (`path` below `/{version}/businesses/{businessId}`) under its quota `group`. */
+  protected async call<T = undefined>(group: YandexMarketLimitGroup, request: HttpRequest<T>): Promise<HttpResponse<T>> {
+    let client = this.clients.get(group);
+    if (!client) {
+      client = createYandexMarketHttpClient(this.credentials, this.options, group);
+      this.clients.set(group, client);
+    }
+    return client.request({ ...request, path: `/${this.apiVersion}/businesses/${businessIdOf(this.credentials)}${request.path}` });
+  }
 }

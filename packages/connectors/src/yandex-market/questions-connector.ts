@@ -3,9 +3,7 @@
 // (the seller's answer) and …/goods-questions/update (operationType CREATE answers a question).
 // The API has no "mark read" for questions, so markRead is not implemented.
 import { z } from "zod";
-import { BaseChannelConnector } from "../core/base";
 import { MarketplaceRequestError } from "../core/errors";
-import type { MarketplaceHttpClient } from "../core/http";
 import type {
   ChannelItem,
   ConnectorOptions,
@@ -18,7 +16,7 @@ import type {
   SendReplyResult,
 } from "../core/types";
 import { decodeCursor, encodeCursor, toIso } from "../core/util";
-import { businessIdOf, createYandexMarketHttpClient, yandexMarketCredentialsSchema, type YandexMarketCredentials } from "./client";
+import { YandexMarketConnector, type YandexMarketCredentials } from "./client";
 import {
   ymAnswerListResponseSchema,
   ymQuestionListResponseSchema,
@@ -71,32 +69,22 @@ function isOwnAnswer(a: YmAnswer): boolean {
   return own && a.status !== "DELETED" && a.status !== "BANNED";
 }
 
-export class YandexMarketQuestionsConnector extends BaseChannelConnector<YandexMarketCredentials> {
-  static override credentialsSchema = yandexMarketCredentialsSchema;
+export class YandexMarketQuestionsConnector extends YandexMarketConnector {
   /** QuestionsTextContent: 1…5000 characters. */
   static override replyTextLimits = { min: 1, max: 5000 };
 
-  readonly marketplace = "yandex-market";
   readonly channel = "question";
-  private readonly questionsHttp: MarketplaceHttpClient;
-  private readonly answersHttp: MarketplaceHttpClient;
-  private readonly updateHttp: MarketplaceHttpClient;
-  private readonly base: string;
 
   constructor(credentials: YandexMarketCredentials, options: ConnectorOptions = {}) {
-    super(credentials, options);
-    this.questionsHttp = createYandexMarketHttpClient(this.credentials, options, "questions");
-    this.answersHttp = createYandexMarketHttpClient(this.credentials, options, "questionAnswers");
-    this.updateHttp = createYandexMarketHttpClient(this.credentials, options, "questionUpdate");
-    this.base = `/v1/businesses/${businessIdOf(this.credentials)}`;
+    super(credentials, options, "v1");
   }
 
   // ---- Yandex Market methods ---------------------------------------------------------------
 
   async listQuestions(params: YmQuestionListParams = {}) {
-    const res = await this.questionsHttp.request({
+    const res = await this.call("questions", {
       method: "POST",
-      path: `${this.base}/goods-questions`,
+      path: "/goods-questions",
       query: { limit: Math.min(YM_QUESTIONS_PAGE_MAX, Math.max(1, params.limit ?? YM_QUESTIONS_PAGE_MAX)), pageToken: params.pageToken },
       json: {
         ...(params.questionIds ? { questionIds: params.questionIds.map(Number) } : {}),
@@ -115,9 +103,9 @@ export class YandexMarketQuestionsConnector extends BaseChannelConnector<YandexM
     const out: YmAnswer[] = [];
     let pageToken: string | undefined;
     for (let pages = 0; pages < 10_000; pages++) {
-      const res = await this.answersHttp.request({
+      const res = await this.call("questionAnswers", {
         method: "POST",
-        path: `${this.base}/goods-questions/answers`,
+        path: "/goods-questions/answers",
         query: { limit: YM_QUESTIONS_PAGE_MAX, pageToken },
         json: { questionId: Number(questionId) },
         schema: ymAnswerListResponseSchema,
@@ -134,9 +122,9 @@ export class YandexMarketQuestionsConnector extends BaseChannelConnector<YandexM
 
   /** Publishes an answer (operationType CREATE); returns the answer id. */
   async createAnswer(questionId: string, text: string): Promise<string | undefined> {
-    const res = await this.updateHttp.request({
+    const res = await this.call("questionUpdate", {
       method: "POST",
-      path: `${this.base}/goods-questions/update`,
+      path: "/goods-questions/update",
       json: { operationType: "CREATE", parentEntityId: { id: Number(questionId), type: "QUESTION" }, text },
       schema: ymQuestionUpdateResponseSchema,
       once: true,

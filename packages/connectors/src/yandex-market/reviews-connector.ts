@@ -2,9 +2,7 @@
 // (pages of ≤ 50, date windows of ≤ 6 months), …/goods-feedback/comments (the seller's answer),
 // …/goods-feedback/comments/update (reply) and …/goods-feedback/skip-reaction (mark read).
 import { z } from "zod";
-import { BaseChannelConnector } from "../core/base";
 import { MarketplaceRequestError } from "../core/errors";
-import type { MarketplaceHttpClient } from "../core/http";
 import type {
   ChannelAttachment,
   ChannelItem,
@@ -19,7 +17,7 @@ import type {
   SendReplyResult,
 } from "../core/types";
 import { decodeCursor, encodeCursor, toIso } from "../core/util";
-import { businessIdOf, createYandexMarketHttpClient, yandexMarketCredentialsSchema, type YandexMarketCredentials } from "./client";
+import { YandexMarketConnector, type YandexMarketCredentials } from "./client";
 import {
   ymFeedbackCommentListResponseSchema,
   ymFeedbackCommentUpdateResponseSchema,
@@ -76,34 +74,22 @@ const MAX_EMPTY_WINDOWS_PER_CALL = 200;
 
 const isoMinus1ms = (iso: string) => new Date(Date.parse(iso) - 1).toISOString();
 
-export class YandexMarketReviewsConnector extends BaseChannelConnector<YandexMarketCredentials> {
-  static override credentialsSchema = yandexMarketCredentialsSchema;
+export class YandexMarketReviewsConnector extends YandexMarketConnector {
   /** GoodsFeedbackCommentText: 1…4096 characters. */
   static override replyTextLimits = { min: 1, max: 4096 };
 
-  readonly marketplace = "yandex-market";
   readonly channel = "review";
-  private readonly feedbacksHttp: MarketplaceHttpClient;
-  private readonly commentsHttp: MarketplaceHttpClient;
-  private readonly commentUpdateHttp: MarketplaceHttpClient;
-  private readonly skipReactionHttp: MarketplaceHttpClient;
-  private readonly base: string;
 
   constructor(credentials: YandexMarketCredentials, options: ConnectorOptions = {}) {
-    super(credentials, options);
-    this.feedbacksHttp = createYandexMarketHttpClient(this.credentials, options, "feedbacks");
-    this.commentsHttp = createYandexMarketHttpClient(this.credentials, options, "feedbackComments");
-    this.commentUpdateHttp = createYandexMarketHttpClient(this.credentials, options, "feedbackCommentUpdate");
-    this.skipReactionHttp = createYandexMarketHttpClient(this.credentials, options, "feedbackSkipReaction");
-    this.base = `/v2/businesses/${businessIdOf(this.credentials)}`;
+    super(credentials, options, "v2");
   }
 
   // ---- Yandex Market methods ---------------------------------------------------------------
 
   async listFeedbacks(params: YmFeedbackListParams = {}) {
-    const res = await this.feedbacksHttp.request({
+    const res = await this.call("feedbacks", {
       method: "POST",
-      path: `${this.base}/goods-feedback`,
+      path: "/goods-feedback",
       query: { limit: Math.min(YM_FEEDBACK_PAGE_MAX, Math.max(1, params.limit ?? YM_FEEDBACK_PAGE_MAX)), pageToken: params.pageToken },
       json: params.feedbackIds
         ? { feedbackIds: params.feedbackIds.map(Number) }
@@ -122,9 +108,9 @@ export class YandexMarketReviewsConnector extends BaseChannelConnector<YandexMar
     const out: YmFeedbackComment[] = [];
     let pageToken: string | undefined;
     for (let pages = 0; pages < 10_000; pages++) {
-      const res = await this.commentsHttp.request({
+      const res = await this.call("feedbackComments", {
         method: "POST",
-        path: `${this.base}/goods-feedback/comments`,
+        path: "/goods-feedback/comments",
         query: { limit: YM_FEEDBACK_PAGE_MAX, pageToken },
         json: { feedbackId: Number(feedbackId) },
         schema: ymFeedbackCommentListResponseSchema,
@@ -141,9 +127,9 @@ export class YandexMarketReviewsConnector extends BaseChannelConnector<YandexMar
 
   /** Adds the seller's comment to a review; returns the comment id when the response names it. */
   async addComment(feedbackId: string, text: string): Promise<string | undefined> {
-    const res = await this.commentUpdateHttp.request({
+    const res = await this.call("feedbackCommentUpdate", {
       method: "POST",
-      path: `${this.base}/goods-feedback/comments/update`,
+      path: "/goods-feedback/comments/update",
       json: { feedbackId: Number(feedbackId), comment: { text } },
       schema: ymFeedbackCommentUpdateResponseSchema,
       once: true,
@@ -153,9 +139,9 @@ export class YandexMarketReviewsConnector extends BaseChannelConnector<YandexMar
 
   /** needReaction → false for up to 50 reviews. */
   async skipReaction(feedbackIds: string[]): Promise<void> {
-    await this.skipReactionHttp.request({
+    await this.call("feedbackSkipReaction", {
       method: "POST",
-      path: `${this.base}/goods-feedback/skip-reaction`,
+      path: "/goods-feedback/skip-reaction",
       json: { feedbackIds: feedbackIds.map(Number) },
       schema: ymOkResponseSchema,
     });
