@@ -19,7 +19,15 @@ import type {
 } from "../core/types";
 import { decodeCursor, encodeCursor } from "../core/util";
 import type { MarketplaceHttpClient } from "../core/http";
-import { createOzonHttpClient, isNotFound, joinMessageData, ozonCredentialsSchema, ozonPost, type OzonCredentials } from "./client";
+import {
+  createOzonHttpClient,
+  isNotFound,
+  joinMessageData,
+  mapConcurrently,
+  ozonCredentialsSchema,
+  ozonPost,
+  type OzonCredentials,
+} from "./client";
 import {
   chatHistoryV3Schema,
   chatListV3Schema,
@@ -157,8 +165,7 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
   /** Buyer chats in the order of /v3/chat/list; the cursor is Ozon's own, so paging is stable. */
   override async listItems(params: ListItemsParams = {}): Promise<ListItemsResult> {
     const page = await this.listChats({ cursor: params.cursor ?? undefined, limit: params.take ?? CHAT_LIST_MAX });
-    const items: ChannelItem[] = [];
-    for (const entry of page.chats.filter(isBuyerChat)) items.push(await this.toItem(entry));
+    const items = await mapConcurrently(page.chats.filter(isBuyerChat), (entry) => this.toItem(entry));
     return { items, nextCursor: page.has_next && page.cursor ? page.cursor : null };
   }
 
@@ -205,8 +212,7 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
     const changed = [...latest.values()].filter((e) => compareMessageIds(e.last, after) > 0);
     changed.sort((a, b) => compareMessageIds(a.last, b.last));
     const batch = changed.slice(0, take);
-    const items: ChannelItem[] = [];
-    for (const entry of batch) items.push(await this.toItem(entry));
+    const items = await mapConcurrently(batch, (entry) => this.toItem(entry));
     // The checkpoint is the last id of the batch, never a newer one, so every chat left out of
     // this batch is still ahead of it.
     const next = batch.length > 0 ? batch[batch.length - 1]!.last : after;

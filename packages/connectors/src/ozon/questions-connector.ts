@@ -17,7 +17,7 @@ import type {
   SendReplyResult,
 } from "../core/types";
 import { decodeCursor, encodeCursor } from "../core/util";
-import { createOzonHttpClient, isNotFound, ozonCredentialsSchema, ozonPost, type OzonCredentials } from "./client";
+import { createOzonHttpClient, isNotFound, mapConcurrently, ozonCredentialsSchema, ozonPost, type OzonCredentials } from "./client";
 import {
   emptyResponseSchema,
   questionAnswerCreateSchema,
@@ -121,8 +121,7 @@ export class OzonQuestionsConnector extends BaseChannelConnector<OzonCredentials
 
   override async listItems(params: ListItemsParams = {}): Promise<ListItemsResult> {
     const page = await this.listQuestions({ lastId: params.cursor ?? undefined, limit: params.take, sortDir: "ASC" });
-    const items: ChannelItem[] = [];
-    for (const q of page.questions) items.push(await this.toItem(q));
+    const items = await mapConcurrently(page.questions, (question) => this.toItem(question));
     const hasNext = page.has_next ?? page.questions.length > 0;
     return { items, nextCursor: hasNext && page.last_id ? page.last_id : null };
   }
@@ -131,8 +130,7 @@ export class OzonQuestionsConnector extends BaseChannelConnector<OzonCredentials
   override async getUpdates(params: GetUpdatesParams): Promise<GetUpdatesResult> {
     const lastId = decodeCursor(params.cursor, updatesCursorSchema)?.lastId ?? "";
     const page = await this.listQuestions({ lastId: lastId || undefined, limit: params.take, sortDir: "ASC" });
-    const items: ChannelItem[] = [];
-    for (const q of page.questions) items.push(await this.toItem(q));
+    const items = await mapConcurrently(page.questions, (question) => this.toItem(question));
     const next = page.questions.length > 0 ? page.questions[page.questions.length - 1]!.id : lastId;
     return { items, nextCursor: encodeCursor({ lastId: next }), hasMore: page.has_next ?? page.questions.length > 0 };
   }

@@ -21,7 +21,7 @@ import type {
   SendReplyResult,
 } from "../core/types";
 import { decodeCursor, encodeCursor } from "../core/util";
-import { createOzonHttpClient, isNotFound, ozonCredentialsSchema, ozonPost, type OzonCredentials } from "./client";
+import { createOzonHttpClient, isNotFound, mapConcurrently, ozonCredentialsSchema, ozonPost, type OzonCredentials } from "./client";
 import {
   emptyResponseSchema,
   reviewCommentCreateSchema,
@@ -134,8 +134,7 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
 
   override async listItems(params: ListItemsParams = {}): Promise<ListItemsResult> {
     const page = await this.listReviews({ limit: params.take, lastId: params.cursor ?? undefined, sortDir: "ASC" });
-    const items: ChannelItem[] = [];
-    for (const r of page.reviews) items.push(await this.toItem(r));
+    const items = await mapConcurrently(page.reviews, (review) => this.toItem(review));
     return { items, nextCursor: page.has_next && page.last_id ? page.last_id : null };
   }
 
@@ -147,8 +146,7 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
   override async getUpdates(params: GetUpdatesParams): Promise<GetUpdatesResult> {
     const lastId = decodeCursor(params.cursor, updatesCursorSchema)?.lastId ?? "";
     const page = await this.listReviews({ limit: params.take, lastId: lastId || undefined, sortDir: "ASC" });
-    const items: ChannelItem[] = [];
-    for (const r of page.reviews) items.push(await this.toItem(r));
+    const items = await mapConcurrently(page.reviews, (review) => this.toItem(review));
     const next = page.reviews.length > 0 ? page.reviews[page.reviews.length - 1]!.id : lastId;
     return { items, nextCursor: encodeCursor({ lastId: next }), hasMore: page.has_next ?? false };
   }
