@@ -2,6 +2,7 @@
 // different roles, so each test states only what it needs.
 import type { Channel, PrismaClient, Role } from "@inbox/db";
 import { createCaller, createTRPCContext } from "../src/index";
+import { RecordingJobQueue } from "./support/recording-job-queue";
 
 export async function createUser(prisma: PrismaClient, name: string) {
   return prisma.user.create({
@@ -53,6 +54,7 @@ export async function addMember(prisma: PrismaClient, userId: string, sellerId: 
   return prisma.membership.create({ data: { userId, sellerId, role } });
 }
 
-export function callerFor(prisma: PrismaClient, userId: string | null) {
-  return createCaller(createTRPCContext({ userId, prisma }));
+/** A caller as a signed-in user; the jobs it queues go to `jobs` (give one to assert them). */
+export function callerFor(prisma: PrismaClient, userId: string | null, jobs: RecordingJobQueue = new RecordingJobQueue()) {
+  return createCaller(createTRPCContext({ userId, prisma, jobs }));
 }
