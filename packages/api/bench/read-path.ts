@@ -57,7 +57,8 @@ export async function benchReadPath(options: ReadPathOptions): Promise<ReadPathF
     items: plan.smallSellerItems,
     userId: user.id,
   });
-  await prisma.$executeRawUnsafe("ANALYZE");
+  // Steady state, as after the big seed (seed.ts): visibility map and statistics set.
+  await prisma.$executeRawUnsafe("VACUUM (ANALYZE)");
 
   await buildIfStale(log, options.databaseUrl);
   const app = await startApp(options.databaseUrl, log);
@@ -67,7 +68,8 @@ export async function benchReadPath(options: ReadPathOptions): Promise<ReadPathF
     const http = await signIn(app.url, user);
     const firstPage: Input = { limit: 30 };
     const isolated = async () => {
-      const viaHttp = await latency(() => http.list(smallSellerId, firstPage), plan.read.samplesC1);
+      // A long warm-up: the first measurement follows the app's start, the second a bulk load.
+      const viaHttp = await latency(() => http.list(smallSellerId, firstPage), plan.read.samplesC1, 20, 50);
       return viaHttp.p50Ms;
     };
     log("read: the small seller alone in the database");
@@ -225,7 +227,10 @@ async function freePort(): Promise<number> {
 async function startApp(databaseUrl: string, log: (line: string) => void) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [nextBin(), "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  // Diagnosis: `INBOX_BENCH_CPU_PROFILE=<dir>` writes the app's V8 CPU profile there when it stops.
+  const profileDir = process.env.INBOX_BENCH_CPU_PROFILE;
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, nextBin(), "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: webDir,
     env: {
       ...process.env,

@@ -11,6 +11,8 @@ export interface SandboxInfo {
   reviews: number;
   /** Reviews the connector must read comments of (published comments or PROCESSED): one request each. */
   reviewsWithAnswers: number;
+  /** Reviews with photos or videos: the list gives only their counts, so one /v2/review/info each. */
+  reviewsWithMedia: number;
 }
 
 export interface SandboxCounters {
@@ -31,6 +33,7 @@ function info(): SandboxInfo {
     reviewsWithAnswers: account.reviews.filter(
       (review) => review.comments.some((comment) => comment.moderation === "published") || review.status === "PROCESSED",
     ).length,
+    reviewsWithMedia: account.reviews.filter((review) => review.photos.length > 0 || review.videos.length > 0).length,
   };
 }
 

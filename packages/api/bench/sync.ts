@@ -38,6 +38,9 @@ export interface SyncFigures {
     wallMs: number;
     requests: number;
     minRequests: number;
+    /** Of `requests`, the /v2/review/info calls made for photo and video URLs. */
+    mediaRequests: number;
+    reviewsWithMedia: number;
     rateLimitedResponses: number;
     apiFloorMs: number;
     ingestFloorMs: number;
@@ -130,7 +133,9 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
     sandbox = await startChild("sandbox-process.ts");
     const limited = await sandbox.call<SandboxInfo>("start", { reviews: options.rateLimitedReviews, rateLimited: true, seed: 8 });
     const account = await createAccount(prisma, options.sellerId, "Ozon", limited);
-    log(`sync: rate-limited sync of ${limited.reviews} reviews (${limited.reviewsWithAnswers} with answers to read)`);
+    log(
+      `sync: rate-limited sync of ${limited.reviews} reviews (${limited.reviewsWithAnswers} with answers to read, ${limited.reviewsWithMedia} with photos or videos)`,
+    );
     const run = await worker.call<SyncRunReport>("sync", { accountId: account.id, baseUrl: limited.url, rateLimited: true });
     const counters = await sandbox.call<SandboxCounters>("counters");
     checkRun(run, counters, "rate-limited sync");
@@ -138,17 +143,23 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
     expect(stored === limited.reviews, `rate-limited sync stored ${stored} of ${limited.reviews}`);
     // Ozon accounts also sync questions and chats: one (empty) list request each.
     const otherChannels = channelsOfAccount(account).length - 1;
-    const minRequests = Math.ceil(limited.reviews / OZON_REVIEW_PAGE) + limited.reviewsWithAnswers + otherChannels;
+    // /v2/review/list gives only photos_amount/videos_amount; their URLs take one /v2/review/info each.
+    const minRequests =
+      Math.ceil(limited.reviews / OZON_REVIEW_PAGE) + limited.reviewsWithAnswers + limited.reviewsWithMedia + otherChannels;
 
     const newReviews = Math.max(1, Math.round(limited.reviews / 100));
-    await sandbox.call("addReviews", { count: newReviews });
+    const grown = await sandbox.call<SandboxInfo>("addReviews", { count: newReviews });
     await sandbox.call("resetCounters");
     const incremental = await worker.call<SyncRunReport>("sync", { accountId: account.id, baseUrl: limited.url, rateLimited: true });
     const incrementalCounters = await sandbox.call<SandboxCounters>("counters");
     checkRun(incremental, incrementalCounters, "incremental sync");
     const storedAfter = await storedItems(prisma, account.id);
     expect(storedAfter === limited.reviews + newReviews, `incremental sync stored ${storedAfter - stored} of ${newReviews} new reviews`);
-    const incrementalMin = Math.ceil(newReviews / OZON_REVIEW_PAGE) + otherChannels;
+    const incrementalMin =
+      Math.ceil(newReviews / OZON_REVIEW_PAGE) +
+      (grown.reviewsWithAnswers - limited.reviewsWithAnswers) +
+      (grown.reviewsWithMedia - limited.reviewsWithMedia) +
+      otherChannels;
 
     // ── Replies ──────────────────────────────────────────────────────────────────────────────────
     const replies = await benchReplies(options, worker, sandbox, account.id, limited.url);
@@ -159,6 +170,8 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
         stored,
         wallMs: run.wallMs,
         requests: counters.requests,
+        mediaRequests: counters.byRoute["/v2/review/info"] ?? 0,
+        reviewsWithMedia: limited.reviewsWithMedia,
         minRequests,
         rateLimitedResponses: counters.byStatus["429"] ?? 0,
         apiFloorMs: (minRequests / OZON_REQUESTS_PER_SECOND) * 1000,
