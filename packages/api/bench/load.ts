@@ -1,5 +1,6 @@
 // A small load driver: a fixed number of concurrent loops over one async call, bounded by a count or
 // a duration. Every call must succeed; a failure stops the bench (a figure measured on errors is none).
+import fs from "node:fs";
 export interface LatencyFigures {
   count: number;
   p50Ms: number;
@@ -13,7 +14,22 @@ export interface ThroughputFigures {
   seconds: number;
   perSecond: number;
   p95Ms: number;
+  /** CPU time per call of the process that serves it (when `cpuOf` was given), in ms. */
+  cpuMsPerCall?: number;
 }
+
+/** CPU time (user + system) a process has used so far, in ms: from /proc for another process. */
+export function processCpuMs(pid: number | "self"): number {
+  if (pid === "self") {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1000;
+  }
+  // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, after the parenthesised name.
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+/** USER_HZ: 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) throw new Error("percentile of no samples");
@@ -42,9 +58,15 @@ export async function latency(call: () => Promise<unknown>, count: number, maxSe
 }
 
 /** `concurrency` loops calling for `seconds` (after a short warm-up); completed calls per second. */
-export async function throughput(call: () => Promise<unknown>, concurrency: number, seconds: number): Promise<ThroughputFigures> {
+export async function throughput(
+  call: () => Promise<unknown>,
+  concurrency: number,
+  seconds: number,
+  cpuOf?: number | "self",
+): Promise<ThroughputFigures> {
   await Promise.all(Array.from({ length: concurrency }, () => call()));
   const durations: number[] = [];
+  const cpuBefore = cpuOf === undefined ? 0 : processCpuMs(cpuOf);
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
@@ -63,5 +85,6 @@ export async function throughput(call: () => Promise<unknown>, concurrency: numb
     seconds: elapsed,
     perSecond: durations.length / elapsed,
     p95Ms: summarise(durations).p95Ms,
+    ...(cpuOf === undefined ? {} : { cpuMsPerCall: (processCpuMs(cpuOf) - cpuBefore) / durations.length }),
   };
 }

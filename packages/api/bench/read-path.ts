@@ -113,12 +113,19 @@ export async function benchReadPath(options: ReadPathOptions): Promise<ReadPathF
       queries.push({
         name,
         statements: statements.length,
-        http: { c1: await latency(callHttp, plan.read.samplesC1), c16: await throughput(callHttp, HIGH_CONCURRENCY, plan.read.secondsC16) },
-        sql: { c1: await latency(replay, plan.read.samplesC1), c16: await throughput(replay, HIGH_CONCURRENCY, plan.read.secondsC16) },
+        // CPU per call: the app's process for HTTP, the bench's own (the pg client) for the replay.
+        http: {
+          c1: await latency(callHttp, plan.read.samplesC1),
+          c16: await throughput(callHttp, HIGH_CONCURRENCY, plan.read.secondsC16, app.pid),
+        },
+        sql: {
+          c1: await latency(replay, plan.read.samplesC1),
+          c16: await throughput(replay, HIGH_CONCURRENCY, plan.read.secondsC16, "self"),
+        },
       });
     }
     log("read: seller.list (a trivial authenticated call)");
-    const trivialCall = await throughput(() => http.sellerList(), HIGH_CONCURRENCY, plan.read.secondsC16);
+    const trivialCall = await throughput(() => http.sellerList(), HIGH_CONCURRENCY, plan.read.secondsC16, app.pid);
     log("read: time to first byte of the seller page");
     for (let i = 0; i < 5; i += 1) await http.page(`/s/${largest}`);
     const firstByte: number[] = [];
@@ -261,6 +268,7 @@ async function startApp(databaseUrl: string, log: (line: string) => void) {
   log(`read: app serving at ${url} (pid ${child.pid})`);
   return {
     url,
+    pid: child.pid!,
     async stop() {
       process.off("exit", killOnExit);
       if (child.exitCode === null) child.kill("SIGTERM");

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ThroughputFigures } from "./load";
 import type { ReadPathFigures } from "./read-path";
 import type { SeedPlan } from "./seed";
 import type { SyncFigures } from "./sync";
@@ -36,6 +37,12 @@ const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(valu
 const s = (valueMs: number) => `${(valueMs / 1000).toFixed(1)} s`;
 const ratio = (value: number) => `${value.toFixed(2)}×`;
 
+/** "; CPU per call: app X ms, pg client Y ms": what each side spends, less sensitive to a loaded machine than rates. */
+function cpuPerCall(http: ThroughputFigures, sql: ThroughputFigures): string {
+  if (http.cpuMsPerCall === undefined || sql.cpuMsPerCall === undefined) return "";
+  return `; CPU per call: app ${http.cpuMsPerCall.toFixed(1)} ms, direct pg client ${sql.cpuMsPerCall.toFixed(2)} ms`;
+}
+
 export function evaluateGoals(read: ReadPathFigures | null, sync: SyncFigures | null): Goal[] {
   const goals: Goal[] = [];
   if (read) {
@@ -51,7 +58,7 @@ export function evaluateGoals(read: ReadPathFigures | null, sync: SyncFigures | 
       goals.push({
         area: "read",
         figure: `${query.name}: throughput at concurrency 16, HTTP vs the same ${query.statements} SQL statements direct`,
-        measured: `${Math.round(query.http.c16.perSecond)}/s vs ${Math.round(query.sql.c16.perSecond)}/s = ${ratio(share)}`,
+        measured: `${Math.round(query.http.c16.perSecond)}/s vs ${Math.round(query.sql.c16.perSecond)}/s = ${ratio(share)}${cpuPerCall(query.http.c16, query.sql.c16)}`,
         goal: "≥ 0.5×",
         met: share >= 0.5,
       });
@@ -66,7 +73,7 @@ export function evaluateGoals(read: ReadPathFigures | null, sync: SyncFigures | 
     goals.push({
       area: "read",
       figure: "trivial authenticated tRPC call (seller.list) at concurrency 16",
-      measured: `${Math.round(read.trivialCall.perSecond)} calls/s`,
+      measured: `${Math.round(read.trivialCall.perSecond)} calls/s${read.trivialCall.cpuMsPerCall === undefined ? "" : ` (app CPU ${read.trivialCall.cpuMsPerCall.toFixed(1)} ms per call)`}`,
       goal: "≥ 300 calls/s",
       met: read.trivialCall.perSecond >= 300,
     });

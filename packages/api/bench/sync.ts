@@ -170,7 +170,7 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
         stored,
         wallMs: run.wallMs,
         requests: counters.requests,
-        mediaRequests: counters.byRoute["/v2/review/info"] ?? 0,
+        mediaRequests: counters.byRoute["POST /v2/review/info"] ?? 0,
         reviewsWithMedia: limited.reviewsWithMedia,
         minRequests,
         rateLimitedResponses: counters.byStatus["429"] ?? 0,

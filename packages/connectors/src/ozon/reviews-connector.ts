@@ -33,6 +33,7 @@ import {
 } from "./schemas";
 
 export type OzonReviewStatus = "NEW" | "VIEWED" | "PROCESSED";
+type OzonReviewPage = Awaited<ReturnType<OzonReviewsConnector["listReviews"]>>;
 
 export interface OzonReviewListParams {
   /** 20…100 (Ozon rejects anything else with 400). */
@@ -133,9 +134,34 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
   // ---- unified interface -------------------------------------------------------------------
 
   override async listItems(params: ListItemsParams = {}): Promise<ListItemsResult> {
-    const page = await this.listReviews({ limit: params.take, lastId: params.cursor ?? undefined, sortDir: "ASC" });
+    const page = await this.readPage(params.cursor ?? "", params.take, (read) => (read.has_next && read.last_id ? read.last_id : null));
     const items = await mapConcurrently(page.reviews, (review) => this.toItem(review));
     return { items, nextCursor: page.has_next && page.last_id ? page.last_id : null };
+  }
+
+  /** The next list page, requested while the current page's comments and media are read. */
+  private readAhead: { lastId: string; take: number | undefined; page: Promise<OzonReviewPage> } | null = null;
+
+  /**
+   * One /v2/review/list page after `lastId`, and the request of the page after it (`nextLastId`)
+   * started at once: a sync reads pages one after another, so the list round trip then overlaps the
+   * follow-up requests instead of leaving the rate budget idle. A read-ahead that is not asked for
+   * next (another cursor, a stopped sync) is dropped; it costs one read.
+   */
+  private async readPage(lastId: string, take: number | undefined, nextLastId: (page: OzonReviewPage) => string | null) {
+    const ahead = this.readAhead;
+    this.readAhead = null;
+    const page =
+      ahead && ahead.lastId === lastId && ahead.take === take
+        ? await ahead.page
+        : await this.listReviews({ limit: take, lastId: lastId || undefined, sortDir: "ASC" });
+    const next = page.reviews.length > 0 && page.has_next ? nextLastId(page) : null;
+    if (next) {
+      const request = this.listReviews({ limit: take, lastId: next, sortDir: "ASC" });
+      request.catch(() => undefined); // a failure surfaces when (if) the page is asked for
+      this.readAhead = { lastId: next, take, page: request };
+    }
+    return page;
   }
 
   /**
@@ -145,7 +171,7 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
    */
   override async getUpdates(params: GetUpdatesParams): Promise<GetUpdatesResult> {
     const lastId = decodeCursor(params.cursor, updatesCursorSchema)?.lastId ?? "";
-    const page = await this.listReviews({ limit: params.take, lastId: lastId || undefined, sortDir: "ASC" });
+    const page = await this.readPage(lastId, params.take, (read) => read.reviews[read.reviews.length - 1]!.id);
     const items = await mapConcurrently(page.reviews, (review) => this.toItem(review));
     const next = page.reviews.length > 0 ? page.reviews[page.reviews.length - 1]!.id : lastId;
     return { items, nextCursor: encodeCursor({ lastId: next }), hasMore: page.has_next ?? false };
