@@ -1,0 +1,75 @@
+// How the Ozon review connector spends its requests over real HTTP to the sandbox: a page's comment
+// lists and media infos are in flight together, the next list page is asked for while they run, and
+// a full pass makes no request beyond the fewest (one list per 100 reviews, one comment list per
+// review that may hold an answer, one info per review with photos or videos).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetSharedBuckets } from "../src/index";
+import { OzonReviewsConnector } from "../src/ozon/index";
+import { startOzonSandbox, type OzonSandbox } from "../src/ozon/sandbox/index";
+
+let sandbox: OzonSandbox;
+
+beforeAll(async () => {
+  sandbox = await startOzonSandbox({ seed: 5, size: { chats: 0, reviews: 250, questions: 0 }, rateLimit: false });
+  resetSharedBuckets();
+});
+afterAll(() => sandbox.close());
+
+/** Real fetch, recording when each request starts and ends and how many were in flight. */
+function trackedFetch() {
+  const events: Array<{ kind: "start" | "end"; path: string; inFlight: number }> = [];
+  let inFlight = 0;
+  const tracked: typeof fetch = async (input, init) => {
+    const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+    events.push({ kind: "start", path, inFlight: ++inFlight });
+    try {
+      return await fetch(input, init);
+    } finally {
+      events.push({ kind: "end", path, inFlight: --inFlight });
+    }
+  };
+  return { tracked, events };
+}
+
+describe("ozon review requests", () => {
+  it("pages through every review with the fewest requests, follow-ups in flight together and the next list page read ahead", async () => {
+    const { tracked, events } = trackedFetch();
+    const connector = new OzonReviewsConnector(sandbox.credentials, { baseUrl: sandbox.url, fetch: tracked });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (;;) {
+      const page = await connector.getUpdates({ cursor, take: 100 });
+      seen.push(...page.items.map((item) => item.externalId));
+      cursor = page.nextCursor;
+      if (!page.hasMore) break;
+    }
+    const reviews = sandbox.account().reviews;
+    expect(new Set(seen).size).toBe(reviews.length);
+
+    const starts = events.filter((event) => event.kind === "start");
+    const count = (path: string) => starts.filter((event) => event.path === path).length;
+    const mayHoldAnswer = reviews.filter((r) => r.comments.length > 0 || r.status === "PROCESSED").length;
+    const withMedia = reviews.filter((r) => r.photos.length > 0 || r.videos.length > 0).length;
+    expect(count("/v2/review/list")).toBe(Math.ceil(reviews.length / 100));
+    expect(count("/v1/review/comment/list")).toBeLessThanOrEqual(mayHoldAnswer);
+    expect(count("/v2/review/info")).toBe(withMedia);
+    expect(starts).toHaveLength(count("/v2/review/list") + count("/v1/review/comment/list") + count("/v2/review/info"));
+
+    // Follow-ups overlap, and every list page after the first is in flight while the previous
+    // page's follow-ups start: it was asked for before them, not after them.
+    let followUpsInFlight = 0;
+    let mostFollowUpsInFlight = 0;
+    for (const event of events.filter((e) => e.path !== "/v2/review/list")) {
+      followUpsInFlight += event.kind === "start" ? 1 : -1;
+      mostFollowUpsInFlight = Math.max(mostFollowUpsInFlight, followUpsInFlight);
+    }
+    expect(mostFollowUpsInFlight).toBeGreaterThan(1);
+    const listStarts = events.flatMap((event, index) => (event.kind === "start" && event.path === "/v2/review/list" ? [index] : []));
+    expect(listStarts.length).toBeGreaterThan(1);
+    for (const start of listStarts.slice(1)) {
+      const end = events.findIndex((event, index) => index > start && event.kind === "end" && event.path === "/v2/review/list");
+      const startedMeanwhile = events.slice(start + 1, end).filter((event) => event.kind === "start");
+      expect(startedMeanwhile.length).toBeGreaterThan(0);
+    }
+  });
+});
