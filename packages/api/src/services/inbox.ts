@@ -4,6 +4,7 @@ import type { ChannelAttachment } from "@inbox/connectors";
 import type { PrismaClient } from "@inbox/db";
 import { TRPCError } from "@trpc/server";
 import { fromDbChannel, fromDbMarketplace, type ChannelName, type MarketplaceName } from "./enums";
+import { normalize } from "../sync/deliver-reply";
 import { legacyCounts } from "./inbox-counts";
 import { listInboxPage, type InboxQueryFilter } from "./inbox-list";
 
@@ -64,13 +65,21 @@ export async function getInboxItem(prisma: PrismaClient, sellerId: string, itemI
     read: item.read,
     messages: item.messages.map((message) => ({
       id: message.id,
+      /** Set when this message is a reply sent from Inbox (it is not listed again in `replies`). */
+      replyId: message.replyId,
       direction: message.direction === "IN" ? ("in" as const) : ("out" as const),
       text: message.text,
       authorName: message.authorName,
       attachments: storedAttachments(message.attachments),
       sentAt: message.sentAt,
     })),
-    replies: item.replies,
+    // The outbox entries not already shown as the conversation: a sent chat reply is its message in
+    // `messages`, a sent answer to a review or question is `answerText`. One message per reply.
+    replies: item.replies.filter((reply) => {
+      if (reply.status !== "SENT") return true;
+      if (item.channel === "CHAT") return !item.messages.some((message) => message.replyId === reply.id);
+      return normalize(reply.text) !== normalize(item.answerText);
+    }),
   };
 }
 
