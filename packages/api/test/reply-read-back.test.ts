@@ -36,6 +36,19 @@ describe("a sent reply read back by the next sync", () => {
     const caller = createCaller(createTRPCContext({ userId: user.id, prisma, jobs }));
     await syncUntilCaughtUp(prisma, account.id);
 
+    // Buyer names as the marketplace gives them (Wildberries feedbacks: userName), in the list rows.
+    const rows = await caller.inbox.listAll({ channels: ["review"], limit: 100 });
+    expect(rows.items.length).toBe(sandbox.world.feedbacks.length);
+    const externalIds = new Map(
+      (await prisma.item.findMany({ where: { accountId: account.id }, select: { id: true, externalId: true } })).map((item) => [
+        item.id,
+        item.externalId,
+      ]),
+    );
+    const userNames = new Map(sandbox.world.feedbacks.map((feedback) => [feedback.id, feedback.userName]));
+    expect(rows.items.map((row) => row.authorName)).toEqual(rows.items.map((row) => userNames.get(externalIds.get(row.id)!)));
+    expect(rows.items.every((row) => row.authorName)).toBe(true);
+
     const chat = await prisma.item.findFirstOrThrow({ where: { accountId: account.id, channel: "CHAT" }, orderBy: { externalId: "asc" } });
     const review = await prisma.item.findFirstOrThrow({ where: { accountId: account.id, channel: "REVIEW", answered: false } });
     const chatText = "Здравствуйте! Отправили замену, трек-номер пришлём сегодня.";
@@ -54,12 +67,12 @@ describe("a sent reply read back by the next sync", () => {
     });
     await deliverUntilSettled(prisma, [chatReply.id, reviewReply.id], WB_CONNECTOR_OPTIONS);
 
-    // Sent: the thread shows it at once, as a message of its own, not a second time among the replies.
+    // Sent: the thread shows it at once as a message of its own; the reply says it is shown there.
     const sent = await caller.inbox.get({ sellerId: seller.id, itemId: chat.id });
     const ours = sent.messages.filter((message) => message.text === chatText);
     expect(ours).toHaveLength(1);
     expect(ours[0]).toMatchObject({ direction: "out", replyId: chatReply.id });
-    expect(sent.replies.map((reply) => reply.id)).not.toContain(chatReply.id);
+    expect(sent.replies.find((reply) => reply.id === chatReply.id)).toMatchObject({ status: "SENT", shownAs: "message" });
     const messagesBefore = sent.messages.length;
 
     // The next sync reads the message back from the marketplace: still one, now with its upstream id.
@@ -73,9 +86,9 @@ describe("a sent reply read back by the next sync", () => {
     expect(stored.externalId.startsWith(REPLY_MESSAGE_PREFIX), "the read-back copy took over the provisional message").toBe(false);
     expect((await prisma.item.findUniqueOrThrow({ where: { id: chat.id } })).messageCount).toBe(messagesBefore);
 
-    // A review's answer is its answer text; the sent reply is not listed again beside it.
+    // A review's answer is its answer text; the sent reply says it is shown as that answer.
     const answered = await caller.inbox.get({ sellerId: seller.id, itemId: review.id });
     expect(answered.answerText).toBe(reviewText);
-    expect(answered.replies).toEqual([]);
+    expect(answered.replies.map((reply) => [reply.id, reply.shownAs])).toEqual([[reviewReply.id, "answer"]]);
   });
 });

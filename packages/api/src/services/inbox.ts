@@ -65,7 +65,7 @@ export async function getInboxItem(prisma: PrismaClient, sellerId: string, itemI
     read: item.read,
     messages: item.messages.map((message) => ({
       id: message.id,
-      /** Set when this message is a reply sent from Inbox (it is not listed again in `replies`). */
+      /** Set when this message is a reply sent from Inbox (that reply has shownAs "message"). */
       replyId: message.replyId,
       direction: message.direction === "IN" ? ("in" as const) : ("out" as const),
       text: message.text,
@@ -73,14 +73,20 @@ export async function getInboxItem(prisma: PrismaClient, sellerId: string, itemI
       attachments: storedAttachments(message.attachments),
       sentAt: message.sentAt,
     })),
-    // The outbox entries not already shown as the conversation: a sent chat reply is its message in
-    // `messages`, a sent answer to a review or question is `answerText`. One message per reply.
-    replies: item.replies.filter((reply) => {
-      if (reply.status !== "SENT") return true;
-      if (item.channel === "CHAT") return !item.messages.some((message) => message.replyId === reply.id);
-      return normalize(reply.text) !== normalize(item.answerText);
-    }),
+    // Every reply from Inbox with its delivery state. `shownAs` says where a sent one already appears
+    // in the conversation (its chat message, or the item's answer text), so a page shows it once.
+    replies: item.replies.map((reply) => ({ ...reply, shownAs: replyShownAs(item, reply) })),
   };
+}
+
+/** Where a sent reply already appears in the conversation, or null while it does not. */
+function replyShownAs(
+  item: { channel: string; answerText: string | null; messages: Array<{ replyId: string | null }> },
+  reply: { id: string; status: string; text: string },
+): "message" | "answer" | null {
+  if (reply.status !== "SENT") return null;
+  if (item.channel === "CHAT") return item.messages.some((message) => message.replyId === reply.id) ? "message" : null;
+  return normalize(reply.text) === normalize(item.answerText) ? "answer" : null;
 }
 
 const KINDS = new Set(["image", "video", "file"]);
