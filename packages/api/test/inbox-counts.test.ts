@@ -27,27 +27,28 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-type CountKey = { accountId: string; channel: string; answered: boolean; read: boolean; items: number };
+type CountKey = { accountId: string; channel: string; answered: boolean; read: boolean; replyState: string; rating: number; items: number };
 const byKey = (rows: CountKey[]) =>
   rows
     .filter((row) => row.items !== 0)
-    .map((row) => `${row.accountId}/${row.channel}/${row.answered}/${row.read}=${row.items}`)
+    .map((row) => `${row.accountId}/${row.channel}/${row.answered}/${row.read}/${row.replyState}/${row.rating}=${row.items}`)
     .sort();
 
 async function keptCounts(prisma: PrismaClient) {
   return byKey(
     await prisma.$queryRaw<CountKey[]>`
-      SELECT "accountId", "channel"::text, "answered", "read", SUM("items")::int AS "items" FROM (
-        SELECT "accountId", "channel", "answered", "read", "items" FROM "InboxCount"
-        UNION ALL SELECT "accountId", "channel", "answered", "read", "delta" FROM "InboxCountDelta"
-      ) AS kept GROUP BY 1, 2, 3, 4`,
+      SELECT "accountId", "channel"::text, "answered", "read", "replyState"::text, "rating", SUM("items")::int AS "items" FROM (
+        SELECT "accountId", "channel", "answered", "read", "replyState", "rating", "items" FROM "InboxCount"
+        UNION ALL SELECT "accountId", "channel", "answered", "read", "replyState", "rating", "delta" FROM "InboxCountDelta"
+      ) AS kept GROUP BY 1, 2, 3, 4, 5, 6`,
   );
 }
 
 async function freshCounts(prisma: PrismaClient) {
   return byKey(
     await prisma.$queryRaw<CountKey[]>`
-      SELECT "accountId", "channel"::text, "answered", "read", COUNT(*)::int AS "items" FROM "Item" GROUP BY 1, 2, 3, 4`,
+      SELECT "accountId", "channel"::text, "answered", "read", "replyState"::text, COALESCE("rating", 0) AS "rating", COUNT(*)::int AS "items"
+      FROM "Item" GROUP BY 1, 2, 3, 4, 5, 6`,
   );
 }
 
@@ -175,12 +176,27 @@ describe("trigger-kept inbox counts", () => {
         }),
       ),
     );
+    // Queued replies move their items to reply state PENDING (a trigger on Reply), counted at once.
+    const ids = unanswered.map((item) => item.id);
+    expect(await prisma.item.count({ where: { id: { in: ids }, replyState: "PENDING" } })).toBe(4);
+    expect(await keptCounts(prisma)).toEqual(await freshCounts(prisma));
     await deliverUntilSettled(
       prisma,
       replies.map((reply) => reply.id),
       WB_CONNECTOR_OPTIONS,
     );
-    expect(await prisma.item.count({ where: { id: { in: unanswered.map((item) => item.id) }, answered: true } })).toBe(4);
+    expect(await prisma.item.count({ where: { id: { in: ids }, answered: true, replyState: "NONE" } })).toBe(4);
+    // A failed reply: FAILED until a retry queues it again.
+    const failing = await prisma.item.findFirstOrThrow({ where: { accountId: wb.id, answered: false, channel: "QUESTION" } });
+    const failed = await prisma.reply.create({
+      data: { itemId: failing.id, text: "Ответ", status: "FAILED", idempotencyKey: `counts-failed` },
+    });
+    expect((await prisma.item.findUniqueOrThrow({ where: { id: failing.id } })).replyState).toBe("FAILED");
+    expect(await keptCounts(prisma)).toEqual(await freshCounts(prisma));
+    await caller.inbox.retryReply({ sellerId: seller.id, replyId: failed.id });
+    expect((await prisma.item.findUniqueOrThrow({ where: { id: failing.id } })).replyState).toBe("PENDING");
+    await prisma.reply.delete({ where: { id: failed.id } });
+    expect((await prisma.item.findUniqueOrThrow({ where: { id: failing.id } })).replyState).toBe("NONE");
 
     expect(await keptCounts(prisma)).toEqual(await freshCounts(prisma));
     const page = await caller.inbox.list({ sellerId: seller.id, limit: 1 });
