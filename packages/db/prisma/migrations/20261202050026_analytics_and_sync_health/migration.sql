@@ -206,6 +206,13 @@ BEGIN
 END\073
 ';
 
+CREATE TRIGGER analytics_items_insert AFTER INSERT ON "Item"
+  REFERENCING NEW TABLE AS new_items FOR EACH STATEMENT EXECUTE FUNCTION analytics_items_inserted();
+CREATE TRIGGER analytics_items_update AFTER UPDATE ON "Item"
+  REFERENCING OLD TABLE AS old_items NEW TABLE AS new_items FOR EACH STATEMENT EXECUTE FUNCTION analytics_items_updated();
+CREATE TRIGGER analytics_items_delete AFTER DELETE ON "Item"
+  REFERENCING OLD TABLE AS old_items FOR EACH STATEMENT EXECUTE FUNCTION analytics_items_deleted();
+
 -- Replies delivered from Inbox, per author and day: a reply counts once it is SENT. Replies removed
 -- with their item (account removal) need no delta: the item is gone, and so are the account's rows.
 CREATE FUNCTION analytics_replies_inserted() RETURNS TRIGGER LANGUAGE plpgsql AS E'
