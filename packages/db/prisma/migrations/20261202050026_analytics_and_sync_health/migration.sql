@@ -301,12 +301,12 @@ CREATE TRIGGER item_first_answer BEFORE UPDATE OF "answered" ON "Item" FOR EACH 
   WHEN (NEW."answered" AND NOT OLD."answered" AND NEW."firstAnsweredAt" IS NULL AND NEW."channel" <> 'CHAT')
   EXECUTE FUNCTION item_first_answer_stamp();
 
--- Chats: the first seller message at or after the chat began, from the messages themselves.
+-- Chats: the first seller message, from the messages themselves (whenever they arrive).
 CREATE FUNCTION item_first_answer_from_messages() RETURNS TRIGGER LANGUAGE plpgsql AS E'
 BEGIN
   UPDATE "Item" AS i SET "firstAnsweredAt" = o.first_out
   FROM (SELECT "itemId", MIN("sentAt") AS first_out FROM new_messages WHERE "direction" = ''OUT'' GROUP BY "itemId") AS o
-  WHERE i."id" = o."itemId" AND i."channel" = ''CHAT'' AND o.first_out >= i."upstreamCreatedAt"
+  WHERE i."id" = o."itemId" AND i."channel" = ''CHAT''
     AND (i."firstAnsweredAt" IS NULL OR o.first_out < i."firstAnsweredAt")\073
   RETURN NULL\073
 END\073
@@ -318,7 +318,7 @@ CREATE TRIGGER item_first_answer_messages AFTER INSERT ON "Message"
 UPDATE "Item" AS i SET "firstAnsweredAt" = o.first_out
 FROM (
   SELECT m."itemId", MIN(m."sentAt") AS first_out FROM "Message" AS m JOIN "Item" AS c ON c."id" = m."itemId"
-  WHERE m."direction" = 'OUT' AND c."channel" = 'CHAT' AND m."sentAt" >= c."upstreamCreatedAt"
+  WHERE m."direction" = 'OUT' AND c."channel" = 'CHAT'
   GROUP BY m."itemId"
 ) AS o
 WHERE i."id" = o."itemId";
