@@ -148,7 +148,7 @@ async function tableRows(table: Locator, columns: string[]) {
 }
 
 test("the analytics page's charts, tables and CSV show the numbers of a seeded data set", async ({ page, prisma }) => {
-  test.slow(); // many steps, each a render of several charts
+  test.setTimeout(180_000); // many steps, each a render of several charts, on a shared machine
   const now = Date.now();
   const world = await createWorld(prisma, now);
   const want = expectedNumbers(world.specs, now);
@@ -156,12 +156,13 @@ test("the analytics page's charts, tables and CSV show the numbers of a seeded d
     await signInThroughApi(page, world.user.email, world.password);
     await page.goto(`/s/${world.seller.id}`);
     await page.getByRole("link", { name: "Аналитика", exact: true }).click();
-    await expect(page.getByRole("heading", { name: "Аналитика", exact: true })).toBeVisible();
+    // Navigations render several charts: generous first waits on a loaded machine.
+    await expect(page.getByRole("heading", { name: "Аналитика", exact: true })).toBeVisible({ timeout: 30_000 });
     await page.goto(`/s/${world.seller.id}/analytics?from=${want.from}&to=${want.to}`);
 
     // Charts are drawn (SVG) for every card with data; the distribution has one bar per rating.
     for (const id of ["unanswered", "response", "members", "distribution", "trend"]) {
-      await expect(card(page, id).locator("svg.recharts-surface").first()).toBeVisible();
+      await expect(card(page, id).locator("svg.recharts-surface").first()).toBeVisible({ timeout: 30_000 });
     }
     await expect(card(page, "distribution").locator(".recharts-bar-rectangle")).toHaveCount(5);
     await expect(card(page, "distribution").getByTestId("chart")).toHaveAttribute("aria-label", /Распределение оценок/);
@@ -288,7 +289,9 @@ test("the accounts page shows a running sync's progress, readable durations and 
     const accountCard = page.locator(`[data-testid="account"][data-account-id="${account.id}"]`);
 
     const progress = accountCard.getByRole("progressbar", { name: "Ход синхронизации" });
-    await expect(progress).toHaveAttribute("aria-valuetext", "Вопрос — канал 2 из 3: страниц 3, получено 250, изменено 12");
+    await expect(progress).toHaveAttribute("aria-valuetext", "Вопрос — канал 2 из 3: страниц 3, получено 250, изменено 12", {
+      timeout: 30_000,
+    });
     await expect(progress).toHaveAttribute("aria-valuemax", "3");
     await expect(accountCard.getByTestId("sync-progress")).toContainText("получено 250");
 
