@@ -290,7 +290,7 @@ describe("owner procedures", () => {
     const { prisma } = database();
     const caller = callerFor(prisma, world.owner.id);
     const account = await storedAccount(prisma, world.sellerA.id, "Managed");
-    await prisma.marketplaceAccount.update({ where: { id: account.id }, data: { status: "NEEDS_TOKEN", statusDetail: "401" } });
+    await prisma.marketplaceAccount.update({ where: { id: account.id }, data: { status: "NEEDS_TOKEN", statusReason: "TOKEN_REJECTED" } });
     await prisma.syncState.create({ data: { accountId: account.id, channel: "REVIEW", rescanCursor: "old" } });
     const input = { sellerId: world.sellerA.id, accountId: account.id };
 
@@ -305,7 +305,7 @@ describe("owner procedures", () => {
     const token = validToken();
     await caller.account.updateCredentials({ ...input, credentials: { apiToken: token } });
     const updated = await prisma.marketplaceAccount.findUniqueOrThrow({ where: { id: account.id } });
-    expect(updated).toMatchObject({ status: "OK", statusDetail: null });
+    expect(updated).toMatchObject({ status: "OK", statusReason: null });
     expect(updated.credentialsEncrypted).not.toContain(token);
     expect(JSON.parse(decryptSecret(updated.credentialsEncrypted))).toEqual({ apiToken: token });
 

@@ -115,7 +115,7 @@ describe("a worker killed with SIGKILL", () => {
     expect(leftRunning.size).toBeGreaterThan(0);
     expect(runs.filter((run) => run.status === "RUNNING")).toEqual([]);
     for (const run of runs.filter((candidate) => leftRunning.has(candidate.id))) {
-      expect(run).toMatchObject({ status: "FAILED", error: expect.stringMatching(/^Interrupted/) });
+      expect(run).toMatchObject({ status: "FAILED", errorReason: "INTERRUPTED" });
       expect(run.finishedAt).not.toBeNull();
     }
     const account_ = await prisma.marketplaceAccount.findUniqueOrThrow({ where: { id: account.id } });

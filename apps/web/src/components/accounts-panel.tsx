@@ -7,6 +7,7 @@ import { useState } from "react";
 import type { Messages } from "~/i18n/messages";
 import { useTRPC } from "~/trpc/client";
 import { AddAccountForm, UpdateTokenForm, type MarketplaceInfo } from "./account-forms";
+import { formatDuration } from "./duration";
 import { formatDateTime } from "./format";
 import { ChannelBadge, MarketplaceBadge } from "./labels";
 import { Badge, Button, Card, cn, inputClass, Spinner, type BadgeTone } from "./ui";
@@ -31,18 +32,6 @@ const RUN_TONE: Record<Run["status"], BadgeTone> = { RUNNING: "blue", SUCCEEDED:
 
 function fill(template: string, values: Record<string, string | number>) {
   return template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
-}
-
-function formatDuration(ms: number, locale: string) {
-  const unit = (value: number, name: "second" | "minute") =>
-    new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-GB", {
-      style: "unit",
-      unit: name,
-      unitDisplay: "short",
-      maximumFractionDigits: 1,
-    }).format(value);
-  if (ms < 60_000) return unit(Math.max(ms, 0) / 1000, "second");
-  return `${unit(Math.floor(ms / 60_000), "minute")} ${unit(Math.round((ms % 60_000) / 1000), "second")}`;
 }
 
 /** Effective state: a paused account is shown as paused whatever its last health was. */
@@ -169,9 +158,14 @@ function AccountCard({
 }) {
   const a = t.accounts;
   const health = healthOf(account);
-  const running = account.recentRuns.filter((run) => run.status === "RUNNING");
   const rateLimitedUntil = account.rateLimitedUntil ? formatDateTime(account.rateLimitedUntil, locale) : null;
-  const advice = health === "OK" ? null : fill(a.advice[health], { time: rateLimitedUntil ?? "—" });
+  // The classified reason says what happened and what to do; the health alone is the fallback.
+  const reason = account.statusReason && health !== "PAUSED" ? account.statusReason : null;
+  const advice = reason
+    ? fill(t.syncHealth.advice[reason], { time: rateLimitedUntil ?? "—" })
+    : health === "OK"
+      ? null
+      : fill(a.advice[health], { time: rateLimitedUntil ?? "—" });
 
   return (
     <Card
@@ -224,21 +218,7 @@ function AccountCard({
         </div>
       </div>
 
-      {account.syncing && running.length > 0 && (
-        <ul className="mt-3 space-y-0.5 text-xs text-slate-600" aria-live="polite">
-          {running.map((run) => (
-            <li key={run.id}>
-              {fill(a.progress, {
-                channel: t.channel[run.channel],
-                fetched: run.itemsFetched,
-                changed: run.itemsChanged,
-                pages: run.pages,
-                requests: run.requests,
-              })}
-            </li>
-          ))}
-        </ul>
-      )}
+      {account.syncing && <SyncProgress account={account} t={t} />}
 
       {advice && (
         <div
@@ -251,17 +231,55 @@ function AccountCard({
                 : "bg-amber-50 text-amber-900",
           )}
           data-testid="account-advice"
+          data-reason={reason ?? undefined}
         >
+          {reason && <p className="font-medium">{t.syncHealth.reason[reason]}</p>}
           <p>{advice}</p>
-          {account.statusDetail && health !== "PAUSED" && <p className="mt-1 text-xs opacity-80">{account.statusDetail}</p>}
         </div>
       )}
-      {!advice && account.statusDetail && <p className="mt-3 text-xs text-slate-500">{account.statusDetail}</p>}
 
       {isOwner && <OwnerActions sellerId={sellerId} account={account} marketplace={marketplace} onChanged={onChanged} t={a} />}
 
       <RunHistory sellerId={sellerId} account={account} pollInterval={pollInterval} locale={locale} t={t} />
     </Card>
+  );
+}
+
+/**
+ * The running sync: which channel of how many, and the pages and items stored so far (the run row is
+ * updated in each page's transaction). Channels are synced one after another in the listed order.
+ */
+function SyncProgress({ account, t }: { account: Account; t: Messages }) {
+  const run = account.recentRuns.find((candidate) => candidate.status === "RUNNING");
+  const total = Math.max(account.channels.length, 1);
+  const index = run ? Math.max(account.channels.indexOf(run.channel), 0) : 0;
+  // A channel in progress counts as half done: the feed's length is not known before its last page.
+  const done = run ? index + 0.5 : 0;
+  const text = run
+    ? fill(t.syncHealth.progress, {
+        channel: t.channel[run.channel],
+        index: index + 1,
+        total,
+        pages: run.pages,
+        fetched: run.itemsFetched,
+        changed: run.itemsChanged,
+      })
+    : t.syncHealth.starting;
+  return (
+    <div className="mt-3 space-y-1" data-testid="sync-progress" aria-live="polite">
+      <div
+        role="progressbar"
+        aria-label={t.syncHealth.progressLabel}
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+        aria-valuetext={text}
+        className="h-2 overflow-hidden rounded-full bg-slate-100"
+      >
+        <div className="h-full rounded-full bg-brand-600 transition-all" style={{ width: `${Math.round((done / total) * 100)}%` }} />
+      </div>
+      <p className="text-xs text-slate-600">{text}</p>
+    </div>
   );
 }
 
@@ -465,16 +483,28 @@ function RunHistory({
                     <Badge tone={RUN_TONE[run.status]}>{a.runStatus[run.status]}</Badge>
                   </td>
                   <td className="whitespace-nowrap py-1.5 pr-3">{formatDateTime(run.startedAt, locale)}</td>
-                  <td className="whitespace-nowrap py-1.5 pr-3" suppressHydrationWarning>
-                    {run.finishedAt ? formatDuration(run.finishedAt.getTime() - run.startedAt.getTime(), locale) : "…"}
+                  <td className="whitespace-nowrap py-1.5 pr-3" data-testid="run-duration" suppressHydrationWarning>
+                    {run.finishedAt
+                      ? formatDuration(run.finishedAt.getTime() - run.startedAt.getTime(), locale)
+                      : fill(t.syncHealth.running, { time: formatDuration(Date.now() - run.startedAt.getTime(), locale) })}
                   </td>
                   <td className="whitespace-nowrap py-1.5 pr-3 text-right tabular-nums">
                     {run.itemsFetched} / {run.itemsChanged} / {run.requests}
                   </td>
-                  <td className="max-w-xs py-1.5 text-rose-700">
-                    <span className="line-clamp-2" title={run.error ?? undefined}>
-                      {run.error}
-                    </span>
+                  <td className="max-w-xs py-1.5 text-rose-700" data-testid="run-error">
+                    {run.errorReason && (
+                      <span
+                        className="line-clamp-2"
+                        title={fill(t.syncHealth.advice[run.errorReason], {
+                          time: run.retryAt ? formatDateTime(run.retryAt, locale) : "—",
+                        })}
+                      >
+                        {t.syncHealth.reason[run.errorReason]}
+                        {run.errorReason === "RATE_LIMITED" &&
+                          run.retryAt &&
+                          ` (${fill(a.until, { time: formatDateTime(run.retryAt, locale) })})`}
+                      </span>
+                    )}
                   </td>
                 </tr>
               ))}

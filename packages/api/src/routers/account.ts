@@ -71,7 +71,7 @@ export const accountRouter = createTRPCRouter({
       const credentialsEncrypted = await verifyCredentials(account, input.credentials, ctx.connectorOptions);
       await ctx.prisma.marketplaceAccount.update({
         where: { id: account.id },
-        data: { credentialsEncrypted, status: "OK", statusDetail: null, rateLimitedUntil: null },
+        data: { credentialsEncrypted, status: "OK", statusReason: null, rateLimitedUntil: null },
       });
       await ctx.jobs.enqueueSync(account.id);
       return { id: account.id };

@@ -55,7 +55,7 @@ export async function listAccounts(prisma: PrismaClient, sellerId: string) {
       marketplace: true,
       displayName: true,
       status: true,
-      statusDetail: true,
+      statusReason: true,
       rateLimitedUntil: true,
       paused: true,
       syncIntervalMinutes: true,

@@ -10,7 +10,7 @@ import {
   type BaseChannelConnector,
   type ConnectorOptions,
 } from "@inbox/connectors";
-import type { AccountStatus, Channel, MarketplaceAccount, PrismaClient, SyncRunStatus } from "@inbox/db";
+import type { AccountStatus, Channel, MarketplaceAccount, PrismaClient, SyncErrorReason, SyncRunStatus } from "@inbox/db";
 import { startHeartbeat } from "../background";
 import { channelsOfAccount, connectorForAccount } from "./account-connector";
 import { ingestItems } from "./ingest";
@@ -34,7 +34,16 @@ export interface SyncAccountOptions {
   signal?: AbortSignal;
 }
 
-export type ChannelOutcome = { channel: Channel; runId: string; status: SyncRunStatus; fetched: number; changed: number; error?: string };
+/** `error` is the internal message (for logs and the caller), never stored; members see `reason`. */
+export type ChannelOutcome = {
+  channel: Channel;
+  runId: string;
+  status: SyncRunStatus;
+  fetched: number;
+  changed: number;
+  error?: string;
+  reason?: SyncErrorReason;
+};
 export type SyncAccountResult =
   { status: "done"; channels: ChannelOutcome[] } | { status: "skipped"; reason: "busy" | "paused" | "rate-limited" | "missing" };
 
@@ -80,27 +89,25 @@ export async function syncAccount(options: SyncAccountOptions): Promise<SyncAcco
       data: {
         status: "FAILED",
         finishedAt: new Date(),
-        error: "Interrupted (worker stopped); the next run resumed from the last checkpoint.",
+        errorReason: "INTERRUPTED",
       },
     });
     const channels: ChannelOutcome[] = [];
-    let health: { status: AccountStatus; detail: string | null; rateLimitedUntil: Date | null } = {
-      status: "OK",
-      detail: null,
-      rateLimitedUntil: null,
-    };
+    let health: Health = { status: "OK", reason: null, rateLimitedUntil: null };
     for (const channel of channelsOfAccount(account)) {
       if (signal.aborted) break;
       const outcome = await syncChannel(account, channel, channelConfig);
       channels.push(outcome.result);
-      if (outcome.health && healthRank(outcome.health.status) > healthRank(health.status)) health = outcome.health;
+      // The worst health wins; among equals, the first one with a reason (OK but refused by the marketplace).
+      const rank = outcome.health ? healthRank(outcome.health.status) - healthRank(health.status) : -1;
+      if (outcome.health && (rank > 0 || (rank === 0 && !health.reason))) health = outcome.health;
     }
     await prisma.marketplaceAccount.update({
       where: { id: accountId },
       // A sync stopped early (shutdown) is not a completed one: the next worker picks it up at once.
       data: {
         status: health.status,
-        statusDetail: health.detail,
+        statusReason: health.reason,
         rateLimitedUntil: health.rateLimitedUntil,
         ...(signal.aborted ? {} : { lastSyncedAt: new Date() }),
       },
@@ -113,7 +120,7 @@ export async function syncAccount(options: SyncAccountOptions): Promise<SyncAcco
 }
 
 type Config = typeof DEFAULTS & SyncAccountOptions;
-type Health = { status: AccountStatus; detail: string | null; rateLimitedUntil: Date | null };
+type Health = { status: AccountStatus; reason: SyncErrorReason | null; rateLimitedUntil: Date | null };
 
 async function syncChannel(account: MarketplaceAccount, channel: Channel, config: Config) {
   const { prisma } = config;
@@ -171,6 +178,8 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
   let health: Health | null = null;
   let status: SyncRunStatus = "SUCCEEDED";
   let error: string | undefined;
+  let reason: SyncErrorReason | undefined;
+  let retryAt: Date | null = null;
   // The next page is fetched while the current one is stored: a sync takes about as long as the
   // slower of the two, not their sum. A cursor is still saved only in the transaction of its page,
   // and a prefetched page whose predecessor failed to save is dropped (never stored).
@@ -218,17 +227,19 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
     }
   } catch (caught) {
     try {
-      ({ status, health, error } = classifyFailure(caught, config.signal));
+      ({ status, health, error, reason, retryAt } = classifyFailure(caught, config.signal));
+      // The details (upstream bodies, request ids) stay in the server log; the run keeps the reason.
+      console.warn(`Sync of account ${account.id} (${channel}) stopped: ${reason}: ${error}`);
     } catch (unexpected) {
       // Not a marketplace failure (a bug, the database): record it on the run, then let the job fail.
-      const message = unexpected instanceof Error ? unexpected.message : String(unexpected);
+      console.error(`Sync of account ${account.id} (${channel}) failed:`, unexpected);
       await prisma.syncRun.update({
         where: { id: run.id },
         data: {
           status: "FAILED",
           finishedAt: new Date(),
           requests,
-          error: message.slice(0, 2_000),
+          errorReason: "INTERNAL",
           itemsFetched: totals.fetched,
           itemsChanged: totals.changed,
         },
@@ -241,36 +252,65 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
   }
   await prisma.syncRun.update({
     where: { id: run.id },
-    data: { status, finishedAt: new Date(), requests, error: error ?? null, itemsFetched: totals.fetched, itemsChanged: totals.changed },
+    data: {
+      status,
+      finishedAt: new Date(),
+      requests,
+      errorReason: reason ?? null,
+      retryAt,
+      itemsFetched: totals.fetched,
+      itemsChanged: totals.changed,
+    },
   });
-  return { result: { channel, runId: run.id, status, ...totals, ...(error ? { error } : {}) }, health };
+  return { result: { channel, runId: run.id, status, ...totals, ...(error ? { error } : {}), ...(reason ? { reason } : {}) }, health };
 }
 
-/** Turns a connector failure into the run's outcome and the account's health. */
-export function classifyFailure(error: unknown, signal?: AbortSignal): { status: SyncRunStatus; health: Health | null; error: string } {
+/**
+ * Turns a connector failure into the run's outcome, a classified reason members may read (never the
+ * upstream text: finding 8 of the security review) and the account's health. `error` is the internal
+ * message, for the server log only.
+ */
+export function classifyFailure(
+  error: unknown,
+  signal?: AbortSignal,
+): { status: SyncRunStatus; health: Health | null; error: string; reason: SyncErrorReason; retryAt: Date | null } {
   const message = error instanceof Error ? error.message : String(error);
+  const failed = (reason: SyncErrorReason, healthStatus: AccountStatus) => ({
+    status: "FAILED" as const,
+    error: message,
+    reason,
+    retryAt: null,
+    health: { status: healthStatus, reason, rateLimitedUntil: null },
+  });
   if (signal?.aborted) {
     // Stopped on purpose (shutdown, lost lease): the checkpoint of the last page stands.
-    return { status: "PARTIAL", error: `Stopped before the end: ${message}`, health: null };
+    return { status: "PARTIAL", error: `Stopped before the end: ${message}`, reason: "STOPPED", retryAt: null, health: null };
   }
   if (error instanceof RateLimitedError) {
     // Not a failure: the checkpoint is saved and the next run continues after the wait.
+    const retryAt = new Date(Date.now() + error.retryAfterMs);
     return {
       status: "PARTIAL",
       error: message,
-      health: { status: "RATE_LIMITED", detail: message, rateLimitedUntil: new Date(Date.now() + error.retryAfterMs) },
+      reason: "RATE_LIMITED",
+      retryAt,
+      health: { status: "RATE_LIMITED", reason: "RATE_LIMITED", rateLimitedUntil: retryAt },
     };
   }
   if (error instanceof MarketplaceAuthError) {
-    const status = error.reason === "subscription_missing" ? "SUBSCRIPTION_MISSING" : "NEEDS_TOKEN";
-    return { status: "FAILED", error: message, health: { status, detail: message, rateLimitedUntil: null } };
+    switch (error.reason) {
+      case "subscription_missing":
+        return failed("SUBSCRIPTION_MISSING", "SUBSCRIPTION_MISSING");
+      case "token_category":
+        return failed("TOKEN_CATEGORY_MISSING", "NEEDS_TOKEN");
+      case "forbidden":
+        return failed("ACCESS_DENIED", "NEEDS_TOKEN");
+      default:
+        return failed("TOKEN_REJECTED", "NEEDS_TOKEN");
+    }
   }
-  if (error instanceof UpstreamError) {
-    return { status: "FAILED", error: message, health: { status: "UNREACHABLE", detail: message, rateLimitedUntil: null } };
-  }
-  if (error instanceof ConnectorError) {
-    return { status: "FAILED", error: message, health: { status: "OK", detail: message, rateLimitedUntil: null } };
-  }
+  if (error instanceof UpstreamError) return failed("UNREACHABLE", "UNREACHABLE");
+  if (error instanceof ConnectorError) return failed("MARKETPLACE_ERROR", "OK");
   throw error; // a bug of ours: let the job fail loudly
 }
 
