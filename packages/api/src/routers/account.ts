@@ -4,6 +4,7 @@ import { findAccount, listAccounts, verifyCredentials } from "../services/accoun
 import { customBaseUrlAllowed } from "../sync/account-connector";
 import { channelsOf, fromDbChannel, marketplaceSchema, toDbMarketplace } from "../services/enums";
 import { createTRPCRouter, sellerOwnerProcedure, sellerProcedure } from "../trpc";
+import { restRoute } from "../rest-route";
 
 const accountId = z.string().min(1).max(64);
 const credentialsSchema = z.record(z.string().min(1).max(64), z.string().trim().min(1).max(4096));
@@ -12,9 +13,12 @@ const baseUrlsSchema = z.record(z.string().max(32), z.url({ protocol: /^https?$/
 
 export const accountRouter = createTRPCRouter({
   /** Accounts with their health, sync state and latest runs; credentials never leave the server. */
-  list: sellerProcedure.query(({ ctx }) => listAccounts(ctx.prisma, ctx.seller.id)),
+  list: sellerProcedure
+    .meta(restRoute("GET", "/sellers/{sellerId}/accounts", "Marketplace accounts with health and sync state"))
+    .query(({ ctx }) => listAccounts(ctx.prisma, ctx.seller.id)),
 
   create: sellerOwnerProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/accounts", "Connect a marketplace account (credentials are checked first)"))
     .input(
       z
         .object({
@@ -65,6 +69,7 @@ export const accountRouter = createTRPCRouter({
 
   /** Replaces the token (e.g. after a 401); checked before it is stored. */
   updateCredentials: sellerOwnerProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/accounts/{accountId}/credentials", "Replace an account's credentials"))
     .input(z.object({ accountId, credentials: credentialsSchema }))
     .mutation(async ({ ctx, input }) => {
       const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
@@ -77,34 +82,47 @@ export const accountRouter = createTRPCRouter({
       return { id: account.id };
     }),
 
-  setPaused: sellerOwnerProcedure.input(z.object({ accountId, paused: z.boolean() })).mutation(async ({ ctx, input }) => {
-    const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
-    await ctx.prisma.marketplaceAccount.update({ where: { id: account.id }, data: { paused: input.paused } });
-    if (!input.paused) await ctx.jobs.enqueueSync(account.id);
-    return { id: account.id, paused: input.paused };
-  }),
+  setPaused: sellerOwnerProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/accounts/{accountId}/paused", "Pause or resume syncing"))
+    .input(z.object({ accountId, paused: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+      await ctx.prisma.marketplaceAccount.update({ where: { id: account.id }, data: { paused: input.paused } });
+      if (!input.paused) await ctx.jobs.enqueueSync(account.id);
+      return { id: account.id, paused: input.paused };
+    }),
 
-  remove: sellerOwnerProcedure.input(z.object({ accountId })).mutation(async ({ ctx, input }) => {
-    const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
-    await ctx.prisma.marketplaceAccount.delete({ where: { id: account.id } });
-    return { id: account.id };
-  }),
+  remove: sellerOwnerProcedure
+    .meta(restRoute("DELETE", "/sellers/{sellerId}/accounts/{accountId}", "Disconnect an account and delete its items"))
+    .input(z.object({ accountId }))
+    .mutation(async ({ ctx, input }) => {
+      const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+      await ctx.prisma.marketplaceAccount.delete({ where: { id: account.id } });
+      return { id: account.id };
+    }),
 
-  syncNow: sellerOwnerProcedure.input(z.object({ accountId })).mutation(async ({ ctx, input }) => {
-    const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
-    await ctx.jobs.enqueueSync(account.id);
-    return { id: account.id };
-  }),
+  syncNow: sellerOwnerProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/accounts/{accountId}/sync", "Sync now"))
+    .input(z.object({ accountId }))
+    .mutation(async ({ ctx, input }) => {
+      const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+      await ctx.jobs.enqueueSync(account.id);
+      return { id: account.id };
+    }),
 
   /** Re-reads everything the marketplace has since `from` (drift correction after an outage). */
-  resyncFrom: sellerOwnerProcedure.input(z.object({ accountId, from: z.coerce.date() })).mutation(async ({ ctx, input }) => {
-    const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
-    await ctx.prisma.syncState.updateMany({ where: { accountId: account.id }, data: { rescanFrom: input.from, rescanCursor: null } });
-    await ctx.jobs.enqueueSync(account.id);
-    return { id: account.id };
-  }),
+  resyncFrom: sellerOwnerProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/accounts/{accountId}/resync", "Re-read everything since a date"))
+    .input(z.object({ accountId, from: z.coerce.date() }))
+    .mutation(async ({ ctx, input }) => {
+      const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+      await ctx.prisma.syncState.updateMany({ where: { accountId: account.id }, data: { rescanFrom: input.from, rescanCursor: null } });
+      await ctx.jobs.enqueueSync(account.id);
+      return { id: account.id };
+    }),
 
   runs: sellerProcedure
+    .meta(restRoute("GET", "/sellers/{sellerId}/accounts/{accountId}/runs", "Latest sync runs of an account"))
     .input(z.object({ accountId, limit: z.number().int().min(1).max(100).default(20) }))
     .query(async ({ ctx, input }) => {
       const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);

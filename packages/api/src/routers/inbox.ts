@@ -4,6 +4,7 @@ import { channelSchema, marketplaceSchema } from "../services/enums";
 import { getInboxItem, listInbox } from "../services/inbox";
 import { queueReply, retryFailedReply, setItemRead } from "../services/replies";
 import { createTRPCRouter, sellerAgentProcedure, sellerProcedure } from "../trpc";
+import { restRoute } from "../rest-route";
 
 const itemId = z.string().min(1).max(64);
 
@@ -19,6 +20,7 @@ async function queueDelivery(jobs: JobQueue, replyId: string) {
 
 export const inboxRouter = createTRPCRouter({
   list: sellerProcedure
+    .meta(restRoute("GET", "/sellers/{sellerId}/inbox", "A page of the inbox, newest activity first"))
     .input(
       z.object({
         marketplace: marketplaceSchema.optional(),
@@ -31,9 +33,13 @@ export const inboxRouter = createTRPCRouter({
     )
     .query(({ ctx, input }) => listInbox(ctx.prisma, ctx.seller.id, input)),
 
-  get: sellerProcedure.input(z.object({ itemId })).query(({ ctx, input }) => getInboxItem(ctx.prisma, ctx.seller.id, input.itemId)),
+  get: sellerProcedure
+    .meta(restRoute("GET", "/sellers/{sellerId}/items/{itemId}", "One review, question or chat with its messages and replies"))
+    .input(z.object({ itemId }))
+    .query(({ ctx, input }) => getInboxItem(ctx.prisma, ctx.seller.id, input.itemId)),
 
   reply: sellerAgentProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/items/{itemId}/replies", "Queue a reply (idempotent per key)"))
     .input(
       z.object({
         itemId,
@@ -55,13 +61,17 @@ export const inboxRouter = createTRPCRouter({
     }),
 
   /** Sends a FAILED reply again. */
-  retryReply: sellerAgentProcedure.input(z.object({ replyId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
-    const reply = await retryFailedReply(ctx.prisma, { sellerId: ctx.seller.id, replyId: input.replyId });
-    await queueDelivery(ctx.jobs, reply.id);
-    return reply;
-  }),
+  retryReply: sellerAgentProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/replies/{replyId}/retry", "Send a failed reply again"))
+    .input(z.object({ replyId: z.string().min(1).max(64) }))
+    .mutation(async ({ ctx, input }) => {
+      const reply = await retryFailedReply(ctx.prisma, { sellerId: ctx.seller.id, replyId: input.replyId });
+      await queueDelivery(ctx.jobs, reply.id);
+      return reply;
+    }),
 
   markRead: sellerAgentProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/items/{itemId}/read", "Mark an item read or unread"))
     .input(z.object({ itemId, read: z.boolean().default(true) }))
     .mutation(({ ctx, input }) =>
       setItemRead(ctx.prisma, { sellerId: ctx.seller.id, itemId: input.itemId, read: input.read, connectorOptions: ctx.connectorOptions }),
