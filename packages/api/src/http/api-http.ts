@@ -185,7 +185,7 @@ let restOutputsDescribed = false;
 function restRouter() {
   if (!restOutputsDescribed) {
     for (const procedure of Object.values(appRouter._def.procedures)) {
-      const def = (procedure as { _def: { meta?: ProcedureMeta; output?: unknown } })._def;
+      const def = (procedure as unknown as { _def: { meta?: ProcedureMeta; output?: unknown } })._def;
       if (def.meta?.openapi && !def.output) def.output = z.unknown().meta({ description: "JSON; fields as returned by the tRPC procedure of the same name." });
     }
     restOutputsDescribed = true;
