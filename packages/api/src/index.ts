@@ -8,6 +8,15 @@ export { authenticateUser } from "./auth/authenticate";
 export { AppError, type AppErrorReason } from "./errors";
 export { hashPassword, verifyPassword } from "./auth/password";
 export { downloadItemAttachment } from "./services/attachments";
+export {
+  recordAudit,
+  requestInfoFromHeaders,
+  auditOriginOf,
+  AUDIT_ACTIONS,
+  type AuditAction,
+  type AuditOrigin,
+  type AuditRequestInfo,
+} from "./services/audit";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,4 +1,5 @@
 import { accountRouter } from "./routers/account";
+import { auditRouter } from "./routers/audit";
 import { catalogRouter } from "./routers/catalog";
 import { inboxRouter } from "./routers/inbox";
 import { sellerRouter } from "./routers/seller";
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   inbox: inboxRouter,
   account: accountRouter,
   catalog: catalogRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { AppError } from "./errors";
 import { getJobQueue, type JobQueue } from "./jobs/queues";
+import { NO_REQUEST_INFO, type AuditRequestInfo } from "./services/audit";
 import { listMemberships, type SellerMembership } from "./services/memberships";
 
 export interface CreateContextOptions {
@@ -17,6 +18,8 @@ export interface CreateContextOptions {
   jobs?: JobQueue;
   /** Options for connectors the API calls directly (credential checks, mark-read pass-through). */
   connectorOptions?: ConnectorOptions;
+  /** The caller's address and user agent, for the audit log. */
+  request?: AuditRequestInfo;
 }
 
 /** Connects to pg-boss on first use, so requests that queue nothing never touch it. */
@@ -34,6 +37,7 @@ export function createTRPCContext(options: CreateContextOptions) {
     prisma,
     jobs: options.jobs ?? lazyJobQueue,
     connectorOptions: options.connectorOptions ?? {},
+    request: options.request ?? NO_REQUEST_INFO,
     /**
      * The caller's sellers and roles, read at most once per context. A context lives for one
      * request (an HTTP batch, or one page render), so access checks never see stale memberships
