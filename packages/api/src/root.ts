@@ -1,5 +1,6 @@
 import { accountRouter } from "./routers/account";
 import { apiTokenRouter } from "./routers/api-token";
+import { auditRouter } from "./routers/audit";
 import { catalogRouter } from "./routers/catalog";
 import { inboxRouter } from "./routers/inbox";
 import { sellerRouter } from "./routers/seller";
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   catalog: catalogRouter,
   apiToken: apiTokenRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import { z, ZodError } from "zod";
 import { roleForScopes, type ApiTokenPrincipal, type ApiTokenScope } from "./auth/api-tokens";
 import { AppError } from "./errors";
 import { getJobQueue, type JobQueue } from "./jobs/queues";
+import { NO_REQUEST_INFO, type AuditRequestInfo } from "./services/audit";
 import { listMemberships, type SellerMembership } from "./services/memberships";
 
 export interface CreateContextOptions {
@@ -21,6 +22,8 @@ export interface CreateContextOptions {
   jobs?: JobQueue;
   /** Options for connectors the API calls directly (credential checks, mark-read pass-through). */
   connectorOptions?: ConnectorOptions;
+  /** The caller's address and user agent, for the audit log. */
+  request?: AuditRequestInfo;
 }
 
 /** Connects to pg-boss on first use, so requests that queue nothing never touch it. */
@@ -44,9 +47,12 @@ export function createTRPCContext(options: CreateContextOptions) {
   return {
     userId,
     apiToken,
+    /** The API token that acts (audit log actor); null for sessions. */
+    tokenId: apiToken?.tokenId ?? null,
     prisma,
     jobs: options.jobs ?? lazyJobQueue,
     connectorOptions: options.connectorOptions ?? {},
+    request: options.request ?? NO_REQUEST_INFO,
     /**
      * The caller's sellers and roles, read at most once per context. A context lives for one
      * request (an HTTP batch, or one page render), so access checks never see stale memberships

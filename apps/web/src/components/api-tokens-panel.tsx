@@ -18,7 +18,17 @@ function fill(template: string, values: Record<string, string>) {
   return template.replace(/\{(\w+)\}/g, (match, key: string) => values[key] ?? match);
 }
 
-export function ApiTokensPanel({ sellerId, initialTokens, locale, t }: { sellerId: string; initialTokens: ApiToken[]; locale: string; t: Messages }) {
+export function ApiTokensPanel({
+  sellerId,
+  initialTokens,
+  locale,
+  t,
+}: {
+  sellerId: string;
+  initialTokens: ApiToken[];
+  locale: string;
+  t: Messages;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { data: tokens } = useQuery({ ...trpc.apiToken.list.queryOptions({ sellerId }), initialData: initialTokens });
@@ -66,11 +76,22 @@ export function ApiTokensPanel({ sellerId, initialTokens, locale, t }: { sellerI
         <form onSubmit={submit} className="mt-3 grid gap-3 sm:grid-cols-2">
           <label className="text-sm">
             <span className="mb-1 block text-slate-600">{a.name}</span>
-            <input className={inputClass} value={name} onChange={(event) => setName(event.target.value)} placeholder={a.namePlaceholder} maxLength={100} required />
+            <input
+              className={inputClass}
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              placeholder={a.namePlaceholder}
+              maxLength={100}
+              required
+            />
           </label>
           <label className="text-sm">
             <span className="mb-1 block text-slate-600">{a.expires}</span>
-            <select className={inputClass} value={expiry} onChange={(event) => setExpiry(event.target.value as (typeof EXPIRY_DAYS)[number])}>
+            <select
+              className={inputClass}
+              value={expiry}
+              onChange={(event) => setExpiry(event.target.value as (typeof EXPIRY_DAYS)[number])}
+            >
               {EXPIRY_DAYS.map((days) => (
                 <option key={days} value={days}>
                   {a.expiryOptions[days]}

@@ -137,12 +137,13 @@ export async function listApiTokens(prisma: PrismaClient, sellerId: string) {
 export async function revokeApiToken(prisma: PrismaClient, params: { sellerId: string; tokenId: string }, now = new Date()) {
   const token = await prisma.apiToken.findFirst({
     where: { id: params.tokenId, sellerId: params.sellerId },
-    select: { id: true, revokedAt: true },
+    select: { id: true, name: true, prefix: true, revokedAt: true },
   });
   if (!token) throw new TRPCError({ code: "NOT_FOUND", message: "API token not found." });
-  if (token.revokedAt) return { id: token.id, revokedAt: token.revokedAt };
+  /** `changed`: false when it was revoked already (revoking twice is harmless and logged once). */
+  if (token.revokedAt) return { ...token, revokedAt: token.revokedAt, changed: false };
   await prisma.apiToken.update({ where: { id: token.id }, data: { revokedAt: now } });
-  return { id: token.id, revokedAt: now };
+  return { ...token, revokedAt: now, changed: true };
 }
 
 /** How long a token's last-used time may lag, so busy tokens do not write on every request. */
@@ -155,7 +156,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export async function resolveApiToken(
   prisma: PrismaClient,
   token: string,
-  clientAddress: string,
+  clientAddress: string | null,
   now = new Date(),
 ): Promise<ApiTokenPrincipal> {
   if (!TOKEN_PATTERN.test(token)) {
@@ -191,7 +192,8 @@ export async function resolveApiToken(
     });
   }
   const stale = !row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS || row.lastUsedIp !== clientAddress;
-  if (stale) await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now, lastUsedIp: clientAddress.slice(0, 64) } });
+  if (stale)
+    await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now, lastUsedIp: clientAddress?.slice(0, 64) ?? null } });
   return {
     tokenId: row.id,
     sellerId: row.sellerId,

@@ -12,6 +12,7 @@ import { resolveApiToken, type ApiTokenPrincipal } from "../auth/api-tokens";
 import { apiRateLimitFromEnv, TokenBucketLimiter } from "../auth/rate-limit";
 import type { JobQueue } from "../jobs/queues";
 import { appRouter } from "../root";
+import { requestInfoFromHeaders } from "../services/audit";
 import { createTRPCContext, type ProcedureMeta } from "../trpc";
 
 /** Largest request body either API reads. */
@@ -48,12 +49,6 @@ class EdgeRefusal extends Error {
   }
 }
 
-/** The caller's address as the reverse proxy (or Next.js) reports it. */
-function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return (forwarded || request.headers.get("x-real-ip")?.trim() || "unknown").slice(0, 64);
-}
-
 /** Reads at most MAX_BODY_BYTES; a longer body (declared or streamed) is refused with 413. */
 async function readCappedBody(request: Request): Promise<string | null> {
   if (request.method === "GET" || request.method === "HEAD" || !request.body) return null;
@@ -88,7 +83,7 @@ async function identifyCaller(request: Request, options: ApiHttpOptions, prisma:
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) throw new EdgeRefusal("UNAUTHORIZED", 401, "Send the API token as `Authorization: Bearer <token>`.");
   try {
-    const apiToken = await resolveApiToken(prisma, match[1]!, clientAddress(request));
+    const apiToken = await resolveApiToken(prisma, match[1]!, requestInfoFromHeaders(request.headers).ip);
     return { userId: apiToken.createdById, apiToken };
   } catch (error) {
     if (error instanceof TRPCError && error.code === "UNAUTHORIZED") throw new EdgeRefusal("UNAUTHORIZED", 401, error.message);
@@ -109,10 +104,11 @@ function rateLimit(caller: Caller, calls: number, limiter: TokenBucketLimiter) {
   }
 }
 
-function contextFor(caller: Caller, options: ApiHttpOptions, prisma: PrismaClient) {
+function contextFor(request: Request, caller: Caller, options: ApiHttpOptions, prisma: PrismaClient) {
   return createTRPCContext({
     userId: caller.userId,
     apiToken: caller.apiToken,
+    request: requestInfoFromHeaders(request.headers),
     prisma,
     jobs: options.jobs,
     connectorOptions: options.connectorOptions,
@@ -171,7 +167,7 @@ export async function handleTrpcHttpRequest(request: Request, options: ApiHttpOp
     req: withBody(request, body),
     router: appRouter,
     maxBatchSize: MAX_BATCH_CALLS,
-    createContext: () => contextFor(caller, options, prisma),
+    createContext: () => contextFor(request, caller, options, prisma),
     onError: ({ error, path }) => logFailure("tRPC", path, error),
   });
 }
@@ -186,7 +182,8 @@ function restRouter() {
   if (!restOutputsDescribed) {
     for (const procedure of Object.values(appRouter._def.procedures)) {
       const def = (procedure as unknown as { _def: { meta?: ProcedureMeta; output?: unknown } })._def;
-      if (def.meta?.openapi && !def.output) def.output = z.unknown().meta({ description: "JSON; fields as returned by the tRPC procedure of the same name." });
+      if (def.meta?.openapi && !def.output)
+        def.output = z.unknown().meta({ description: "JSON; fields as returned by the tRPC procedure of the same name." });
     }
     restOutputsDescribed = true;
   }
@@ -210,7 +207,7 @@ export async function handleRestHttpRequest(request: Request, options: ApiHttpOp
     endpoint: REST_ENDPOINT,
     req: withBody(request, body),
     router: restRouter(),
-    createContext: () => contextFor(caller, options, prisma),
+    createContext: () => contextFor(request, caller, options, prisma),
     onError: ({ error, path }: { error: TRPCError; path?: string }) => logFailure("REST", path, error),
   });
 }

@@ -1,5 +1,6 @@
 import { Prisma } from "@inbox/db";
 import { z } from "zod";
+import { auditOriginOf, recordAudit } from "../services/audit";
 import { findAccount, listAccounts, verifyCredentials } from "../services/accounts";
 import { customBaseUrlAllowed } from "../sync/account-connector";
 import { channelsOf, fromDbChannel, marketplaceSchema, toDbMarketplace } from "../services/enums";
@@ -63,6 +64,12 @@ export const accountRouter = createTRPCRouter({
         },
         select: { id: true },
       });
+      await recordAudit(ctx.prisma, auditOriginOf(ctx), {
+        sellerId: ctx.seller.id,
+        action: "account.created",
+        target: { type: "account", id: account.id },
+        detail: { marketplace: input.marketplace, displayName: input.displayName },
+      });
       await ctx.jobs.enqueueSync(account.id);
       return account;
     }),
@@ -78,6 +85,12 @@ export const accountRouter = createTRPCRouter({
         where: { id: account.id },
         data: { credentialsEncrypted, status: "OK", statusDetail: null, rateLimitedUntil: null },
       });
+      await recordAudit(ctx.prisma, auditOriginOf(ctx), {
+        sellerId: ctx.seller.id,
+        action: "account.credentials_updated",
+        target: { type: "account", id: account.id },
+        detail: { displayName: account.displayName },
+      });
       await ctx.jobs.enqueueSync(account.id);
       return { id: account.id };
     }),
@@ -88,6 +101,12 @@ export const accountRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
       await ctx.prisma.marketplaceAccount.update({ where: { id: account.id }, data: { paused: input.paused } });
+      await recordAudit(ctx.prisma, auditOriginOf(ctx), {
+        sellerId: ctx.seller.id,
+        action: input.paused ? "account.paused" : "account.resumed",
+        target: { type: "account", id: account.id },
+        detail: { displayName: account.displayName },
+      });
       if (!input.paused) await ctx.jobs.enqueueSync(account.id);
       return { id: account.id, paused: input.paused };
     }),
@@ -98,6 +117,12 @@ export const accountRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
       await ctx.prisma.marketplaceAccount.delete({ where: { id: account.id } });
+      await recordAudit(ctx.prisma, auditOriginOf(ctx), {
+        sellerId: ctx.seller.id,
+        action: "account.removed",
+        target: { type: "account", id: account.id },
+        detail: { marketplace: account.marketplace, displayName: account.displayName },
+      });
       return { id: account.id };
     }),
 
@@ -117,6 +142,12 @@ export const accountRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
       await ctx.prisma.syncState.updateMany({ where: { accountId: account.id }, data: { rescanFrom: input.from, rescanCursor: null } });
+      await recordAudit(ctx.prisma, auditOriginOf(ctx), {
+        sellerId: ctx.seller.id,
+        action: "account.resync_requested",
+        target: { type: "account", id: account.id },
+        detail: { displayName: account.displayName, from: input.from.toISOString() },
+      });
       await ctx.jobs.enqueueSync(account.id);
       return { id: account.id };
     }),

@@ -3,6 +3,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createApiToken, createApiTokenInput, listApiTokens, revokeApiToken } from "../auth/api-tokens";
+import { auditOriginOf, recordAudit } from "../services/audit";
 import { createTRPCRouter, sellerOwnerProcedure } from "../trpc";
 
 /** Owner procedures that refuse API tokens whatever their scopes. */
@@ -26,7 +27,16 @@ export const apiTokenRouter = createTRPCRouter({
     }),
   ),
 
-  revoke: sessionOwnerProcedure
-    .input(z.object({ tokenId: z.string().min(1).max(64) }))
-    .mutation(({ ctx, input }) => revokeApiToken(ctx.prisma, { sellerId: ctx.seller.id, tokenId: input.tokenId })),
+  revoke: sessionOwnerProcedure.input(z.object({ tokenId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
+    const revoked = await revokeApiToken(ctx.prisma, { sellerId: ctx.seller.id, tokenId: input.tokenId });
+    if (revoked.changed) {
+      await recordAudit(ctx.prisma, auditOriginOf(ctx), {
+        sellerId: ctx.seller.id,
+        action: "token.revoked",
+        target: { type: "api_token", id: revoked.id },
+        detail: { name: revoked.name, prefix: revoked.prefix },
+      });
+    }
+    return { id: revoked.id, revokedAt: revoked.revokedAt };
+  }),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { JobQueue } from "../jobs/queues";
+import { auditOriginOf } from "../services/audit";
 import { channelSchema, marketplaceSchema } from "../services/enums";
 import { getInboxItem, listInbox } from "../services/inbox";
 import { queueReply, retryFailedReply, setItemRead } from "../services/replies";
@@ -55,6 +56,7 @@ export const inboxRouter = createTRPCRouter({
         itemId: input.itemId,
         text: input.text,
         idempotencyKey: input.idempotencyKey,
+        origin: auditOriginOf(ctx),
       });
       if (reply.status === "PENDING") await queueDelivery(ctx.jobs, reply.id);
       return reply;
@@ -65,7 +67,7 @@ export const inboxRouter = createTRPCRouter({
     .meta(restRoute("POST", "/sellers/{sellerId}/replies/{replyId}/retry", "Send a failed reply again"))
     .input(z.object({ replyId: z.string().min(1).max(64) }))
     .mutation(async ({ ctx, input }) => {
-      const reply = await retryFailedReply(ctx.prisma, { sellerId: ctx.seller.id, replyId: input.replyId });
+      const reply = await retryFailedReply(ctx.prisma, { sellerId: ctx.seller.id, replyId: input.replyId, origin: auditOriginOf(ctx) });
       await queueDelivery(ctx.jobs, reply.id);
       return reply;
     }),

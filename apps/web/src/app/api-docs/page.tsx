@@ -5,7 +5,16 @@ import { headers } from "next/headers";
 import { Badge, Card } from "~/components/ui";
 import { getMessages } from "~/i18n/server";
 
-type Schema = { type?: string | string[]; enum?: unknown[]; format?: string; maxLength?: number; minLength?: number; maximum?: number; minimum?: number; description?: string };
+type Schema = {
+  type?: string | string[];
+  enum?: unknown[];
+  format?: string;
+  maxLength?: number;
+  minLength?: number;
+  maximum?: number;
+  minimum?: number;
+  description?: string;
+};
 type Parameter = { name: string; in: string; required?: boolean; schema?: Schema };
 type Operation = {
   summary?: string;
@@ -20,7 +29,8 @@ function describeSchema(schema: Schema | undefined): string {
   if (!schema) return "";
   const parts = [schema.enum ? schema.enum.map(String).join(" | ") : [schema.type ?? "any"].flat().join(" | ")];
   if (schema.format) parts.push(schema.format);
-  if (schema.minLength !== undefined || schema.maxLength !== undefined) parts.push(`${schema.minLength ?? 0}–${schema.maxLength ?? "∞"} chars`);
+  if (schema.minLength !== undefined || schema.maxLength !== undefined)
+    parts.push(`${schema.minLength ?? 0}–${schema.maxLength ?? "∞"} chars`);
   if (schema.minimum !== undefined || schema.maximum !== undefined) parts.push(`${schema.minimum ?? "−∞"}…${schema.maximum ?? "∞"}`);
   return parts.join(", ");
 }
@@ -79,7 +89,8 @@ export default async function ApiReferencePage() {
                       <ul className="mt-1 space-y-0.5 text-sm">
                         {operation.parameters.map((parameter) => (
                           <li key={`${parameter.in}-${parameter.name}`}>
-                            <code>{parameter.name}</code> <span className="text-slate-500">({parameter.in})</span> {describeSchema(parameter.schema)}
+                            <code>{parameter.name}</code> <span className="text-slate-500">({parameter.in})</span>{" "}
+                            {describeSchema(parameter.schema)}
                             {parameter.required && <span className="text-rose-700"> · {r.required}</span>}
                           </li>
                         ))}

@@ -42,7 +42,8 @@ export const ru = {
     parameters: "Параметры",
     body: "Тело запроса (JSON)",
     required: "обязательный",
-    errors: "Ошибки: 400 — неверные данные, 401 — нет или неверный токен, 403 — чужой продавец или не хватает прав, 404 — не найдено, 413 — тело больше 1 МБ, 429 — слишком часто (см. Retry-After).",
+    errors:
+      "Ошибки: 400 — неверные данные, 401 — нет или неверный токен, 403 — чужой продавец или не хватает прав, 404 — не найдено, 413 — тело больше 1 МБ, 429 — слишком часто (см. Retry-After).",
   },
 };
 
@@ -84,10 +85,12 @@ export const en: typeof ru = {
   },
   apiReference: {
     title: "REST API",
-    intro: "The same procedures as tRPC, at {base}. Send the token as Authorization: Bearer <token>. Machine-readable description: {document}.",
+    intro:
+      "The same procedures as tRPC, at {base}. Send the token as Authorization: Bearer <token>. Machine-readable description: {document}.",
     parameters: "Parameters",
     body: "Request body (JSON)",
     required: "required",
-    errors: "Errors: 400 invalid input, 401 missing or bad token, 403 another seller or a missing scope, 404 not found, 413 body over 1 MB, 429 too many requests (see Retry-After).",
+    errors:
+      "Errors: 400 invalid input, 401 missing or bad token, 403 another seller or a missing scope, 404 not found, 413 body over 1 MB, 429 too many requests (see Retry-After).",
   },
 };
