@@ -17,15 +17,22 @@ export const apiTokenRouter = createTRPCRouter({
   list: sessionOwnerProcedure.query(({ ctx }) => listApiTokens(ctx.prisma, ctx.seller.id)),
 
   /** Returns the secret once; only its hash is stored. */
-  create: sessionOwnerProcedure.input(createApiTokenInput).mutation(({ ctx, input }) =>
-    createApiToken(ctx.prisma, {
+  create: sessionOwnerProcedure.input(createApiTokenInput).mutation(async ({ ctx, input }) => {
+    const created = await createApiToken(ctx.prisma, {
       name: input.name,
       scopes: input.scopes,
       expiresAt: input.expiresAt,
       sellerId: ctx.seller.id,
       createdById: ctx.userId,
-    }),
-  ),
+    });
+    await recordAudit(ctx.prisma, auditOriginOf(ctx), {
+      sellerId: ctx.seller.id,
+      action: "token.created",
+      target: { type: "api_token", id: created.apiToken.id },
+      detail: { name: created.apiToken.name, prefix: created.apiToken.prefix, scopes: created.apiToken.scopes },
+    });
+    return created;
+  }),
 
   revoke: sessionOwnerProcedure.input(z.object({ tokenId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
     const revoked = await revokeApiToken(ctx.prisma, { sellerId: ctx.seller.id, tokenId: input.tokenId });
