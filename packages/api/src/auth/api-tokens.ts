@@ -12,6 +12,8 @@ export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
 export const apiTokenScopeSchema = z.enum(API_TOKEN_SCOPES);
 
 const TOKEN_PREFIX = "inbox_";
+/** Enough for every app a seller connects; a bound on what one owner (or a script loop) can create. */
+export const MAX_ACTIVE_TOKENS_PER_SELLER = 50;
 /** Characters of the token kept for display: "inbox_" and six of the secret. */
 const DISPLAY_PREFIX_LENGTH = TOKEN_PREFIX.length + 6;
 /** A token is "inbox_" + 43 base64url characters (32 random bytes). */
@@ -81,6 +83,13 @@ export async function createApiToken(
   });
   if (membership?.role !== "OWNER") {
     throw new TRPCError({ code: "FORBIDDEN", message: "Only an owner of this seller can create API tokens." });
+  }
+  const active = await prisma.apiToken.count({ where: { sellerId: params.sellerId, revokedAt: null } });
+  if (active >= MAX_ACTIVE_TOKENS_PER_SELLER) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `A seller can have at most ${MAX_ACTIVE_TOKENS_PER_SELLER} active API tokens: revoke one first.`,
+    });
   }
   const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const row = await prisma.apiToken.create({
