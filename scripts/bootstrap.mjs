@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point of `npm start`, `npm test` and `npm run bench` on a machine with only Node.js and npm:
+// Entry point of `npm start`, `npm test`, `npm run bench` and `npm run token:create` on a machine with only Node.js and npm:
 // fetches the pinned pnpm, installs dependencies, generates the Prisma client, then starts the app,
 // runs every check or runs the benchmark. Only Node built-ins here: nothing else is installed yet.
 import { spawn, spawnSync } from "node:child_process";
@@ -11,6 +11,9 @@ const PNPM_VERSION = "12.4.2";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const command = process.argv[2];
 const started = Date.now();
+/** `token:create` prints the token on stdout and nothing else: everything of ours goes to stderr. */
+const stdoutIsResult = command === "token:create";
+const progressStdio = stdoutIsResult ? ["inherit", "pipe", "inherit"] : "inherit";
 
 const env = {
   ...process.env,
@@ -22,7 +25,7 @@ const env = {
 };
 
 function phase(name) {
-  console.log(`\n▸ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s since start)`);
+  (stdoutIsResult ? console.error : console.log)(`\n▸ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s since start)`);
 }
 
 function ensurePnpm() {
@@ -36,7 +39,7 @@ function ensurePnpm() {
       "npm",
       ["install", "--prefix", prefix, "--save-exact", "--no-audit", "--no-fund", "--no-package-lock", `pnpm@${PNPM_VERSION}`],
       {
-        stdio: "inherit",
+        stdio: progressStdio,
         env,
       },
     );
@@ -48,7 +51,8 @@ function ensurePnpm() {
 }
 
 function run(pnpmBin, args) {
-  const result = spawnSync(process.execPath, [pnpmBin, ...args], { cwd: root, stdio: "inherit", env });
+  const result = spawnSync(process.execPath, [pnpmBin, ...args], { cwd: root, stdio: progressStdio, env });
+  if (stdoutIsResult && result.stdout) process.stderr.write(result.stdout);
   if (result.status !== 0) fail(`\`pnpm ${args.join(" ")}\` failed (exit code ${result.status ?? result.signal}).`);
 }
 
@@ -57,8 +61,8 @@ function fail(message) {
   process.exit(1);
 }
 
-if (command !== "start" && command !== "test" && command !== "bench")
-  fail("Usage: node scripts/bootstrap.mjs start|test|bench [bench options]");
+if (command !== "start" && command !== "test" && command !== "bench" && command !== "token:create")
+  fail("Usage: node scripts/bootstrap.mjs start|test|bench|token:create [options]");
 
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 20 || (major === 20 && minor < 19)) fail(`Node.js 20.19 or newer is required (this is ${process.versions.node}).`);
@@ -69,7 +73,15 @@ run(pnpm, ["install", "--frozen-lockfile"]);
 phase("Generating the Prisma client");
 run(pnpm, ["--filter", "@inbox/db", "generate"]);
 
-if (command === "bench") {
+if (command === "token:create") {
+  // Straight to the script (no `pnpm run` banner on stdout); its exit code is ours.
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "src/auth/create-token-cli.ts", ...process.argv.slice(3).filter((arg) => arg !== "--")],
+    { cwd: path.join(root, "packages", "api"), stdio: "inherit", env },
+  );
+  process.exit(result.status ?? 1);
+} else if (command === "bench") {
   // `npm run bench -- --quick` and `pnpm bench --quick` both arrive here with the options after "bench".
   phase("Running the benchmark (docs/performance.md)");
   run(pnpm, ["--filter", "@inbox/api", "bench", ...process.argv.slice(3).filter((arg) => arg !== "--")]);

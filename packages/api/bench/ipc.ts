@@ -15,7 +15,7 @@ export interface ChildHandle {
 }
 
 /** Forks bench/<script> under tsx and waits for its "ready" message. */
-export async function startChild(script: string, env: NodeJS.ProcessEnv = {}): Promise<ChildHandle> {
+export async function startChild(script: string, env: Record<string, string | undefined> = {}): Promise<ChildHandle> {
   const child: ChildProcess = fork(path.join(benchDir, script), [], {
     cwd: path.resolve(benchDir, ".."),
     execArgv: ["--import", "tsx"],

@@ -8,6 +8,18 @@ export { authenticateUser } from "./auth/authenticate";
 export { AppError, type AppErrorReason } from "./errors";
 export { hashPassword, verifyPassword } from "./auth/password";
 export { downloadItemAttachment } from "./services/attachments";
+export { handleRestHttpRequest, handleTrpcHttpRequest, openApiDocument, MAX_BATCH_CALLS, MAX_BODY_BYTES } from "./http/api-http";
+export { createApiToken, parseExpiry, API_TOKEN_SCOPES, type ApiTokenScope } from "./auth/api-tokens";
+export { createInboxClient, type InboxClient, type InboxClientOptions } from "./client";
+export {
+  recordAudit,
+  requestInfoFromHeaders,
+  auditOriginOf,
+  AUDIT_ACTIONS,
+  type AuditAction,
+  type AuditOrigin,
+  type AuditRequestInfo,
+} from "./services/audit";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

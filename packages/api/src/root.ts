@@ -1,5 +1,7 @@
 import { accountRouter } from "./routers/account";
 import { analyticsRouter } from "./routers/analytics";
+import { apiTokenRouter } from "./routers/api-token";
+import { auditRouter } from "./routers/audit";
 import { catalogRouter } from "./routers/catalog";
 import { inboxRouter } from "./routers/inbox";
 import { sellerRouter } from "./routers/seller";
@@ -11,6 +13,8 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   catalog: catalogRouter,
   analytics: analyticsRouter,
+  apiToken: apiTokenRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

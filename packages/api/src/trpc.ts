@@ -4,19 +4,26 @@ import type { ConnectorOptions } from "@inbox/connectors";
 import { getPrisma, type PrismaClient, type Role } from "@inbox/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import type { OpenApiMeta } from "trpc-to-openapi";
 import { z, ZodError } from "zod";
+import { roleForScopes, type ApiTokenPrincipal, type ApiTokenScope } from "./auth/api-tokens";
 import { AppError } from "./errors";
 import { getJobQueue, type JobQueue } from "./jobs/queues";
+import { NO_REQUEST_INFO, type AuditRequestInfo } from "./services/audit";
 import { listMemberships, type SellerMembership } from "./services/memberships";
 
 export interface CreateContextOptions {
   /** The signed-in user (from the next-auth session), or null. */
   userId: string | null;
+  /** Set when the request carries a valid API token; `userId` is then the token's creator. */
+  apiToken?: ApiTokenPrincipal | null;
   prisma?: PrismaClient;
   /** Background jobs; the process-wide pg-boss sender by default. */
   jobs?: JobQueue;
   /** Options for connectors the API calls directly (credential checks, mark-read pass-through). */
   connectorOptions?: ConnectorOptions;
+  /** The caller's address and user agent, for the audit log. */
+  request?: AuditRequestInfo;
 }
 
 /** Connects to pg-boss on first use, so requests that queue nothing never touch it. */
@@ -28,19 +35,31 @@ const lazyJobQueue: JobQueue = {
 
 export function createTRPCContext(options: CreateContextOptions) {
   const { userId } = options;
+  const apiToken = options.apiToken ?? null;
   const prisma = options.prisma ?? getPrisma();
   let memberships: Promise<SellerMembership[]> | undefined;
+  /** A token sees only its own seller, with the role its scopes amount to. */
+  const listCallerMemberships = (): Promise<SellerMembership[]> =>
+    apiToken
+      ? Promise.resolve([{ id: apiToken.sellerId, name: apiToken.sellerName, role: roleForScopes(apiToken.scopes) }])
+      : userId
+        ? listMemberships(prisma, userId)
+        : Promise.resolve([]);
   return {
     userId,
+    apiToken,
+    /** The API token that acts (audit log actor); null for sessions. */
+    tokenId: apiToken?.tokenId ?? null,
     prisma,
     jobs: options.jobs ?? lazyJobQueue,
     connectorOptions: options.connectorOptions ?? {},
+    request: options.request ?? NO_REQUEST_INFO,
     /**
      * The caller's sellers and roles, read at most once per context. A context lives for one
      * request (an HTTP batch, or one page render), so access checks never see stale memberships
      * across requests, and a page that lists sellers and reads one of them queries them once.
      */
-    memberships: (): Promise<SellerMembership[]> => (memberships ??= userId ? listMemberships(prisma, userId) : Promise.resolve([])),
+    memberships: (): Promise<SellerMembership[]> => (memberships ??= listCallerMemberships()),
   };
 }
 
@@ -48,33 +67,57 @@ export type TRPCContext = ReturnType<typeof createTRPCContext>;
 
 type FieldErrors = { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> };
 
-const t = initTRPC.context<TRPCContext>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
-    return {
-      ...shape,
-      // Our own failures stay in the server log: their text can name tables, queries or keys.
-      message:
-        error.code === "INTERNAL_SERVER_ERROR"
-          ? "Something went wrong on our side. Try again; if it persists, contact support."
-          : shape.message,
-      data: {
-        ...shape.data,
-        // Field-level messages for forms: { fieldErrors: { text: ["..."] }, formErrors: [] }.
-        zodError: error.cause instanceof ZodError ? (z.flattenError(error.cause) as FieldErrors) : null,
-        reason: error.cause instanceof AppError ? error.cause.reason : null,
-      },
-    };
-  },
-});
+/**
+ * `scope`: what an API token needs to call the procedure. Seller queries default to `read`,
+ * agent procedures to `reply`, owner procedures and other seller mutations to `manage`; procedures
+ * outside a seller accept tokens only when they name a scope. `openapi`: the REST route.
+ */
+export type ProcedureMeta = OpenApiMeta<{ scope?: ApiTokenScope }>;
+
+const t = initTRPC
+  .context<TRPCContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      return {
+        ...shape,
+        // Our own failures stay in the server log: their text can name tables, queries or keys.
+        message:
+          error.code === "INTERNAL_SERVER_ERROR"
+            ? "Something went wrong on our side. Try again; if it persists, contact support."
+            : shape.message,
+        data: {
+          ...shape.data,
+          // Field-level messages for forms: { fieldErrors: { text: ["..."] }, formErrors: [] }.
+          zodError: error.cause instanceof ZodError ? (z.flattenError(error.cause) as FieldErrors) : null,
+          reason: error.cause instanceof AppError ? error.cause.reason : null,
+        },
+      };
+    },
+  });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure;
 
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+/** A signed-in user, or a valid API token (then `userId` is the token's creator). */
+const authenticatedProcedure = t.procedure.use(({ ctx, next }) => {
   if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   return next({ ctx: { ...ctx, userId: ctx.userId } });
+});
+
+function requireTokenScope(token: ApiTokenPrincipal, scope: ApiTokenScope | undefined, path: string) {
+  if (!scope) throw new TRPCError({ code: "FORBIDDEN", message: `API tokens cannot call ${path}; sign in to use it.` });
+  if (!token.scopes.has(scope)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: `This API token lacks the "${scope}" scope needed for ${path}.` });
+  }
+}
+
+/** Procedures outside a seller. API tokens may call only those whose meta names a scope. */
+export const protectedProcedure = authenticatedProcedure.use(({ ctx, meta, path, next }) => {
+  if (ctx.apiToken) requireTokenScope(ctx.apiToken, meta?.scope, path);
+  return next();
 });
 
 const ROLE_RANK: Record<Role, number> = { VIEWER: 0, AGENT: 1, OWNER: 2 };
@@ -84,16 +127,21 @@ const ROLE_RANK: Record<Role, number> = { VIEWER: 0, AGENT: 1, OWNER: 2 };
  * context. A seller the caller does not belong to is reported as not found, so ids cannot be
  * probed.
  */
-export const sellerProcedure = protectedProcedure
+export const sellerProcedure = authenticatedProcedure
   .input(z.object({ sellerId: z.string().min(1).max(64) }))
-  .use(async ({ ctx, input, next }) => {
+  .use(async ({ ctx, input, meta, path, type, next }) => {
+    if (ctx.apiToken) {
+      if (ctx.apiToken.sellerId !== input.sellerId)
+        throw new TRPCError({ code: "FORBIDDEN", message: "This API token belongs to another seller." });
+      requireTokenScope(ctx.apiToken, meta?.scope ?? (type === "query" ? "read" : "manage"), path);
+    }
     const membership = (await ctx.memberships()).find((candidate) => candidate.id === input.sellerId);
     if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "Seller not found." });
     return next({ ctx: { ...ctx, seller: { id: membership.id, name: membership.name }, role: membership.role } });
   });
 
 /** Seller procedures that change data: OWNER or AGENT. */
-export const sellerAgentProcedure = sellerProcedure.use(({ ctx, next }) => {
+export const sellerAgentProcedure = sellerProcedure.meta({ scope: "reply" }).use(({ ctx, next }) => {
   if (ROLE_RANK[ctx.role] < ROLE_RANK.AGENT) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Your role in this seller is read-only: ask an owner for agent access." });
   }
@@ -101,7 +149,7 @@ export const sellerAgentProcedure = sellerProcedure.use(({ ctx, next }) => {
 });
 
 /** Seller procedures that manage the seller itself (accounts, members): OWNER only. */
-export const sellerOwnerProcedure = sellerProcedure.use(({ ctx, next }) => {
+export const sellerOwnerProcedure = sellerProcedure.meta({ scope: "manage" }).use(({ ctx, next }) => {
   if (ctx.role !== "OWNER") throw new TRPCError({ code: "FORBIDDEN", message: "Only an owner of this seller can do this." });
   return next();
 });

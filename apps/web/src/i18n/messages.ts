@@ -1,5 +1,6 @@
 // UI strings in Russian (default) and English. Keys are grouped by screen.
 import { en as analyticsEn, ru as analyticsRu } from "./messages/analytics";
+import { en as apiTokensEn, ru as apiTokensRu } from "./messages/api-tokens";
 export const locales = ["ru", "en"] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "ru";
@@ -167,6 +168,7 @@ const ru = {
   notFound: { title: "Не найдено", text: "Такой страницы нет или у вас нет к ней доступа.", home: "На главную" },
   error: { generic: "Что-то пошло не так. Обновите страницу; если ошибка повторится, напишите в поддержку." },
   ...analyticsRu,
+  ...apiTokensRu,
 };
 
 type Messages = typeof ru;
@@ -332,6 +334,7 @@ const en: Messages = {
   notFound: { title: "Not found", text: "This page does not exist or you have no access to it.", home: "Go home" },
   error: { generic: "Something went wrong. Reload the page; if it happens again, contact support." },
   ...analyticsEn,
+  ...apiTokensEn,
 };
 
 export const messages: Record<Locale, Messages> = { ru, en };

@@ -1,9 +1,11 @@
 import { Prisma } from "@inbox/db";
 import { z } from "zod";
+import { auditOriginOf, recordAudit } from "../services/audit";
 import { findAccount, listAccounts, verifyCredentials } from "../services/accounts";
 import { customBaseUrlAllowed } from "../sync/account-connector";
 import { channelsOf, fromDbChannel, marketplaceSchema, toDbMarketplace } from "../services/enums";
 import { createTRPCRouter, sellerOwnerProcedure, sellerProcedure } from "../trpc";
+import { restRoute } from "../rest-route";
 
 const accountId = z.string().min(1).max(64);
 const credentialsSchema = z.record(z.string().min(1).max(64), z.string().trim().min(1).max(4096));
@@ -12,9 +14,12 @@ const baseUrlsSchema = z.record(z.string().max(32), z.url({ protocol: /^https?$/
 
 export const accountRouter = createTRPCRouter({
   /** Accounts with their health, sync state and latest runs; credentials never leave the server. */
-  list: sellerProcedure.query(({ ctx }) => listAccounts(ctx.prisma, ctx.seller.id)),
+  list: sellerProcedure
+    .meta(restRoute("GET", "/sellers/{sellerId}/accounts", "Marketplace accounts with health and sync state"))
+    .query(({ ctx }) => listAccounts(ctx.prisma, ctx.seller.id)),
 
   create: sellerOwnerProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/accounts", "Connect a marketplace account (credentials are checked first)"))
     .input(
       z
         .object({
@@ -59,12 +64,19 @@ export const accountRouter = createTRPCRouter({
         },
         select: { id: true },
       });
+      await recordAudit(ctx.prisma, auditOriginOf(ctx), {
+        sellerId: ctx.seller.id,
+        action: "account.created",
+        target: { type: "account", id: account.id },
+        detail: { marketplace: input.marketplace, displayName: input.displayName },
+      });
       await ctx.jobs.enqueueSync(account.id);
       return account;
     }),
 
   /** Replaces the token (e.g. after a 401); checked before it is stored. */
   updateCredentials: sellerOwnerProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/accounts/{accountId}/credentials", "Replace an account's credentials"))
     .input(z.object({ accountId, credentials: credentialsSchema }))
     .mutation(async ({ ctx, input }) => {
       const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
@@ -73,38 +85,75 @@ export const accountRouter = createTRPCRouter({
         where: { id: account.id },
         data: { credentialsEncrypted, status: "OK", statusReason: null, rateLimitedUntil: null },
       });
+      await recordAudit(ctx.prisma, auditOriginOf(ctx), {
+        sellerId: ctx.seller.id,
+        action: "account.credentials_updated",
+        target: { type: "account", id: account.id },
+        detail: { displayName: account.displayName },
+      });
       await ctx.jobs.enqueueSync(account.id);
       return { id: account.id };
     }),
 
-  setPaused: sellerOwnerProcedure.input(z.object({ accountId, paused: z.boolean() })).mutation(async ({ ctx, input }) => {
-    const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
-    await ctx.prisma.marketplaceAccount.update({ where: { id: account.id }, data: { paused: input.paused } });
-    if (!input.paused) await ctx.jobs.enqueueSync(account.id);
-    return { id: account.id, paused: input.paused };
-  }),
+  setPaused: sellerOwnerProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/accounts/{accountId}/paused", "Pause or resume syncing"))
+    .input(z.object({ accountId, paused: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+      await ctx.prisma.marketplaceAccount.update({ where: { id: account.id }, data: { paused: input.paused } });
+      await recordAudit(ctx.prisma, auditOriginOf(ctx), {
+        sellerId: ctx.seller.id,
+        action: input.paused ? "account.paused" : "account.resumed",
+        target: { type: "account", id: account.id },
+        detail: { displayName: account.displayName },
+      });
+      if (!input.paused) await ctx.jobs.enqueueSync(account.id);
+      return { id: account.id, paused: input.paused };
+    }),
 
-  remove: sellerOwnerProcedure.input(z.object({ accountId })).mutation(async ({ ctx, input }) => {
-    const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
-    await ctx.prisma.marketplaceAccount.delete({ where: { id: account.id } });
-    return { id: account.id };
-  }),
+  remove: sellerOwnerProcedure
+    .meta(restRoute("DELETE", "/sellers/{sellerId}/accounts/{accountId}", "Disconnect an account and delete its items"))
+    .input(z.object({ accountId }))
+    .mutation(async ({ ctx, input }) => {
+      const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+      await ctx.prisma.marketplaceAccount.delete({ where: { id: account.id } });
+      await recordAudit(ctx.prisma, auditOriginOf(ctx), {
+        sellerId: ctx.seller.id,
+        action: "account.removed",
+        target: { type: "account", id: account.id },
+        detail: { marketplace: account.marketplace, displayName: account.displayName },
+      });
+      return { id: account.id };
+    }),
 
-  syncNow: sellerOwnerProcedure.input(z.object({ accountId })).mutation(async ({ ctx, input }) => {
-    const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
-    await ctx.jobs.enqueueSync(account.id);
-    return { id: account.id };
-  }),
+  syncNow: sellerOwnerProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/accounts/{accountId}/sync", "Sync now"))
+    .input(z.object({ accountId }))
+    .mutation(async ({ ctx, input }) => {
+      const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+      await ctx.jobs.enqueueSync(account.id);
+      return { id: account.id };
+    }),
 
   /** Re-reads everything the marketplace has since `from` (drift correction after an outage). */
-  resyncFrom: sellerOwnerProcedure.input(z.object({ accountId, from: z.coerce.date() })).mutation(async ({ ctx, input }) => {
-    const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
-    await ctx.prisma.syncState.updateMany({ where: { accountId: account.id }, data: { rescanFrom: input.from, rescanCursor: null } });
-    await ctx.jobs.enqueueSync(account.id);
-    return { id: account.id };
-  }),
+  resyncFrom: sellerOwnerProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/accounts/{accountId}/resync", "Re-read everything since a date"))
+    .input(z.object({ accountId, from: z.coerce.date() }))
+    .mutation(async ({ ctx, input }) => {
+      const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
+      await ctx.prisma.syncState.updateMany({ where: { accountId: account.id }, data: { rescanFrom: input.from, rescanCursor: null } });
+      await recordAudit(ctx.prisma, auditOriginOf(ctx), {
+        sellerId: ctx.seller.id,
+        action: "account.resync_requested",
+        target: { type: "account", id: account.id },
+        detail: { displayName: account.displayName, from: input.from.toISOString() },
+      });
+      await ctx.jobs.enqueueSync(account.id);
+      return { id: account.id };
+    }),
 
   runs: sellerProcedure
+    .meta(restRoute("GET", "/sellers/{sellerId}/accounts/{accountId}/runs", "Latest sync runs of an account"))
     .input(z.object({ accountId, limit: z.number().int().min(1).max(100).default(20) }))
     .query(async ({ ctx, input }) => {
       const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);

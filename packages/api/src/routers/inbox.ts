@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { JobQueue } from "../jobs/queues";
+import { auditOriginOf } from "../services/audit";
 import { channelSchema, marketplaceSchema } from "../services/enums";
 import { getInboxItem } from "../services/inbox";
 import { countInbox, legacyCounts } from "../services/inbox-counts";
@@ -11,6 +12,7 @@ import { inboxSelectionSchema, resolveInboxSelection } from "../services/inbox-s
 import { queueReply, retryFailedReply, setItemRead } from "../services/replies";
 import type { SellerMembership } from "../services/memberships";
 import { createTRPCRouter, protectedProcedure, sellerAgentProcedure, sellerProcedure } from "../trpc";
+import { restRoute } from "../rest-route";
 
 const itemId = z.string().min(1).max(64);
 
@@ -67,7 +69,9 @@ export const inboxRouter = createTRPCRouter({
    * single-value filters of the first inbox page, kept for its links; `counts` is that page's
    * per-status summary (use inbox.counts for the counts beside the filters).
    */
-  list: sellerProcedure.input(sellerListInput).query(async ({ ctx, input }) => {
+  list: sellerProcedure
+    .meta(restRoute("GET", "/sellers/{sellerId}/inbox", "A page of one seller's inbox, filtered and sorted"))
+    .input(sellerListInput).query(async ({ ctx, input }) => {
     const { cursor, limit, ...filter } = input;
     const query = fromLegacyFilter(filter);
     const page = await listInboxPage(ctx.prisma, [ctx.seller], query, { cursor, limit });
@@ -75,7 +79,9 @@ export const inboxRouter = createTRPCRouter({
   }),
 
   /** Every seller the caller belongs to (or `sellerIds`, each one of theirs), merged in one order. */
-  listAll: protectedProcedure.input(allListInput).query(async ({ ctx, input }) => {
+  listAll: protectedProcedure
+    .meta({ scope: "read" })
+    .input(allListInput).query(async ({ ctx, input }) => {
     const { cursor, limit, sellerIds, ...filter } = input;
     const sellers = await sellersInScope(ctx, sellerIds);
     const page = await listInboxPage(ctx.prisma, sellers, filter, { cursor, limit });
@@ -84,11 +90,13 @@ export const inboxRouter = createTRPCRouter({
 
   /** Counts beside one seller's filters: per status, unread and per channel (services/inbox-counts.ts). */
   counts: sellerProcedure
+    .meta(restRoute("GET", "/sellers/{sellerId}/inbox/counts", "Counts beside the inbox filters"))
     .input(inboxFilterSchema.omit({ sellerIds: true }))
     .query(({ ctx, input }) => countInbox(ctx.prisma, [ctx.seller], input)),
 
   /** The same over every seller of the caller (or `sellerIds`). */
   countsAll: protectedProcedure
+    .meta({ scope: "read" })
     .input(inboxFilterSchema)
     .query(async ({ ctx, input }) => countInbox(ctx.prisma, await sellersInScope(ctx, input.sellerIds), input)),
 
@@ -97,15 +105,20 @@ export const inboxRouter = createTRPCRouter({
    * the upstream mark-read for items whose marketplace channel supports it. One result per item.
    */
   setReadBulk: protectedProcedure
+    .meta({ scope: "reply" })
     .input(z.object({ selection: inboxSelectionSchema, read: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
       const selection = await resolveInboxSelection(ctx.prisma, await ctx.memberships(), input.selection, { minRole: "AGENT" });
       return setInboxReadBulk(ctx.prisma, ctx.jobs, selection, input.read);
     }),
 
-  get: sellerProcedure.input(z.object({ itemId })).query(({ ctx, input }) => getInboxItem(ctx.prisma, ctx.seller.id, input.itemId)),
+  get: sellerProcedure
+    .meta(restRoute("GET", "/sellers/{sellerId}/items/{itemId}", "One review, question or chat with its messages and replies"))
+    .input(z.object({ itemId }))
+    .query(({ ctx, input }) => getInboxItem(ctx.prisma, ctx.seller.id, input.itemId)),
 
   reply: sellerAgentProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/items/{itemId}/replies", "Queue a reply (idempotent per key)"))
     .input(
       z.object({
         itemId,
@@ -121,19 +134,24 @@ export const inboxRouter = createTRPCRouter({
         itemId: input.itemId,
         text: input.text,
         idempotencyKey: input.idempotencyKey,
+        origin: auditOriginOf(ctx),
       });
       if (reply.status === "PENDING") await queueDelivery(ctx.jobs, reply.id);
       return reply;
     }),
 
   /** Sends a FAILED reply again. */
-  retryReply: sellerAgentProcedure.input(z.object({ replyId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
-    const reply = await retryFailedReply(ctx.prisma, { sellerId: ctx.seller.id, replyId: input.replyId });
-    await queueDelivery(ctx.jobs, reply.id);
-    return reply;
-  }),
+  retryReply: sellerAgentProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/replies/{replyId}/retry", "Send a failed reply again"))
+    .input(z.object({ replyId: z.string().min(1).max(64) }))
+    .mutation(async ({ ctx, input }) => {
+      const reply = await retryFailedReply(ctx.prisma, { sellerId: ctx.seller.id, replyId: input.replyId, origin: auditOriginOf(ctx) });
+      await queueDelivery(ctx.jobs, reply.id);
+      return reply;
+    }),
 
   markRead: sellerAgentProcedure
+    .meta(restRoute("POST", "/sellers/{sellerId}/items/{itemId}/read", "Mark an item read or unread"))
     .input(z.object({ itemId, read: z.boolean().default(true) }))
     .mutation(({ ctx, input }) =>
       setItemRead(ctx.prisma, { sellerId: ctx.seller.id, itemId: input.itemId, read: input.read, connectorOptions: ctx.connectorOptions }),

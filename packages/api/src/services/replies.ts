@@ -4,11 +4,12 @@ import type { Prisma, PrismaClient } from "@inbox/db";
 import { connectorForAccount } from "../sync/account-connector";
 import { TRPCError } from "@trpc/server";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
+import { NO_REQUEST_INFO, recordAudit, type AuditOrigin } from "./audit";
 import { replyTextLimits } from "./reply-limits";
 
 export async function queueReply(
   prisma: PrismaClient,
-  params: { sellerId: string; itemId: string; authorId: string; text: string; idempotencyKey: string },
+  params: { sellerId: string; itemId: string; authorId: string; text: string; idempotencyKey: string; origin?: AuditOrigin },
 ) {
   const item = await prisma.item.findFirst({
     where: { id: params.itemId, sellerId: params.sellerId },
@@ -35,7 +36,16 @@ export async function queueReply(
         return existing;
       }
       await assertNotAnswered(tx, item);
-      return tx.reply.create({ data: { itemId: item.id, authorId: params.authorId, text, idempotencyKey: params.idempotencyKey } });
+      const reply = await tx.reply.create({
+        data: { itemId: item.id, authorId: params.authorId, text, idempotencyKey: params.idempotencyKey },
+      });
+      await recordAudit(tx, params.origin ?? { actor: { userId: params.authorId }, request: NO_REQUEST_INFO }, {
+        sellerId: params.sellerId,
+        action: "reply.queued",
+        target: { type: "item", id: item.id },
+        detail: { replyId: reply.id, length: text.length },
+      });
+      return reply;
     });
   } catch (error) {
     // Two requests with one key at once: the loser returns the winner's reply.
@@ -64,7 +74,7 @@ async function assertNotAnswered(tx: Prisma.TransactionClient, item: { id: strin
   }
 }
 
-export async function retryFailedReply(prisma: PrismaClient, params: { sellerId: string; replyId: string }) {
+export async function retryFailedReply(prisma: PrismaClient, params: { sellerId: string; replyId: string; origin?: AuditOrigin }) {
   return prisma.$transaction(async (tx) => {
     const reply = await tx.reply.findFirst({
       where: { id: params.replyId, status: "FAILED", item: { sellerId: params.sellerId } },
@@ -73,7 +83,19 @@ export async function retryFailedReply(prisma: PrismaClient, params: { sellerId:
     if (!reply) throw new TRPCError({ code: "NOT_FOUND", message: "No failed reply with this id in this seller." });
     await assertNotAnswered(tx, reply.item, reply.id);
     // attempts stays ≥ 1, so the next attempt first checks upstream whether an earlier one landed.
-    return tx.reply.update({ where: { id: reply.id }, data: { status: "PENDING", attempts: 1, error: null, nextAttemptAt: null } });
+    const retried = await tx.reply.update({
+      where: { id: reply.id },
+      data: { status: "PENDING", attempts: 1, error: null, nextAttemptAt: null },
+    });
+    if (params.origin) {
+      await recordAudit(tx, params.origin, {
+        sellerId: params.sellerId,
+        action: "reply.retried",
+        target: { type: "item", id: reply.item.id },
+        detail: { replyId: reply.id },
+      });
+    }
+    return retried;
   });
 }
 

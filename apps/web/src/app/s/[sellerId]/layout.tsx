@@ -27,6 +27,9 @@ export default async function SellerLayout({ children, params }: { children: Rea
           <Link href={`/s/${sellerId}/analytics`} className="text-sm text-slate-600 hover:text-slate-900">
             {t.analytics.nav}
           </Link>
+          <Link href={`/s/${sellerId}/api`} className="text-sm text-slate-600 hover:text-slate-900">
+            {t.apiTokens.nav}
+          </Link>
           <div className="ml-auto flex items-center gap-4">
             <LocaleSwitch locale={locale} label={t.nav.language} />
             <SignOutButton label={t.nav.signOut} />

@@ -1,17 +1,8 @@
-// tRPC over HTTP for client components and other apps; same router and context as the RSC caller.
-import { appRouter, createTRPCContext } from "@inbox/api";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+// tRPC over HTTP for client components and other apps (session cookie or API token); same router
+// and context as the RSC caller. Auth, per-token limits and request caps: @inbox/api's http edge.
+import { handleTrpcHttpRequest } from "@inbox/api";
 import { getSessionUserId } from "~/server/auth";
 
-const handler = (request: Request) =>
-  fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req: request,
-    router: appRouter,
-    createContext: async () => createTRPCContext({ userId: await getSessionUserId() }),
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error);
-    },
-  });
+const handler = (request: Request) => handleTrpcHttpRequest(request, { sessionUserId: getSessionUserId });
 
 export { handler as GET, handler as POST };

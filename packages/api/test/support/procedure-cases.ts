@@ -1,0 +1,64 @@
+// One line per procedure of the app router: what a caller needs and a valid input against the
+// target seller. The isolation and hostile-input tests walk the router itself and fail, naming the
+// procedure, when one has no line here. Adding a procedure = adding its line.
+import type { ApiWorld } from "./api-world";
+
+export interface ProcedureCase {
+  /**
+   * read: any member, or a token with `read`; reply: OWNER/AGENT, or `reply`; manage: OWNER, or
+   * `manage`; owner-session: a signed-in OWNER only, never a token.
+   */
+  needs: "read" | "reply" | "manage" | "owner-session";
+  /** false for procedures outside a seller (seller.list, catalog.*): they answer about the caller only. */
+  sellerScoped: boolean;
+  /** A valid input aimed at the target seller. */
+  input: (w: ApiWorld) => Record<string, unknown> | undefined;
+}
+
+const at = (w: ApiWorld) => ({ sellerId: w.target.sellerId });
+
+export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
+  "seller.list": { needs: "read", sellerScoped: false, input: () => undefined },
+  "catalog.marketplaces": { needs: "read", sellerScoped: false, input: () => undefined },
+  "catalog.channels": { needs: "read", sellerScoped: false, input: () => undefined },
+  "inbox.list": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), status: "unanswered" }) },
+  "inbox.get": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId }) },
+  "inbox.reply": {
+    needs: "reply",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), itemId: w.target.itemId, text: "Спасибо за отзыв!", idempotencyKey: "isolation-reply-1" }),
+  },
+  "inbox.retryReply": { needs: "reply", sellerScoped: true, input: (w) => ({ ...at(w), replyId: w.target.replyId }) },
+  "inbox.markRead": { needs: "reply", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId, read: true }) },
+  "account.list": { needs: "read", sellerScoped: true, input: at },
+  "account.runs": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), accountId: w.target.accountId }) },
+  "account.create": {
+    needs: "manage",
+    sellerScoped: true,
+    // A closed loopback port: credential checks fail fast and nothing is stored.
+    input: (w) => ({
+      ...at(w),
+      marketplace: "wildberries",
+      displayName: "Новый",
+      credentials: { apiToken: "t" },
+      baseUrls: { "*": "http://127.0.0.1:9/" },
+    }),
+  },
+  "account.updateCredentials": {
+    needs: "manage",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), accountId: w.target.accountId, credentials: { apiToken: "t" } }),
+  },
+  "account.setPaused": { needs: "manage", sellerScoped: true, input: (w) => ({ ...at(w), accountId: w.target.accountId, paused: true }) },
+  "account.syncNow": { needs: "manage", sellerScoped: true, input: (w) => ({ ...at(w), accountId: w.target.accountId }) },
+  "account.resyncFrom": {
+    needs: "manage",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), accountId: w.target.accountId, from: "2026-01-01T00:00:00.000Z" }),
+  },
+  "account.remove": { needs: "manage", sellerScoped: true, input: (w) => ({ ...at(w), accountId: w.target.accountId }) },
+  "apiToken.list": { needs: "owner-session", sellerScoped: true, input: at },
+  "apiToken.create": { needs: "owner-session", sellerScoped: true, input: (w) => ({ ...at(w), name: "isolation", scopes: ["read"] }) },
+  "apiToken.revoke": { needs: "owner-session", sellerScoped: true, input: (w) => ({ ...at(w), tokenId: "missing-token" }) },
+  "audit.list": { needs: "manage", sellerScoped: true, input: at },
+};
