@@ -8,6 +8,8 @@ export { authenticateUser } from "./auth/authenticate";
 export { AppError, type AppErrorReason } from "./errors";
 export { hashPassword, verifyPassword } from "./auth/password";
 export { downloadItemAttachment } from "./services/attachments";
+export { downloadAttachment, pingDatabase, signInWithPassword } from "./web-entry";
+export { inboxFilterSchema, INBOX_SORTS, INBOX_STATUSES, type InboxFilter, type InboxFilterInput } from "./services/inbox-filter";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
