@@ -4,7 +4,6 @@
 import "server-only";
 import Link from "next/link";
 import { getMessages } from "~/i18n/server";
-import { OPEN_ITEM_PARAM } from "~/lib/inbox-url";
 import { getCatalogView } from "~/server/catalog";
 import { parseInboxUrl } from "~/server/inbox-filter";
 import { orNotFound } from "~/server/not-found";
@@ -52,7 +51,6 @@ export async function InboxScreen({ scope, searchParams }: { scope: InboxScope; 
     initialPage.rows.length > 0 || !unfiltered
       ? true
       : (await Promise.all(scopeSellers.map((seller) => caller.account.list({ sellerId: seller.id })))).some((list) => list.length > 0);
-  const open = typeof searchParams[OPEN_ITEM_PARAM] === "string" ? searchParams[OPEN_ITEM_PARAM] : null;
 
   return (
     <InboxView
@@ -63,10 +61,7 @@ export async function InboxScreen({ scope, searchParams }: { scope: InboxScope; 
       catalog={catalog}
       t={t}
       locale={locale}
-      openKey={open}
-      pane={null}
       hasAccounts={hasAccounts}
-      splitView={false}
     />
   );
 }

@@ -6,14 +6,15 @@
 // scroll position) instead of starting again at page one.
 import { useInfiniteQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import Link from "next/link";
-import { usePathname, useRouter } from "next/navigation";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from "react";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import type { Locale, Messages } from "~/i18n/messages";
 import { inboxQueryString, OPEN_ITEM_PARAM, type InboxUrlState } from "~/lib/inbox-url";
 import { useTRPCClient } from "~/trpc/client";
 import type { CatalogView } from "../labels";
 import { Button, buttonClass, Card, cn, Spinner } from "../ui";
 import { BulkBar, type BulkSelection } from "./bulk-bar";
+import { ItemView } from "../item/item-view";
 import { InboxFilters } from "./inbox-filters";
 import { fetchInboxPage, type InboxPage, type InboxRow, type InboxScope } from "./inbox-data";
 import { InboxRowView } from "./inbox-row";
@@ -27,13 +28,8 @@ export interface InboxViewProps {
   catalog: CatalogView;
   t: Messages;
   locale: Locale;
-  /** The item open in the split view (`sellerId.itemId`), and its view rendered by the server. */
-  openKey: string | null;
-  pane: ReactNode;
   /** False when none of the scope's sellers has a marketplace account yet (a different empty state). */
   hasAccounts: boolean;
-  /** Whether wide screens show the open item beside the list. */
-  splitView: boolean;
 }
 
 /** Wide enough for the list and the item side by side (Tailwind's `xl`). */
@@ -49,22 +45,13 @@ function isTyping(target: EventTarget | null) {
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
 }
 
-export function InboxView({
-  scope,
-  state,
-  initialPage,
-  sellers,
-  catalog,
-  t,
-  locale,
-  openKey,
-  pane,
-  hasAccounts,
-  splitView,
-}: InboxViewProps) {
+export function InboxView({ scope, state, initialPage, sellers, catalog, t, locale, hasAccounts }: InboxViewProps) {
   const tf = t.triage;
   const router = useRouter();
   const pathname = usePathname();
+  // The item open beside the list (`sellerId.itemId`). Opening one only pushes a history entry (no
+  // server round trip: the item view fetches its own data), and Back closes it again.
+  const openKey = useSearchParams().get(OPEN_ITEM_PARAM);
   const client = useTRPCClient();
   const queryClient = useQueryClient();
   const queryKey = useMemo(() => ["inbox-pages", scope, state] as const, [scope, state]);
@@ -110,7 +97,7 @@ export function InboxView({
 
   useEffect(() => {
     const media = window.matchMedia(SPLIT_QUERY);
-    const update = () => setSplit(splitView && media.matches);
+    const update = () => setSplit(media.matches);
     update();
     setReady(true);
     media.addEventListener("change", update);
@@ -119,7 +106,7 @@ export function InboxView({
       media.removeEventListener("change", update);
       clearInterval(clock);
     };
-  }, [splitView]);
+  }, []);
 
   // A new filter is a new list: the selection of the old one does not carry over.
   useEffect(() => {
@@ -158,13 +145,20 @@ export function InboxView({
     updateRows((row) => (row.key === openKey ? { ...row, read: true } : row));
   }, [openKey, updateRows]);
 
-  // `r` asked for the composer of the item that has just opened in the pane.
+  // `r` asked for the composer of the item opening in the pane: it mounts once the item has loaded.
   useEffect(() => {
-    if (openKey && pendingComposerFocus.current === openKey) {
-      pendingComposerFocus.current = null;
-      window.dispatchEvent(new CustomEvent("inbox:focus-composer"));
-    }
-  }, [openKey, pane]);
+    if (!openKey || pendingComposerFocus.current !== openKey) return;
+    const started = Date.now();
+    const timer = setInterval(() => {
+      const ready = document.querySelector('[data-testid="split-pane"] textarea');
+      if (ready || Date.now() - started > 10_000) {
+        clearInterval(timer);
+        pendingComposerFocus.current = null;
+        if (ready) window.dispatchEvent(new CustomEvent("inbox:focus-composer"));
+      }
+    }, 100);
+    return () => clearInterval(timer);
+  }, [openKey]);
 
   const navigate = useCallback((change: InboxUrlState) => router.push(listHref(change), { scroll: false }), [router, listHref]);
 
@@ -177,7 +171,7 @@ export function InboxView({
           return;
         }
         if (options.reply) pendingComposerFocus.current = row.key;
-        router.push(listHref({}, row.key), { scroll: false });
+        window.history.pushState(null, "", listHref({}, row.key));
       } else {
         sessionStorage.setItem(scrollKey, String(window.scrollY));
         router.push(`${itemHref(row)}${options.reply ? "#reply-text" : ""}`);
@@ -187,10 +181,10 @@ export function InboxView({
   );
 
   const closePane = useCallback(() => {
-    router.push(listHref(), { scroll: false });
+    window.history.pushState(null, "", listHref());
     const key = openKey;
     if (key) requestAnimationFrame(() => rowRefs.current.get(key)?.focus());
-  }, [router, listHref, openKey]);
+  }, [listHref, openKey]);
 
   // After a reply is queued in the split view, the next unanswered item opens.
   useEffect(() => {
@@ -332,6 +326,8 @@ export function InboxView({
     open(row);
   };
 
+  const [openSellerId, openItemId] = openKey?.split(".") ?? [];
+  const openRow = openSellerId && openItemId ? { sellerId: openSellerId, itemId: openItemId } : null;
   const filtered = Object.keys(state).some((key) => key !== "sort");
   const selection: BulkSelection | null = allMatching
     ? { kind: "filter", count: counts.matching ?? rows.length }
@@ -450,14 +446,17 @@ export function InboxView({
             className="sticky top-20 max-h-[calc(100vh-6rem)] min-w-0 overflow-y-auto rounded-xl"
             data-testid="split-pane"
           >
-            {openKey && pane ? (
+            {openRow ? (
               <div className="space-y-2">
                 <div className="flex justify-end gap-2">
+                  <Link href={`/s/${openRow.sellerId}/items/${openRow.itemId}`} className={buttonClass("ghost", "min-h-9")}>
+                    {tf.pane.openFull}
+                  </Link>
                   <button type="button" onClick={closePane} className={buttonClass("ghost", "min-h-9")}>
                     {tf.pane.close}
                   </button>
                 </div>
-                {pane}
+                <ItemView key={openKey} sellerId={openRow.sellerId} itemId={openRow.itemId} />
               </div>
             ) : (
               <Card className="p-8 text-center text-sm text-slate-600">{tf.pane.placeholder}</Card>
