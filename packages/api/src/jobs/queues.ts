@@ -8,6 +8,8 @@ export const QUEUES = {
   syncAccount: "sync-account",
   /** Deliver one reply to its marketplace. */
   deliverReply: "deliver-reply",
+  /** Tell the marketplaces that items were read (bulk mark read; services/inbox-read.ts). */
+  markReadUpstream: "mark-read-upstream",
   /** Every minute: queue the syncs that are due and the replies whose retry time has come. */
   sweep: "sweep",
 } as const;
@@ -17,6 +19,9 @@ export interface SyncJob {
 }
 export interface DeliverReplyJob {
   replyId: string;
+}
+export interface MarkReadUpstreamJob {
+  itemIds: string[];
 }
 
 export function createBoss(databaseUrl: string, options: { worker: boolean }) {
@@ -36,6 +41,12 @@ export async function ensureQueues(boss: PgBoss) {
   // active, and that stalls the whole queue behind one long sync.
   await boss.createQueue(QUEUES.syncAccount, { name: QUEUES.syncAccount, policy: "short", retryLimit: 0, expireInSeconds: 30 * 60 });
   await boss.createQueue(QUEUES.deliverReply, { name: QUEUES.deliverReply, policy: "standard", retryLimit: 0, expireInSeconds: 10 * 60 });
+  await boss.createQueue(QUEUES.markReadUpstream, {
+    name: QUEUES.markReadUpstream,
+    policy: "standard",
+    retryLimit: 0,
+    expireInSeconds: 10 * 60,
+  });
   await boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "stately", retryLimit: 0, expireInSeconds: 5 * 60 });
 }
 
@@ -43,6 +54,7 @@ export async function ensureQueues(boss: PgBoss) {
 export interface JobQueue {
   enqueueSync(accountId: string): Promise<void>;
   enqueueReplyDelivery(replyId: string, startAfter?: Date): Promise<void>;
+  enqueueMarkReadUpstream(itemIds: string[]): Promise<void>;
 }
 
 export function jobQueueFromBoss(boss: PgBoss): JobQueue {
@@ -52,6 +64,9 @@ export function jobQueueFromBoss(boss: PgBoss): JobQueue {
     },
     async enqueueReplyDelivery(replyId, startAfter) {
       await boss.send(QUEUES.deliverReply, { replyId } satisfies DeliverReplyJob, startAfter ? { startAfter } : {});
+    },
+    async enqueueMarkReadUpstream(itemIds) {
+      await boss.send(QUEUES.markReadUpstream, { itemIds } satisfies MarkReadUpstreamJob);
     },
   };
 }

@@ -6,7 +6,17 @@ import type { PrismaClient } from "@inbox/db";
 import { deliverReply } from "../sync/deliver-reply";
 import { syncAccount, type SyncAccountOptions } from "../sync/sync-account";
 import { TaskTracker } from "../background";
-import { createBoss, ensureQueues, jobQueueFromBoss, QUEUES, type DeliverReplyJob, type JobQueue, type SyncJob } from "./queues";
+import { markItemsReadUpstream } from "../services/inbox-read";
+import {
+  createBoss,
+  ensureQueues,
+  jobQueueFromBoss,
+  QUEUES,
+  type DeliverReplyJob,
+  type JobQueue,
+  type MarkReadUpstreamJob,
+  type SyncJob,
+} from "./queues";
 
 export interface WorkerOptions {
   prisma: PrismaClient;
@@ -71,6 +81,13 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
         const outcome = await deliverReply({ prisma, replyId: job.data.replyId, connectorOptions: options.connectorOptions });
         if (outcome.status === "retry") await queue.enqueueReplyDelivery(job.data.replyId, outcome.retryAt);
         log(`reply ${job.data.replyId}: ${outcome.status}`);
+      }),
+    );
+    await boss.work<MarkReadUpstreamJob>(QUEUES.markReadUpstream, workOptions, ([job]) =>
+      running.run(async () => {
+        if (!job) return;
+        const outcome = await markItemsReadUpstream(prisma, job.data.itemIds, { connectorOptions: options.connectorOptions, log });
+        log(`mark read upstream: ${outcome.marked} marked, ${outcome.failed} failed`);
       }),
     );
   }
