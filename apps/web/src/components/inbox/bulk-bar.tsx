@@ -1,20 +1,29 @@
 "use client";
 // Actions on several items at once: the selected rows, or every item matching the filter. Shows
-// progress while it works and then a result per item (what failed, and why).
+// progress while it works and then a result per item (changed, already so, or not found).
 import { useState } from "react";
 import type { Messages } from "~/i18n/messages";
-import { type InboxUrlState } from "~/lib/inbox-url";
 import { useTRPCClient } from "~/trpc/client";
 import { Button, Card, Spinner } from "../ui";
-import type { InboxRow, InboxScope } from "./inbox-data";
+import type { InboxRow, selectionFilter } from "./inbox-data";
 
-export type BulkSelection = { kind: "items"; rows: InboxRow[] } | { kind: "filter"; count: number };
+export type BulkSelection =
+  { kind: "items"; rows: InboxRow[] } | { kind: "filter"; count: number; filter: ReturnType<typeof selectionFilter> };
 
-interface BulkResult {
-  total: number;
-  succeeded: number;
-  failures: Array<{ key: string; text: string; reason: string }>;
+/** What the bulk procedures take: picked items, or the filter that selects them. */
+export function selectionInput(selection: BulkSelection) {
+  return selection.kind === "items"
+    ? { itemRefs: selection.rows.map((row) => ({ sellerId: row.sellerId, itemId: row.id })) }
+    : { filter: selection.filter };
 }
+
+interface ItemResult {
+  key: string;
+  label: string;
+  state: "changed" | "unchanged" | "failed";
+}
+
+const BATCH = 100;
 
 const format = (template: string, values: Record<string, string | number>) =>
   template.replace(/\{(\w+)\}/g, (whole, name: string) => String(values[name] ?? whole));
@@ -32,8 +41,6 @@ export function BulkBar({
   selection: BulkSelection | null;
   pageRows: InboxRow[];
   matching: number | null;
-  state: InboxUrlState;
-  scope: InboxScope;
   t: Messages;
   onSelectPage: () => void;
   onSelectAllMatching: () => void;
@@ -43,37 +50,51 @@ export function BulkBar({
   const tb = t.triage.bulk;
   const client = useTRPCClient();
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const [result, setResult] = useState<BulkResult | null>(null);
+  const [results, setResults] = useState<ItemResult[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
 
   async function setRead(read: boolean) {
-    if (!selection || selection.kind !== "items") return;
-    const rows = selection.rows;
-    setResult(null);
-    setProgress({ done: 0, total: rows.length });
-    const failures: BulkResult["failures"] = [];
-    let done = 0;
-    // A few at a time: progress moves visibly and the server is not flooded.
-    for (let start = 0; start < rows.length; start += 5) {
-      await Promise.all(
-        rows.slice(start, start + 5).map(async (row) => {
-          try {
-            await client.inbox.markRead.mutate({ sellerId: row.sellerId, itemId: row.id, read });
-          } catch (error) {
-            failures.push({ key: row.key, text: row.text.slice(0, 60), reason: error instanceof Error ? error.message : String(error) });
-          }
-          done += 1;
-          setProgress({ done, total: rows.length });
-        }),
-      );
+    if (!selection) return;
+    const labels = new Map(pageRows.map((row) => [row.key, row.text.slice(0, 60)]));
+    // Picked items go in batches, so progress moves; a filter is resolved by the server in one go.
+    const batches =
+      selection.kind === "items"
+        ? Array.from({ length: Math.ceil(selection.rows.length / BATCH) }, (_, index) => ({
+            kind: "items" as const,
+            rows: selection.rows.slice(index * BATCH, (index + 1) * BATCH),
+          }))
+        : [selection];
+    const total = selection.kind === "items" ? selection.rows.length : selection.count;
+    setResults(null);
+    setError(null);
+    setProgress({ done: 0, total });
+    const collected: ItemResult[] = [];
+    try {
+      for (const batch of batches) {
+        const answer = await client.inbox.setReadBulk.mutate({ selection: selectionInput(batch), read });
+        for (const result of answer) {
+          const key = `${result.sellerId}.${result.itemId}`;
+          collected.push({
+            key,
+            label: labels.get(key) ?? result.itemId,
+            state: !result.ok ? "failed" : result.changed ? "changed" : "unchanged",
+          });
+        }
+        setProgress({ done: collected.length, total: Math.max(total, collected.length) });
+      }
+      onClear();
+    } catch {
+      setError(tb.error);
+    } finally {
+      setProgress(null);
+      setResults(collected);
+      await onDone();
     }
-    setProgress(null);
-    setResult({ total: rows.length, succeeded: rows.length - failures.length, failures });
-    onClear();
-    await onDone();
   }
 
-  if (!selection && !result && !progress) return null;
+  if (!selection && !results && !progress && !error) return null;
   const count = selection ? (selection.kind === "items" ? selection.rows.length : selection.count) : 0;
+  const failed = results?.filter((result) => result.state === "failed") ?? [];
 
   return (
     <Card className="sticky top-16 z-[5] space-y-2 border-brand-600/40 bg-white/95 p-3 backdrop-blur" data-testid="bulk-bar">
@@ -93,20 +114,10 @@ export function BulkBar({
             </Button>
           )}
           <div className="flex flex-wrap gap-2 sm:ml-auto">
-            <Button
-              type="button"
-              variant="secondary"
-              disabled={Boolean(progress) || selection.kind !== "items"}
-              onClick={() => void setRead(true)}
-            >
+            <Button type="button" variant="secondary" disabled={Boolean(progress)} onClick={() => void setRead(true)}>
               {tb.markRead}
             </Button>
-            <Button
-              type="button"
-              variant="secondary"
-              disabled={Boolean(progress) || selection.kind !== "items"}
-              onClick={() => void setRead(false)}
-            >
+            <Button type="button" variant="secondary" disabled={Boolean(progress)} onClick={() => void setRead(false)}>
               {tb.markUnread}
             </Button>
             <Button type="button" variant="ghost" onClick={onClear}>
@@ -123,22 +134,40 @@ export function BulkBar({
           <progress max={progress.total} value={progress.done} className="h-2 w-full accent-brand-600" aria-label={tb.results} />
         </div>
       )}
-      {result && (
+      {error && (
+        <p role="alert" className="text-sm text-rose-700">
+          {error}
+        </p>
+      )}
+      {results && (
         <div role="status" className="text-sm" data-testid="bulk-result">
           <div className="flex flex-wrap items-center gap-3">
-            <span className="font-medium text-emerald-700">{format(tb.done, { ok: result.succeeded, n: result.total })}</span>
-            {result.failures.length > 0 && <span className="text-rose-700">{format(tb.failed, { n: result.failures.length })}</span>}
-            <Button type="button" variant="ghost" className="ml-auto min-h-9" onClick={() => setResult(null)}>
+            <span className="font-medium text-emerald-700">
+              {format(tb.done, { ok: results.length - failed.length, n: results.length })}
+            </span>
+            {failed.length > 0 && <span className="text-rose-700">{format(tb.failed, { n: failed.length })}</span>}
+            <Button
+              type="button"
+              variant="ghost"
+              className="ml-auto min-h-9"
+              onClick={() => {
+                setResults(null);
+                setError(null);
+              }}
+            >
               {tb.dismiss}
             </Button>
           </div>
-          {result.failures.length > 0 && (
-            <ul className="mt-1 list-disc pl-5 text-xs text-rose-700">
-              {result.failures.map((failure) => (
-                <li key={failure.key}>{format(tb.itemFailed, { text: failure.text, reason: failure.reason })}</li>
+          <details className="mt-1">
+            <summary className="cursor-pointer text-xs text-slate-600">{tb.results}</summary>
+            <ul className="mt-1 max-h-48 space-y-0.5 overflow-y-auto text-xs" data-testid="bulk-items">
+              {results.map((result) => (
+                <li key={result.key} className={result.state === "failed" ? "text-rose-700" : "text-slate-700"}>
+                  {result.label} — {tb.itemState[result.state]}
+                </li>
               ))}
             </ul>
-          )}
+          </details>
         </div>
       )}
     </Card>

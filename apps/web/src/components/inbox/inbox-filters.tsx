@@ -6,7 +6,7 @@ import type { Messages } from "~/i18n/messages";
 import { listValues, toggleListValue, type InboxUrlState } from "~/lib/inbox-url";
 import type { CatalogView } from "../labels";
 import { buttonClass, cn, inputClass } from "../ui";
-import type { InboxCounts, StatusKey } from "./inbox-data";
+import type { Count, InboxCounts, StatusKey } from "./inbox-data";
 
 const STATUS_KEYS: StatusKey[] = ["all", "unanswered", "answered", "reply_pending", "reply_failed"];
 const RATINGS = ["1", "2", "3", "4", "5"];
@@ -28,9 +28,14 @@ function Chip({ pressed, onClick, children, testId }: { pressed: boolean; onClic
   );
 }
 
-function Count({ value, pressed }: { value: number | undefined; pressed?: boolean }) {
+function CountBadge({ value, pressed }: { value: Count | undefined; pressed?: boolean }) {
   if (value === undefined) return null;
-  return <span className={cn("tabular-nums", pressed ? "text-slate-300" : "text-slate-500")}>{value}</span>;
+  return (
+    <span className={cn("tabular-nums", pressed ? "text-slate-300" : "text-slate-600")}>
+      {value.count}
+      {value.more && "+"}
+    </span>
+  );
 }
 
 function Group({ label, children }: { label: string; children: ReactNode }) {
@@ -134,7 +139,7 @@ export function InboxFilters({
                 status === key ? "bg-white font-medium text-slate-900 shadow-sm" : "text-slate-700 hover:text-slate-900",
               )}
             >
-              {tf.statuses[key]} <Count value={counts.statuses[key]} />
+              {tf.statuses[key]} <CountBadge value={counts.statuses[key]} />
             </button>
           ))}
         </div>
@@ -158,7 +163,7 @@ export function InboxFilters({
             const pressed = listValues(state.channels).includes(channel.id);
             return (
               <Chip key={channel.id} pressed={pressed} onClick={() => onChange({ channels: toggleListValue(state.channels, channel.id) })}>
-                {channel.name} <Count value={counts.channels[channel.id]} pressed={pressed} />
+                {channel.name} <CountBadge value={counts.channels[channel.id]} pressed={pressed} />
               </Chip>
             );
           })}

@@ -5,7 +5,7 @@ import { forwardRef, type MouseEvent } from "react";
 import type { Locale, Messages } from "~/i18n/messages";
 import { MarketplaceBadge, ChannelBadge, ReplyStatusBadge, type CatalogView } from "../labels";
 import { Badge, cn, Stars } from "../ui";
-import type { InboxRow as Row } from "./inbox-data";
+import type { Highlight, InboxRow as Row } from "./inbox-data";
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ["year", 365 * 24 * 3600],
@@ -24,14 +24,16 @@ export function formatAge(date: Date, now: number, locale: Locale, justNow: stri
   return justNow;
 }
 
-function Highlighted({ runs }: { runs: string[] }) {
-  return runs.map((run, index) =>
-    index % 2 === 1 ? (
+/** Text with its search matches marked; the plain text when there is no match in it. */
+function Highlighted({ segments, text }: { segments: Highlight | null | undefined; text: string }) {
+  if (!segments) return text;
+  return segments.map((segment, index) =>
+    segment.match ? (
       <mark key={index} className="rounded-sm bg-amber-200 px-0.5 text-inherit">
-        {run}
+        {segment.text}
       </mark>
     ) : (
-      run
+      segment.text
     ),
   );
 }
@@ -116,11 +118,17 @@ export const InboxRowView = forwardRef<HTMLAnchorElement, InboxRowProps>(functio
           </time>
         </div>
         <div className="mt-1 flex min-w-0 flex-wrap gap-x-2 text-xs text-slate-600">
-          <span className="truncate">{row.authorName ?? t.triage.buyer}</span>
-          {row.productName && <span className="min-w-0 truncate">· {row.productName}</span>}
+          <span className="truncate">
+            {row.authorName ? <Highlighted segments={row.highlight?.authorName} text={row.authorName} /> : t.triage.buyer}
+          </span>
+          {row.productName && (
+            <span className="min-w-0 truncate">
+              · <Highlighted segments={row.highlight?.productName} text={row.productName} />
+            </span>
+          )}
         </div>
         <p className={cn("mt-1 line-clamp-2 text-sm break-words", row.read ? "text-slate-700" : "font-semibold text-slate-900")}>
-          {row.highlighted ? <Highlighted runs={row.highlighted} /> : row.text}
+          <Highlighted segments={row.highlight?.snippet} text={row.text} />
         </p>
         <div className="mt-1.5 flex flex-wrap items-center gap-2">
           {row.answered ? <Badge tone="green">{t.item.answered}</Badge> : <Badge tone="amber">{t.item.notAnswered}</Badge>}

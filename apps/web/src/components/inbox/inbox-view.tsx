@@ -16,7 +16,15 @@ import { Button, buttonClass, Card, cn, Spinner } from "../ui";
 import { BulkBar, type BulkSelection } from "./bulk-bar";
 import { ItemView } from "../item/item-view";
 import { InboxFilters } from "./inbox-filters";
-import { fetchInboxPage, type InboxPage, type InboxRow, type InboxScope } from "./inbox-data";
+import {
+  readInboxPage,
+  selectionFilter,
+  type InboxCounts,
+  type InboxPage,
+  type InboxReader,
+  type InboxRow,
+  type InboxScope,
+} from "./inbox-data";
 import { InboxRowView } from "./inbox-row";
 import { KeyboardHelp } from "./keyboard-help";
 
@@ -53,12 +61,21 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
   // server round trip: the item view fetches its own data), and Back closes it again.
   const openKey = useSearchParams().get(OPEN_ITEM_PARAM);
   const client = useTRPCClient();
+  const reader = useMemo<InboxReader>(
+    () => ({
+      list: (input) => client.inbox.list.query(input),
+      listAll: (input) => client.inbox.listAll.query(input),
+      counts: (input) => client.inbox.counts.query(input),
+      countsAll: (input) => client.inbox.countsAll.query(input),
+    }),
+    [client],
+  );
   const queryClient = useQueryClient();
   const queryKey = useMemo(() => ["inbox-pages", scope, state] as const, [scope, state]);
   const [renderedAt] = useState(() => Date.now());
   const query = useInfiniteQuery({
     queryKey,
-    queryFn: ({ pageParam }) => fetchInboxPage(client, scope, state, pageParam),
+    queryFn: ({ pageParam }) => readInboxPage(reader, scope, state, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     initialData: { pages: [initialPage], pageParams: [null] },
@@ -70,7 +87,7 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
     const seen = new Set<string>();
     return pages.flatMap((page) => page.rows).filter((row) => !seen.has(row.key) && seen.add(row.key));
   }, [pages]);
-  const counts = pages[0]?.counts ?? initialPage.counts;
+  const counts: InboxCounts = pages[0]?.counts ?? initialPage.counts ?? { statuses: {}, channels: {}, matching: null };
   const sellerNames = useMemo(() => new Map(sellers.map((seller) => [seller.id, seller.name])), [sellers]);
   const canAct = useCallback((sellerId: string) => sellers.find((s) => s.id === sellerId)?.role !== "VIEWER", [sellers]);
   const anyActor = sellers.some((seller) => seller.role !== "VIEWER");
@@ -208,10 +225,13 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
       if (allowed.length === 0) return;
       setActionError(null);
       updateRows((row) => (allowed.some((target) => target.key === row.key) ? { ...row, read } : row));
-      const results = await Promise.allSettled(
-        allowed.map((row) => client.inbox.markRead.mutate({ sellerId: row.sellerId, itemId: row.id, read })),
-      );
-      if (results.some((result) => result.status === "rejected")) setActionError(tf.actionFailed);
+      try {
+        const itemRefs = allowed.map((row) => ({ sellerId: row.sellerId, itemId: row.id }));
+        const results = await client.inbox.setReadBulk.mutate({ selection: { itemRefs }, read });
+        if (results.some((result) => !result.ok)) setActionError(tf.actionFailed);
+      } catch {
+        setActionError(tf.actionFailed);
+      }
       await queryClient.invalidateQueries({ queryKey: ["inbox-pages"] });
     },
     [canAct, client, queryClient, tf.actionFailed, updateRows],
@@ -330,7 +350,7 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
   const openRow = openSellerId && openItemId ? { sellerId: openSellerId, itemId: openItemId } : null;
   const filtered = Object.keys(state).some((key) => key !== "sort");
   const selection: BulkSelection | null = allMatching
-    ? { kind: "filter", count: counts.matching ?? rows.length }
+    ? { kind: "filter", count: counts.matching?.count ?? rows.length, filter: selectionFilter(scope, state) }
     : selected.size > 0
       ? { kind: "items", rows: rows.filter((row) => selected.has(row.key)) }
       : null;
@@ -350,7 +370,7 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
               }}
               row={row}
               href={itemHref(row)}
-              sellerName={scope.kind === "all" ? (sellerNames.get(row.sellerId) ?? null) : null}
+              sellerName={scope.kind === "all" ? row.sellerName : null}
               catalog={catalog}
               active={row.key === activeKey}
               open={row.key === openKey}
@@ -398,9 +418,7 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
         <BulkBar
           selection={selection}
           pageRows={rows}
-          matching={counts.matching}
-          state={state}
-          scope={scope}
+          matching={counts.matching?.count ?? null}
           t={t}
           onSelectPage={() => {
             setAllMatching(false);
