@@ -22,6 +22,7 @@ test("the inbox shows the seeded reviews, questions and chats of both demo selle
   await expect(items.first()).toBeVisible();
   await expect(page.locator('[data-testid="inbox-item"][data-channel="review"]').first()).toBeVisible();
 
+  await listLoaded(page);
   const switcher = page.getByRole("combobox", { name: "Продавец" });
   const options = await switcher.locator("option").allTextContents();
   expect(options).toEqual(["Все продавцы", "Вектор Спорт (ООО)", "Домашний уют (ИП Смирнова)"]);

@@ -135,7 +135,7 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
   const scrollKey = SCROLL_KEY + listHref();
   useLayoutEffect(() => {
     const saved = sessionStorage.getItem(scrollKey);
-    if (saved && Date.now() - lastPopState < 3_000) window.scrollTo(0, Number(saved));
+    if (saved && Date.now() - lastPopState < 15_000) window.scrollTo(0, Number(saved));
     let frame = 0;
     const onScroll = () => {
       cancelAnimationFrame(frame);
