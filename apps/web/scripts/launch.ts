@@ -10,10 +10,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { DEMO_USER, seedDemoData, startDemoSandboxes, type DemoSandboxes } from "@inbox/api/demo";
-import { syncAccount } from "@inbox/api/sync";
-import { startWorkers, type Workers } from "@inbox/api/workers";
-import { createPrismaClient } from "@inbox/db";
+import { DEMO_USER, startDemoSandboxes, type DemoSandboxes } from "@inbox/api/demo";
+import { openAppInstance } from "@inbox/api/instance";
+import type { Workers } from "@inbox/api/workers";
 import { ensureDatabase, ensureSecretKey, persistentValue, removeEmbeddedCluster } from "@inbox/db/server";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -104,36 +103,34 @@ async function main() {
     };
     Object.assign(process.env, env);
 
-    const prisma = createPrismaClient(database.url);
+    const instance = openAppInstance(database.url);
     if (demo) {
       sandboxes = await startDemoSandboxes({
         epoch: persistentValue(dataDir, "demo-epoch", () => new Date().toISOString()),
         // Customers keep writing, so the inbox stays alive: a new review, question or message a minute.
         customersEveryMs: 60_000,
       });
-      const { created } = await seedDemoData(prisma, sandboxes.accounts);
+      const { created } = await instance.seedDemo(sandboxes.accounts);
       step(created ? "Created the demo user, sellers and marketplace accounts (sandboxes)" : "Reusing the existing data");
       if (created) {
         // The first inbox arrives through the real path: connectors → sync → database.
         for (const [index, account] of sandboxes.accounts.entries()) {
           step(`First sync ${index + 1}/${sandboxes.accounts.length}: ${account.displayName}`);
-          await syncAccount({ prisma, accountId: account.id });
+          await instance.syncAccount(account.id);
         }
       }
     }
-    if (!demo && !loopback && (await prisma.user.count({ where: { email: DEMO_USER.email } })) > 0) {
+    if (!demo && !loopback && (await instance.hasDemoUser())) {
       throw new Error(
         `This database holds the demo user, whose password is published, and HOST=${host} is reachable from the network. ` +
           "Start on a fresh data dir (--fresh), remove that user, or bind to 127.0.0.1.",
       );
     }
-    if (!demo && (await prisma.user.count()) === 0) {
+    if (!demo && !(await instance.hasUsers())) {
       step("No users yet: create the first with `pnpm user:create -- --email … --name … --password … --seller …`");
     }
     if (!args["no-workers"]) {
-      workers = await startWorkers({
-        prisma,
-        databaseUrl: database.url,
+      workers = await instance.startWorkers({
         log: args.quiet ? undefined : (line) => console.log(`  [worker] ${line}`),
       });
     }

@@ -20,6 +20,8 @@ export {
   type AuditOrigin,
   type AuditRequestInfo,
 } from "./services/audit";
+export { downloadAttachment, pingDatabase, signInWithPassword } from "./web-entry";
+export { inboxFilterSchema, INBOX_SORTS, INBOX_STATUSES, type InboxFilter, type InboxFilterInput } from "./services/inbox-filter";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

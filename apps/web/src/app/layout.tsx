@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { LocaleProvider } from "~/i18n/client";
 import { getLocale } from "~/i18n/server";
 import { TRPCReactProvider } from "~/trpc/client";
 import "./globals.css";
@@ -10,10 +11,13 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
+  const locale = await getLocale();
   return (
-    <html lang={await getLocale()}>
+    <html lang={locale}>
       <body className="min-h-screen">
-        <TRPCReactProvider>{children}</TRPCReactProvider>
+        <TRPCReactProvider>
+          <LocaleProvider locale={locale}>{children}</LocaleProvider>
+        </TRPCReactProvider>
       </body>
     </html>
   );

@@ -6,10 +6,14 @@ export function SellerSwitcher({
   sellers,
   current,
   label,
+  allLabel,
 }: {
   sellers: Array<{ id: string; name: string }>;
-  current: string;
+  /** The seller shown, or null on the inbox over all sellers. */
+  current: string | null;
   label: string;
+  /** The option that opens the inbox over all sellers. */
+  allLabel: string;
 }) {
   const router = useRouter();
   return (
@@ -17,10 +21,11 @@ export function SellerSwitcher({
       <span className="sr-only">{label}</span>
       <select
         aria-label={label}
-        value={current}
-        onChange={(event) => router.push(`/s/${event.target.value}`)}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 shadow-sm"
+        value={current ?? ""}
+        onChange={(event) => router.push(event.target.value ? `/s/${event.target.value}` : "/inbox")}
+        className="max-w-[12rem] min-h-9 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 shadow-sm"
       >
+        <option value="">{allLabel}</option>
         {sellers.map((seller) => (
           <option key={seller.id} value={seller.id}>
             {seller.name}
@@ -33,7 +38,11 @@ export function SellerSwitcher({
 
 export function SignOutButton({ label }: { label: string }) {
   return (
-    <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })} className="text-sm text-slate-600 hover:text-slate-900">
+    <button
+      type="button"
+      onClick={() => signOut({ callbackUrl: "/signin" })}
+      className="min-h-9 text-sm text-slate-600 hover:text-slate-900"
+    >
       {label}
     </button>
   );

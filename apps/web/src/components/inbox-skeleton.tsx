@@ -8,7 +8,7 @@ function Bar({ className }: { className: string }) {
 
 export function InboxListSkeleton({ label, rows = 8 }: { label?: string; rows?: number }) {
   return (
-    <Card aria-busy="true" aria-label={label} data-testid="inbox-loading">
+    <Card role="status" aria-busy="true" aria-label={label} data-testid="inbox-loading">
       <ul className="animate-pulse divide-y divide-slate-100">
         {Array.from({ length: rows }, (_, index) => (
           <li key={index} className="flex gap-3 px-4 py-3">
@@ -26,7 +26,7 @@ export function InboxListSkeleton({ label, rows = 8 }: { label?: string; rows?: 
 }
 
 /** The whole inbox page, before even its filters are known (route-level loading state). */
-export function InboxPageSkeleton() {
+export function InboxPageSkeleton({ label }: { label?: string }) {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -38,7 +38,7 @@ export function InboxPageSkeleton() {
           <Bar key={index} className="h-7 w-24 rounded-full bg-slate-100" />
         ))}
       </div>
-      <InboxListSkeleton />
+      <InboxListSkeleton label={label} />
     </div>
   );
 }

@@ -1,15 +1,26 @@
 "use client";
-// Reply form, read toggle and retry of failed replies: tRPC mutations over /api/trpc, then a refresh
-// of the server view.
-import { useMutation } from "@tanstack/react-query";
+// Reply form, read toggle and retry of failed replies: tRPC mutations over /api/trpc, then the item
+// view's queries and the server-rendered list are refreshed.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import type { Messages } from "~/i18n/messages";
 import { useTRPC } from "~/trpc/client";
 import { Button, Card, Spinner } from "./ui";
 
 function newKey() {
   return crypto.randomUUID();
+}
+
+/** After a change: the item view re-reads its queries, server-rendered pages re-render. */
+function useRefreshInbox() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
+    router.refresh();
+  };
 }
 
 export function ItemActions({
@@ -26,7 +37,7 @@ export function ItemActions({
   t: Messages["item"];
 }) {
   const trpc = useTRPC();
-  const router = useRouter();
+  const refresh = useRefreshInbox();
   const [text, setText] = useState("");
   // One key per draft: a retried or double-submitted send never queues a second reply.
   const [idempotencyKey, setIdempotencyKey] = useState(newKey);
@@ -36,11 +47,11 @@ export function ItemActions({
       onSuccess: () => {
         setText("");
         setIdempotencyKey(newKey());
-        router.refresh();
+        refresh();
       },
     }),
   );
-  const markRead = useMutation(trpc.inbox.markRead.mutationOptions({ onSuccess: () => router.refresh() }));
+  const markRead = useMutation(trpc.inbox.markRead.mutationOptions({ onSuccess: refresh }));
 
   if (!canAct) return <p className="text-sm text-slate-500">{t.viewerOnly}</p>;
 
@@ -94,8 +105,8 @@ export function ItemActions({
 /** Sends a FAILED reply again (agents and owners). */
 export function RetryReplyButton({ sellerId, replyId, t }: { sellerId: string; replyId: string; t: Messages["item"] }) {
   const trpc = useTRPC();
-  const router = useRouter();
-  const retry = useMutation(trpc.inbox.retryReply.mutationOptions({ onSuccess: () => router.refresh() }));
+  const refresh = useRefreshInbox();
+  const retry = useMutation(trpc.inbox.retryReply.mutationOptions({ onSuccess: refresh }));
   return (
     <div className="flex flex-wrap items-center gap-3">
       <Button type="button" variant="secondary" disabled={retry.isPending} onClick={() => retry.mutate({ sellerId, replyId })}>
@@ -108,22 +119,5 @@ export function RetryReplyButton({ sellerId, replyId, t }: { sellerId: string; r
         </span>
       )}
     </div>
-  );
-}
-
-/** Re-renders the server view every 2 s while a reply is on its way, so it turns SENT on its own. */
-export function RefreshWhileDelivering({ active, label }: { active: boolean; label: string }) {
-  const router = useRouter();
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => router.refresh(), 2_000);
-    return () => clearInterval(timer);
-  }, [active, router]);
-  if (!active) return null;
-  return (
-    <p className="mt-3 flex items-center gap-2 text-xs text-slate-500" aria-live="polite">
-      <Spinner className="h-3 w-3" />
-      {label}
-    </p>
   );
 }

@@ -53,7 +53,7 @@ export function Card({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
 
 export function Stars({ rating }: { rating: number }) {
   return (
-    <span className="text-amber-500" aria-label={`${rating}/5`} title={`${rating}/5`}>
+    <span role="img" className="whitespace-nowrap text-amber-500" aria-label={`${rating}/5`} title={`${rating}/5`}>
       {"★".repeat(rating)}
       <span className="text-slate-300">{"★".repeat(5 - rating)}</span>
     </span>

@@ -1,6 +1,7 @@
 // UI strings in Russian (default) and English. Keys are grouped by screen.
 import { en as analyticsEn, ru as analyticsRu } from "./messages/analytics";
 import { en as apiTokensEn, ru as apiTokensRu } from "./messages/api-tokens";
+import { en as inboxUiEn, ru as inboxUiRu } from "./messages/inbox-ui";
 export const locales = ["ru", "en"] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "ru";
@@ -169,6 +170,7 @@ const ru = {
   error: { generic: "Что-то пошло не так. Обновите страницу; если ошибка повторится, напишите в поддержку." },
   ...analyticsRu,
   ...apiTokensRu,
+  ...inboxUiRu,
 };
 
 type Messages = typeof ru;
@@ -335,6 +337,7 @@ const en: Messages = {
   error: { generic: "Something went wrong. Reload the page; if it happens again, contact support." },
   ...analyticsEn,
   ...apiTokensEn,
+  ...inboxUiEn,
 };
 
 export const messages: Record<Locale, Messages> = { ru, en };

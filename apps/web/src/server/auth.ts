@@ -1,8 +1,7 @@
 // next-auth (v4) with email + password and JWT sessions. The session carries only the user id;
 // everything else is read through the tRPC router.
 import "server-only";
-import { authenticateUser } from "@inbox/api";
-import { getPrisma } from "@inbox/db";
+import { signInWithPassword } from "@inbox/api";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { cookies } from "next/headers";
@@ -25,7 +24,7 @@ export const authOptions: NextAuthOptions = {
       async authorize(raw) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
-        return authenticateUser(getPrisma(), parsed.data.email, parsed.data.password);
+        return signInWithPassword(parsed.data.email, parsed.data.password);
       },
     }),
   ],

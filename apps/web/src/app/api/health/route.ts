@@ -1,13 +1,12 @@
 // Liveness and database reachability, for load balancers and the start-up script.
-import { getPrisma } from "@inbox/db";
+import { pingDatabase } from "@inbox/api";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
-  const started = performance.now();
   try {
-    await getPrisma().$queryRaw`SELECT 1`;
-    return Response.json({ status: "ok", database: { status: "ok", latencyMs: Math.round(performance.now() - started) } });
+    const { latencyMs } = await pingDatabase();
+    return Response.json({ status: "ok", database: { status: "ok", latencyMs } });
   } catch (error) {
     // The details go to the server log, not to anonymous callers.
     console.error("health check: database unreachable:", error);

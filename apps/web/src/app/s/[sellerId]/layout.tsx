@@ -1,42 +1,20 @@
-import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { SellerSwitcher, SignOutButton } from "~/components/header-controls";
-import { LocaleSwitch } from "~/components/locale-switch";
-import { getMessages } from "~/i18n/server";
+import { AppHeader } from "~/components/app-header";
 import { getSessionUserId } from "~/server/auth";
 import { getSellers } from "~/trpc/server";
 
 export default async function SellerLayout({ children, params }: { children: ReactNode; params: Promise<{ sellerId: string }> }) {
   if (!(await getSessionUserId())) redirect("/signin");
   const { sellerId } = await params;
-  const [sellers, { t, locale }] = await Promise.all([getSellers(), getMessages()]);
+  const sellers = await getSellers();
   if (!sellers.some((seller) => seller.id === sellerId)) notFound();
 
   return (
     <div className="min-h-screen">
-      <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/90 backdrop-blur">
-        <div className="mx-auto flex max-w-5xl items-center gap-4 px-4 py-3">
-          <Link href={`/s/${sellerId}`} className="font-semibold tracking-tight">
-            {t.app.name}
-          </Link>
-          <SellerSwitcher sellers={sellers} current={sellerId} label={t.nav.seller} />
-          <Link href={`/s/${sellerId}/accounts`} className="text-sm text-slate-600 hover:text-slate-900">
-            {t.nav.accounts}
-          </Link>
-          <Link href={`/s/${sellerId}/analytics`} className="text-sm text-slate-600 hover:text-slate-900">
-            {t.analytics.nav}
-          </Link>
-          <Link href={`/s/${sellerId}/api`} className="text-sm text-slate-600 hover:text-slate-900">
-            {t.apiTokens.nav}
-          </Link>
-          <div className="ml-auto flex items-center gap-4">
-            <LocaleSwitch locale={locale} label={t.nav.language} />
-            <SignOutButton label={t.nav.signOut} />
-          </div>
-        </div>
-      </header>
-      <main className="mx-auto max-w-5xl px-4 py-6">{children}</main>
+      <AppHeader sellerId={sellerId} />
+      {/* The inbox uses the full width (split view); item and accounts pages narrow it in their layouts. */}
+      <main className="mx-auto max-w-[100rem] px-3 py-4 sm:px-4 sm:py-6">{children}</main>
     </div>
   );
 }

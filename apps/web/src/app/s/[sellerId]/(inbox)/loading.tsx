@@ -2,7 +2,9 @@
 // It sits in the (inbox) group so it wraps the inbox only: the item and accounts pages keep their
 // not-found checks ahead of the first byte, and so their HTTP 404.
 import { InboxPageSkeleton } from "~/components/inbox-skeleton";
+import { getMessages } from "~/i18n/server";
 
-export default function InboxLoading() {
-  return <InboxPageSkeleton />;
+export default async function InboxLoading() {
+  const { t } = await getMessages();
+  return <InboxPageSkeleton label={t.inbox.loading} />;
 }

@@ -1,7 +1,6 @@
 // A chat file that the marketplace serves only through its API (Wildberries `/seller/download/{id}`),
 // streamed through our server so the account's token never reaches the browser.
-import { downloadItemAttachment } from "@inbox/api";
-import { getPrisma } from "@inbox/db";
+import { downloadAttachment } from "@inbox/api";
 import { TRPCError } from "@trpc/server";
 import { getServerCaller } from "~/trpc/server";
 
@@ -14,7 +13,7 @@ export async function GET(_request: Request, { params }: { params: Promise<Param
   try {
     // The router decides access: signed in, a member of this seller, and the item is the seller's.
     await (await getServerCaller()).inbox.get({ sellerId, itemId });
-    const file = await downloadItemAttachment(getPrisma(), { sellerId, itemId, downloadId });
+    const file = await downloadAttachment({ sellerId, itemId, downloadId });
     if (file.status === "unavailable") {
       return Response.json({ message: file.message }, { status: file.reason === "moderation_failed" ? 451 : 404 });
     }

@@ -1,0 +1,45 @@
+// The header of every signed-in page: inbox, seller switch (or all sellers), accounts, language and
+// sign-out. It wraps onto two lines on a phone instead of widening the page.
+import Link from "next/link";
+import { getMessages } from "~/i18n/server";
+import { getSellers } from "~/trpc/server";
+import { SellerSwitcher, SignOutButton } from "./header-controls";
+import { LocaleSwitch } from "./locale-switch";
+
+export async function AppHeader({ sellerId }: { sellerId: string | null }) {
+  const [sellers, { t, locale }] = await Promise.all([getSellers(), getMessages()]);
+  const accountsOf = sellerId ?? sellers[0]?.id;
+  const link = "inline-flex min-h-9 items-center text-sm text-slate-700 hover:text-slate-900";
+  return (
+    <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/90 backdrop-blur">
+      <div className="mx-auto flex max-w-[100rem] flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">
+        <Link href="/inbox" className="font-semibold tracking-tight">
+          {t.app.name}
+        </Link>
+        <nav aria-label={t.app.name} className="flex flex-wrap items-center gap-x-4">
+          <Link href={sellerId ? `/s/${sellerId}` : "/inbox"} className={link}>
+            {t.nav.inbox}
+          </Link>
+          <SellerSwitcher sellers={sellers} current={sellerId} label={t.nav.seller} allLabel={t.triage.allSellers} />
+          {accountsOf && (
+            <Link href={`/s/${accountsOf}/accounts`} className={link}>
+              {t.nav.accounts}
+            </Link>
+          )}
+          <Link href={sellerId ? `/s/${sellerId}/analytics` : "/analytics"} className={link}>
+            {t.analytics.nav}
+          </Link>
+          {accountsOf && (
+            <Link href={`/s/${accountsOf}/api`} className={link}>
+              {t.apiTokens.nav}
+            </Link>
+          )}
+        </nav>
+        <div className="ml-auto flex items-center gap-4">
+          <LocaleSwitch locale={locale} label={t.nav.language} />
+          <SignOutButton label={t.nav.signOut} />
+        </div>
+      </div>
+    </header>
+  );
+}

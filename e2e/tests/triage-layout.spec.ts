@@ -1,0 +1,64 @@
+// The inbox on a phone (390 px) and on a laptop (1440 px): no horizontal scrolling, and the
+// screenshots of the closing note (docs/screenshots/).
+import path from "node:path";
+import type { Page } from "@playwright/test";
+import { expect, FLOW_TIMEOUT, test } from "./triage-fixtures";
+
+test.describe.configure({ timeout: FLOW_TIMEOUT });
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
+
+async function pageWidth(page: Page) {
+  return page.evaluate(() => document.scrollingElement!.scrollWidth);
+}
+
+test("on a 390 px phone the inboxes and the item page fit the screen without horizontal scrolling", async ({ page, world }) => {
+  const [alpha, beta] = world.sellers;
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const url of [
+    "/inbox",
+    `/s/${beta.id}`,
+    `/s/${alpha.id}?q=${encodeURIComponent("размер")}`,
+    "/inbox?status=unanswered&ratings=1,2",
+  ]) {
+    await page.goto(url);
+    await expect(page.getByRole("heading", { name: /Входящие/ })).toBeVisible();
+    expect(await pageWidth(page), url).toBeLessThanOrEqual(390);
+  }
+  // The rows' touch targets are thumb-sized (at least 44 px high).
+  const box = await page.getByTestId("inbox-item").first().boundingBox();
+  expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
+
+  await page.goto(`/s/${beta.id}/items/${beta.items.get("Чат по заказу")}`);
+  await expect(page.getByText("Где мой заказ номер 42?")).toBeVisible();
+  expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+});
+
+test("screenshots of the inbox in Russian on a laptop (1440 px) and a phone (390 px)", async ({ page, world }) => {
+  const [alpha] = world.sellers;
+  await world.addItems(alpha, [
+    {
+      channel: "REVIEW",
+      text: "Куртка тёплая, но рукава длинноваты. Размер M подошёл бы лучше",
+      rating: 4,
+      productName: "Куртка зимняя",
+      authorName: "Игорь",
+      minutesAgo: 5,
+    },
+    {
+      channel: "QUESTION",
+      text: "Подскажите, есть ли доставка в Казань до пятницы?",
+      productName: "Рюкзак городской",
+      authorName: "Марина",
+      minutesAgo: 12,
+    },
+  ]);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto("/inbox");
+  await expect(page.getByTestId("inbox-item").first()).toBeVisible();
+  await page.screenshot({ path: path.join(SCREENSHOTS, "inbox-laptop-1440-ru.png") });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/inbox");
+  await expect(page.getByTestId("inbox-item").first()).toBeVisible();
+  await page.screenshot({ path: path.join(SCREENSHOTS, "inbox-phone-390-ru.png"), fullPage: true });
+});

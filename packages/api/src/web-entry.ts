@@ -1,0 +1,23 @@
+// What the web app's route handlers and sign-in need besides the tRPC routers, on the process-wide
+// database: the web app never opens @inbox/db itself, so every query it causes lives in this package.
+import type { ConnectorOptions } from "@inbox/connectors";
+import { getPrisma } from "@inbox/db";
+import { authenticateUser } from "./auth/authenticate";
+import { downloadItemAttachment } from "./services/attachments";
+
+/** Email + password sign-in: the user's id, email, name and locale, or null. */
+export function signInWithPassword(email: string, password: string) {
+  return authenticateUser(getPrisma(), email, password);
+}
+
+/** Database round trip for the health check; throws when the database cannot be reached. */
+export async function pingDatabase(): Promise<{ latencyMs: number }> {
+  const started = performance.now();
+  await getPrisma().$queryRaw`SELECT 1`;
+  return { latencyMs: Math.round(performance.now() - started) };
+}
+
+/** A marketplace-served chat file; the caller has checked access through the tRPC router first. */
+export function downloadAttachment(params: { sellerId: string; itemId: string; downloadId: string; connectorOptions?: ConnectorOptions }) {
+  return downloadItemAttachment(getPrisma(), params);
+}
