@@ -8,6 +8,7 @@ export { authenticateUser } from "./auth/authenticate";
 export { AppError, type AppErrorReason } from "./errors";
 export { hashPassword, verifyPassword } from "./auth/password";
 export { downloadItemAttachment } from "./services/attachments";
+export type { InboxFilterInput } from "./services/inbox-filter";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

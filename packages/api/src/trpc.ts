@@ -5,7 +5,7 @@ import { getPrisma, type PrismaClient, type Role } from "@inbox/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import { AppError } from "./errors";
+import { APP_ERROR_CODES, AppError } from "./errors";
 import { getJobQueue, type JobQueue } from "./jobs/queues";
 import { listMemberships, type SellerMembership } from "./services/memberships";
 
@@ -23,6 +23,7 @@ export interface CreateContextOptions {
 const lazyJobQueue: JobQueue = {
   enqueueSync: async (accountId) => (await getJobQueue()).enqueueSync(accountId),
   enqueueReplyDelivery: async (replyId, startAfter) => (await getJobQueue()).enqueueReplyDelivery(replyId, startAfter),
+  enqueueMarkReadUpstream: async (itemId) => (await getJobQueue()).enqueueMarkReadUpstream(itemId),
 };
 
 export function createTRPCContext(options: CreateContextOptions) {
@@ -62,6 +63,7 @@ const t = initTRPC.context<TRPCContext>().create({
         // Field-level messages for forms: { fieldErrors: { text: ["..."] }, formErrors: [] }.
         zodError: error.cause instanceof ZodError ? (z.flattenError(error.cause) as FieldErrors) : null,
         reason: error.cause instanceof AppError ? error.cause.reason : null,
+        details: error.cause instanceof AppError ? error.cause.details : null,
       },
     };
   },
@@ -69,9 +71,20 @@ const t = initTRPC.context<TRPCContext>().create({
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
 
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+/** The one place domain errors become tRPC errors: an AppError's reason decides the code. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  const cause = result.ok ? null : result.error.cause;
+  if (!result.ok && cause instanceof AppError && result.error.code !== APP_ERROR_CODES[cause.reason]) {
+    return { ...result, error: new TRPCError({ code: APP_ERROR_CODES[cause.reason], message: cause.message, cause }) };
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(appErrors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   return next({ ctx: { ...ctx, userId: ctx.userId } });
 });

@@ -25,6 +25,7 @@ function recordingJobQueue() {
   const queue: JobQueue = {
     enqueueSync: async (accountId) => void calls.push(`sync ${accountId}`),
     enqueueReplyDelivery: async (replyId) => void calls.push(`reply ${replyId}`),
+    enqueueMarkReadUpstream: async (itemId) => void calls.push(`mark read ${itemId}`),
   };
   return { queue, calls };
 }

@@ -8,6 +8,8 @@ export const QUEUES = {
   syncAccount: "sync-account",
   /** Deliver one reply to its marketplace. */
   deliverReply: "deliver-reply",
+  /** Tell the marketplace an item was read in Inbox (where its connector can); retried a few times. */
+  markReadUpstream: "mark-read-upstream",
   /** Every minute: queue the syncs that are due and the replies whose retry time has come. */
   sweep: "sweep",
 } as const;
@@ -17,6 +19,9 @@ export interface SyncJob {
 }
 export interface DeliverReplyJob {
   replyId: string;
+}
+export interface MarkReadUpstreamJob {
+  itemId: string;
 }
 
 export function createBoss(databaseUrl: string, options: { worker: boolean }) {
@@ -36,6 +41,14 @@ export async function ensureQueues(boss: PgBoss) {
   // active, and that stalls the whole queue behind one long sync.
   await boss.createQueue(QUEUES.syncAccount, { name: QUEUES.syncAccount, policy: "short", retryLimit: 0, expireInSeconds: 30 * 60 });
   await boss.createQueue(QUEUES.deliverReply, { name: QUEUES.deliverReply, policy: "standard", retryLimit: 0, expireInSeconds: 10 * 60 });
+  await boss.createQueue(QUEUES.markReadUpstream, {
+    name: QUEUES.markReadUpstream,
+    policy: "standard",
+    retryLimit: 3,
+    retryDelay: 30,
+    retryBackoff: true,
+    expireInSeconds: 2 * 60,
+  });
   await boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "stately", retryLimit: 0, expireInSeconds: 5 * 60 });
 }
 
@@ -43,6 +56,7 @@ export async function ensureQueues(boss: PgBoss) {
 export interface JobQueue {
   enqueueSync(accountId: string): Promise<void>;
   enqueueReplyDelivery(replyId: string, startAfter?: Date): Promise<void>;
+  enqueueMarkReadUpstream(itemId: string): Promise<void>;
 }
 
 export function jobQueueFromBoss(boss: PgBoss): JobQueue {
@@ -52,6 +66,10 @@ export function jobQueueFromBoss(boss: PgBoss): JobQueue {
     },
     async enqueueReplyDelivery(replyId, startAfter) {
       await boss.send(QUEUES.deliverReply, { replyId } satisfies DeliverReplyJob, startAfter ? { startAfter } : {});
+    },
+    async enqueueMarkReadUpstream(itemId) {
+      // One queued job per item: opening an item twice in a row tells the marketplace once.
+      await boss.send(QUEUES.markReadUpstream, { itemId } satisfies MarkReadUpstreamJob, { singletonKey: itemId });
     },
   };
 }

@@ -5,8 +5,18 @@ import type { ConnectorOptions } from "@inbox/connectors";
 import type { PrismaClient } from "@inbox/db";
 import { deliverReply } from "../sync/deliver-reply";
 import { syncAccount, type SyncAccountOptions } from "../sync/sync-account";
+import { markReadUpstream } from "../services/replies";
 import { TaskTracker } from "../background";
-import { createBoss, ensureQueues, jobQueueFromBoss, QUEUES, type DeliverReplyJob, type JobQueue, type SyncJob } from "./queues";
+import {
+  createBoss,
+  ensureQueues,
+  jobQueueFromBoss,
+  QUEUES,
+  type DeliverReplyJob,
+  type JobQueue,
+  type MarkReadUpstreamJob,
+  type SyncJob,
+} from "./queues";
 
 export interface WorkerOptions {
   prisma: PrismaClient;
@@ -71,6 +81,15 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
         const outcome = await deliverReply({ prisma, replyId: job.data.replyId, connectorOptions: options.connectorOptions });
         if (outcome.status === "retry") await queue.enqueueReplyDelivery(job.data.replyId, outcome.retryAt);
         log(`reply ${job.data.replyId}: ${outcome.status}`);
+      }),
+    );
+    await boss.work<MarkReadUpstreamJob>(QUEUES.markReadUpstream, workOptions, ([job]) =>
+      running.run(async () => {
+        if (!job) return;
+        const outcome = await markReadUpstream(prisma, job.data.itemId, options.connectorOptions);
+        log(`mark read ${job.data.itemId}: ${outcome}`);
+        // A failed job is retried by pg-boss (retryLimit on the queue).
+        if (outcome === "failed") throw new Error(`The marketplace did not mark item ${job.data.itemId} read.`);
       }),
     );
   }

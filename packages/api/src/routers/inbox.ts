@@ -1,21 +1,13 @@
 import { z } from "zod";
-import type { JobQueue } from "../jobs/queues";
+import { AppError } from "../errors";
 import { channelSchema, marketplaceSchema } from "../services/enums";
 import { getInboxItem, listInbox } from "../services/inbox";
+import { MESSAGE_PAGE_DEFAULT, MESSAGE_PAGE_MAX, readMessagePage } from "../services/item-messages";
 import { queueReply, retryFailedReply, setItemRead } from "../services/replies";
+import { queueDelivery } from "../services/reply-queue";
 import { createTRPCRouter, sellerAgentProcedure, sellerProcedure } from "../trpc";
 
 const itemId = z.string().min(1).max(64);
-
-/** The reply is stored already: a failure to queue it is logged, not the user's error, because the
- * sweeper queues every PENDING reply without a job (see jobs/worker.ts), so none is stranded. */
-async function queueDelivery(jobs: JobQueue, replyId: string) {
-  try {
-    await jobs.enqueueReplyDelivery(replyId);
-  } catch (error) {
-    console.error(`Queueing reply ${replyId} failed; the sweeper will queue it:`, error);
-  }
-}
 
 export const inboxRouter = createTRPCRouter({
   list: sellerProcedure
@@ -31,7 +23,26 @@ export const inboxRouter = createTRPCRouter({
     )
     .query(({ ctx, input }) => listInbox(ctx.prisma, ctx.seller.id, input)),
 
-  get: sellerProcedure.input(z.object({ itemId })).query(({ ctx, input }) => getInboxItem(ctx.prisma, ctx.seller.id, input.itemId)),
+  /** The item with its replies and, for a chat, the latest page of messages plus a cursor for older ones. */
+  get: sellerProcedure
+    .input(z.object({ itemId, messageLimit: z.number().int().min(1).max(MESSAGE_PAGE_MAX).default(MESSAGE_PAGE_DEFAULT) }))
+    .query(({ ctx, input }) => getInboxItem(ctx.prisma, ctx.seller.id, input.itemId, input.messageLimit)),
+
+  /** Older messages of a chat: the page before `before` (a cursor from get or from the previous page). */
+  messages: sellerProcedure
+    .input(
+      z.object({
+        itemId,
+        before: z.string().min(1).max(200),
+        limit: z.number().int().min(1).max(MESSAGE_PAGE_MAX).default(MESSAGE_PAGE_DEFAULT),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      // Another seller's item is not found, like in get.
+      const item = await ctx.prisma.item.findFirst({ where: { id: input.itemId, sellerId: ctx.seller.id }, select: { id: true } });
+      if (!item) throw new AppError("item_not_found", "This item does not exist or belongs to another seller.");
+      return readMessagePage(ctx.prisma, item.id, { before: input.before, limit: input.limit });
+    }),
 
   reply: sellerAgentProcedure
     .input(
@@ -63,7 +74,5 @@ export const inboxRouter = createTRPCRouter({
 
   markRead: sellerAgentProcedure
     .input(z.object({ itemId, read: z.boolean().default(true) }))
-    .mutation(({ ctx, input }) =>
-      setItemRead(ctx.prisma, { sellerId: ctx.seller.id, itemId: input.itemId, read: input.read, connectorOptions: ctx.connectorOptions }),
-    ),
+    .mutation(({ ctx, input }) => setItemRead(ctx.prisma, ctx.jobs, { sellerId: ctx.seller.id, itemId: input.itemId, read: input.read })),
 });
