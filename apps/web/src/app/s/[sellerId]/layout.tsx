@@ -24,6 +24,9 @@ export default async function SellerLayout({ children, params }: { children: Rea
           <Link href={`/s/${sellerId}/accounts`} className="text-sm text-slate-600 hover:text-slate-900">
             {t.nav.accounts}
           </Link>
+          <Link href={`/s/${sellerId}/templates`} className="text-sm text-slate-600 hover:text-slate-900">
+            {t.templates.title}
+          </Link>
           <div className="ml-auto flex items-center gap-4">
             <LocaleSwitch locale={locale} label={t.nav.language} />
             <SignOutButton label={t.nav.signOut} />
