@@ -9,6 +9,7 @@ export { AppError, type AppErrorReason } from "./errors";
 export { hashPassword, verifyPassword } from "./auth/password";
 export { downloadItemAttachment } from "./services/attachments";
 export type { InboxFilterInput } from "./services/inbox-filter";
+export { answerHash, normalizeAnswer } from "./services/answer-repetition";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
