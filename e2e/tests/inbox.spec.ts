@@ -116,7 +116,8 @@ test("a failed reply shows why, and Retry delivers it to the marketplace", async
   await page.goto(`/s/${item.sellerId}/items/${item.id}`);
   const reply = page.getByTestId("replies").locator("li").filter({ hasText: text });
   await expect(reply.locator(".reply-status")).toHaveText("Ошибка");
-  await expect(reply.getByText("The marketplace did not respond")).toBeVisible();
+  // The stored delivery error is English upstream text: the user reads what to do in their language.
+  await expect(reply.getByText("Маркетплейс не принял ответ. Исправьте причину и нажмите «Повторить».")).toBeVisible();
   await reply.getByRole("button", { name: "Повторить" }).click();
   // The item page refreshes itself while the reply is on its way; no reload needed.
   await expect(page.getByTestId("replies").locator("li").filter({ hasText: text }).locator(".reply-status")).toHaveText("Отправлен", {

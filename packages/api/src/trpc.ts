@@ -23,7 +23,7 @@ export interface CreateContextOptions {
 const lazyJobQueue: JobQueue = {
   enqueueSync: async (accountId) => (await getJobQueue()).enqueueSync(accountId),
   enqueueReplyDelivery: async (replyId, startAfter) => (await getJobQueue()).enqueueReplyDelivery(replyId, startAfter),
-  enqueueMarkReadUpstream: async (itemId) => (await getJobQueue()).enqueueMarkReadUpstream(itemId),
+  enqueueMarkReadUpstream: async (itemIds) => (await getJobQueue()).enqueueMarkReadUpstream(itemIds),
 };
 
 export function createTRPCContext(options: CreateContextOptions) {

@@ -25,7 +25,7 @@ function recordingJobQueue() {
   const queue: JobQueue = {
     enqueueSync: async (accountId) => void calls.push(`sync ${accountId}`),
     enqueueReplyDelivery: async (replyId) => void calls.push(`reply ${replyId}`),
-    enqueueMarkReadUpstream: async (itemId) => void calls.push(`mark read ${itemId}`),
+    enqueueMarkReadUpstream: async (itemIds) => void calls.push(`mark read ${itemIds.join(",")}`),
   };
   return { queue, calls };
 }

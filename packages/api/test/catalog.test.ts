@@ -32,7 +32,7 @@ const queued: string[] = [];
 const jobs: JobQueue = {
   enqueueSync: async (accountId) => void queued.push(`sync ${accountId}`),
   enqueueReplyDelivery: async (replyId) => void queued.push(`reply ${replyId}`),
-  enqueueMarkReadUpstream: async (itemId) => void queued.push(`mark read ${itemId}`),
+  enqueueMarkReadUpstream: async (itemIds) => void queued.push(`mark read ${itemIds.join(",")}`),
 };
 let world: { ownerId: string; sellerId: string };
 

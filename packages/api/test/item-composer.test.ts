@@ -13,7 +13,7 @@ const markReadJobs: string[] = [];
 const jobs: JobQueue = {
   enqueueSync: async () => {},
   enqueueReplyDelivery: async () => {},
-  enqueueMarkReadUpstream: async (itemId) => void markReadJobs.push(itemId),
+  enqueueMarkReadUpstream: async (itemIds) => void markReadJobs.push(...itemIds),
 };
 
 let sellerId: string;

@@ -4,7 +4,8 @@ import { startOzonSandbox, type OzonSandbox } from "@inbox/connectors/sandbox";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobQueue } from "../src/jobs/queues";
-import { markReadUpstream, setItemRead } from "../src/services/replies";
+import { markItemsReadUpstream } from "../src/services/inbox-read";
+import { setItemRead } from "../src/services/replies";
 import { syncAccount } from "../src/sync/sync-account";
 import { createSandboxAccount, FAST_CONNECTOR_OPTIONS } from "./sync-fixtures";
 
@@ -14,7 +15,7 @@ const queued: string[] = [];
 const jobs: JobQueue = {
   enqueueSync: async () => {},
   enqueueReplyDelivery: async () => {},
-  enqueueMarkReadUpstream: async (itemId) => void queued.push(itemId),
+  enqueueMarkReadUpstream: async (itemIds) => void queued.push(...itemIds),
 };
 
 beforeAll(async () => {
@@ -47,7 +48,7 @@ describe("mark read upstream", () => {
     expect(upstream.status).toBe("NEW"); // nothing upstream until the job runs
     expect(queued).toContain(item.id);
 
-    expect(await markReadUpstream(prisma, item.id, FAST_CONNECTOR_OPTIONS)).toBe("marked");
+    expect(await markItemsReadUpstream(prisma, [item.id], { connectorOptions: FAST_CONNECTOR_OPTIONS })).toEqual({ marked: 1, failed: 0 });
     expect(upstream.status).toBe("VIEWED");
   });
 
@@ -56,7 +57,7 @@ describe("mark read upstream", () => {
     const { upstream, item, sellerId } = await syncedReview("Коробка помята, товар в порядке");
     await setItemRead(prisma, jobs, { sellerId, itemId: item.id, read: true });
     await setItemRead(prisma, jobs, { sellerId, itemId: item.id, read: false });
-    expect(await markReadUpstream(prisma, item.id, FAST_CONNECTOR_OPTIONS)).toBe("skipped");
+    expect(await markItemsReadUpstream(prisma, [item.id], { connectorOptions: FAST_CONNECTOR_OPTIONS })).toEqual({ marked: 0, failed: 0 });
     expect(upstream.status).toBe("NEW");
   });
 });

@@ -190,6 +190,47 @@ describe("template.replyBulk", () => {
     expect(await prisma.reply.count({ where: { itemId: chat } })).toBe(2); // the first request's and this one's
   });
 
+  it("resolves a filter selection to the items the user may reply to, and replies to them in batches", async () => {
+    const { prisma } = database();
+    const template = await agent.template.create({ sellerId, name: "По фильтру", text: "Спасибо, что написали!" });
+    const source = items[4]!;
+    await prisma.item.create({
+      data: {
+        ...source,
+        id: undefined,
+        externalId: `${source.externalId}-fresh`,
+        attachments: undefined,
+        createdAt: undefined,
+        updatedAt: undefined,
+      },
+    });
+    const targets = await agent.template.selectionTargets({
+      selection: { filter: { sellerIds: [sellerId], status: "unanswered", channels: ["review"] } },
+    });
+    const unanswered = await prisma.item.findMany({
+      where: { sellerId, channel: "REVIEW", answered: false },
+      select: { id: true, replies: { select: { id: true } } },
+    });
+    expect(targets.items.map((ref) => ref.itemId).sort()).toEqual(unanswered.map((item) => item.id).sort());
+    expect(targets.items.length).toBeGreaterThan(0);
+    // items[4] is kept for the next test.
+    const chosen = targets.items.filter((ref) => ref.itemId !== items[4]!.id);
+    const { results } = await agent.template.replyBulk({
+      sellerId,
+      templateId: template.id,
+      requestId: "filter-request-0001",
+      selection: { itemRefs: chosen },
+    });
+    // Items with a reply on its way already are reported, the others queued.
+    const hadReply = new Set(unanswered.filter((item) => item.replies.length > 0).map((item) => item.id));
+    expect(results.map((result) => [result.itemId, result.status])).toEqual(
+      chosen.map((ref) => [ref.itemId, hadReply.has(ref.itemId) ? "skipped" : "queued"]),
+    );
+    expect(results.some((result) => result.status === "queued")).toBe(true);
+    // A viewer's selection resolves to nothing it may reply to.
+    expect((await failure(viewer.template.selectionTargets({ selection: { filter: { sellerIds: [sellerId] } } }))).code).toBe("FORBIDDEN");
+  });
+
   it("is refused to a viewer and to another seller's template", async () => {
     const template = await agent.template.create({ sellerId, name: "Для проверки", text: "Спасибо!" });
     const selection = { itemRefs: [{ sellerId, itemId: items[4]!.id }] };

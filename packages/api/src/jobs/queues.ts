@@ -8,7 +8,7 @@ export const QUEUES = {
   syncAccount: "sync-account",
   /** Deliver one reply to its marketplace. */
   deliverReply: "deliver-reply",
-  /** Tell the marketplace an item was read in Inbox (where its connector can); retried a few times. */
+  /** Tell the marketplaces that items were read (bulk mark read; services/inbox-read.ts). */
   markReadUpstream: "mark-read-upstream",
   /** Every minute: queue the syncs that are due and the replies whose retry time has come. */
   sweep: "sweep",
@@ -21,7 +21,7 @@ export interface DeliverReplyJob {
   replyId: string;
 }
 export interface MarkReadUpstreamJob {
-  itemId: string;
+  itemIds: string[];
 }
 
 export function createBoss(databaseUrl: string, options: { worker: boolean }) {
@@ -44,10 +44,8 @@ export async function ensureQueues(boss: PgBoss) {
   await boss.createQueue(QUEUES.markReadUpstream, {
     name: QUEUES.markReadUpstream,
     policy: "standard",
-    retryLimit: 3,
-    retryDelay: 30,
-    retryBackoff: true,
-    expireInSeconds: 2 * 60,
+    retryLimit: 0,
+    expireInSeconds: 10 * 60,
   });
   await boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "stately", retryLimit: 0, expireInSeconds: 5 * 60 });
 }
@@ -56,7 +54,7 @@ export async function ensureQueues(boss: PgBoss) {
 export interface JobQueue {
   enqueueSync(accountId: string): Promise<void>;
   enqueueReplyDelivery(replyId: string, startAfter?: Date): Promise<void>;
-  enqueueMarkReadUpstream(itemId: string): Promise<void>;
+  enqueueMarkReadUpstream(itemIds: string[]): Promise<void>;
 }
 
 export function jobQueueFromBoss(boss: PgBoss): JobQueue {
@@ -67,9 +65,8 @@ export function jobQueueFromBoss(boss: PgBoss): JobQueue {
     async enqueueReplyDelivery(replyId, startAfter) {
       await boss.send(QUEUES.deliverReply, { replyId } satisfies DeliverReplyJob, startAfter ? { startAfter } : {});
     },
-    async enqueueMarkReadUpstream(itemId) {
-      // One queued job per item: opening an item twice in a row tells the marketplace once.
-      await boss.send(QUEUES.markReadUpstream, { itemId } satisfies MarkReadUpstreamJob, { singletonKey: itemId });
+    async enqueueMarkReadUpstream(itemIds) {
+      await boss.send(QUEUES.markReadUpstream, { itemIds } satisfies MarkReadUpstreamJob);
     },
   };
 }

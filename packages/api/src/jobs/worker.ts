@@ -5,8 +5,8 @@ import type { ConnectorOptions } from "@inbox/connectors";
 import type { PrismaClient } from "@inbox/db";
 import { deliverReply } from "../sync/deliver-reply";
 import { syncAccount, type SyncAccountOptions } from "../sync/sync-account";
-import { markReadUpstream } from "../services/replies";
 import { TaskTracker } from "../background";
+import { markItemsReadUpstream } from "../services/inbox-read";
 import {
   createBoss,
   ensureQueues,
@@ -86,10 +86,8 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
     await boss.work<MarkReadUpstreamJob>(QUEUES.markReadUpstream, workOptions, ([job]) =>
       running.run(async () => {
         if (!job) return;
-        const outcome = await markReadUpstream(prisma, job.data.itemId, options.connectorOptions);
-        log(`mark read ${job.data.itemId}: ${outcome}`);
-        // A failed job is retried by pg-boss (retryLimit on the queue).
-        if (outcome === "failed") throw new Error(`The marketplace did not mark item ${job.data.itemId} read.`);
+        const outcome = await markItemsReadUpstream(prisma, job.data.itemIds, { connectorOptions: options.connectorOptions, log });
+        log(`mark read upstream: ${outcome.marked} marked, ${outcome.failed} failed`);
       }),
     );
   }

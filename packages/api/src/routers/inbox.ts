@@ -1,27 +1,99 @@
+import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { AppError } from "../errors";
 import { channelSchema, marketplaceSchema } from "../services/enums";
-import { getInboxItem, listInbox } from "../services/inbox";
+import { getInboxItem } from "../services/inbox";
 import { MESSAGE_PAGE_DEFAULT, MESSAGE_PAGE_MAX, readMessagePage } from "../services/item-messages";
+import { countInbox, legacyCounts } from "../services/inbox-counts";
+import { inboxFilterSchema } from "../services/inbox-filter";
+import { listInboxPage, type InboxQueryFilter, type InboxSeller } from "../services/inbox-list";
+import { setInboxReadBulk } from "../services/inbox-read";
+import { inboxSelectionSchema, resolveInboxSelection } from "../services/inbox-selection";
 import { queueReply, retryFailedReply, setItemRead } from "../services/replies";
 import { queueDelivery } from "../services/reply-queue";
-import { createTRPCRouter, sellerAgentProcedure, sellerProcedure } from "../trpc";
+import type { SellerMembership } from "../services/memberships";
+import { createTRPCRouter, protectedProcedure, sellerAgentProcedure, sellerProcedure } from "../trpc";
 
 const itemId = z.string().min(1).max(64);
 
+const paging = {
+  cursor: z.string().max(300).nullish(),
+  limit: z.number().int().min(1).max(100).default(30),
+};
+
+const sellerListInput = inboxFilterSchema.omit({ sellerIds: true }).extend({
+  ...paging,
+  /** Single-value forms of `marketplaces`, `channels` and `unread` (read: true = read items). */
+  marketplace: marketplaceSchema.optional(),
+  channel: channelSchema.optional(),
+  read: z.boolean().optional(),
+});
+
+const allListInput = inboxFilterSchema.extend(paging);
+
+function fromLegacyFilter(input: Omit<z.output<typeof sellerListInput>, "cursor" | "limit">): InboxQueryFilter {
+  const { marketplace, channel, read, ...filter } = input;
+  return {
+    ...filter,
+    marketplaces: filter.marketplaces ?? (marketplace ? [marketplace] : undefined),
+    channels: filter.channels ?? (channel ? [channel] : undefined),
+    unread: filter.unread ?? (read === undefined ? undefined : !read),
+  };
+}
+
+/** The caller's sellers, or the named ones when every one of them is the caller's (else FORBIDDEN). */
+async function sellersInScope(ctx: { memberships: () => Promise<SellerMembership[]> }, sellerIds?: string[]): Promise<InboxSeller[]> {
+  const memberships = await ctx.memberships();
+  if (!sellerIds) return memberships.map(({ id, name }) => ({ id, name }));
+  const wanted = new Set(sellerIds);
+  const sellers = memberships.filter((membership) => wanted.has(membership.id)).map(({ id, name }) => ({ id, name }));
+  if (sellers.length !== wanted.size)
+    throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of every seller asked for." });
+  return sellers;
+}
+
 export const inboxRouter = createTRPCRouter({
-  list: sellerProcedure
-    .input(
-      z.object({
-        marketplace: marketplaceSchema.optional(),
-        channel: channelSchema.optional(),
-        status: z.enum(["unanswered", "answered"]).optional(),
-        read: z.boolean().optional(),
-        cursor: z.string().max(200).nullish(),
-        limit: z.number().int().min(1).max(100).default(30),
-      }),
-    )
-    .query(({ ctx, input }) => listInbox(ctx.prisma, ctx.seller.id, input)),
+  /**
+   * One seller's inbox: `{ sellerId, ...inboxFilterSchema (without sellerIds), cursor, limit }` →
+   * `{ items, nextCursor, counts }` (docs/inbox-api.md). `marketplace`, `channel` and `read` are the
+   * single-value filters of the first inbox page, kept for its links; `counts` is that page's
+   * per-status summary (use inbox.counts for the counts beside the filters).
+   */
+  list: sellerProcedure.input(sellerListInput).query(async ({ ctx, input }) => {
+    const { cursor, limit, ...filter } = input;
+    const query = fromLegacyFilter(filter);
+    const page = await listInboxPage(ctx.prisma, [ctx.seller], query, { cursor, limit });
+    return { items: page.items, nextCursor: page.nextCursor, counts: legacyCounts(page.buckets, query) };
+  }),
+
+  /** Every seller the caller belongs to (or `sellerIds`, each one of theirs), merged in one order. */
+  listAll: protectedProcedure.input(allListInput).query(async ({ ctx, input }) => {
+    const { cursor, limit, sellerIds, ...filter } = input;
+    const sellers = await sellersInScope(ctx, sellerIds);
+    const page = await listInboxPage(ctx.prisma, sellers, filter, { cursor, limit });
+    return { items: page.items, nextCursor: page.nextCursor, counts: legacyCounts(page.buckets, filter) };
+  }),
+
+  /** Counts beside one seller's filters: per status, unread and per channel (services/inbox-counts.ts). */
+  counts: sellerProcedure
+    .input(inboxFilterSchema.omit({ sellerIds: true }))
+    .query(({ ctx, input }) => countInbox(ctx.prisma, [ctx.seller], input)),
+
+  /** The same over every seller of the caller (or `sellerIds`). */
+  countsAll: protectedProcedure
+    .input(inboxFilterSchema)
+    .query(async ({ ctx, input }) => countInbox(ctx.prisma, await sellersInScope(ctx, input.sellerIds), input)),
+
+  /**
+   * Marks the selected items read or unread in Inbox (one statement) and, when marking read, queues
+   * the upstream mark-read for items whose marketplace channel supports it. One result per item.
+   */
+  setReadBulk: protectedProcedure
+    .input(z.object({ selection: inboxSelectionSchema, read: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      const selection = await resolveInboxSelection(ctx.prisma, await ctx.memberships(), input.selection, { minRole: "AGENT" });
+      return setInboxReadBulk(ctx.prisma, ctx.jobs, selection, input.read);
+    }),
 
   /** The item with its replies and, for a chat, the latest page of messages plus a cursor for older ones. */
   get: sellerProcedure

@@ -12,7 +12,8 @@ import {
   suggestTemplates,
   updateTemplate,
 } from "../services/templates";
-import { createTRPCRouter, sellerAgentProcedure, sellerProcedure } from "../trpc";
+import { inboxSelectionSchema, resolveInboxSelection } from "../services/inbox-selection";
+import { createTRPCRouter, protectedProcedure, sellerAgentProcedure, sellerProcedure } from "../trpc";
 
 const id = z.string().min(1).max(64);
 
@@ -57,6 +58,14 @@ export const templateRouter = createTRPCRouter({
   repetition: sellerProcedure
     .input(z.object({ text: z.string().max(10_000) }))
     .query(async ({ ctx, input }) => ({ repeats: await findRepeatedAnswers(ctx.prisma, ctx.seller.id, input.text) })),
+
+  /**
+   * The items a bulk selection (picked items, or "all matching this filter") stands for, among the
+   * sellers where the caller may reply: the dialog sends them to replyBulk in batches.
+   */
+  selectionTargets: protectedProcedure
+    .input(z.object({ selection: inboxSelectionSchema }))
+    .query(async ({ ctx, input }) => resolveInboxSelection(ctx.prisma, await ctx.memberships(), input.selection, { minRole: "AGENT" })),
 
   /**
    * Replies with the template to each selected item of this seller (items of other sellers are

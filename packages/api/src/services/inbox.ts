@@ -1,11 +1,15 @@
-// Reading the inbox of one (already authorised) seller.
+// Reading the inbox of one (already authorised) seller: its first-page list and an item. The list over
+// any filter and any set of sellers is services/inbox-list.ts.
 import { listMarketplaces } from "@inbox/connectors";
-import { Channel, Marketplace, Prisma, type PrismaClient, type ReplyStatus } from "@inbox/db";
+import type { Channel, Marketplace, PrismaClient, ReplyStatus } from "@inbox/db";
 import { AppError } from "../errors";
-import { fromDbChannel, fromDbMarketplace, toDbChannel, toDbMarketplace, type ChannelName, type MarketplaceName } from "./enums";
-import { decodeInboxCursor, encodeInboxCursor } from "./inbox-cursor";
+import { fromDbChannel, fromDbMarketplace, type ChannelName, type MarketplaceName } from "./enums";
+import { normalize } from "../sync/deliver-reply";
+import { legacyCounts } from "./inbox-counts";
+import { listInboxPage, type InboxQueryFilter } from "./inbox-list";
 import { MESSAGE_PAGE_DEFAULT, readMessagePage, storedAttachments } from "./item-messages";
 
+/** The single-value filter of the first inbox page (still used by the bench's per-seller scenarios). */
 export interface InboxFilter {
   marketplace?: MarketplaceName;
   channel?: ChannelName;
@@ -15,135 +19,17 @@ export interface InboxFilter {
 
 export type InboxPageParams = InboxFilter & { cursor?: string | null; limit: number };
 
-// Every value an Item row can hold: the per-bucket ranges must cover them all.
-const ALL_MARKETPLACES = Object.values(Marketplace);
-const ALL_CHANNELS = Object.values(Channel);
-const BOTH = [false, true];
-
-/** Columns of a list row; the page is read from the index and fetches nothing else per row. */
-const LIST_COLUMNS = Prisma.sql`"id", "accountId", "marketplace", "channel", "text", "rating", "authorName", "productName",
-  "upstreamCreatedAt", "lastActivityAt", "answered", "read", "messageCount", "lastMessageText", "lastMessageAt"`;
-
-interface InboxPageRow {
-  id: string;
-  accountId: string;
-  accountName: string;
-  marketplace: Marketplace;
-  channel: Channel;
-  text: string;
-  rating: number | null;
-  authorName: string | null;
-  productName: string | null;
-  upstreamCreatedAt: Date;
-  lastActivityAt: Date;
-  answered: boolean;
-  read: boolean;
-  messageCount: number;
-  lastMessageText: string | null;
-  lastMessageAt: Date | null;
-  replyStatus: ReplyStatus | null;
-}
-
-/**
- * The page query (docs/performance.md, "Read path"). The keyset cursor is a row comparison, which
- * PostgreSQL applies as an index condition: every page is a seek, however deep. Unfiltered, by
- * status or by read state (the inbox tabs) it walks one index. Any other filter merges the ordered
- * ranges of the matching (marketplace, channel, answered, read) buckets of Item_bucket_activity_idx
- * (at most 12), so a filtered page reads about `limit` rows however rare the matches are. Reply
- * status is looked up for the page's rows only.
- */
-export function inboxPageQuery(sellerId: string, params: InboxPageParams): Prisma.Sql {
-  const after = params.cursor ? decodeInboxCursor(params.cursor) : null;
-  const cursor = after ? Prisma.sql`AND ("lastActivityAt", "id") < (${after.lastActivityAt}::timestamp(3), ${after.id})` : Prisma.empty;
-  // Each range is ordered and limited itself, so the planner reads it as a lazy index seek.
-  const order = Prisma.sql`ORDER BY "lastActivityAt" DESC, "id" DESC LIMIT ${params.limit + 1}`;
-  const byMarketplaceOrChannel = params.marketplace || params.channel;
-  const byStatusAndRead = params.status && params.read !== undefined;
-  let ranges: Prisma.Sql;
-  if (!byMarketplaceOrChannel && !byStatusAndRead) {
-    // One ordered range of Item(sellerId, …), (sellerId, answered, …) or (sellerId, read, …).
-    const status = params.status ? Prisma.sql`AND "answered" = ${params.status === "answered"}` : Prisma.empty;
-    const read = params.read !== undefined ? Prisma.sql`AND "read" = ${params.read}` : Prisma.empty;
-    ranges = Prisma.sql`SELECT ${LIST_COLUMNS} FROM "Item" WHERE "sellerId" = ${sellerId} ${status} ${read} ${cursor}`;
-  } else {
-    const marketplaces = params.marketplace ? [toDbMarketplace(params.marketplace)] : ALL_MARKETPLACES;
-    const channels = params.channel ? [toDbChannel(params.channel)] : ALL_CHANNELS;
-    const answeredStates = params.status ? [params.status === "answered"] : BOTH;
-    const readStates = params.read !== undefined ? [params.read] : BOTH;
-    const buckets = marketplaces.flatMap((marketplace) =>
-      channels.flatMap((channel) =>
-        answeredStates.flatMap((answered) =>
-          readStates.map(
-            (read) =>
-              Prisma.sql`(SELECT ${LIST_COLUMNS} FROM "Item" WHERE "sellerId" = ${sellerId} AND "marketplace" = ${marketplace}::"Marketplace"
-                AND "channel" = ${channel}::"Channel" AND "answered" = ${answered} AND "read" = ${read} ${cursor} ${order})`,
-          ),
-        ),
-      ),
-    );
-    ranges = Prisma.join(buckets, " UNION ALL ");
-  }
-  return Prisma.sql`WITH page AS (
-      SELECT * FROM (${ranges}) AS ranges ${order}
-    )
-    SELECT page.*, account."displayName" AS "accountName",
-      (SELECT reply."status" FROM "Reply" AS reply WHERE reply."itemId" = page."id" ORDER BY reply."createdAt" DESC LIMIT 1) AS "replyStatus"
-    FROM page JOIN "MarketplaceAccount" AS account ON account."id" = page."accountId"
-    ORDER BY page."lastActivityAt" DESC, page."id" DESC`;
-}
-
-/**
- * Per-status item counts for the seller and the marketplace/channel filter: a sum over the
- * trigger-kept InboxCount rows and their pending deltas (a few dozen rows), exact in one snapshot.
- */
-export function inboxCountsQuery(sellerId: string, filter: Pick<InboxFilter, "marketplace" | "channel">): Prisma.Sql {
-  const where = Prisma.sql`"sellerId" = ${sellerId}
-    ${filter.marketplace ? Prisma.sql`AND "marketplace" = ${toDbMarketplace(filter.marketplace)}::"Marketplace"` : Prisma.empty}
-    ${filter.channel ? Prisma.sql`AND "channel" = ${toDbChannel(filter.channel)}::"Channel"` : Prisma.empty}`;
-  return Prisma.sql`SELECT "answered", "read", SUM("items")::int AS "items" FROM (
-      SELECT "answered", "read", "items" FROM "InboxCount" WHERE ${where}
-      UNION ALL
-      SELECT "answered", "read", "delta" AS "items" FROM "InboxCountDelta" WHERE ${where}
-    ) AS counted
-    GROUP BY "answered", "read"`;
-}
-
+/** One seller's page with the per-status summary, as inbox.list returns it for these filters. */
 export async function listInbox(prisma: PrismaClient, sellerId: string, params: InboxPageParams) {
-  const [rows, groups] = await Promise.all([
-    prisma.$queryRaw<InboxPageRow[]>(inboxPageQuery(sellerId, params)),
-    prisma.$queryRaw<Array<{ answered: boolean; read: boolean; items: number }>>(inboxCountsQuery(sellerId, params)),
-  ]);
-  const count = (match: (group: (typeof groups)[number]) => boolean) => groups.filter(match).reduce((sum, group) => sum + group.items, 0);
-  const all = count(() => true);
-  const answered = count((group) => group.answered);
-  const unread = count((group) => !group.read);
-  const page = rows.slice(0, params.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => {
-      // A chat is previewed by its newest message; a review or question by its own text.
-      const preview = row.channel === "CHAT" && row.lastMessageText !== null ? row.lastMessageText : row.text;
-      return {
-        id: row.id,
-        marketplace: fromDbMarketplace(row.marketplace),
-        channel: fromDbChannel(row.channel),
-        account: { id: row.accountId, displayName: row.accountName },
-        text: preview.length > 280 ? `${preview.slice(0, 279)}…` : preview,
-        rating: row.rating,
-        authorName: row.authorName,
-        productName: row.productName,
-        upstreamCreatedAt: row.upstreamCreatedAt,
-        lastActivityAt: row.lastActivityAt,
-        lastMessageAt: row.lastMessageAt,
-        answered: row.answered,
-        read: row.read,
-        messageCount: row.messageCount,
-        replyStatus: row.replyStatus,
-      };
-    }),
-    nextCursor: rows.length > params.limit && last ? encodeInboxCursor(last) : null,
-    counts: { all, answered, unanswered: all - answered, unread },
+  const { marketplace, channel, status, read, cursor, limit } = params;
+  const filter: InboxQueryFilter = {
+    marketplaces: marketplace ? [marketplace] : undefined,
+    channels: channel ? [channel] : undefined,
+    status,
+    unread: read === undefined ? undefined : !read,
   };
+  const page = await listInboxPage(prisma, [{ id: sellerId, name: "" }], filter, { cursor, limit });
+  return { items: page.items, nextCursor: page.nextCursor, counts: legacyCounts(page.buckets, filter) };
 }
 
 /**
@@ -182,8 +68,13 @@ export async function getInboxItem(prisma: PrismaClient, sellerId: string, itemI
   });
   if (!item) throw new AppError("item_not_found", "This item does not exist or belongs to another seller.");
   // Chats only: the latest page of the thread, and a cursor for older messages (inbox.messages).
-  const thread =
-    item.channel === "CHAT" ? await readMessagePage(prisma, item.id, { limit: messageLimit }) : { messages: [], olderCursor: null };
+  const [thread, sentAsMessages] = await Promise.all([
+    item.channel === "CHAT" ? readMessagePage(prisma, item.id, { limit: messageLimit }) : { messages: [], olderCursor: null },
+    item.channel === "CHAT"
+      ? prisma.message.findMany({ where: { itemId: item.id, replyId: { not: null } }, select: { replyId: true } })
+      : [],
+  ]);
+  const shownAsMessage = new Set(sentAsMessages.map((message) => message.replyId));
   return {
     id: item.id,
     sellerId: item.sellerId,
@@ -208,7 +99,13 @@ export async function getInboxItem(prisma: PrismaClient, sellerId: string, itemI
     messageCount: item.messageCount,
     messages: thread.messages,
     olderMessagesCursor: thread.olderCursor,
-    replies: item.replies,
+    // The outbox entries not already shown as the conversation: a sent chat reply is its message in
+    // the thread, a sent answer to a review or question is `answerText`. One message per reply.
+    replies: item.replies.filter((reply) => {
+      if (reply.status !== "SENT") return true;
+      if (item.channel === "CHAT") return !shownAsMessage.has(reply.id);
+      return normalize(reply.text) !== normalize(item.answerText);
+    }),
     composer: composerState(item, item.replies),
   };
 }

@@ -43,6 +43,8 @@ export async function readMessagePage(prisma: PrismaClient, itemId: string, para
   return {
     messages: page.reverse().map((message) => ({
       id: message.id,
+      /** Set when this message is a reply sent from Inbox (it is not listed again in `replies`). */
+      replyId: message.replyId,
       direction: message.direction === "IN" ? ("in" as const) : ("out" as const),
       text: message.text,
       authorName: message.authorName,

@@ -1,10 +1,9 @@
 // The reply outbox: a reply is stored as PENDING with an idempotency key; a delivery job sends it.
-import { listMarketplaces, type ConnectorOptions } from "@inbox/connectors";
-import type { Channel, Marketplace, Prisma, PrismaClient } from "@inbox/db";
+import type { Prisma, PrismaClient } from "@inbox/db";
 import { AppError } from "../errors";
 import type { JobQueue } from "../jobs/queues";
-import { connectorForAccount } from "../sync/account-connector";
 import { recordSentAnswer } from "./answer-repetition";
+import { canMarkReadUpstream } from "./inbox-read";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
 import { assertReplyLength, replyTextLimits } from "./reply-limits";
 
@@ -90,8 +89,8 @@ export async function retryFailedReply(prisma: PrismaClient, params: { sellerId:
 
 /**
  * The read state changes in Inbox at once; marking read also reaches the marketplace where its
- * connector can (Wildberries questions, Ozon reviews, questions and chats), in a background job, so
- * opening an item never waits for the marketplace.
+ * connector can (services/inbox-read.ts), in a background job, so opening an item never waits for
+ * the marketplace.
  */
 export async function setItemRead(prisma: PrismaClient, jobs: JobQueue, params: { sellerId: string; itemId: string; read: boolean }) {
   const item = await prisma.item.findFirst({
@@ -100,38 +99,18 @@ export async function setItemRead(prisma: PrismaClient, jobs: JobQueue, params: 
   });
   if (!item) throw new AppError("item_not_found", "This item does not exist or belongs to another seller.");
   await prisma.item.update({ where: { id: item.id }, data: { read: params.read } });
-  const upstream = params.read && canMarkReadUpstream(item) ? await queueMarkRead(jobs, item.id) : ("unsupported" as const);
+  const upstream =
+    params.read && canMarkReadUpstream(item.marketplace, item.channel) ? await queueMarkRead(jobs, item.id) : ("unsupported" as const);
   return { id: item.id, read: params.read, upstream };
-}
-
-function canMarkReadUpstream(item: { marketplace: Marketplace; channel: Channel }) {
-  const marketplace = listMarketplaces().find((entry) => entry.id === fromDbMarketplace(item.marketplace));
-  return marketplace?.channels.find((entry) => entry.channel === fromDbChannel(item.channel))?.capabilities.markRead ?? false;
 }
 
 /** The local state is what the team sees: a failure to queue is logged, and the next sync reconciles. */
 async function queueMarkRead(jobs: JobQueue, itemId: string): Promise<"queued" | "failed"> {
   try {
-    await jobs.enqueueMarkReadUpstream(itemId);
+    await jobs.enqueueMarkReadUpstream([itemId]);
     return "queued";
   } catch (error) {
     console.error(`Queueing mark-read of item ${itemId} upstream failed:`, error);
     return "failed";
   }
-}
-
-/** The background half of setItemRead: tells the marketplace, unless the item was marked unread since. */
-export async function markReadUpstream(
-  prisma: PrismaClient,
-  itemId: string,
-  connectorOptions?: ConnectorOptions,
-): Promise<"marked" | "failed" | "skipped"> {
-  const item = await prisma.item.findUnique({
-    where: { id: itemId },
-    select: { externalId: true, channel: true, read: true, account: true },
-  });
-  if (!item?.read) return "skipped";
-  const connector = connectorForAccount(item.account, item.channel, { timeoutMs: 10_000, maxRetries: 2, ...connectorOptions });
-  if (!connector.capabilities.markRead) return "skipped";
-  return (await connector.markRead({ itemId: item.externalId })) ? "marked" : "failed";
 }

@@ -3,7 +3,7 @@
 // earlier attempt may have reached the marketplace (crash, timeout, dropped connection), the item is
 // checked upstream before sending again, so a customer never receives the same answer twice.
 import { MarketplaceAuthError, RateLimitedError, UpstreamError, type ChannelItem, type ConnectorOptions } from "@inbox/connectors";
-import type { PrismaClient } from "@inbox/db";
+import type { Prisma, PrismaClient } from "@inbox/db";
 import { startHeartbeat } from "../background";
 import { connectorForAccount } from "./account-connector";
 
@@ -155,7 +155,10 @@ async function attempt(
   }
 }
 
-function normalize(text: string | undefined | null) {
+/** externalId of a sent reply's message until a sync reads it back from the marketplace. */
+export const REPLY_MESSAGE_PREFIX = "inbox-reply:";
+
+export function normalize(text: string | undefined | null) {
   return (text ?? "").replace(/\s+/g, " ").trim();
 }
 
@@ -172,13 +175,47 @@ export function answerLanded(upstream: ChannelItem, text: string, queuedAt: Date
 }
 
 async function markSent(prisma: PrismaClient, replyId: string, itemId: string, channel: string, text: string) {
-  await prisma.$transaction([
-    prisma.reply.update({ where: { id: replyId }, data: { status: "SENT", sentAt: new Date(), error: null, nextAttemptAt: null } }),
-    prisma.item.update({
+  await prisma.$transaction(async (tx) => {
+    const reply = await tx.reply.update({
+      where: { id: replyId },
+      data: { status: "SENT", sentAt: new Date(), error: null, nextAttemptAt: null },
+    });
+    await tx.item.update({
       where: { id: itemId },
       data: channel === "CHAT" ? { answered: true, read: true } : { answered: true, answerText: text, read: true },
-    }),
-  ]);
+    });
+    if (channel === "CHAT") await recordReplyMessage(tx, reply);
+  });
+}
+
+/**
+ * A sent chat reply is a message of the thread at once: the one a sync already read back (ours, same
+ * text, sent after the reply was queued, not yet linked), or else a provisional one that the next
+ * sync gives the marketplace's id (sync/ingest.ts, claimReplyMessages). Either way, one message.
+ */
+async function recordReplyMessage(tx: Prisma.TransactionClient, reply: { id: string; itemId: string; text: string; createdAt: Date }) {
+  const linked = await tx.message.findUnique({ where: { replyId: reply.id }, select: { id: true } });
+  if (linked) return;
+  const candidates = await tx.message.findMany({
+    where: { itemId: reply.itemId, direction: "OUT", replyId: null, sentAt: { gte: new Date(reply.createdAt.getTime() - 60_000) } },
+    orderBy: [{ sentAt: "asc" }, { id: "asc" }],
+    select: { id: true, text: true },
+  });
+  const readBack = candidates.find((message) => normalize(message.text) === normalize(reply.text));
+  if (readBack) {
+    await tx.message.update({ where: { id: readBack.id }, data: { replyId: reply.id } });
+    return;
+  }
+  await tx.message.create({
+    data: {
+      itemId: reply.itemId,
+      externalId: `${REPLY_MESSAGE_PREFIX}${reply.id}`,
+      direction: "OUT",
+      text: reply.text,
+      sentAt: new Date(),
+      replyId: reply.id,
+    },
+  });
 }
 
 async function fail(prisma: PrismaClient, replyId: string, error: string): Promise<DeliveryOutcome> {

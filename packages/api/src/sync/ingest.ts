@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import type { ChannelAttachment, ChannelItem } from "@inbox/connectors";
 import type { Channel, Marketplace, Prisma } from "@inbox/db";
+import { normalize, REPLY_MESSAGE_PREFIX } from "./deliver-reply";
 
 export interface IngestTarget {
   sellerId: string;
@@ -267,6 +268,8 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
     })),
   );
   if (messages.length === 0) return { fetched: items.length, changed: changedIds.size };
+  const claimed = target.channel === "CHAT" ? await claimReplyMessages(tx, messages) : [];
+  for (const itemId of claimed) changedIds.add(itemId);
   const written = await tx.$queryRaw<{ itemId: string; inserted: boolean }[]>`
     INSERT INTO "Message" ("id", "itemId", "externalId", "direction", "text", "authorName", "attachments", "sentAt")
     SELECT u."id", u."itemId", u."externalId", u."direction"::"MessageDirection", u."text", u."authorName", u."attachments", u."sentAt"
@@ -279,8 +282,8 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
     RETURNING "itemId", (xmax = 0) AS "inserted"`;
   for (const message of written) changedIds.add(message.itemId);
   const inserted = written.filter((message) => message.inserted);
-  if (target.channel === "CHAT" && inserted.length > 0) {
-    const threads = [...new Set(inserted.map((message) => message.itemId))];
+  if (target.channel === "CHAT" && (inserted.length > 0 || claimed.length > 0)) {
+    const threads = [...new Set([...inserted.map((message) => message.itemId), ...claimed])];
     const reportsRead = new Set(
       [...byId.values()].filter((item) => item.read !== undefined).map((item) => idByExternalId.get(item.externalId)!),
     );
@@ -292,6 +295,50 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
     for (const itemId of threads) changedIds.add(itemId);
   }
   return { fetched: items.length, changed: changedIds.size };
+}
+
+/**
+ * Our own replies read back: a reply sent from Inbox is stored at once as a provisional message
+ * ("inbox-reply:<replyId>", sync/deliver-reply.ts). The marketplace's copy of it (ours, same text,
+ * within an hour, not stored yet) takes over that row — it gets the marketplace's id and time — instead
+ * of becoming a second message. Each provisional message is claimed by at most one copy, oldest first.
+ * Returns the threads whose messages changed.
+ */
+async function claimReplyMessages(
+  tx: Tx,
+  messages: Array<{ itemId: string; externalId: string; direction: string; text: string; sentAt: string }>,
+): Promise<string[]> {
+  const outgoing = messages.filter((message) => message.direction === "OUT" && !message.externalId.startsWith(REPLY_MESSAGE_PREFIX));
+  if (outgoing.length === 0) return [];
+  const threads = [...new Set(outgoing.map((message) => message.itemId))];
+  const provisional = await tx.$queryRaw<Array<{ id: string; itemId: string; text: string; sentAt: Date }>>`
+    SELECT "id", "itemId", "text", "sentAt" FROM "Message"
+    WHERE "itemId" = ANY(${threads}::text[]) AND "externalId" LIKE ${`${REPLY_MESSAGE_PREFIX}%`} ORDER BY "sentAt", "id"`;
+  if (provisional.length === 0) return [];
+  const stored = await tx.$queryRaw<Array<{ itemId: string; externalId: string }>>`
+    SELECT "itemId", "externalId" FROM "Message"
+    WHERE ("itemId", "externalId") IN (SELECT * FROM unnest(${outgoing.map((m) => m.itemId)}::text[], ${outgoing.map((m) => m.externalId)}::text[]))`;
+  const known = new Set(stored.map((message) => `${message.itemId}/${message.externalId}`));
+  const claimed = new Set<string>();
+  const touched = new Set<string>();
+  const byTime = [...outgoing].sort((a, b) => Date.parse(a.sentAt) - Date.parse(b.sentAt));
+  for (const message of byTime) {
+    if (known.has(`${message.itemId}/${message.externalId}`)) continue;
+    const sentAt = Date.parse(message.sentAt);
+    const match = provisional.find(
+      (candidate) =>
+        !claimed.has(candidate.id) &&
+        candidate.itemId === message.itemId &&
+        normalize(candidate.text) === normalize(message.text) &&
+        Math.abs(candidate.sentAt.getTime() - sentAt) <= 3_600_000,
+    );
+    if (!match) continue;
+    claimed.add(match.id);
+    touched.add(match.itemId);
+    await tx.$executeRaw`
+      UPDATE "Message" SET "externalId" = ${message.externalId}, "sentAt" = ${message.sentAt}::timestamp(3) WHERE "id" = ${match.id}`;
+  }
+  return [...touched];
 }
 
 /**

@@ -4,7 +4,7 @@
 // batch sent again (a retry, a double click) queues no second reply: the server derives each reply's
 // idempotency key from it.
 import type { InboxFilterInput } from "@inbox/api";
-import { useMutation, useQueries, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState } from "react";
 import { fill, serverErrorMessage } from "~/components/server-error";
 import { Badge, Button, Card, Spinner } from "~/components/ui";
@@ -26,9 +26,11 @@ export function TemplateReplyDialog({ selection, onClose }: { selection: BulkSel
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { t } = useMessages();
-  const itemRefs = useMemo(() => ("itemRefs" in selection ? selection.itemRefs : []), [selection]);
+  // "All matching this filter" (or picked items) resolved to the items the user may reply to.
+  const targets = useQuery(trpc.template.selectionTargets.queryOptions({ selection }, { staleTime: Infinity }));
+  const itemRefs = useMemo(() => targets.data?.items ?? [], [targets.data]);
   const sellerIds = useMemo(() => [...new Set(itemRefs.map((ref) => ref.sellerId))], [itemRefs]);
-  const sellers = useQueries({ queries: [trpc.seller.list.queryOptions()] })[0];
+  const sellers = useQuery(trpc.seller.list.queryOptions());
   const templates = useQueries({ queries: sellerIds.map((sellerId) => trpc.template.list.queryOptions({ sellerId })) });
   const [chosen, setChosen] = useState<Record<string, string>>({});
   const [results, setResults] = useState<ItemResult[]>([]);
@@ -78,8 +80,12 @@ export function TemplateReplyDialog({ selection, onClose }: { selection: BulkSel
         <h2 id="bulk-reply-title" className="text-lg font-semibold">
           {t.bulkReply.title}
         </h2>
-        {"filter" in selection ? (
-          <p className="mt-3 text-sm text-slate-600">{t.bulkReply.filterNotSupported}</p>
+        {targets.isError ? (
+          <p role="alert" className="mt-3 text-sm text-rose-700">
+            {serverErrorMessage(targets.error, t)}
+          </p>
+        ) : targets.isPending ? (
+          <Spinner className="mt-3 h-4 w-4" />
         ) : (
           <>
             <p className="mt-1 text-sm text-slate-500">{fill(t.bulkReply.selected, { n: itemRefs.length })}</p>
@@ -148,7 +154,7 @@ export function TemplateReplyDialog({ selection, onClose }: { selection: BulkSel
           <Button type="button" variant="secondary" onClick={onClose} disabled={running}>
             {t.bulkReply.close}
           </Button>
-          {!finished && "itemRefs" in selection && (
+          {!finished && itemRefs.length > 0 && (
             <Button type="button" onClick={() => void send()} disabled={!ready || running}>
               {running && <Spinner />}
               {fill(t.bulkReply.send, { n: itemRefs.length })}

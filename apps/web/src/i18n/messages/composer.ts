@@ -65,7 +65,6 @@ export const ru = {
     sending: "Отправляем: {done} из {total}",
     done: "Готово: {queued} в очереди, {skipped} пропущено",
     close: "Закрыть",
-    filterNotSupported: "Ответ шаблоном по фильтру пока недоступен: выберите сообщения в списке.",
     status: { queued: "В очереди", already_queued: "Уже в очереди", skipped: "Пропущено", failed: "Ошибка" },
     reasons: {
       already_answered: "уже есть ответ",
@@ -86,6 +85,7 @@ export const ru = {
     template_not_found: "Шаблон не найден: возможно, его удалили. Обновите страницу.",
     idempotency_key_reused: "Запрос повторился для другого сообщения. Обновите страницу и отправьте ещё раз.",
     selection_too_large: "Слишком много сообщений за раз: не больше {max}. Выберите меньше.",
+    PAYLOAD_TOO_LARGE: "Под выбор попадает слишком много сообщений. Сузьте фильтр и повторите.",
     cursor_invalid: "Не удалось загрузить страницу. Обновите страницу.",
     UNAUTHORIZED: "Сессия закончилась. Войдите снова.",
     FORBIDDEN: "У вас нет прав на это действие. Попросите владельца продавца дать роль агента.",
@@ -162,7 +162,6 @@ export const en: typeof ru = {
     sending: "Sending: {done} of {total}",
     done: "Done: {queued} queued, {skipped} skipped",
     close: "Close",
-    filterNotSupported: "Replying to a whole filter is not available yet: select items in the list.",
     status: { queued: "Queued", already_queued: "Already queued", skipped: "Skipped", failed: "Failed" },
     reasons: {
       already_answered: "already answered",
@@ -183,6 +182,7 @@ export const en: typeof ru = {
     template_not_found: "Template not found: it may have been deleted. Reload the page.",
     idempotency_key_reused: "The request was repeated for another item. Reload the page and send again.",
     selection_too_large: "Too many items at once: {max} at most. Select fewer.",
+    PAYLOAD_TOO_LARGE: "The selection covers too many items. Narrow the filter and try again.",
     cursor_invalid: "Could not load the page. Reload it.",
     UNAUTHORIZED: "Your session has ended. Sign in again.",
     FORBIDDEN: "You are not allowed to do this. Ask an owner of the seller for the agent role.",

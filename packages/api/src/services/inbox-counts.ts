@@ -1,0 +1,131 @@
+// Counts beside the inbox filters (docs/inbox-api.md, "Counts"). Every count applies the whole
+// filter except its own dimension (the status counts ignore `status`, the channel counts ignore
+// `channels`, unread ignores `unread`), so each number says what clicking it would show.
+// Without q/product/from/to the counts are exact sums of the trigger-kept counter rows (no Item
+// read). With them, the matching items are read up to SAMPLE_CAP through the indexes: exact when
+// fewer match, otherwise lower bounds marked `more` ("1000+").
+import { Prisma, type PrismaClient } from "@inbox/db";
+import { fromDbChannel, registeredChannels, type ChannelName } from "./enums";
+import { INBOX_STATUSES, type InboxStatus } from "./inbox-filter";
+import {
+  bucketMatches,
+  constraintsOf,
+  planRanges,
+  rangesQuery,
+  readCountBuckets,
+  type CountBucket,
+  type InboxQueryFilter,
+  type InboxSeller,
+  type ItemConstraints,
+} from "./inbox-list";
+
+/** A count; `more` means "at least this many" (the count stopped at its cap). */
+export interface InboxCount {
+  count: number;
+  more: boolean;
+}
+
+export interface InboxCounts {
+  /** Items matching the whole filter. */
+  total: InboxCount;
+  status: Record<InboxStatus, InboxCount>;
+  /** Unread items matching the filter apart from `unread`. */
+  unread: InboxCount;
+  /** Per channel (every channel a registered marketplace serves), apart from `channels`. */
+  channels: Record<ChannelName, InboxCount>;
+  /** True when every count is exact (no q, product or date filter). */
+  exact: boolean;
+}
+
+export const SAMPLE_CAP = 1000;
+
+type CountedKey = Pick<CountBucket, "channel" | "answered" | "read" | "replyState">;
+
+const STATUS_MATCH: Record<InboxStatus, (key: CountedKey) => boolean> = {
+  unanswered: (key) => !key.answered,
+  answered: (key) => key.answered,
+  reply_pending: (key) => key.replyState === "PENDING",
+  reply_failed: (key) => key.replyState === "FAILED",
+};
+
+function statusOf(c: ItemConstraints): InboxStatus | undefined {
+  if (c.replyState) return c.replyState === "PENDING" ? "reply_pending" : "reply_failed";
+  if (c.answered !== undefined) return c.answered ? "answered" : "unanswered";
+  return undefined;
+}
+
+/** Facet counts from rows that match every non-facet dimension; each row weighs `weight(row)`. */
+function facets<T extends CountedKey>(
+  rows: T[],
+  c: ItemConstraints,
+  weight: (row: T) => number,
+  more: boolean,
+): Omit<InboxCounts, "exact"> {
+  const status = statusOf(c);
+  const inChannels = (row: T) => !c.channels || c.channels.includes(row.channel);
+  const inStatus = (row: T) => !status || STATUS_MATCH[status](row);
+  const inRead = (row: T) => c.read === undefined || row.read === c.read;
+  const sum = (match: (row: T) => boolean): InboxCount => ({
+    count: rows.filter(match).reduce((total, row) => total + weight(row), 0),
+    more,
+  });
+  return {
+    total: sum((row) => inChannels(row) && inStatus(row) && inRead(row)),
+    status: Object.fromEntries(
+      INBOX_STATUSES.map((name) => [name, sum((row) => inChannels(row) && STATUS_MATCH[name](row) && inRead(row))]),
+    ) as Record<InboxStatus, InboxCount>,
+    unread: sum((row) => inChannels(row) && inStatus(row) && !row.read),
+    channels: Object.fromEntries(
+      registeredChannels().map((channel) => [
+        channel,
+        sum((row) => fromDbChannel(row.channel) === channel && inStatus(row) && inRead(row)),
+      ]),
+    ) as Record<ChannelName, InboxCount>,
+  };
+}
+
+/** The facet dimensions (channel, status, read) are left to `facets`; the rest filter the rows. */
+function withoutFacets(c: ItemConstraints): ItemConstraints {
+  return { ...c, channels: undefined, answered: undefined, replyState: undefined, read: undefined };
+}
+
+export async function countInbox(
+  prisma: Pick<PrismaClient, "$queryRaw">,
+  sellers: InboxSeller[],
+  filter: InboxQueryFilter,
+  known?: CountBucket[],
+): Promise<InboxCounts> {
+  const c = constraintsOf(filter);
+  const sellerIds = sellers.map((seller) => seller.id);
+  const buckets = known ?? (await readCountBuckets(prisma, sellerIds));
+  const base = withoutFacets(c);
+  if (!c.q && !c.product && !c.from && !c.to) {
+    const rows = buckets.filter((bucket) => bucketMatches(bucket, base));
+    return { ...facets(rows, c, (row) => row.items, false), exact: true };
+  }
+  // Up to SAMPLE_CAP + 1 matching items through the list's own index ranges (any order will do, the
+  // ranges are simply walked until enough rows are found).
+  const ranges = rangesQuery(planRanges(buckets, sellerIds, base, SAMPLE_CAP + 1), base, {
+    direction: "desc",
+    after: null,
+    limit: SAMPLE_CAP + 1,
+    columns: Prisma.sql`"id", "lastActivityAt", "channel", "answered", "read", "replyState"`,
+  });
+  const rows = ranges
+    ? await prisma.$queryRaw<Array<CountedKey & { id: string }>>(
+        Prisma.sql`SELECT "channel", "answered", "read", "replyState" FROM (${ranges}) AS sample`,
+      )
+    : [];
+  const capped = rows.length > SAMPLE_CAP;
+  return { ...facets(capped ? rows.slice(0, SAMPLE_CAP) : rows, c, () => 1, capped), exact: false };
+}
+
+/** The per-status counts of the original per-seller list: seller, marketplace and channel only. */
+export function legacyCounts(buckets: CountBucket[], filter: InboxQueryFilter) {
+  const c = constraintsOf(filter);
+  const rows = buckets.filter((bucket) => bucketMatches(bucket, { marketplaces: c.marketplaces, channels: c.channels }));
+  const count = (match: (row: CountBucket) => boolean) => rows.filter(match).reduce((sum, row) => sum + row.items, 0);
+  const all = count(() => true);
+  const answered = count((row) => row.answered);
+  return { all, answered, unanswered: all - answered, unread: count((row) => !row.read) };
+}

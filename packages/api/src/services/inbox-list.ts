@@ -1,0 +1,485 @@
+// The inbox list over one or several (already authorised) sellers, for every filter of
+// inboxFilterSchema, in three orders, with keyset paging. See docs/inbox-api.md and
+// docs/performance.md ("Read path"): every page is a merge of ordered index ranges, one or a few per
+// seller, chosen with the trigger-kept counters, so a page reads about `limit` rows however large
+// the sellers are and however rare the matches; sellers with no matching item are not read at all.
+import { Prisma, type Channel, type Marketplace, type PrismaClient, type ReplyState, type ReplyStatus } from "@inbox/db";
+import { fromDbChannel, fromDbMarketplace, toDbChannel, toDbMarketplace } from "./enums";
+import { decodeInboxCursor, encodeInboxCursor, type InboxCursor } from "./inbox-cursor";
+import type { InboxFilter, InboxSort } from "./inbox-filter";
+import {
+  highlightSegments,
+  markedMatches,
+  matchedWords,
+  productWordsQuery,
+  searchQuery,
+  snippetAround,
+  type HighlightSegment,
+} from "./inbox-search";
+
+export interface InboxSeller {
+  id: string;
+  name: string;
+}
+
+/** The filter as conditions on Item columns. */
+export interface ItemConstraints {
+  marketplaces?: Marketplace[];
+  channels?: Channel[];
+  answered?: boolean;
+  replyState?: Exclude<ReplyState, "NONE">;
+  read?: boolean;
+  /** Ratings kept; 0 stands for "no rating". */
+  ratings?: number[];
+  product?: string;
+  from?: Date;
+  to?: Date;
+  q?: string;
+}
+
+export type InboxQueryFilter = Omit<InboxFilter, "sellerIds" | "sort"> & { sort?: InboxSort };
+
+export function constraintsOf(filter: InboxQueryFilter): ItemConstraints {
+  return {
+    marketplaces: filter.marketplaces && [...new Set(filter.marketplaces.map(toDbMarketplace))],
+    channels: filter.channels && [...new Set(filter.channels.map(toDbChannel))],
+    answered: filter.status === "answered" ? true : filter.status === "unanswered" ? false : undefined,
+    replyState: filter.status === "reply_pending" ? "PENDING" : filter.status === "reply_failed" ? "FAILED" : undefined,
+    read: filter.unread === undefined ? undefined : !filter.unread,
+    ratings: filter.ratings && [...new Set(filter.ratings)],
+    product: filter.product,
+    from: filter.from,
+    to: filter.to,
+    q: filter.q,
+  };
+}
+
+/** One counter key of a seller with its item count (InboxCount plus pending deltas). */
+export interface CountBucket {
+  sellerId: string;
+  marketplace: Marketplace;
+  channel: Channel;
+  answered: boolean;
+  read: boolean;
+  replyState: ReplyState;
+  rating: number;
+  items: number;
+}
+
+/** The sellers' counter rows: a few dozen per seller, read through InboxCount_sellerId_idx. */
+export function countBucketsQuery(sellerIds: string[]): Prisma.Sql {
+  return Prisma.sql`SELECT "sellerId", "marketplace", "channel", "answered", "read", "replyState", "rating", SUM("items")::int AS "items" FROM (
+      SELECT "sellerId", "marketplace", "channel", "answered", "read", "replyState", "rating", "items" FROM "InboxCount" WHERE "sellerId" = ANY(${sellerIds}::text[])
+      UNION ALL
+      SELECT "sellerId", "marketplace", "channel", "answered", "read", "replyState", "rating", "delta" AS "items" FROM "InboxCountDelta" WHERE "sellerId" = ANY(${sellerIds}::text[])
+    ) AS counted
+    GROUP BY "sellerId", "marketplace", "channel", "answered", "read", "replyState", "rating"
+    HAVING SUM("items") <> 0`;
+}
+
+export async function readCountBuckets(prisma: Pick<PrismaClient, "$queryRaw">, sellerIds: string[]): Promise<CountBucket[]> {
+  if (sellerIds.length === 0) return [];
+  return prisma.$queryRaw<CountBucket[]>(countBucketsQuery(sellerIds));
+}
+
+type BucketDimension = "marketplace" | "channel" | "answered" | "read" | "replyState" | "rating";
+
+/** Does a counter key satisfy the counter-backed part of the constraints (all but product, dates, q)? */
+export function bucketMatches(bucket: Omit<CountBucket, "sellerId" | "items">, c: ItemConstraints, except?: BucketDimension): boolean {
+  if (except !== "marketplace" && c.marketplaces && !c.marketplaces.includes(bucket.marketplace)) return false;
+  if (except !== "channel" && c.channels && !c.channels.includes(bucket.channel)) return false;
+  if (except !== "answered" && c.answered !== undefined && bucket.answered !== c.answered) return false;
+  if (except !== "replyState" && c.replyState && bucket.replyState !== c.replyState) return false;
+  if (except !== "read" && c.read !== undefined && bucket.read !== c.read) return false;
+  if (except !== "rating" && c.ratings && !c.ratings.includes(bucket.rating)) return false;
+  return true;
+}
+
+/**
+ * The Item indexes a range can walk, each `(sellerId, <dims>, lastActivityAt DESC, id DESC)`: a range
+ * fixes every dimension of its index, so it is an ordered seek; constraints on other dimensions are
+ * checked on the rows it reads.
+ */
+const RANGE_INDEXES: ReadonlyArray<{ name: string; dims: readonly BucketDimension[] }> = [
+  { name: "Item_sellerId_lastActivityAt_id_idx", dims: [] },
+  { name: "Item_sellerId_answered_lastActivityAt_id_idx", dims: ["answered"] },
+  { name: "Item_sellerId_read_lastActivityAt_id_idx", dims: ["read"] },
+  { name: "Item_bucket_activity_idx", dims: ["marketplace", "channel", "answered", "read"] },
+  { name: "Item_rating_activity_idx", dims: ["rating"] },
+  { name: "Item_reply_state_activity_idx", dims: ["replyState"] },
+];
+
+/** A range costs a descent and planning, about as much as reading this many rows. */
+const RANGE_COST_ROWS = 30;
+/** With search words every range may read the GIN index: fewer, wider ranges are better. */
+const SEARCH_RANGE_COST_ROWS = 300;
+
+export interface RangePlan {
+  sellerId: string;
+  index: string;
+  /** One entry per range: the value of each of the index's dimensions. */
+  ranges: Array<Partial<Record<BucketDimension, string | number | boolean>>>;
+}
+
+/**
+ * Per seller, the index whose ranges cost least: few ranges, and few rows read per matching row
+ * (known exactly from the counters for every dimension but product, dates and words). A seller
+ * without a matching item gets no range.
+ */
+export function planRanges(buckets: CountBucket[], sellerIds: string[], c: ItemConstraints, limit: number): RangePlan[] {
+  const rangeCost = c.q || c.product ? SEARCH_RANGE_COST_ROWS : RANGE_COST_ROWS;
+  const plans: RangePlan[] = [];
+  for (const sellerId of sellerIds) {
+    const own = buckets.filter((bucket) => bucket.sellerId === sellerId);
+    const matching = own.filter((bucket) => bucketMatches(bucket, c)).reduce((sum, bucket) => sum + bucket.items, 0);
+    if (matching <= 0) continue;
+    let best: (RangePlan & { cost: number }) | null = null;
+    for (const index of RANGE_INDEXES) {
+      // A dimension enters the ranges only when constrained; an unconstrained one in the middle of
+      // the key would have to be enumerated.
+      const ranges = new Map<string, Partial<Record<BucketDimension, string | number | boolean>>>();
+      let rowsInRanges = 0;
+      for (const bucket of own) {
+        if (!bucketMatches(bucket, c)) continue;
+        const key = Object.fromEntries(index.dims.map((dim) => [dim, bucket[dim]]));
+        ranges.set(JSON.stringify(key), key);
+      }
+      // "rating IS NULL" ranges are left to the other indexes: the planner may not seek them.
+      if (index.dims.includes("rating") && [...ranges.values()].some((range) => range.rating === 0)) continue;
+      for (const bucket of own) {
+        const key = JSON.stringify(Object.fromEntries(index.dims.map((dim) => [dim, bucket[dim]])));
+        if (ranges.has(key)) rowsInRanges += bucket.items;
+      }
+      const rowsRead = Math.min(rowsInRanges, ((limit + 1) * rowsInRanges) / matching);
+      const cost = rowsRead + ranges.size * rangeCost;
+      if (!best || cost < best.cost) best = { sellerId, index: index.name, ranges: [...ranges.values()], cost };
+    }
+    if (best) plans.push({ sellerId: best.sellerId, index: best.index, ranges: best.ranges });
+  }
+  return plans;
+}
+
+/** Columns of a list row; the page's rows are read from their index ranges and nothing else per row. */
+const LIST_COLUMNS = Prisma.sql`"id", "sellerId", "accountId", "marketplace", "channel", "text", "pros", "cons", "answerText", "rating",
+  "authorName", "productName", "productArticle", "productExternalId", "upstreamCreatedAt", "lastActivityAt", "answered", "read",
+  "replyState", "messageCount", "lastMessageText", "lastMessageAt"`;
+
+function dimensionCondition(dim: BucketDimension, value: string | number | boolean): Prisma.Sql {
+  switch (dim) {
+    case "marketplace":
+      return Prisma.sql`"marketplace" = ${value}::"Marketplace"`;
+    case "channel":
+      return Prisma.sql`"channel" = ${value}::"Channel"`;
+    case "answered":
+      return Prisma.sql`"answered" = ${value}`;
+    case "read":
+      return Prisma.sql`"read" = ${value}`;
+    case "replyState":
+      return Prisma.sql`"replyState" = ${value}::"ReplyState"`;
+    case "rating":
+      return value === 0 ? Prisma.sql`"rating" IS NULL` : Prisma.sql`"rating" = ${value}`;
+  }
+}
+
+/** Conditions for the constrained dimensions a range does not fix itself. */
+function residualConditions(c: ItemConstraints, fixed: ReadonlySet<BucketDimension>): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (c.marketplaces && !fixed.has("marketplace")) conditions.push(Prisma.sql`"marketplace" = ANY(${c.marketplaces}::"Marketplace"[])`);
+  if (c.channels && !fixed.has("channel")) conditions.push(Prisma.sql`"channel" = ANY(${c.channels}::"Channel"[])`);
+  if (c.answered !== undefined && !fixed.has("answered")) conditions.push(Prisma.sql`"answered" = ${c.answered}`);
+  if (c.read !== undefined && !fixed.has("read")) conditions.push(Prisma.sql`"read" = ${c.read}`);
+  if (c.replyState && !fixed.has("replyState")) conditions.push(Prisma.sql`"replyState" = ${c.replyState}::"ReplyState"`);
+  if (c.ratings && !fixed.has("rating")) {
+    const stars = c.ratings.filter((rating) => rating > 0);
+    const none = c.ratings.includes(0);
+    const byStars = stars.length > 0 ? Prisma.sql`"rating" = ANY(${stars}::int[])` : null;
+    if (byStars && none) conditions.push(Prisma.sql`(${byStars} OR "rating" IS NULL)`);
+    else conditions.push(byStars ?? Prisma.sql`"rating" IS NULL`);
+  }
+  if (c.q) conditions.push(Prisma.sql`"searchVector" @@ ${searchQuery(c.q)}`);
+  return conditions;
+}
+
+/**
+ * The product filter: an article-like value (one token with a digit, e.g. "RUN-42", "123456") is the
+ * seller's article or the marketplace's product id, exactly; anything else is also words of the
+ * product name (weight A of the search document, through the search index).
+ */
+function productAlternatives(product: string): Prisma.Sql[] {
+  const alternatives = [
+    Prisma.sql`"productArticle" = ${product}`,
+    Prisma.sql`"productExternalId" = ${product} AND "productArticle" IS DISTINCT FROM ${product}`,
+  ];
+  const words = /^\S*\d\S*$/u.test(product) ? null : productWordsQuery(product);
+  if (words) {
+    alternatives.push(
+      Prisma.sql`"searchVector" @@ ${words} AND "productArticle" IS DISTINCT FROM ${product} AND "productExternalId" IS DISTINCT FROM ${product}`,
+    );
+  }
+  return alternatives;
+}
+
+export type Direction = "desc" | "asc";
+
+/**
+ * The merged ranges of `plans`, each limited and ordered by (lastActivityAt, id) in `direction`, so
+ * the planner reads them lazily (Merge Append under the LIMIT): about `limit` rows in all.
+ */
+export function rangesQuery(
+  plans: RangePlan[],
+  c: ItemConstraints,
+  options: { direction: Direction; after: { lastActivityAt: Date; id: string } | null; limit: number; columns?: Prisma.Sql },
+): Prisma.Sql | null {
+  const columns = options.columns ?? LIST_COLUMNS;
+  const desc = options.direction === "desc";
+  const order = desc
+    ? Prisma.sql`ORDER BY "lastActivityAt" DESC, "id" DESC LIMIT ${options.limit}`
+    : Prisma.sql`ORDER BY "lastActivityAt" ASC, "id" ASC LIMIT ${options.limit}`;
+  const shared: Prisma.Sql[] = [];
+  if (options.after) {
+    const row = Prisma.sql`(${options.after.lastActivityAt}::timestamp(3), ${options.after.id})`;
+    shared.push(desc ? Prisma.sql`("lastActivityAt", "id") < ${row}` : Prisma.sql`("lastActivityAt", "id") > ${row}`);
+  }
+  if (c.from) shared.push(Prisma.sql`"lastActivityAt" >= ${c.from}::timestamp(3)`);
+  if (c.to) shared.push(Prisma.sql`"lastActivityAt" < ${c.to}::timestamp(3)`);
+  const selects: Prisma.Sql[] = [];
+  for (const plan of plans) {
+    if (c.product) {
+      // A product's items: through the article and product id indexes, or the search index for words.
+      for (const alternative of productAlternatives(c.product)) {
+        const where = [Prisma.sql`"sellerId" = ${plan.sellerId}`, alternative, ...residualConditions(c, new Set()), ...shared];
+        selects.push(Prisma.sql`(SELECT ${columns} FROM "Item" WHERE ${Prisma.join(where, " AND ")} ${order})`);
+      }
+      continue;
+    }
+    const index = RANGE_INDEXES.find((candidate) => candidate.name === plan.index)!;
+    const fixed = new Set(index.dims);
+    for (const range of plan.ranges) {
+      const where = [
+        Prisma.sql`"sellerId" = ${plan.sellerId}`,
+        ...index.dims.map((dim) => dimensionCondition(dim, range[dim]!)),
+        ...residualConditions(c, fixed),
+        ...shared,
+      ];
+      selects.push(Prisma.sql`(SELECT ${columns} FROM "Item" WHERE ${Prisma.join(where, " AND ")} ${order})`);
+    }
+  }
+  if (selects.length === 0) return null;
+  return Prisma.sql`SELECT * FROM (${Prisma.join(selects, " UNION ALL ")}) AS ranges ${order}`;
+}
+
+interface PageRow {
+  id: string;
+  sellerId: string;
+  accountId: string;
+  accountName: string;
+  marketplace: Marketplace;
+  channel: Channel;
+  text: string;
+  rating: number | null;
+  authorName: string | null;
+  productName: string | null;
+  productArticle: string | null;
+  productExternalId: string | null;
+  upstreamCreatedAt: Date;
+  lastActivityAt: Date;
+  answered: boolean;
+  read: boolean;
+  replyState: ReplyState;
+  messageCount: number;
+  lastMessageText: string | null;
+  lastMessageAt: Date | null;
+  replyStatus: ReplyStatus | null;
+  pros: string | null;
+  cons: string | null;
+  answerText: string | null;
+  /** With search words: ts_headline's marks over the row's searchable text. */
+  marked?: string | null;
+}
+
+/** The page's rows with their account, latest reply and (when searching) highlights: page rows only. */
+function pageQuery(ranges: Prisma.Sql, c: ItemConstraints, direction: Direction): Prisma.Sql {
+  const q = c.q ? searchQuery(c.q) : null;
+  const preview = Prisma.sql`CASE WHEN page."channel" = 'CHAT' AND page."lastMessageText" IS NOT NULL THEN page."lastMessageText" ELSE page."text" END`;
+  const highlights = q
+    ? Prisma.sql`,
+      ${markedMatches(Prisma.sql`concat_ws(' ', ${preview}, page."pros", page."cons", page."answerText", page."authorName", page."productName")`, q)} AS "marked"`
+    : Prisma.empty;
+  const order =
+    direction === "desc" ? Prisma.sql`page."lastActivityAt" DESC, page."id" DESC` : Prisma.sql`page."lastActivityAt" ASC, page."id" ASC`;
+  return Prisma.sql`WITH page AS (${ranges})
+    SELECT page.*, account."displayName" AS "accountName",
+      (SELECT reply."status" FROM "Reply" AS reply WHERE reply."itemId" = page."id" ORDER BY reply."createdAt" DESC, reply."id" DESC LIMIT 1) AS "replyStatus"
+      ${highlights}
+    FROM page JOIN "MarketplaceAccount" AS account ON account."id" = page."accountId"
+    ORDER BY ${order}`;
+}
+
+export interface InboxListParams {
+  cursor?: string | null;
+  limit: number;
+}
+
+/** Rating sort: one group per rating, lowest first, items without a rating last. */
+const RATING_GROUPS = [1, 2, 3, 4, 5, 0];
+
+/**
+ * The page of `filter` over `sellers`. Also returns the counter rows it read, so the caller can
+ * derive counts without reading them again.
+ */
+export async function listInboxPage(
+  prisma: Pick<PrismaClient, "$queryRaw">,
+  sellers: InboxSeller[],
+  filter: InboxQueryFilter,
+  params: InboxListParams,
+) {
+  const sort = filter.sort ?? "newest";
+  const c = constraintsOf(filter);
+  const after = params.cursor ? decodeInboxCursor(params.cursor, sort) : null;
+  const sellerIds = sellers.map((seller) => seller.id);
+  const buckets = await readCountBuckets(prisma, sellerIds);
+  const rows: PageRow[] = [];
+  const want = params.limit + 1;
+  if (sort === "rating") {
+    // Ratings in order, from the cursor's; each group is a newest-first list with its rating fixed.
+    const start = after ? RATING_GROUPS.indexOf(after.rating) : 0;
+    for (const rating of RATING_GROUPS.slice(start)) {
+      if (c.ratings && !c.ratings.includes(rating)) continue;
+      const group = { ...c, ratings: [rating] };
+      const groupAfter = after && after.rating === rating ? after : null;
+      rows.push(...(await fetchRows(prisma, buckets, sellerIds, group, "desc", groupAfter, want - rows.length)));
+      if (rows.length >= want) break;
+    }
+  } else {
+    rows.push(...(await fetchRows(prisma, buckets, sellerIds, c, sort === "oldest" ? "asc" : "desc", after, want)));
+  }
+  const page = rows.slice(0, params.limit);
+  const last = page.at(-1);
+  const names = new Map(sellers.map((seller) => [seller.id, seller.name]));
+  return {
+    buckets,
+    items: page.map((row) => toListItem(row, names.get(row.sellerId) ?? "")),
+    nextCursor:
+      rows.length > params.limit && last
+        ? encodeInboxCursor({ sort, rating: last.rating ?? 0, lastActivityAt: last.lastActivityAt, id: last.id })
+        : null,
+  };
+}
+
+function pageStatement(
+  buckets: CountBucket[],
+  sellerIds: string[],
+  c: ItemConstraints,
+  direction: Direction,
+  after: Pick<InboxCursor, "lastActivityAt" | "id"> | null,
+  limit: number,
+): Prisma.Sql | null {
+  const ranges = rangesQuery(planRanges(buckets, sellerIds, c, limit), c, { direction, after, limit });
+  return ranges && pageQuery(ranges, c, direction);
+}
+
+async function fetchRows(
+  prisma: Pick<PrismaClient, "$queryRaw">,
+  buckets: CountBucket[],
+  sellerIds: string[],
+  c: ItemConstraints,
+  direction: Direction,
+  after: Pick<InboxCursor, "lastActivityAt" | "id"> | null,
+  limit: number,
+): Promise<PageRow[]> {
+  const statement = pageStatement(buckets, sellerIds, c, direction, after, limit);
+  return statement ? prisma.$queryRaw<PageRow[]>(statement) : [];
+}
+
+/**
+ * The page statement listInboxPage sends first for this filter and cursor (for the rating sort: the
+ * cursor's rating group) and the Item indexes its ranges are meant to walk, for EXPLAIN in tests;
+ * null when the counters show nothing to read.
+ */
+export async function inboxPageStatement(
+  prisma: Pick<PrismaClient, "$queryRaw">,
+  sellerIds: string[],
+  filter: InboxQueryFilter,
+  params: InboxListParams,
+): Promise<{ statement: Prisma.Sql; indexes: string[] } | null> {
+  const sort = filter.sort ?? "newest";
+  let c = constraintsOf(filter);
+  const after = params.cursor ? decodeInboxCursor(params.cursor, sort) : null;
+  const buckets = await readCountBuckets(prisma, sellerIds);
+  if (sort === "rating") c = { ...c, ratings: [after?.rating ?? RATING_GROUPS.find((group) => !c.ratings || c.ratings.includes(group))!] };
+  const limit = params.limit + 1;
+  const plans = planRanges(buckets, sellerIds, c, limit);
+  const statement = pageStatement(buckets, sellerIds, c, sort === "oldest" ? "asc" : "desc", after, limit);
+  if (!statement) return null;
+  const search = "Item_search_idx";
+  const indexes = c.product
+    ? // Common name words may walk the activity index instead of reading every match.
+      ["Item_product_article_activity_idx", "Item_product_id_activity_idx", search, "Item_sellerId_lastActivityAt_id_idx"]
+    : [...new Set(plans.map((plan) => plan.index)), ...(c.q ? [search] : [])];
+  return { statement, indexes };
+}
+
+const REPLY_STATES = { NONE: "none", PENDING: "pending", FAILED: "failed" } as const;
+
+export interface InboxListItem {
+  id: string;
+  seller: InboxSeller;
+  marketplace: ReturnType<typeof fromDbMarketplace>;
+  channel: ReturnType<typeof fromDbChannel>;
+  account: { id: string; displayName: string };
+  /** Review/question: its text; chat: its newest message. At most 280 characters. */
+  text: string;
+  rating: number | null;
+  authorName: string | null;
+  productName: string | null;
+  product: { name: string | null; article: string | null; externalId: string | null };
+  upstreamCreatedAt: Date;
+  /** The list's order and the row's age: newest message of a chat, else the item's creation. */
+  lastActivityAt: Date;
+  lastMessageAt: Date | null;
+  answered: boolean;
+  read: boolean;
+  messageCount: number;
+  /** The latest reply's own status (null: none sent from Inbox). */
+  replyStatus: ReplyStatus | null;
+  /** pending: the latest reply is queued or being sent; failed: it failed; none otherwise. */
+  replyState: "none" | "pending" | "failed";
+  /** Only with `q`: where the words matched, as plain-text segments (render `match` emphasised). */
+  highlight: { snippet: HighlightSegment[] | null; authorName: HighlightSegment[] | null; productName: HighlightSegment[] | null } | null;
+}
+
+function toListItem(row: PageRow, sellerName: string): InboxListItem {
+  // A chat is previewed by its newest message; a review or question by its own text.
+  const preview = row.channel === "CHAT" && row.lastMessageText !== null ? row.lastMessageText : row.text;
+  return {
+    id: row.id,
+    seller: { id: row.sellerId, name: sellerName },
+    marketplace: fromDbMarketplace(row.marketplace),
+    channel: fromDbChannel(row.channel),
+    account: { id: row.accountId, displayName: row.accountName },
+    text: preview.length > 280 ? `${preview.slice(0, 279)}…` : preview,
+    rating: row.rating,
+    authorName: row.authorName,
+    productName: row.productName,
+    product: { name: row.productName, article: row.productArticle, externalId: row.productExternalId },
+    upstreamCreatedAt: row.upstreamCreatedAt,
+    lastActivityAt: row.lastActivityAt,
+    lastMessageAt: row.lastMessageAt,
+    answered: row.answered,
+    read: row.read,
+    messageCount: row.messageCount,
+    replyStatus: row.replyStatus,
+    replyState: REPLY_STATES[row.replyState],
+    highlight: row.marked === undefined ? null : highlightOf(row, preview, matchedWords(row.marked)),
+  };
+}
+
+function highlightOf(row: PageRow, preview: string, words: Set<string>): NonNullable<InboxListItem["highlight"]> {
+  const text = [preview, row.pros, row.cons, row.answerText].filter((part) => part).join(" · ");
+  const snippet = highlightSegments(text, words);
+  return {
+    snippet: snippet && snippetAround(snippet),
+    authorName: highlightSegments(row.authorName, words),
+    productName: highlightSegments(row.productName, words),
+  };
+}
