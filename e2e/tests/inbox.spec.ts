@@ -73,12 +73,13 @@ test("an agent opens a review, replies, sees the reply queued and then delivered
   await expect(page.getByRole("link", { name: "← Ко входящим" })).toBeVisible();
 
   const reply = `Спасибо за отзыв! Мы разберёмся и напишем вам. ${Date.now()}`;
-  await page.getByLabel("Ответить").fill(reply);
-  await page.getByRole("button", { name: "Ответить" }).click();
+  await page.getByLabel("Ответ", { exact: true }).fill(reply);
+  await page.getByRole("button", { name: "Отправить" }).click();
   const replies = page.getByTestId("replies");
   await expect(replies.getByText(reply)).toBeVisible();
   await expect(replies.locator(".reply-status").last()).toHaveText(/В очереди|Отправляется|Отправлен/);
-  await expect(page.getByLabel("Ответить")).toHaveValue("");
+  // One answer per review: the composer gives way to the reason once the reply is queued.
+  await expect(page.getByTestId("composer")).toHaveCount(0);
   // The in-process worker delivers it to the marketplace sandbox.
   await expect(async () => {
     await page.reload();
@@ -96,15 +97,16 @@ test("an agent opens a review, replies, sees the reply queued and then delivered
   await expect(page.locator(".read-state")).toHaveText("Прочитано");
 });
 
-test("a reply that breaks the marketplace's length limit is refused with a clear message", async ({ demoPage: page }) => {
+test("a reply that breaks the marketplace's length limit cannot be sent, and the counter says why", async ({ demoPage: page }) => {
   // An Ozon chat: Ozon accepts 1–1000 characters per message (Yandex Market would take 4096).
   await page.goto("/inbox?marketplaces=ozon&channels=chat");
   await listLoaded(page);
   await openItemPage(page, page.getByTestId("inbox-item").first());
   await expect(page.getByTestId("chat-thread")).toBeVisible();
-  await page.getByLabel("Ответить").fill("ж".repeat(1001));
-  await page.getByRole("button", { name: "Ответить" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "1–1000" })).toBeVisible();
+  await page.getByLabel("Сообщение покупателю").fill("ж".repeat(1001));
+  await expect(page.getByTestId("reply-counter")).toHaveText("1001 из 1000");
+  await expect(page.getByText("Слишком длинно: максимум 1000 симв. — сократите на 1.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Отправить" })).toBeDisabled();
 });
 
 test("a failed reply shows why, and Retry delivers it to the marketplace", async ({ demoPage: page, prisma }) => {
@@ -127,7 +129,8 @@ test("a failed reply shows why, and Retry delivers it to the marketplace", async
   await page.goto(`/s/${item.sellerId}/items/${item.id}`);
   const reply = page.getByTestId("replies").locator("li").filter({ hasText: text });
   await expect(reply.locator(".reply-status")).toHaveText("Ошибка");
-  await expect(reply.getByText("The marketplace did not respond")).toBeVisible();
+  // The stored delivery error is English upstream text: the user reads what to do in their language.
+  await expect(reply.getByText("Маркетплейс не принял ответ. Исправьте причину и нажмите «Повторить».")).toBeVisible();
   await reply.getByRole("button", { name: "Повторить" }).click();
   // The item page refreshes itself while the reply is on its way; no reload needed.
   await expect(page.getByTestId("replies").locator("li").filter({ hasText: text }).locator(".reply-status")).toHaveText("Отправлен", {

@@ -1,14 +1,47 @@
-// Errors the UI reacts to by kind rather than by message text: the formatter sends `reason` along
-// (error.data.reason), so clients can explain the problem in the user's language.
-export type AppErrorReason = "credentials_rejected" | "subscription_missing" | "marketplace_unreachable" | "credentials_incomplete";
+// Domain errors: services throw an AppError with a stable reason; the tRPC layer (trpc.ts) turns it
+// into a tRPC error with the code below, and the formatter sends the reason along
+// (error.data.reason), so clients explain the problem in the user's language by reason, never by
+// message text.
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
+
+/** Every reason and the tRPC code (hence HTTP status) it is answered with. */
+export const APP_ERROR_CODES = {
+  credentials_rejected: "BAD_REQUEST",
+  subscription_missing: "BAD_REQUEST",
+  marketplace_unreachable: "BAD_REQUEST",
+  credentials_incomplete: "BAD_REQUEST",
+  /** The item does not exist or belongs to another seller (ids cannot be probed). */
+  item_not_found: "NOT_FOUND",
+  reply_not_found: "NOT_FOUND",
+  template_not_found: "NOT_FOUND",
+  /** The reply is shorter or longer than the marketplace accepts. */
+  reply_too_short: "BAD_REQUEST",
+  reply_too_long: "BAD_REQUEST",
+  /** The marketplace takes no replies to this kind of item through its API. */
+  replies_not_supported: "PRECONDITION_FAILED",
+  /** A review or question already has an answer (or one on its way); no connector can edit one. */
+  already_answered: "CONFLICT",
+  /** An idempotency key sent again for a different item. */
+  idempotency_key_reused: "CONFLICT",
+  /** A page cursor that was not issued by us (or was cut short). */
+  cursor_invalid: "BAD_REQUEST",
+  /** A bulk selection larger than one request may hold. */
+  selection_too_large: "BAD_REQUEST",
+} as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
+
+export type AppErrorReason = keyof typeof APP_ERROR_CODES;
 
 export class AppError extends Error {
   constructor(
     readonly reason: AppErrorReason,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; details?: Record<string, number | string> },
   ) {
     super(message, options);
     this.name = "AppError";
+    this.details = options?.details ?? null;
   }
+
+  /** Numbers or names the UI puts into its own message (limits, lengths). */
+  readonly details: Record<string, number | string> | null;
 }

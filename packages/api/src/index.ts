@@ -22,6 +22,7 @@ export {
 } from "./services/audit";
 export { downloadAttachment, pingDatabase, signInWithPassword } from "./web-entry";
 export { inboxFilterSchema, INBOX_SORTS, INBOX_STATUSES, type InboxFilter, type InboxFilterInput } from "./services/inbox-filter";
+export { answerHash, normalizeAnswer } from "./services/answer-repetition";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

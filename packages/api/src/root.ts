@@ -3,8 +3,10 @@ import { analyticsRouter } from "./routers/analytics";
 import { apiTokenRouter } from "./routers/api-token";
 import { auditRouter } from "./routers/audit";
 import { catalogRouter } from "./routers/catalog";
+import { draftRouter } from "./routers/draft";
 import { inboxRouter } from "./routers/inbox";
 import { sellerRouter } from "./routers/seller";
+import { templateRouter } from "./routers/template";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -15,6 +17,8 @@ export const appRouter = createTRPCRouter({
   analytics: analyticsRouter,
   apiToken: apiTokenRouter,
   audit: auditRouter,
+  template: templateRouter,
+  draft: draftRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,7 +7,7 @@ import superjson from "superjson";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { z, ZodError } from "zod";
 import { roleForScopes, type ApiTokenPrincipal, type ApiTokenScope } from "./auth/api-tokens";
-import { AppError } from "./errors";
+import { APP_ERROR_CODES, AppError } from "./errors";
 import { getJobQueue, type JobQueue } from "./jobs/queues";
 import { NO_REQUEST_INFO, type AuditRequestInfo } from "./services/audit";
 import { listMemberships, type SellerMembership } from "./services/memberships";
@@ -92,6 +92,7 @@ const t = initTRPC
           // Field-level messages for forms: { fieldErrors: { text: ["..."] }, formErrors: [] }.
           zodError: error.cause instanceof ZodError ? (z.flattenError(error.cause) as FieldErrors) : null,
           reason: error.cause instanceof AppError ? error.cause.reason : null,
+          details: error.cause instanceof AppError ? error.cause.details : null,
         },
       };
     },
@@ -99,10 +100,21 @@ const t = initTRPC
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+
+/** The one place domain errors become tRPC errors: an AppError's reason decides the code. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  const cause = result.ok ? null : result.error.cause;
+  if (!result.ok && cause instanceof AppError && result.error.code !== APP_ERROR_CODES[cause.reason]) {
+    return { ...result, error: new TRPCError({ code: APP_ERROR_CODES[cause.reason], message: cause.message, cause }) };
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(appErrors);
 
 /** A signed-in user, or a valid API token (then `userId` is the token's creator). */
-const authenticatedProcedure = t.procedure.use(({ ctx, next }) => {
+const authenticatedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   return next({ ctx: { ...ctx, userId: ctx.userId } });
 });

@@ -7,10 +7,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { JobQueue } from "../src/jobs/queues";
 import { createCaller, createTRPCContext } from "../src/index";
 import { recordAudit, requestInfoFromHeaders } from "../src/services/audit";
+import { RecordingJobQueue } from "./support/recording-job-queue";
 import { addMember, createSellerWithItems, createUser } from "./fixtures";
 
 const database = useTestDatabase();
-const noJobs: JobQueue = { enqueueSync: async () => {}, enqueueReplyDelivery: async () => {} };
+const noJobs: JobQueue = new RecordingJobQueue();
 const REQUEST = { ip: "203.0.113.7", userAgent: "audit-test/1.0" };
 
 function callerFor(prisma: PrismaClient, userId: string) {

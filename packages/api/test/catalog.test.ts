@@ -78,6 +78,7 @@ describe("catalog.marketplaces", () => {
           sendReply: capabilities.sendReply,
           markRead: capabilities.markRead,
           replyText: capabilities.sendReply ? capabilities.replyText : null,
+          answersPerItem: channel.channel === "chat" ? "many" : "one",
         });
       }
       // Every field any of its connectors' schemas declares, each once.
@@ -128,7 +129,7 @@ describe("catalog.marketplaces", () => {
       expect(catalog.find((m) => m.id === ("acme" as MarketplaceName))).toEqual({
         id: "acme",
         displayName: "ACME",
-        channels: [{ channel: "chat", sendReply: false, markRead: false, replyText: null }],
+        channels: [{ channel: "chat", sendReply: false, markRead: false, replyText: null, answersPerItem: "many" }],
         credentialFields: [
           { name: "apiKey", type: "string", required: true, secret: true },
           { name: "shopId", type: "string", required: true, secret: false },

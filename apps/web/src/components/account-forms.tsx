@@ -29,7 +29,7 @@ function fieldError(error: FormFailure | null, field: string) {
 }
 
 /** The server names the kind of failure (error.data.reason); the user reads it in their language. */
-const SERVER_ERRORS: Record<AppErrorReason, keyof Messages["accounts"]["serverErrors"]> = {
+const SERVER_ERRORS: Partial<Record<AppErrorReason, keyof Messages["accounts"]["serverErrors"]>> = {
   credentials_rejected: "rejected",
   subscription_missing: "subscription",
   marketplace_unreachable: "unreachable",

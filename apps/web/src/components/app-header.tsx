@@ -30,6 +30,11 @@ export async function AppHeader({ sellerId }: { sellerId: string | null }) {
             {t.analytics.nav}
           </Link>
           {accountsOf && (
+            <Link href={`/s/${accountsOf}/templates`} className={link}>
+              {t.templates.title}
+            </Link>
+          )}
+          {accountsOf && (
             <Link href={`/s/${accountsOf}/api`} className={link}>
               {t.apiTokens.nav}
             </Link>

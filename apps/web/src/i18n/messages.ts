@@ -2,6 +2,7 @@
 import { en as analyticsEn, ru as analyticsRu } from "./messages/analytics";
 import { en as apiTokensEn, ru as apiTokensRu } from "./messages/api-tokens";
 import { en as inboxUiEn, ru as inboxUiRu } from "./messages/inbox-ui";
+import { en as composerEn, ru as composerRu } from "./messages/composer";
 export const locales = ["ru", "en"] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "ru";
@@ -171,6 +172,7 @@ const ru = {
   ...analyticsRu,
   ...apiTokensRu,
   ...inboxUiRu,
+  ...composerRu,
 };
 
 type Messages = typeof ru;
@@ -338,6 +340,7 @@ const en: Messages = {
   ...analyticsEn,
   ...apiTokensEn,
   ...inboxUiEn,
+  ...composerEn,
 };
 
 export const messages: Record<Locale, Messages> = { ru, en };

@@ -19,6 +19,8 @@ export const catalogRouter = createTRPCRouter({
           markRead: capabilities.markRead,
           /** Reply length the marketplace accepts; null when it takes no replies on this channel. */
           replyText: capabilities.sendReply ? capabilities.replyText : null,
+          /** A chat takes any number of messages; a review or question one answer, which no connector can edit. */
+          answersPerItem: channel === "chat" ? ("many" as const) : ("one" as const),
         })),
         credentialFields: marketplace.credentialFields,
       })),

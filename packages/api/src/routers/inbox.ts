@@ -1,15 +1,18 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { AppError } from "../errors";
 import type { JobQueue } from "../jobs/queues";
 import { auditOriginOf } from "../services/audit";
 import { channelSchema, marketplaceSchema } from "../services/enums";
 import { getInboxItem } from "../services/inbox";
+import { MESSAGE_PAGE_DEFAULT, MESSAGE_PAGE_MAX, readMessagePage } from "../services/item-messages";
 import { countInbox, legacyCounts } from "../services/inbox-counts";
 import { inboxFilterSchema } from "../services/inbox-filter";
 import { listInboxPage, type InboxQueryFilter, type InboxSeller } from "../services/inbox-list";
 import { setInboxReadBulk } from "../services/inbox-read";
 import { inboxSelectionSchema, resolveInboxSelection } from "../services/inbox-selection";
 import { queueReply, retryFailedReply, setItemRead } from "../services/replies";
+import { queueDelivery } from "../services/reply-queue";
 import type { SellerMembership } from "../services/memberships";
 import { createTRPCRouter, protectedProcedure, sellerAgentProcedure, sellerProcedure } from "../trpc";
 import { restRoute } from "../rest-route";
@@ -50,16 +53,6 @@ async function sellersInScope(ctx: { memberships: () => Promise<SellerMembership
   if (sellers.length !== wanted.size)
     throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of every seller asked for." });
   return sellers;
-}
-
-/** The reply is stored already: a failure to queue it is logged, not the user's error, because the
- * sweeper queues every PENDING reply without a job (see jobs/worker.ts), so none is stranded. */
-async function queueDelivery(jobs: JobQueue, replyId: string) {
-  try {
-    await jobs.enqueueReplyDelivery(replyId);
-  } catch (error) {
-    console.error(`Queueing reply ${replyId} failed; the sweeper will queue it:`, error);
-  }
 }
 
 export const inboxRouter = createTRPCRouter({
@@ -112,10 +105,28 @@ export const inboxRouter = createTRPCRouter({
       return setInboxReadBulk(ctx.prisma, ctx.jobs, selection, input.read);
     }),
 
+  /** The item with its replies and, for a chat, the latest page of messages plus a cursor for older ones. */
   get: sellerProcedure
-    .meta(restRoute("GET", "/sellers/{sellerId}/items/{itemId}", "One review, question or chat with its messages and replies"))
-    .input(z.object({ itemId }))
-    .query(({ ctx, input }) => getInboxItem(ctx.prisma, ctx.seller.id, input.itemId)),
+    .meta(restRoute("GET", "/sellers/{sellerId}/items/{itemId}", "One review, question or chat with its replies and latest messages"))
+    .input(z.object({ itemId, messageLimit: z.number().int().min(1).max(MESSAGE_PAGE_MAX).default(MESSAGE_PAGE_DEFAULT) }))
+    .query(({ ctx, input }) => getInboxItem(ctx.prisma, ctx.seller.id, input.itemId, input.messageLimit)),
+
+  /** Older messages of a chat: the page before `before` (a cursor from get or from the previous page). */
+  messages: sellerProcedure
+    .meta(restRoute("GET", "/sellers/{sellerId}/items/{itemId}/messages", "Older messages of a chat, a page before a cursor"))
+    .input(
+      z.object({
+        itemId,
+        before: z.string().min(1).max(200),
+        limit: z.number().int().min(1).max(MESSAGE_PAGE_MAX).default(MESSAGE_PAGE_DEFAULT),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      // Another seller's item is not found, like in get.
+      const item = await ctx.prisma.item.findFirst({ where: { id: input.itemId, sellerId: ctx.seller.id }, select: { id: true } });
+      if (!item) throw new AppError("item_not_found", "This item does not exist or belongs to another seller.");
+      return readMessagePage(ctx.prisma, item.id, { before: input.before, limit: input.limit });
+    }),
 
   reply: sellerAgentProcedure
     .meta(restRoute("POST", "/sellers/{sellerId}/items/{itemId}/replies", "Queue a reply (idempotent per key)"))
@@ -153,7 +164,5 @@ export const inboxRouter = createTRPCRouter({
   markRead: sellerAgentProcedure
     .meta(restRoute("POST", "/sellers/{sellerId}/items/{itemId}/read", "Mark an item read or unread"))
     .input(z.object({ itemId, read: z.boolean().default(true) }))
-    .mutation(({ ctx, input }) =>
-      setItemRead(ctx.prisma, { sellerId: ctx.seller.id, itemId: input.itemId, read: input.read, connectorOptions: ctx.connectorOptions }),
-    ),
+    .mutation(({ ctx, input }) => setItemRead(ctx.prisma, ctx.jobs, { sellerId: ctx.seller.id, itemId: input.itemId, read: input.read })),
 });

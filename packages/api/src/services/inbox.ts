@@ -1,12 +1,13 @@
 // Reading the inbox of one (already authorised) seller: its first-page list and an item. The list over
 // any filter and any set of sellers is services/inbox-list.ts.
-import type { ChannelAttachment } from "@inbox/connectors";
-import type { PrismaClient } from "@inbox/db";
-import { TRPCError } from "@trpc/server";
+import { listMarketplaces } from "@inbox/connectors";
+import type { Channel, Marketplace, PrismaClient, ReplyStatus } from "@inbox/db";
+import { AppError } from "../errors";
 import { fromDbChannel, fromDbMarketplace, type ChannelName, type MarketplaceName } from "./enums";
 import { normalize } from "../sync/deliver-reply";
 import { legacyCounts } from "./inbox-counts";
 import { listInboxPage, type InboxQueryFilter } from "./inbox-list";
+import { MESSAGE_PAGE_DEFAULT, readMessagePage, storedAttachments } from "./item-messages";
 
 /** The single-value filter of the first inbox page (still used by the bench's per-seller scenarios). */
 export interface InboxFilter {
@@ -31,21 +32,53 @@ export async function listInbox(prisma: PrismaClient, sellerId: string, params: 
   return { items: page.items, nextCursor: page.nextCursor, counts: legacyCounts(page.buckets, filter) };
 }
 
-export async function getInboxItem(prisma: PrismaClient, sellerId: string, itemId: string) {
+/**
+ * Whether the composer is offered, and why: a chat takes any number of messages; a review or
+ * question takes one answer, and no connector can edit one, so once it is answered (or an answer is
+ * on its way) the answer is shown instead.
+ */
+export type ComposerState =
+  { open: true; kind: "message" | "answer" } | { open: false; why: "answered" | "reply_on_its_way" | "replies_not_supported" };
+
+function composerState(
+  item: { marketplace: Marketplace; channel: Channel; answered: boolean },
+  replies: Array<{ status: ReplyStatus }>,
+): ComposerState {
+  const capabilities = listMarketplaces()
+    .find((entry) => entry.id === fromDbMarketplace(item.marketplace))
+    ?.channels.find((entry) => entry.channel === fromDbChannel(item.channel))?.capabilities;
+  if (!capabilities?.sendReply) return { open: false, why: "replies_not_supported" };
+  if (item.channel === "CHAT") return { open: true, kind: "message" };
+  if (item.answered) return { open: false, why: "answered" };
+  if (replies.some((reply) => reply.status !== "FAILED")) return { open: false, why: "reply_on_its_way" };
+  return { open: true, kind: "answer" };
+}
+
+export async function getInboxItem(prisma: PrismaClient, sellerId: string, itemId: string, messageLimit = MESSAGE_PAGE_DEFAULT) {
   const item = await prisma.item.findFirst({
     where: { id: itemId, sellerId },
     include: {
       account: { select: { id: true, displayName: true, marketplace: true } },
-      messages: { orderBy: [{ sentAt: "asc" }, { id: "asc" }] },
+      seller: { select: { name: true } },
       replies: {
         orderBy: { createdAt: "asc" },
         select: { id: true, text: true, status: true, error: true, createdAt: true, sentAt: true, author: { select: { name: true } } },
       },
     },
   });
-  if (!item) throw new TRPCError({ code: "NOT_FOUND", message: "This item does not exist or belongs to another seller." });
+  if (!item) throw new AppError("item_not_found", "This item does not exist or belongs to another seller.");
+  // Chats only: the latest page of the thread, and a cursor for older messages (inbox.messages).
+  const [thread, sentAsMessages] = await Promise.all([
+    item.channel === "CHAT" ? readMessagePage(prisma, item.id, { limit: messageLimit }) : { messages: [], olderCursor: null },
+    item.channel === "CHAT"
+      ? prisma.message.findMany({ where: { itemId: item.id, replyId: { not: null } }, select: { replyId: true } })
+      : [],
+  ]);
+  const shownAsMessage = new Set(sentAsMessages.map((message) => message.replyId));
   return {
     id: item.id,
+    sellerId: item.sellerId,
+    sellerName: item.seller.name,
     marketplace: fromDbMarketplace(item.marketplace),
     channel: fromDbChannel(item.channel),
     account: { id: item.account.id, displayName: item.account.displayName },
@@ -63,51 +96,16 @@ export async function getInboxItem(prisma: PrismaClient, sellerId: string, itemI
     answerText: item.answerText,
     answerState: item.answerState,
     read: item.read,
-    messages: item.messages.map((message) => ({
-      id: message.id,
-      /** Set when this message is a reply sent from Inbox (that reply has shownAs "message"). */
-      replyId: message.replyId,
-      direction: message.direction === "IN" ? ("in" as const) : ("out" as const),
-      text: message.text,
-      authorName: message.authorName,
-      attachments: storedAttachments(message.attachments),
-      sentAt: message.sentAt,
-    })),
-    // Every reply from Inbox with its delivery state. `shownAs` says where a sent one already appears
-    // in the conversation (its chat message, or the item's answer text), so a page shows it once.
-    replies: item.replies.map((reply) => ({ ...reply, shownAs: replyShownAs(item, reply) })),
+    messageCount: item.messageCount,
+    messages: thread.messages,
+    olderMessagesCursor: thread.olderCursor,
+    // The outbox entries not already shown as the conversation: a sent chat reply is its message in
+    // the thread, a sent answer to a review or question is `answerText`. One message per reply.
+    replies: item.replies.filter((reply) => {
+      if (reply.status !== "SENT") return true;
+      if (item.channel === "CHAT") return !shownAsMessage.has(reply.id);
+      return normalize(reply.text) !== normalize(item.answerText);
+    }),
+    composer: composerState(item, item.replies),
   };
-}
-
-/** Where a sent reply already appears in the conversation, or null while it does not. */
-function replyShownAs(
-  item: { channel: string; answerText: string | null; messages: Array<{ replyId: string | null }> },
-  reply: { id: string; status: string; text: string },
-): "message" | "answer" | null {
-  if (reply.status !== "SENT") return null;
-  if (item.channel === "CHAT") return item.messages.some((message) => message.replyId === reply.id) ? "message" : null;
-  return normalize(reply.text) === normalize(item.answerText) ? "answer" : null;
-}
-
-const KINDS = new Set(["image", "video", "file"]);
-const optionalString = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
-
-/** Attachments as ingest stored them (a ChannelAttachment array); anything malformed is skipped. */
-function storedAttachments(json: unknown): ChannelAttachment[] {
-  if (!Array.isArray(json)) return [];
-  return json.flatMap((entry): ChannelAttachment[] => {
-    if (!entry || typeof entry !== "object") return [];
-    const a = entry as Record<string, unknown>;
-    if (typeof a.kind !== "string" || !KINDS.has(a.kind)) return [];
-    const attachment: ChannelAttachment = {
-      kind: a.kind as ChannelAttachment["kind"],
-      url: optionalString(a.url),
-      previewUrl: optionalString(a.previewUrl),
-      downloadId: optionalString(a.downloadId),
-      name: optionalString(a.name),
-      mimeType: optionalString(a.mimeType),
-      sizeBytes: typeof a.sizeBytes === "number" && Number.isFinite(a.sizeBytes) ? a.sizeBytes : undefined,
-    };
-    return attachment.url || attachment.downloadId ? [attachment] : [];
-  });
 }

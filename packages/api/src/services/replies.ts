@@ -1,39 +1,48 @@
 // The reply outbox: a reply is stored as PENDING with an idempotency key; a delivery job sends it.
-import type { ConnectorOptions } from "@inbox/connectors";
 import type { Prisma, PrismaClient } from "@inbox/db";
-import { connectorForAccount } from "../sync/account-connector";
-import { TRPCError } from "@trpc/server";
+import { AppError } from "../errors";
+import type { JobQueue } from "../jobs/queues";
+import { recordSentAnswer } from "./answer-repetition";
+import { canMarkReadUpstream } from "./inbox-read";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
 import { NO_REQUEST_INFO, recordAudit, type AuditOrigin } from "./audit";
-import { replyTextLimits } from "./reply-limits";
+import { assertReplyLength, replyTextLimits } from "./reply-limits";
 
-export async function queueReply(
-  prisma: PrismaClient,
-  params: { sellerId: string; itemId: string; authorId: string; text: string; idempotencyKey: string; origin?: AuditOrigin },
-) {
+export interface QueueReplyParams {
+  sellerId: string;
+  itemId: string;
+  authorId: string;
+  text: string;
+  idempotencyKey: string;
+  /** Who asked, for the audit log; the author without a request address by default. */
+  origin?: AuditOrigin;
+}
+
+export async function queueReply(prisma: PrismaClient, params: QueueReplyParams) {
+  return (await queueReplyOnce(prisma, params)).reply;
+}
+
+/**
+ * Stores the reply as PENDING unless its idempotency key was seen: `created` tells a new reply from
+ * the one an earlier request with the same key stored (bulk replies report it per item).
+ */
+export async function queueReplyOnce(prisma: PrismaClient, params: QueueReplyParams) {
   const item = await prisma.item.findFirst({
     where: { id: params.itemId, sellerId: params.sellerId },
     select: { id: true, marketplace: true, channel: true },
   });
-  if (!item) throw new TRPCError({ code: "NOT_FOUND", message: "This item does not exist or belongs to another seller." });
+  if (!item) throw new AppError("item_not_found", "This item does not exist or belongs to another seller.");
 
   const text = params.text.trim();
-  const limits = replyTextLimits(fromDbMarketplace(item.marketplace), fromDbChannel(item.channel));
-  if (text.length < limits.min || text.length > limits.max) {
-    throw new TRPCError({
-      code: "BAD_REQUEST",
-      message: `The reply must be ${limits.min}–${limits.max} characters long for this marketplace (it has ${text.length}).`,
-    });
-  }
+  assertReplyLength(replyTextLimits(fromDbMarketplace(item.marketplace), fromDbChannel(item.channel)), text);
 
   try {
     return await prisma.$transaction(async (tx) => {
       // The same key twice (a double click, a retried request) yields the first reply, never a second.
       const existing = await tx.reply.findUnique({ where: { idempotencyKey: params.idempotencyKey } });
       if (existing) {
-        if (existing.itemId !== item.id)
-          throw new TRPCError({ code: "CONFLICT", message: "This idempotency key was used for another item." });
-        return existing;
+        if (existing.itemId !== item.id) throw new AppError("idempotency_key_reused", "This idempotency key was used for another item.");
+        return { reply: existing, created: false };
       }
       await assertNotAnswered(tx, item);
       const reply = await tx.reply.create({
@@ -45,12 +54,15 @@ export async function queueReply(
         target: { type: "item", id: item.id },
         detail: { replyId: reply.id, length: text.length },
       });
-      return reply;
+      await recordSentAnswer(tx, { sellerId: params.sellerId, replyId: reply.id, text });
+      // The draft became this reply.
+      await tx.draft.deleteMany({ where: { itemId: item.id, userId: params.authorId } });
+      return { reply, created: true };
     });
   } catch (error) {
     // Two requests with one key at once: the loser returns the winner's reply.
     const raced = await prisma.reply.findUnique({ where: { idempotencyKey: params.idempotencyKey } });
-    if (raced?.itemId === item.id) return raced;
+    if (raced?.itemId === item.id) return { reply: raced, created: false };
     throw error;
   }
 }
@@ -67,10 +79,7 @@ async function assertNotAnswered(tx: Prisma.TransactionClient, item: { id: strin
     where: { itemId: item.id, status: { in: ["PENDING", "SENDING", "SENT"] }, ...(exceptReplyId ? { id: { not: exceptReplyId } } : {}) },
   });
   if (locked?.answered || open > 0) {
-    throw new TRPCError({
-      code: "CONFLICT",
-      message: "This item already has an answer. Edit it on the marketplace if it needs to change.",
-    });
+    throw new AppError("already_answered", "This item already has an answer. Edit it on the marketplace if it needs to change.");
   }
 }
 
@@ -80,7 +89,7 @@ export async function retryFailedReply(prisma: PrismaClient, params: { sellerId:
       where: { id: params.replyId, status: "FAILED", item: { sellerId: params.sellerId } },
       select: { id: true, item: { select: { id: true, channel: true } } },
     });
-    if (!reply) throw new TRPCError({ code: "NOT_FOUND", message: "No failed reply with this id in this seller." });
+    if (!reply) throw new AppError("reply_not_found", "No failed reply with this id in this seller.");
     await assertNotAnswered(tx, reply.item, reply.id);
     // attempts stays ≥ 1, so the next attempt first checks upstream whether an earlier one landed.
     const retried = await tx.reply.update({
@@ -100,29 +109,29 @@ export async function retryFailedReply(prisma: PrismaClient, params: { sellerId:
 }
 
 /**
- * Local read state always changes; marking read also reaches the marketplace where it has such a
- * method (Wildberries questions, Ozon reviews, questions and chats), best effort.
+ * The read state changes in Inbox at once; marking read also reaches the marketplace where its
+ * connector can (services/inbox-read.ts), in a background job, so opening an item never waits for
+ * the marketplace.
  */
-export async function setItemRead(
-  prisma: PrismaClient,
-  params: { sellerId: string; itemId: string; read: boolean; connectorOptions?: ConnectorOptions },
-) {
+export async function setItemRead(prisma: PrismaClient, jobs: JobQueue, params: { sellerId: string; itemId: string; read: boolean }) {
   const item = await prisma.item.findFirst({
     where: { id: params.itemId, sellerId: params.sellerId },
-    select: { id: true, externalId: true, channel: true, account: true },
+    select: { id: true, marketplace: true, channel: true },
   });
-  if (!item) throw new TRPCError({ code: "NOT_FOUND", message: "This item does not exist or belongs to another seller." });
+  if (!item) throw new AppError("item_not_found", "This item does not exist or belongs to another seller.");
   await prisma.item.update({ where: { id: item.id }, data: { read: params.read } });
-  let upstream: "marked" | "unsupported" | "failed" = "unsupported";
-  if (params.read) {
-    try {
-      const connector = connectorForAccount(item.account, item.channel, { timeoutMs: 5_000, maxRetries: 1, ...params.connectorOptions });
-      if (connector.capabilities.markRead) {
-        upstream = (await connector.markRead({ itemId: item.externalId })) ? "marked" : "failed";
-      }
-    } catch {
-      upstream = "failed"; // the local state is what the team sees; the next sync reconciles
-    }
-  }
+  const upstream =
+    params.read && canMarkReadUpstream(item.marketplace, item.channel) ? await queueMarkRead(jobs, item.id) : ("unsupported" as const);
   return { id: item.id, read: params.read, upstream };
+}
+
+/** The local state is what the team sees: a failure to queue is logged, and the next sync reconciles. */
+async function queueMarkRead(jobs: JobQueue, itemId: string): Promise<"queued" | "failed"> {
+  try {
+    await jobs.enqueueMarkReadUpstream([itemId]);
+    return "queued";
+  } catch (error) {
+    console.error(`Queueing mark-read of item ${itemId} upstream failed:`, error);
+    return "failed";
+  }
 }

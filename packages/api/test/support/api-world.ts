@@ -10,12 +10,13 @@ import { addMember, createSellerWithItems, createUser } from "../fixtures";
 
 export const BASE = "http://inbox.test";
 
-/** Queues nothing: the edge tests prove access and writes, not delivery. */
+/** Records what would be queued: the edge tests prove access and writes, not delivery. */
 export const recordingJobs = () => {
   const calls: string[] = [];
   const queue: JobQueue = {
     enqueueSync: async (accountId) => void calls.push(`sync ${accountId}`),
     enqueueReplyDelivery: async (replyId) => void calls.push(`deliver ${replyId}`),
+    enqueueMarkReadUpstream: async (itemIds) => void calls.push(`mark-read ${itemIds.join(",")}`),
   };
   return { calls, queue };
 };

@@ -2,7 +2,10 @@
 // sending it to pg-boss, so tests can assert the jobs (and no test depends on a job table).
 import type { JobQueue } from "../../src/jobs/queues";
 
-export type RecordedJob = { kind: "sync"; accountId: string } | { kind: "reply"; replyId: string; startAfter?: Date };
+export type RecordedJob =
+  | { kind: "sync"; accountId: string }
+  | { kind: "reply"; replyId: string; startAfter?: Date }
+  | { kind: "mark-read"; itemIds: string[] };
 
 export class RecordingJobQueue implements JobQueue {
   readonly jobs: RecordedJob[] = [];
@@ -15,9 +18,15 @@ export class RecordingJobQueue implements JobQueue {
     this.jobs.push({ kind: "reply", replyId, ...(startAfter ? { startAfter } : {}) });
   }
 
-  /** The jobs as short strings (`sync <accountId>`, `reply <replyId>`), in the order queued. */
+  async enqueueMarkReadUpstream(itemIds: string[]): Promise<void> {
+    this.jobs.push({ kind: "mark-read", itemIds: [...itemIds] });
+  }
+
+  /** The jobs as short strings (`sync <accountId>`, `reply <replyId>`, `mark-read <itemIds>`), in the order queued. */
   get calls(): string[] {
-    return this.jobs.map((job) => (job.kind === "sync" ? `sync ${job.accountId}` : `reply ${job.replyId}`));
+    return this.jobs.map((job) =>
+      job.kind === "sync" ? `sync ${job.accountId}` : job.kind === "reply" ? `reply ${job.replyId}` : `mark-read ${job.itemIds.join(",")}`,
+    );
   }
 
   clear(): void {

@@ -1,19 +1,29 @@
 "use client";
-// One review, question or chat thread with its replies and actions. A client component taking only
-// the seller and item ids, so the item page and the inbox's split view mount the same view.
-import { useQuery } from "@tanstack/react-query";
+// One review, question or chat thread with its replies, the composer and the read toggle. A client
+// component taking only the seller and item ids, so the item page and the inbox's split view mount
+// the same view. Opening an unread item marks it read (the API tells the marketplace in the
+// background where it can).
+import type { RouterOutputs } from "@inbox/api";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
 import { Attachments } from "~/components/attachments";
 import { formatDateTime } from "~/components/format";
-import { ItemActions, RetryReplyButton } from "~/components/item-actions";
+import { ReadToggle, RetryReplyButton } from "~/components/item-actions";
 import { ChannelBadge, MarketplaceBadge, ReplyStatusBadge } from "~/components/labels";
-import { Badge, Card, cn, Spinner, Stars } from "~/components/ui";
+import { serverErrorMessage } from "~/components/server-error";
+import { Badge, Button, Card, cn, Spinner, Stars } from "~/components/ui";
 import { useMessages } from "~/i18n/client";
 import { useTRPC } from "~/trpc/client";
+import { ReplyComposer } from "./reply-composer";
+
+type Item = RouterOutputs["inbox"]["get"];
+type Message = Item["messages"][number];
 
 const DELIVERY_POLL_MS = 2_000;
 
 export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: string }) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const { t, locale } = useMessages();
   const sellers = useQuery(trpc.seller.list.queryOptions());
   const itemQuery = useQuery({
@@ -23,10 +33,28 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
       query.state.data?.replies.some((reply) => reply.status === "PENDING" || reply.status === "SENDING") ? DELIVERY_POLL_MS : false,
   });
   const item = itemQuery.data;
+  const role = sellers.data?.find((seller) => seller.id === sellerId)?.role;
+  const canAct = role === "OWNER" || role === "AGENT";
+
+  // Opening an unread item marks it read, once per item (marking it unread again is left alone).
+  const markedOnOpen = useRef<string | null>(null);
+  const markRead = useMutation(
+    trpc.inbox.markRead.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() }) }),
+  );
+  const { mutate: markReadMutate } = markRead;
+  useEffect(() => {
+    if (!item || !canAct || markedOnOpen.current === item.id) return;
+    markedOnOpen.current = item.id;
+    if (!item.read) markReadMutate({ sellerId, itemId: item.id, read: true });
+  }, [item, canAct, sellerId, markReadMutate]);
+
   if (itemQuery.isError) {
     return (
       <Card className="p-5" role="alert">
-        <p className="text-sm text-rose-700">{itemQuery.error.data?.code === "NOT_FOUND" ? t.notFound.text : t.error.generic}</p>
+        <p className="text-sm text-rose-700">{serverErrorMessage(itemQuery.error, t)}</p>
+        <Button type="button" variant="secondary" className="mt-3" onClick={() => void itemQuery.refetch()}>
+          {t.item.retry}
+        </Button>
       </Card>
     );
   }
@@ -34,15 +62,15 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
     return (
       <Card className="flex items-center gap-2 p-5 text-sm text-slate-500" aria-busy="true">
         <Spinner className="h-4 w-4" />
+        {t.composer.loading}
       </Card>
     );
   }
-  const role = sellers.data?.find((seller) => seller.id === sellerId)?.role ?? "VIEWER";
   const delivering = item.replies.some((reply) => reply.status === "PENDING" || reply.status === "SENDING");
 
   return (
-    <div className="space-y-4" data-testid="item-view">
-      <Card className="p-5">
+    <div className="min-w-0 space-y-4" data-testid="item-view" data-item-id={item.id}>
+      <Card className="p-4 sm:p-5">
         <div className="flex flex-wrap items-center gap-2 text-sm text-slate-500">
           <MarketplaceBadge marketplace={item.marketplace} t={t} />
           <ChannelBadge channel={item.channel} t={t} />
@@ -50,66 +78,22 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
           <span className="ml-auto">{formatDateTime(item.upstreamCreatedAt, locale)}</span>
         </div>
         <div className="mt-3 flex flex-wrap items-center gap-3">
-          <span className="font-medium">{item.authorName ?? t.item.buyer}</span>
+          <span className="font-medium" data-testid="author">
+            {item.authorName ?? t.item.buyer}
+          </span>
           {item.rating !== null && <Stars rating={item.rating} />}
           {item.answered ? <Badge tone="green">{t.item.answered}</Badge> : <Badge tone="amber">{t.item.notAnswered}</Badge>}
           <Badge tone={item.read ? "neutral" : "blue"} className="read-state">
             {item.read ? t.item.read : t.item.unread}
           </Badge>
         </div>
-        {(item.product.name || item.product.url) && (
-          <p className="mt-2 text-sm text-slate-600" data-testid="product">
-            {t.item.product}:{" "}
-            {item.product.url ? (
-              <a
-                href={item.product.url}
-                target="_blank"
-                rel="noopener noreferrer"
-                className="text-brand-600 underline hover:text-brand-700"
-              >
-                {item.product.name ?? t.item.openProduct}
-              </a>
-            ) : (
-              item.product.name
-            )}
-            {item.product.article && (
-              <span className="text-slate-400">
-                {" "}
-                · {t.item.article} {item.product.article}
-              </span>
-            )}
-          </p>
-        )}
+        <ProductCard product={item.product} />
 
         {item.channel === "chat" ? (
-          <ol className="mt-4 space-y-2" data-testid="chat-thread">
-            {item.messages.map((message) => (
-              <li key={message.id} className={cn("flex", message.direction === "out" ? "justify-end" : "justify-start")}>
-                <div
-                  className={cn(
-                    "max-w-[80%] rounded-2xl px-4 py-2 text-sm",
-                    message.direction === "out" ? "bg-brand-600 text-white" : "bg-slate-100",
-                  )}
-                >
-                  <p className="whitespace-pre-wrap">{message.text}</p>
-                  <Attachments
-                    attachments={message.attachments}
-                    sellerId={sellerId}
-                    itemId={item.id}
-                    t={t.item}
-                    inverted={message.direction === "out"}
-                  />
-                  <p className={cn("mt-1 text-xs", message.direction === "out" ? "text-white/70" : "text-slate-500")}>
-                    {message.direction === "out" ? t.item.seller : (message.authorName ?? t.item.buyer)} ·{" "}
-                    {formatDateTime(message.sentAt, locale)}
-                  </p>
-                </div>
-              </li>
-            ))}
-          </ol>
+          <ChatThread sellerId={sellerId} item={item} />
         ) : (
           <div className="mt-4 space-y-3 text-sm">
-            <p className="whitespace-pre-wrap text-base">{item.text}</p>
+            <p className="whitespace-pre-wrap break-words text-base">{item.text}</p>
             {item.pros && (
               <p>
                 <span className="font-medium">{t.item.pros}:</span> {item.pros}
@@ -122,9 +106,9 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
             )}
             <Attachments attachments={item.attachments} sellerId={sellerId} itemId={item.id} t={t.item} />
             {item.answerText && (
-              <div className="rounded-lg border-l-4 border-emerald-400 bg-emerald-50 px-4 py-3">
+              <div className="rounded-lg border-l-4 border-emerald-400 bg-emerald-50 px-4 py-3" data-testid="answer">
                 <p className="text-xs font-medium uppercase tracking-wide text-emerald-700">{t.item.answer}</p>
-                <p className="mt-1 whitespace-pre-wrap">{item.answerText}</p>
+                <p className="mt-1 whitespace-pre-wrap break-words">{item.answerText}</p>
               </div>
             )}
           </div>
@@ -132,7 +116,7 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
       </Card>
 
       {item.replies.length > 0 && (
-        <Card className="p-5">
+        <Card className="p-4 sm:p-5">
           <h2 className="text-sm font-medium text-slate-700">{t.item.replies}</h2>
           <ul className="mt-3 space-y-3" data-testid="replies">
             {item.replies.map((reply) => (
@@ -142,15 +126,12 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
                   <span>{reply.author?.name}</span>
                   <span className="ml-auto">{formatDateTime(reply.createdAt, locale)}</span>
                 </div>
-                <p className="mt-2 whitespace-pre-wrap">{reply.text}</p>
-                {reply.status === "FAILED" ? (
+                <p className="mt-2 whitespace-pre-wrap break-words">{reply.text}</p>
+                {reply.status === "FAILED" && (
                   <div className="mt-2 space-y-2 rounded-md border border-rose-200 bg-rose-50 px-3 py-2" data-testid="reply-failure">
-                    {reply.error && <p className="text-xs text-rose-800">{reply.error}</p>}
                     <p className="text-xs text-rose-700">{t.item.failedHint}</p>
-                    {role !== "VIEWER" && <RetryReplyButton sellerId={sellerId} replyId={reply.id} t={t.item} />}
+                    {canAct && <RetryReplyButton sellerId={sellerId} replyId={reply.id} t={t.item} />}
                   </div>
-                ) : (
-                  reply.error && <p className="mt-1 text-xs text-slate-500">{reply.error}</p>
                 )}
               </li>
             ))}
@@ -164,7 +145,129 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
         </Card>
       )}
 
-      <ItemActions sellerId={sellerId} itemId={item.id} read={item.read} canAct={role !== "VIEWER"} t={t.item} />
+      {!canAct ? (
+        <p className="text-sm text-slate-500">{t.item.viewerOnly}</p>
+      ) : (
+        <>
+          {item.composer.open ? (
+            <ReplyComposer key={item.id} sellerId={sellerId} item={item} />
+          ) : (
+            <Card className="p-4 text-sm text-slate-600" data-testid="composer-closed">
+              {item.composer.why === "answered"
+                ? t.composer.closedAnswered
+                : item.composer.why === "reply_on_its_way"
+                  ? t.composer.closedOnItsWay
+                  : t.composer.closedUnsupported}
+            </Card>
+          )}
+          <ReadToggle sellerId={sellerId} itemId={item.id} read={item.read} t={t.item} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function ProductCard({ product }: { product: Item["product"] }) {
+  const { t } = useMessages();
+  if (!product.name && !product.url && !product.article && !product.externalId) return null;
+  return (
+    <div className="mt-3 rounded-lg border border-slate-200 px-3 py-2 text-sm" data-testid="product">
+      <p className="font-medium text-slate-800">
+        {t.item.product}:{" "}
+        {product.url ? (
+          <a href={product.url} target="_blank" rel="noopener noreferrer" className="text-brand-600 underline hover:text-brand-700">
+            {product.name ?? t.item.openProduct}
+          </a>
+        ) : (
+          (product.name ?? "—")
+        )}
+      </p>
+      <p className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-slate-500">
+        {product.article && (
+          <span>
+            {t.item.article}: {product.article}
+          </span>
+        )}
+        {product.externalId && (
+          <span>
+            {t.composer.marketplaceId}: {product.externalId}
+          </span>
+        )}
+      </p>
+    </div>
+  );
+}
+
+/** The thread in time order; older pages load above on demand (inbox.messages). */
+function ChatThread({ sellerId, item }: { sellerId: string; item: Item }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { t, locale } = useMessages();
+  const [older, setOlder] = useState<{ messages: Message[]; cursor: string | null } | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const cursor = older ? older.cursor : item.olderMessagesCursor;
+  const latestIds = new Set(item.messages.map((message) => message.id));
+  const messages = [...(older?.messages.filter((message) => !latestIds.has(message.id)) ?? []), ...item.messages];
+
+  async function loadOlder() {
+    if (!cursor) return;
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await queryClient.fetchQuery(trpc.inbox.messages.queryOptions({ sellerId, itemId: item.id, before: cursor }));
+      setOlder((previous) => ({ messages: [...page.messages, ...(previous?.messages ?? [])], cursor: page.olderCursor }));
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setLoading(false);
+    }
+  }
+
+  return (
+    <div className="mt-4">
+      {cursor && (
+        <div className="mb-3 text-center">
+          <Button type="button" variant="secondary" onClick={() => void loadOlder()} disabled={loading} data-testid="older-messages">
+            {loading && <Spinner />}
+            {loading ? t.composer.loadingOlder : t.composer.olderMessages}
+          </Button>
+          {error !== null && (
+            <p role="alert" className="mt-2 text-xs text-rose-700">
+              {serverErrorMessage(error, t)}
+            </p>
+          )}
+        </div>
+      )}
+      <ol className="space-y-2" data-testid="chat-thread">
+        {messages.map((message) => (
+          <li
+            key={message.id}
+            className={cn("flex", message.direction === "out" ? "justify-end" : "justify-start")}
+            data-direction={message.direction}
+          >
+            <div
+              className={cn(
+                "max-w-[85%] rounded-2xl px-4 py-2 text-sm",
+                message.direction === "out" ? "bg-brand-600 text-white" : "bg-slate-100",
+              )}
+            >
+              <p className="whitespace-pre-wrap break-words">{message.text}</p>
+              <Attachments
+                attachments={message.attachments}
+                sellerId={sellerId}
+                itemId={item.id}
+                t={t.item}
+                inverted={message.direction === "out"}
+              />
+              <p className={cn("mt-1 text-xs", message.direction === "out" ? "text-white/80" : "text-slate-500")}>
+                {message.direction === "out" ? t.item.seller : (message.authorName ?? t.item.buyer)} ·{" "}
+                {formatDateTime(message.sentAt, locale)}
+              </p>
+            </div>
+          </li>
+        ))}
+      </ol>
     </div>
   );
 }

@@ -1,0 +1,240 @@
+"use client";
+// The reply composer: the marketplace's length limits with a live counter (send is disabled outside
+// them), a server-side draft per item and user, template suggestions for the item's channel and
+// rating, and a warning when the text repeats an answer the seller sent in the last 30 days.
+import type { RouterOutputs } from "@inbox/api";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { formatDateTime } from "~/components/format";
+import { fill, serverErrorMessage } from "~/components/server-error";
+import { Button, Card, cn, Spinner } from "~/components/ui";
+import { useMessages } from "~/i18n/client";
+import { useTRPC } from "~/trpc/client";
+
+type Item = RouterOutputs["inbox"]["get"];
+
+const DRAFT_SAVE_DELAY_MS = 400;
+const REPETITION_CHECK_DELAY_MS = 600;
+
+function newKey() {
+  return crypto.randomUUID();
+}
+
+/** The value after it has stopped changing for `delay` ms. */
+function useSettled<T>(value: T, delay: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delay);
+    return () => clearTimeout(timer);
+  }, [value, delay]);
+  return settled;
+}
+
+export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { t, locale } = useMessages();
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const catalog = useQuery(trpc.catalog.marketplaces.queryOptions());
+  const draft = useQuery({ ...trpc.draft.get.queryOptions({ sellerId, itemId: item.id }), staleTime: Infinity });
+  const suggestions = useQuery(trpc.template.suggest.queryOptions({ sellerId, itemId: item.id }));
+  // null until the user types: the draft from the server is shown until then.
+  const [edited, setEdited] = useState<string | null>(null);
+  const text = edited ?? draft.data?.text ?? "";
+  // One key per draft: a retried or double-submitted send never queues a second reply.
+  const [idempotencyKey, setIdempotencyKey] = useState(newKey);
+  const [queuedNotice, setQueuedNotice] = useState(false);
+
+  const saveDraft = useMutation(trpc.draft.save.mutationOptions());
+  const savedText = useRef<string | null>(null);
+  const settledText = useSettled(text, DRAFT_SAVE_DELAY_MS);
+  useEffect(() => {
+    if (edited === null || settledText !== edited || savedText.current === settledText) return;
+    savedText.current = settledText;
+    saveDraft.mutate({ sellerId, itemId: item.id, text: settledText });
+  }, [settledText, edited, saveDraft, sellerId, item.id]);
+  // Leaving the item before the save delay: save what was typed.
+  const latest = useRef({ edited, sellerId, itemId: item.id });
+  latest.current = { edited, sellerId, itemId: item.id };
+  const save = saveDraft.mutate;
+  useEffect(
+    () => () => {
+      const { edited: pending, sellerId: seller, itemId } = latest.current;
+      if (pending !== null && savedText.current !== pending) save({ sellerId: seller, itemId, text: pending });
+    },
+    [save],
+  );
+
+  const checkedText = useSettled(text, REPETITION_CHECK_DELAY_MS);
+  const repetition = useQuery({
+    ...trpc.template.repetition.queryOptions({ sellerId, text: checkedText }),
+    enabled: checkedText.trim().length >= 20,
+  });
+  const repeat = checkedText.trim().length >= 20 && checkedText === text ? repetition.data?.repeats[0] : undefined;
+
+  const reply = useMutation(
+    trpc.inbox.reply.mutationOptions({
+      onSuccess: () => {
+        setEdited("");
+        savedText.current = "";
+        setIdempotencyKey(newKey());
+        setQueuedNotice(true);
+        queryClient.setQueryData(trpc.draft.get.queryKey({ sellerId, itemId: item.id }), null);
+        void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
+        window.dispatchEvent(new CustomEvent("inbox:reply-queued", { detail: { sellerId, itemId: item.id } }));
+      },
+    }),
+  );
+
+  useEffect(() => {
+    const focus = () => textarea.current?.focus();
+    window.addEventListener("inbox:focus-composer", focus);
+    return () => window.removeEventListener("inbox:focus-composer", focus);
+  }, []);
+
+  const limits = catalog.data?.find((m) => m.id === item.marketplace)?.channels.find((c) => c.channel === item.channel)?.replyText;
+  const length = text.trim().length;
+  const tooShort = limits ? length < limits.min : length === 0;
+  const tooLong = limits ? length > limits.max : false;
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (tooShort || tooLong) return;
+    setQueuedNotice(false);
+    reply.mutate({ sellerId, itemId: item.id, text, idempotencyKey });
+  }
+
+  const title = item.composer.open && item.composer.kind === "message" ? t.composer.messageTitle : t.composer.title;
+  return (
+    <Card className="p-5" data-testid="composer">
+      <form onSubmit={onSubmit} className="space-y-3">
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <label htmlFor="reply-text" className="block text-sm font-medium text-slate-700">
+            {title}
+          </label>
+          <p className="text-xs text-slate-500">{item.channel === "chat" ? t.composer.chatHint : t.composer.answerHint}</p>
+        </div>
+
+        <TemplateSuggestions
+          loading={suggestions.isPending}
+          templates={suggestions.data ?? []}
+          manageHref={`/s/${sellerId}/templates`}
+          onInsert={(filled) => {
+            setEdited(filled);
+            textarea.current?.focus();
+          }}
+        />
+
+        <textarea
+          ref={textarea}
+          id="reply-text"
+          name="text"
+          rows={5}
+          value={text}
+          onChange={(event) => {
+            setEdited(event.target.value);
+            setQueuedNotice(false);
+          }}
+          placeholder={t.item.replyPlaceholder}
+          aria-describedby="reply-counter reply-limit"
+          aria-invalid={tooLong || undefined}
+          className={cn(
+            "block w-full rounded-md border px-3 py-2 text-sm shadow-sm focus:outline-none focus:ring-1",
+            tooLong
+              ? "border-rose-400 focus:border-rose-500 focus:ring-rose-500"
+              : "border-slate-300 focus:border-brand-600 focus:ring-brand-600",
+          )}
+        />
+
+        {repeat && (
+          <p
+            role="status"
+            className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+            data-testid="repetition-warning"
+          >
+            {fill(repeat.similarity >= 0.999 ? t.composer.repeatWarning : t.composer.nearRepeatWarning, {
+              when: formatDateTime(new Date(repeat.sentAt), locale),
+              percent: Math.round(repeat.similarity * 100),
+            })}
+          </p>
+        )}
+
+        {reply.error && (
+          <p role="alert" className="text-sm text-rose-700">
+            {serverErrorMessage(reply.error, t)}
+          </p>
+        )}
+        {queuedNotice && (
+          <p role="status" className="text-sm text-emerald-700">
+            {t.composer.queued}
+          </p>
+        )}
+
+        <div className="flex flex-wrap items-center gap-3">
+          <Button type="submit" disabled={reply.isPending || tooShort || tooLong || !limits}>
+            {reply.isPending && <Spinner />}
+            {reply.isPending ? t.composer.sending : t.composer.send}
+          </Button>
+          <span className="text-xs text-slate-400" aria-live="polite">
+            {saveDraft.isPending
+              ? t.composer.draftSaving
+              : edited !== null && savedText.current === text && text !== ""
+                ? t.composer.draftSaved
+                : ""}
+          </span>
+          <span className="ml-auto text-right text-xs">
+            {limits && (
+              <span id="reply-counter" data-testid="reply-counter" className={tooLong ? "font-medium text-rose-700" : "text-slate-500"}>
+                {fill(t.composer.counter, { n: length, max: limits.max })}
+              </span>
+            )}
+            <span id="reply-limit" className="block text-rose-700" aria-live="polite">
+              {limits && tooLong && fill(t.composer.tooLong, { max: limits.max, over: length - limits.max })}
+              {limits && tooShort && length > 0 && fill(t.composer.tooShort, { min: limits.min })}
+            </span>
+          </span>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+function TemplateSuggestions({
+  loading,
+  templates,
+  manageHref,
+  onInsert,
+}: {
+  loading: boolean;
+  templates: RouterOutputs["template"]["suggest"];
+  manageHref: string;
+  onInsert: (text: string) => void;
+}) {
+  const { t } = useMessages();
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="template-suggestions">
+      <span className="text-slate-500">{t.composer.templates}:</span>
+      {loading ? (
+        <Spinner className="h-3 w-3" />
+      ) : templates.length === 0 ? (
+        <span className="text-slate-400">{t.composer.noTemplates}</span>
+      ) : (
+        templates.map((template) => (
+          <button
+            key={template.id}
+            type="button"
+            title={template.filledText}
+            onClick={() => onInsert(template.filledText)}
+            className="rounded-full border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-brand-600"
+          >
+            {template.name}
+          </button>
+        ))
+      )}
+      <Link href={manageHref} className="ml-auto text-xs text-brand-600 underline hover:text-brand-700">
+        {t.composer.manageTemplates}
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+// A seller's reply templates: CRUD, the variables filled per item, the templates that suit an item,
+// and the bulk reply that queues one filled template per selected item through the reply outbox.
+import { createHash } from "node:crypto";
+import type { Channel, PrismaClient } from "@inbox/db";
+import { AppError } from "../errors";
+import type { JobQueue } from "../jobs/queues";
+import { fromDbChannel, toDbChannel, type ChannelName } from "./enums";
+import { queueDelivery } from "./reply-queue";
+import { queueReplyOnce } from "./replies";
+
+/** The variables a template may hold, each filled from the item or the seller. */
+export const TEMPLATE_VARIABLES = ["buyer", "product", "seller"] as const;
+export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
+
+export interface TemplateInput {
+  name: string;
+  text: string;
+  channel: ChannelName | null;
+  ratings: number[];
+}
+
+function templateView(row: { id: string; name: string; text: string; channel: Channel | null; ratings: number[]; updatedAt: Date }) {
+  return {
+    id: row.id,
+    name: row.name,
+    text: row.text,
+    channel: row.channel ? fromDbChannel(row.channel) : null,
+    ratings: [...row.ratings].sort(),
+    updatedAt: row.updatedAt,
+  };
+}
+
+export type TemplateView = ReturnType<typeof templateView>;
+
+export async function listTemplates(prisma: PrismaClient, sellerId: string) {
+  const rows = await prisma.replyTemplate.findMany({ where: { sellerId }, orderBy: [{ name: "asc" }, { id: "asc" }] });
+  return rows.map(templateView);
+}
+
+function templateData(input: TemplateInput) {
+  return {
+    name: input.name.trim(),
+    text: input.text.trim(),
+    channel: input.channel ? toDbChannel(input.channel) : null,
+    ratings: [...new Set(input.ratings)].sort(),
+  };
+}
+
+export async function createTemplate(prisma: PrismaClient, params: { sellerId: string; userId: string; input: TemplateInput }) {
+  const row = await prisma.replyTemplate.create({
+    data: { sellerId: params.sellerId, createdById: params.userId, ...templateData(params.input) },
+  });
+  return templateView(row);
+}
+
+async function templateOfSeller(prisma: PrismaClient, sellerId: string, templateId: string) {
+  const row = await prisma.replyTemplate.findFirst({ where: { id: templateId, sellerId } });
+  if (!row) throw new AppError("template_not_found", "This template does not exist or belongs to another seller.");
+  return row;
+}
+
+export async function updateTemplate(prisma: PrismaClient, params: { sellerId: string; templateId: string; input: TemplateInput }) {
+  await templateOfSeller(prisma, params.sellerId, params.templateId);
+  return templateView(await prisma.replyTemplate.update({ where: { id: params.templateId }, data: templateData(params.input) }));
+}
+
+export async function deleteTemplate(prisma: PrismaClient, params: { sellerId: string; templateId: string }) {
+  await templateOfSeller(prisma, params.sellerId, params.templateId);
+  await prisma.replyTemplate.delete({ where: { id: params.templateId } });
+  return { id: params.templateId };
+}
+
+/**
+ * The template's text with {buyer}, {product} and {seller} filled in. A value the marketplace did not
+ * give (an anonymous buyer) is left out together with the comma or space before it, so
+ * "Здравствуйте, {buyer}!" becomes "Здравствуйте!".
+ */
+export function fillTemplate(text: string, values: Record<TemplateVariable, string | null>): string {
+  return text
+    .replace(/([,\s]*)\{(buyer|product|seller)\}/g, (_match, before: string, name: TemplateVariable) => {
+      const value = values[name]?.trim();
+      return value ? `${before}${value}` : "";
+    })
+    .replace(/[ \t]{2,}/g, " ")
+    .trim();
+}
+
+/** Does the template suit an item of this channel and rating? No channel or no ratings: any. */
+function suits(template: TemplateView, item: { channel: ChannelName; rating: number | null }) {
+  if (template.channel && template.channel !== item.channel) return false;
+  if (template.ratings.length > 0 && (item.rating === null || !template.ratings.includes(item.rating))) return false;
+  return true;
+}
+
+/** Templates for the composer: those that suit the item, the most specific first, filled for it. */
+export async function suggestTemplates(prisma: PrismaClient, params: { sellerId: string; itemId: string }) {
+  const item = await prisma.item.findFirst({
+    where: { id: params.itemId, sellerId: params.sellerId },
+    select: { channel: true, rating: true, authorName: true, productName: true, seller: { select: { name: true } } },
+  });
+  if (!item) throw new AppError("item_not_found", "This item does not exist or belongs to another seller.");
+  const target = { channel: fromDbChannel(item.channel), rating: item.rating };
+  const specificity = (template: TemplateView) => (template.channel ? 2 : 0) + (template.ratings.length > 0 ? 1 : 0);
+  return (await listTemplates(prisma, params.sellerId))
+    .filter((template) => suits(template, target))
+    .sort((a, b) => specificity(b) - specificity(a))
+    .map((template) => ({
+      ...template,
+      filledText: fillTemplate(template.text, { buyer: item.authorName, product: item.productName, seller: item.seller.name }),
+    }));
+}
+
+export const BULK_REPLY_MAX_ITEMS = 100;
+
+export type BulkReplyResult =
+  { itemId: string; status: "queued" | "already_queued"; replyId: string } | { itemId: string; status: "skipped"; reason: string };
+
+/**
+ * One reply per item from the template, filled per item, each queued through the outbox with a key
+ * derived from the request id, template and item: repeating the request (a retry, a double click)
+ * finds the replies it stored and queues nothing twice. Items that cannot take the reply (answered,
+ * too long once filled, another seller's) are reported, not fatal.
+ */
+export async function replyWithTemplate(
+  prisma: PrismaClient,
+  jobs: JobQueue,
+  params: { sellerId: string; userId: string; templateId: string; requestId: string; itemIds: string[] },
+): Promise<BulkReplyResult[]> {
+  if (params.itemIds.length > BULK_REPLY_MAX_ITEMS) {
+    throw new AppError("selection_too_large", `Send at most ${BULK_REPLY_MAX_ITEMS} items per request.`, {
+      details: { max: BULK_REPLY_MAX_ITEMS },
+    });
+  }
+  const template = await templateOfSeller(prisma, params.sellerId, params.templateId);
+  const itemIds = [...new Set(params.itemIds)];
+  const items = await prisma.item.findMany({
+    where: { id: { in: itemIds }, sellerId: params.sellerId },
+    select: { id: true, authorName: true, productName: true, seller: { select: { name: true } } },
+  });
+  const byId = new Map(items.map((item) => [item.id, item]));
+  const results: BulkReplyResult[] = [];
+  for (const itemId of itemIds) {
+    const item = byId.get(itemId);
+    if (!item) {
+      results.push({ itemId, status: "skipped", reason: "item_not_found" });
+      continue;
+    }
+    const text = fillTemplate(template.text, { buyer: item.authorName, product: item.productName, seller: item.seller.name });
+    const idempotencyKey = `bulk-${createHash("sha256").update(`${params.sellerId}|${template.id}|${params.requestId}|${item.id}`).digest("hex").slice(0, 48)}`;
+    try {
+      const { reply, created } = await queueReplyOnce(prisma, {
+        sellerId: params.sellerId,
+        itemId,
+        authorId: params.userId,
+        text,
+        idempotencyKey,
+      });
+      if (created) await queueDelivery(jobs, reply.id);
+      results.push({ itemId, status: created ? "queued" : "already_queued", replyId: reply.id });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      results.push({ itemId, status: "skipped", reason: error.reason });
+    }
+  }
+  return results;
+}
