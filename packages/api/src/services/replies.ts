@@ -29,7 +29,8 @@ export async function queueReply(
   try {
     return await prisma.$transaction(async (tx) => {
       // The same key twice (a double click, a retried request) yields the first reply, never a second.
-      const existing = await tx.reply.findUnique({ where: { idempotencyKey: params.idempotencyKey } });
+      // Keys are the seller's own: another seller's identical key is another reply, and invisible here.
+      const existing = await tx.reply.findUnique({ where: keyOf(params) });
       if (existing) {
         if (existing.itemId !== item.id)
           throw new TRPCError({ code: "CONFLICT", message: "This idempotency key was used for another item." });
@@ -37,7 +38,7 @@ export async function queueReply(
       }
       await assertNotAnswered(tx, item);
       const reply = await tx.reply.create({
-        data: { itemId: item.id, authorId: params.authorId, text, idempotencyKey: params.idempotencyKey },
+        data: { itemId: item.id, sellerId: params.sellerId, authorId: params.authorId, text, idempotencyKey: params.idempotencyKey },
       });
       await recordAudit(tx, params.origin ?? { actor: { userId: params.authorId }, request: NO_REQUEST_INFO }, {
         sellerId: params.sellerId,
@@ -49,10 +50,14 @@ export async function queueReply(
     });
   } catch (error) {
     // Two requests with one key at once: the loser returns the winner's reply.
-    const raced = await prisma.reply.findUnique({ where: { idempotencyKey: params.idempotencyKey } });
+    const raced = await prisma.reply.findUnique({ where: keyOf(params) });
     if (raced?.itemId === item.id) return raced;
     throw error;
   }
+}
+
+function keyOf(params: { sellerId: string; idempotencyKey: string }) {
+  return { sellerId_idempotencyKey: { sellerId: params.sellerId, idempotencyKey: params.idempotencyKey } };
 }
 
 /**
