@@ -4,7 +4,8 @@ import type { AppRouter } from "./root";
 
 export { appRouter, createCaller, type AppRouter } from "./root";
 export { createTRPCContext, type TRPCContext } from "./trpc";
-export { authenticateUser } from "./auth/authenticate";
+export { authenticateUser, type SignInResult } from "./auth/authenticate";
+export { sessionIsCurrent } from "./auth/sessions";
 export { AppError, type AppErrorReason } from "./errors";
 export { hashPassword, verifyPassword } from "./auth/password";
 export { downloadItemAttachment } from "./services/attachments";

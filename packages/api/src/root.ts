@@ -3,6 +3,7 @@ import { auditRouter } from "./routers/audit";
 import { catalogRouter } from "./routers/catalog";
 import { inboxRouter } from "./routers/inbox";
 import { sellerRouter } from "./routers/seller";
+import { sessionRouter } from "./routers/session";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   catalog: catalogRouter,
   audit: auditRouter,
+  session: sessionRouter,
 });
 
 export type AppRouter = typeof appRouter;

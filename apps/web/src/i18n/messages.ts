@@ -1,4 +1,5 @@
 // UI strings in Russian (default) and English. Keys are grouped by screen.
+import { en as securityEn, ru as securityRu } from "./messages/security";
 export const locales = ["ru", "en"] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "ru";
@@ -165,6 +166,7 @@ const ru = {
   replyStatus: { PENDING: "В очереди", SENDING: "Отправляется", SENT: "Отправлен", FAILED: "Ошибка" },
   notFound: { title: "Не найдено", text: "Такой страницы нет или у вас нет к ней доступа.", home: "На главную" },
   error: { generic: "Что-то пошло не так. Обновите страницу; если ошибка повторится, напишите в поддержку." },
+  ...securityRu,
 };
 
 type Messages = typeof ru;
@@ -329,6 +331,7 @@ const en: Messages = {
   replyStatus: { PENDING: "Queued", SENDING: "Sending", SENT: "Sent", FAILED: "Failed" },
   notFound: { title: "Not found", text: "This page does not exist or you have no access to it.", home: "Go home" },
   error: { generic: "Something went wrong. Reload the page; if it happens again, contact support." },
+  ...securityEn,
 };
 
 export const messages: Record<Locale, Messages> = { ru, en };

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SellerSwitcher, SignOutButton } from "~/components/header-controls";
+import { SignOutEverywhereButton } from "~/components/session-controls";
 import { LocaleSwitch } from "~/components/locale-switch";
 import { getMessages } from "~/i18n/server";
 import { getSessionUserId } from "~/server/auth";
@@ -24,8 +25,14 @@ export default async function SellerLayout({ children, params }: { children: Rea
           <Link href={`/s/${sellerId}/accounts`} className="text-sm text-slate-600 hover:text-slate-900">
             {t.nav.accounts}
           </Link>
+          {sellers.find((seller) => seller.id === sellerId)?.role === "OWNER" && (
+            <Link href={`/s/${sellerId}/audit`} className="text-sm text-slate-600 hover:text-slate-900">
+              {t.audit.nav}
+            </Link>
+          )}
           <div className="ml-auto flex items-center gap-4">
             <LocaleSwitch locale={locale} label={t.nav.language} />
+            <SignOutEverywhereButton label={t.security.signOutEverywhere} confirm={t.security.signOutEverywhereConfirm} />
             <SignOutButton label={t.nav.signOut} />
           </div>
         </div>
