@@ -2,7 +2,7 @@ import { Prisma } from "@inbox/db";
 import { z } from "zod";
 import { auditOriginOf, recordAudit } from "../services/audit";
 import { findAccount, listAccounts, verifyCredentials } from "../services/accounts";
-import { customBaseUrlAllowed } from "../sync/account-connector";
+import { baseUrlRefusal, customBaseUrlAllowed } from "../sync/account-connector";
 import { channelsOf, fromDbChannel, marketplaceSchema, toDbMarketplace } from "../services/enums";
 import { createTRPCRouter, sellerOwnerProcedure, sellerProcedure } from "../trpc";
 
@@ -35,7 +35,9 @@ export const accountRouter = createTRPCRouter({
           // Runs even when the marketplace itself failed; that issue is already reported.
           const channels: string[] | undefined = channelsOf(input.marketplace);
           if (!channels) return;
-          for (const key of Object.keys(input.baseUrls ?? {})) {
+          for (const [key, url] of Object.entries(input.baseUrls ?? {})) {
+            const refusal = baseUrlRefusal(url);
+            if (refusal) ctx.addIssue({ code: "custom", path: ["baseUrls", key], message: `The API address ${refusal}.` });
             if (key === "*" || channels.includes(key)) continue;
             ctx.addIssue({
               code: "custom",

@@ -3,7 +3,7 @@ export const ru = {
   security: {
     /** {minutes} is replaced with the wait. */
     throttled: "Слишком много неудачных попыток входа. Подождите {minutes} мин. и попробуйте снова.",
-    signOutEverywhere: "Выйти на всех устройствах",
+    signOutEverywhere: "Завершить все сеансы",
     signOutEverywhereConfirm: "Завершить все сеансы, включая этот?",
   },
   audit: {
@@ -46,7 +46,7 @@ export const ru = {
 export const en: typeof ru = {
   security: {
     throttled: "Too many failed sign-in attempts. Wait {minutes} min and try again.",
-    signOutEverywhere: "Sign out everywhere",
+    signOutEverywhere: "End all sessions",
     signOutEverywhereConfirm: "End every session, this one included?",
   },
   audit: {
