@@ -16,7 +16,7 @@ export type DemoDecision = { demo: boolean; warning?: string };
  * it is refused unless INBOX_DEMO_ALLOW_PUBLIC_HOST=i-understand-the-password-is-public is set too,
  * and then announced loudly.
  */
-export function decideDemo(env: NodeJS.ProcessEnv, host: string): DemoDecision {
+export function decideDemo(env: Readonly<Record<string, string | undefined>>, host: string): DemoDecision {
   const loopback = isLoopbackHost(host);
   if (!env.INBOX_DEMO) return { demo: !env.DATABASE_URL && loopback };
   if (env.INBOX_DEMO !== "on") return { demo: false };

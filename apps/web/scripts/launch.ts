@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { DEMO_USER, seedDemoData, startDemoSandboxes, type DemoSandboxes } from "@inbox/api/demo";
 import { syncAccount } from "@inbox/api/sync";
 import { startWorkers, type Workers } from "@inbox/api/workers";
-import { createPrismaClient } from "@inbox/db";
+import { createPrismaClient, keyringFromEnv, reencryptAccountSecrets } from "@inbox/db";
 import { ensureDatabase, ensureSecretKey, persistentValue, removeEmbeddedCluster, restrictToOwner } from "@inbox/db/server";
 import { decideDemo, isLoopbackHost } from "./launch-policy";
 
@@ -114,6 +114,9 @@ async function main() {
     Object.assign(process.env, env);
 
     const prisma = createPrismaClient(database.url);
+    // Credentials sealed in the first format (no key id, not bound to their account) are re-sealed once.
+    const { reencrypted } = await reencryptAccountSecrets(prisma, keyringFromEnv(), { skipUnreadable: true });
+    if (reencrypted > 0) step(`Re-sealed ${reencrypted} stored credentials with key ids and account binding`);
     if (demo) {
       sandboxes = await startDemoSandboxes({
         epoch: persistentValue(dataDir, "demo-epoch", () => new Date().toISOString()),

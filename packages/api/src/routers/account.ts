@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Prisma } from "@inbox/db";
 import { z } from "zod";
 import { auditOriginOf, recordAudit } from "../services/audit";
@@ -50,9 +51,12 @@ export const accountRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const baseUrls = input.baseUrls && customBaseUrlAllowed() ? input.baseUrls : null;
       const marketplace = toDbMarketplace(input.marketplace);
-      const credentialsEncrypted = await verifyCredentials({ marketplace, baseUrls }, input.credentials, ctx.connectorOptions);
+      // The id is chosen here: the credentials are sealed to it (associated data) before the row exists.
+      const id = randomUUID();
+      const credentialsEncrypted = await verifyCredentials({ id, marketplace, baseUrls }, input.credentials, ctx.connectorOptions);
       const account = await ctx.prisma.marketplaceAccount.create({
         data: {
+          id,
           sellerId: ctx.seller.id,
           marketplace,
           displayName: input.displayName,

@@ -1,21 +1,22 @@
 // Marketplace accounts of a seller: credentials are checked with a real call before they are
 // stored (encrypted), and never leave the server.
 import { ConnectorCredentialsError, ConnectorError, listConnectors, MarketplaceAuthError, type ConnectorOptions } from "@inbox/connectors";
-import { encryptSecret, type Marketplace, type Prisma, type PrismaClient } from "@inbox/db";
+import { accountSecretContext, encryptSecret, type Marketplace, type Prisma, type PrismaClient } from "@inbox/db";
 import { TRPCError } from "@trpc/server";
 import { AppError, type AppErrorReason } from "../errors";
 import { channelsOfAccount, connectorForAccount } from "../sync/account-connector";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
 
 export async function verifyCredentials(
-  account: { marketplace: Marketplace; baseUrls: Prisma.JsonValue },
+  account: { id: string; marketplace: Marketplace; baseUrls: Prisma.JsonValue },
   credentials: Record<string, string>,
   connectorOptions: ConnectorOptions,
 ) {
   const probe = {
+    id: account.id,
     marketplace: account.marketplace,
     baseUrls: account.baseUrls,
-    credentialsEncrypted: encryptSecret(JSON.stringify(credentials)),
+    credentialsEncrypted: encryptSecret(JSON.stringify(credentials), accountSecretContext(account.id)),
   };
   const channels = channelsOfAccount(probe);
   if (channels.length === 0) throw new TRPCError({ code: "BAD_REQUEST", message: "This marketplace is not supported yet." });

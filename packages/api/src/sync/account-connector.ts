@@ -1,10 +1,10 @@
 // The one place that turns a stored account into connectors: decrypts its credentials and asks the
 // registry for the connector of each channel the marketplace offers.
 import { getConnector, listConnectors, type BaseChannelConnector, type ConnectorOptions } from "@inbox/connectors";
-import { decryptSecret, type Channel, type MarketplaceAccount } from "@inbox/db";
+import { accountSecretContext, decryptSecret, type Channel, type MarketplaceAccount } from "@inbox/db";
 import { fromDbChannel, fromDbMarketplace, toDbChannel } from "../services/enums";
 
-export type AccountForConnector = Pick<MarketplaceAccount, "marketplace" | "credentialsEncrypted" | "baseUrls">;
+export type AccountForConnector = Pick<MarketplaceAccount, "id" | "marketplace" | "credentialsEncrypted" | "baseUrls">;
 
 /** Custom hosts are for sandboxes and tests only: on a real deployment they would allow SSRF. */
 export function customBaseUrlAllowed() {
@@ -53,8 +53,8 @@ export function baseUrlRefusal(raw: string): string | null {
     : "must be a marketplace's API host (Wildberries, Ozon, Yandex Market) or a local sandbox on 127.0.0.1";
 }
 
-export function accountCredentials(account: Pick<MarketplaceAccount, "credentialsEncrypted">): unknown {
-  return JSON.parse(decryptSecret(account.credentialsEncrypted)) as unknown;
+export function accountCredentials(account: Pick<MarketplaceAccount, "id" | "credentialsEncrypted">): unknown {
+  return JSON.parse(decryptSecret(account.credentialsEncrypted, accountSecretContext(account.id))) as unknown;
 }
 
 export function connectorForAccount(
