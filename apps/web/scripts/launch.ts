@@ -140,7 +140,7 @@ async function main() {
       );
     }
     if (!demo && (await prisma.user.count()) === 0) {
-      step("No users yet: create the first with `pnpm user:create -- --email … --name … --password … --seller …`");
+      step("No users yet: create the first with `npm run user:create -- --email … --name … --seller …` (it asks for the password)");
     }
     if (!args["no-workers"]) {
       workers = await startWorkers({
