@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Entry point of `npm start`, `npm test`, `npm run bench` and `npm run token:create` on a machine with only Node.js and npm:
-// fetches the pinned pnpm, installs dependencies, generates the Prisma client, then starts the app,
-// runs every check or runs the benchmark. Only Node built-ins here: nothing else is installed yet.
+// Entry point of `npm start`, `npm test`, `npm run bench` and every other `npm run` command on a
+// machine with only Node.js and npm: fetches the pinned pnpm, installs dependencies, generates the
+// Prisma client, then starts the app, runs every check, runs the benchmark, or (`pnpm <args>`) runs
+// any pnpm command. Only Node built-ins here: nothing else is installed yet.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -61,13 +62,27 @@ function fail(message) {
   process.exit(1);
 }
 
-if (command !== "start" && command !== "test" && command !== "bench" && command !== "token:create")
-  fail("Usage: node scripts/bootstrap.mjs start|test|bench|token:create [options]");
+if (command !== "start" && command !== "test" && command !== "bench" && command !== "token:create" && command !== "pnpm")
+  fail("Usage: node scripts/bootstrap.mjs start|test|bench [bench options] | token:create [options] | pnpm <pnpm arguments>");
 
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 20 || (major === 20 && minor < 19)) fail(`Node.js 20.19 or newer is required (this is ${process.versions.node}).`);
 
 const pnpm = ensurePnpm();
+
+if (command === "pnpm") {
+  // `npm run worker`, `npm run user:create -- …` and the other README commands on a machine with
+  // only Node.js and npm: the pinned pnpm (fetched above once), dependencies and the Prisma client
+  // when missing, then the command with its arguments. stdin is passed through (passwords).
+  if (!fs.existsSync(path.join(root, "node_modules", ".modules.yaml"))) run(pnpm, ["install", "--frozen-lockfile"]);
+  if (!fs.existsSync(path.join(root, "packages", "db", "src", "generated", "prisma", "client.ts"))) {
+    run(pnpm, ["--filter", "@inbox/db", "generate"]);
+  }
+  const args = process.argv.slice(3);
+  const result = spawnSync(process.execPath, [pnpm, ...args], { cwd: root, stdio: "inherit", env });
+  process.exit(result.status ?? 1);
+}
+
 phase("Installing dependencies");
 run(pnpm, ["install", "--frozen-lockfile"]);
 phase("Generating the Prisma client");

@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url";
 import { DEMO_USER, startDemoSandboxes, type DemoSandboxes } from "@inbox/api/demo";
 import { openAppInstance } from "@inbox/api/instance";
 import type { Workers } from "@inbox/api/workers";
-import { ensureDatabase, ensureSecretKey, persistentValue, removeEmbeddedCluster } from "@inbox/db/server";
+import { ensureDatabase, ensureSecretKey, persistentValue, removeEmbeddedCluster, restrictToOwner } from "@inbox/db/server";
+import { decideDemo, isLoopbackHost } from "./launch-policy";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = path.resolve(webDir, "..", "..");
@@ -38,21 +39,29 @@ const publicUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 // A wildcard address is not one to connect to; ask the app on loopback then.
 const healthUrlBase = host === "0.0.0.0" || host === "::" ? `http://127.0.0.1:${port}` : publicUrl;
 const step = (message: string) => console.log(`▸ ${message}`);
-const loopback = ["127.0.0.1", "localhost", "::1"].includes(host);
-/**
- * Demo sandboxes and data (a published password, accounts on local sandboxes): by default only on
- * the embedded database and a loopback address; INBOX_DEMO=on|off decides explicitly.
- */
-const demo = process.env.INBOX_DEMO ? process.env.INBOX_DEMO === "on" : !process.env.DATABASE_URL && loopback;
+const loopback = isLoopbackHost(host);
 
 async function main() {
+  let demo: boolean;
+  try {
+    // Demo sandboxes and data (a published password): see launch-policy.ts.
+    const decision = decideDemo(process.env, host);
+    if (decision.warning) console.warn(decision.warning);
+    demo = decision.demo;
+    // An external database without INBOX_SECRET_KEY: refuse before anything starts.
+    if (process.env.DATABASE_URL) ensureSecretKey(dataDir);
+  } catch (error) {
+    console.error(`✖ ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   if (args.fresh) {
     // The cluster may live outside dataDir (see embedded-postgres.ts), and a killed earlier run may
     // still serve it: stop and remove it first.
     if (!process.env.DATABASE_URL) await removeEmbeddedCluster(path.join(dataDir, "postgres"));
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  // Keys, secrets and the database URL live here: the owner's alone.
+  restrictToOwner(dataDir);
   if (!demo && !process.env.INBOX_DEMO) step("Demo data is off (DATABASE_URL or a non-loopback HOST); INBOX_DEMO=on turns it on");
 
   const database = await ensureDatabase({ dataDir });
@@ -104,6 +113,9 @@ async function main() {
     Object.assign(process.env, env);
 
     const instance = openAppInstance(database.url);
+    // Credentials sealed in the first format (no key id, not bound to their account) are re-sealed once.
+    const reencrypted = await instance.resealAccountSecrets();
+    if (reencrypted > 0) step(`Re-sealed ${reencrypted} stored credentials with key ids and account binding`);
     if (demo) {
       sandboxes = await startDemoSandboxes({
         epoch: persistentValue(dataDir, "demo-epoch", () => new Date().toISOString()),
@@ -127,7 +139,7 @@ async function main() {
       );
     }
     if (!demo && !(await instance.hasUsers())) {
-      step("No users yet: create the first with `pnpm user:create -- --email … --name … --password … --seller …`");
+      step("No users yet: create the first with `npm run user:create -- --email … --name … --seller …` (it asks for the password)");
     }
     if (!args["no-workers"]) {
       workers = await instance.startWorkers({
@@ -135,7 +147,10 @@ async function main() {
       });
     }
     // Tests and tools find the running instance here.
-    fs.writeFileSync(path.join(dataDir, "runtime.json"), JSON.stringify({ databaseUrl: database.url, url: publicUrl }, null, 2));
+    // Holds the database URL with its password: owner-only, also when the file already existed.
+    const runtimeFile = path.join(dataDir, "runtime.json");
+    fs.writeFileSync(runtimeFile, JSON.stringify({ databaseUrl: database.url, url: publicUrl }, null, 2), { mode: 0o600 });
+    fs.chmodSync(runtimeFile, 0o600);
 
     if (!args.dev) await buildIfNeeded(env);
 

@@ -4,8 +4,9 @@
 //  - our side alone: no rate limits; wall time against fetching alone (HTTP + parsing) and plain
 //    multi-row upserts of the same rows, worker RSS while it runs;
 //  - incremental after 1 % new reviews; 1 000 replies delivered.
+import { randomUUID } from "node:crypto";
 import { getConnector, type ChannelItem } from "@inbox/connectors";
-import { encryptSecret, type PrismaClient } from "@inbox/db";
+import { accountSecretContext, encryptSecret, type PrismaClient } from "@inbox/db";
 import pg from "pg";
 import { channelsOfAccount } from "../src/sync/account-connector";
 import { ingestItems, type IngestTarget } from "../src/sync/ingest";
@@ -79,12 +80,14 @@ function expect(condition: boolean, message: string): asserts condition {
 }
 
 async function createAccount(prisma: PrismaClient, sellerId: string, name: string, sandbox: SandboxInfo) {
+  const id = randomUUID();
   return prisma.marketplaceAccount.create({
     data: {
+      id,
       sellerId,
       marketplace: "OZON",
       displayName: name,
-      credentialsEncrypted: encryptSecret(JSON.stringify(sandbox.credentials)),
+      credentialsEncrypted: encryptSecret(JSON.stringify(sandbox.credentials), accountSecretContext(id)),
     },
   });
 }

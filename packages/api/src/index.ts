@@ -4,7 +4,8 @@ import type { AppRouter } from "./root";
 
 export { appRouter, createCaller, type AppRouter } from "./root";
 export { createTRPCContext, type TRPCContext } from "./trpc";
-export { authenticateUser } from "./auth/authenticate";
+export { authenticateUser, type SignInResult } from "./auth/authenticate";
+export { sessionIsCurrent } from "./auth/sessions";
 export { AppError, type AppErrorReason } from "./errors";
 export { hashPassword, verifyPassword } from "./auth/password";
 export { downloadItemAttachment } from "./services/attachments";
@@ -20,7 +21,7 @@ export {
   type AuditOrigin,
   type AuditRequestInfo,
 } from "./services/audit";
-export { downloadAttachment, pingDatabase, signInWithPassword } from "./web-entry";
+export { downloadAttachment, isSessionCurrent, pingDatabase, signInWithPassword } from "./web-entry";
 export { inboxFilterSchema, INBOX_SORTS, INBOX_STATUSES, type InboxFilter, type InboxFilterInput } from "./services/inbox-filter";
 export { answerHash, normalizeAnswer } from "./services/answer-repetition";
 

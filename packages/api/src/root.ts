@@ -7,6 +7,7 @@ import { draftRouter } from "./routers/draft";
 import { inboxRouter } from "./routers/inbox";
 import { sellerRouter } from "./routers/seller";
 import { templateRouter } from "./routers/template";
+import { sessionRouter } from "./routers/session";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   template: templateRouter,
   draft: draftRouter,
+  session: sessionRouter,
 });
 
 export type AppRouter = typeof appRouter;

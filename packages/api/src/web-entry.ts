@@ -3,11 +3,18 @@
 import type { ConnectorOptions } from "@inbox/connectors";
 import { getPrisma } from "@inbox/db";
 import { authenticateUser } from "./auth/authenticate";
+import { sessionIsCurrent } from "./auth/sessions";
+import type { AuditRequestInfo } from "./services/audit";
 import { downloadItemAttachment } from "./services/attachments";
 
-/** Email + password sign-in: the user's id, email, name and locale, or null. */
-export function signInWithPassword(email: string, password: string) {
-  return authenticateUser(getPrisma(), email, password);
+/** Email + password sign-in, throttled per account and address (auth/authenticate.ts). */
+export function signInWithPassword(email: string, password: string, request: AuditRequestInfo) {
+  return authenticateUser(getPrisma(), email, password, request);
+}
+
+/** Whether a session cookie's version is still the user's (not ended by "end all sessions"). */
+export function isSessionCurrent(userId: string, tokenVersion: unknown) {
+  return sessionIsCurrent(getPrisma(), userId, tokenVersion);
 }
 
 /** Database round trip for the health check; throws when the database cannot be reached. */

@@ -1,9 +1,10 @@
 // The account procedures over tRPC: only owners of the seller manage its marketplace accounts,
 // members of other sellers see nothing, and credentials are checked against the marketplace (a
 // real sandbox over HTTP) before they are stored, encrypted, never to be returned.
+import { randomUUID } from "node:crypto";
 import type { ConnectorOptions } from "@inbox/connectors";
 import { startWildberriesSandbox, type WildberriesSandbox } from "@inbox/connectors/sandbox";
-import { decryptSecret, encryptSecret, type PrismaClient } from "@inbox/db";
+import { accountSecretContext, decryptSecret, encryptSecret, type PrismaClient } from "@inbox/db";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -40,12 +41,14 @@ function validToken() {
 }
 
 async function storedAccount(prisma: PrismaClient, sellerId: string, displayName: string) {
+  const id = randomUUID();
   return prisma.marketplaceAccount.create({
     data: {
+      id,
       sellerId,
       marketplace: "WILDBERRIES",
       displayName,
-      credentialsEncrypted: encryptSecret(JSON.stringify({ apiToken: validToken() })),
+      credentialsEncrypted: encryptSecret(JSON.stringify({ apiToken: validToken() }), accountSecretContext(id)),
       baseUrls: wbBaseUrls(sandbox),
     },
   });
@@ -221,8 +224,8 @@ describe("account.create", () => {
     });
     expect(row.credentialsEncrypted).not.toContain(token);
     for (const part of token.split(".")) expect(row.credentialsEncrypted).not.toContain(part);
-    expect(row.credentialsEncrypted).toMatch(/^v1:/);
-    expect(JSON.parse(decryptSecret(row.credentialsEncrypted))).toEqual({ apiToken: token });
+    expect(row.credentialsEncrypted).toMatch(/^v2:[0-9a-f]{16}:/);
+    expect(JSON.parse(decryptSecret(row.credentialsEncrypted, accountSecretContext(row.id)))).toEqual({ apiToken: token });
     expect(jobs.calls).toEqual([`sync ${created.id}`]);
 
     // Nothing a member can read carries the credentials.
@@ -307,7 +310,7 @@ describe("owner procedures", () => {
     const updated = await prisma.marketplaceAccount.findUniqueOrThrow({ where: { id: account.id } });
     expect(updated).toMatchObject({ status: "OK", statusReason: null });
     expect(updated.credentialsEncrypted).not.toContain(token);
-    expect(JSON.parse(decryptSecret(updated.credentialsEncrypted))).toEqual({ apiToken: token });
+    expect(JSON.parse(decryptSecret(updated.credentialsEncrypted, accountSecretContext(updated.id)))).toEqual({ apiToken: token });
 
     expect(await caller.account.setPaused({ ...input, paused: true })).toEqual({ id: account.id, paused: true });
     expect((await prisma.marketplaceAccount.findUniqueOrThrow({ where: { id: account.id } })).paused).toBe(true);

@@ -266,7 +266,7 @@ describe("analytics", () => {
     await prisma.reply.createMany({ data: replies.slice(0, half).map((reply) => asRow(reply, "SENT")) });
     await prisma.reply.createMany({ data: replies.slice(half).map((reply) => asRow(reply, "PENDING")) });
     for (const reply of replies.slice(half)) {
-      await prisma.reply.update({
+      await prisma.reply.updateMany({
         where: { idempotencyKey: `seed-${reply.sellerIndex}-${reply.itemIndex}` },
         data: { status: "SENT", sentAt: new Date(reply.sentAt) },
       });

@@ -26,11 +26,11 @@ describe("demo data", () => {
       );
     }
 
-    const user = await authenticateUser(prisma, DEMO_USER.email, DEMO_USER.password);
-    expect(user).not.toBeNull();
-    expect(await authenticateUser(prisma, DEMO_USER.email, "wrong-password")).toBeNull();
+    const signedIn = await authenticateUser(prisma, DEMO_USER.email, DEMO_USER.password);
+    if (signedIn.status !== "ok") throw new Error(`demo sign-in: ${signedIn.status}`);
+    expect(await authenticateUser(prisma, DEMO_USER.email, "wrong-password")).toEqual({ status: "invalid" });
 
-    const caller = callerFor(prisma, user!.id);
+    const caller = callerFor(prisma, signedIn.user.id);
     const sellers = await caller.seller.list();
     expect(sellers).toHaveLength(2);
     for (const seller of sellers) {

@@ -1,6 +1,7 @@
 // Accounts wired to real sandbox servers over HTTP, and connector options that keep retries fast.
+import { randomUUID } from "node:crypto";
 import type { ConnectorOptions } from "@inbox/connectors";
-import { encryptSecret, type Marketplace, type PrismaClient } from "@inbox/db";
+import { accountSecretContext, encryptSecret, type Marketplace, type PrismaClient } from "@inbox/db";
 
 /** Real retry logic, shrunk delays: a test never sleeps for seconds. */
 export const FAST_CONNECTOR_OPTIONS: ConnectorOptions = {
@@ -16,12 +17,14 @@ export async function createSandboxAccount(
   params: { marketplace: Marketplace; baseUrls: Record<string, string>; credentials: object; sellerName?: string },
 ) {
   const seller = await prisma.seller.create({ data: { name: params.sellerName ?? "Sandbox seller" } });
+  const id = randomUUID();
   const account = await prisma.marketplaceAccount.create({
     data: {
+      id,
       sellerId: seller.id,
       marketplace: params.marketplace,
       displayName: `${params.marketplace} sandbox`,
-      credentialsEncrypted: encryptSecret(JSON.stringify(params.credentials)),
+      credentialsEncrypted: encryptSecret(JSON.stringify(params.credentials), accountSecretContext(id)),
       baseUrls: params.baseUrls,
     },
   });

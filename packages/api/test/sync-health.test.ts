@@ -3,7 +3,7 @@
 // chat category, 429) with the retry time, never the marketplace's own text. And the analytics
 // rollups stay equal to a fresh computation after syncs, delivered replies and a re-sync.
 import { startWildberriesSandbox, type WildberriesSandbox } from "@inbox/connectors/sandbox";
-import { encryptSecret, type PrismaClient } from "@inbox/db";
+import { accountSecretContext, encryptSecret, type PrismaClient } from "@inbox/db";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncAccount } from "../src/sync/sync-account";
@@ -30,7 +30,7 @@ afterAll(() => sandbox.close());
 async function useToken(prisma: PrismaClient, accountId: string, apiToken: string) {
   await prisma.marketplaceAccount.update({
     where: { id: accountId },
-    data: { credentialsEncrypted: encryptSecret(JSON.stringify({ apiToken })), rateLimitedUntil: null },
+    data: { credentialsEncrypted: encryptSecret(JSON.stringify({ apiToken }), accountSecretContext(accountId)), rateLimitedUntil: null },
   });
 }
 

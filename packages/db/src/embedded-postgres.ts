@@ -111,6 +111,11 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/** The `postgres` system user's group when we run as root (PostgreSQL runs as that user), else null. */
+export function postgresServerGroup(): number | null {
+  return runningAsRoot ? ensurePostgresUser().gid : null;
+}
+
 interface Owner {
   uid: number;
   gid: number;

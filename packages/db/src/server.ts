@@ -2,7 +2,7 @@
 // otherwise an embedded PostgreSQL under .data/. Either way the committed migrations are applied.
 import fs from "node:fs";
 import path from "node:path";
-import { startEmbeddedPostgres } from "./embedded-postgres";
+import { postgresServerGroup, startEmbeddedPostgres } from "./embedded-postgres";
 import { migrateDeploy } from "./migrate";
 import { generateSecretKey } from "./secrets";
 
@@ -42,13 +42,43 @@ export async function ensureDatabase(options: { dataDir: string; log?: (line: st
 export function persistentValue(dataDir: string, name: string, generate: () => string): string {
   const file = path.join(dataDir, name);
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, generate(), { mode: 0o600 });
   }
   return fs.readFileSync(file, "utf8").trim();
 }
 
-/** INBOX_SECRET_KEY from the environment, or a key generated once into `<dataDir>/secret.key`. */
-export function ensureSecretKey(dataDir: string): string {
-  return process.env.INBOX_SECRET_KEY || persistentValue(dataDir, "secret.key", generateSecretKey);
+/**
+ * INBOX_SECRET_KEY from the environment, or (embedded database only) a key generated once into
+ * `<dataDir>/secret.key`. With an external DATABASE_URL a key generated on this machine would make
+ * the stored credentials unreadable to every other app or worker process: refuse instead.
+ */
+export function ensureSecretKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.INBOX_SECRET_KEY) return env.INBOX_SECRET_KEY;
+  if (env.DATABASE_URL) {
+    throw new Error(
+      "DATABASE_URL points at an external database but INBOX_SECRET_KEY is not set. Set it to the same 32-byte base64 key " +
+        "on every app and worker process (`openssl rand -base64 32` for a new deployment).",
+    );
+  }
+  return persistentValue(dataDir, "secret.key", generateSecretKey);
+}
+
+/**
+ * The data folder holds keys, secrets and the database URL: the owner's alone (folder 0700, files
+ * 0600). As root with the embedded cluster inside, the `postgres` system user must still pass
+ * through to its own folder: then the folder is root:postgres 0710 (enter, never list or read).
+ */
+export function restrictToOwner(dataDir: string): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const serverGroup = postgresServerGroup();
+  if (serverGroup === null) {
+    fs.chmodSync(dataDir, 0o700);
+  } else {
+    fs.chownSync(dataDir, 0, serverGroup);
+    fs.chmodSync(dataDir, 0o710);
+  }
+  for (const entry of fs.readdirSync(dataDir, { withFileTypes: true })) {
+    if (entry.isFile()) fs.chmodSync(path.join(dataDir, entry.name), 0o600);
+  }
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { decryptSecret, encryptSecret } from "../src/secrets";
 import { useTestDatabase } from "../src/testing/use-test-database";
 
 const database = useTestDatabase();
@@ -29,22 +28,5 @@ describe("database", () => {
     };
     await prisma.item.create({ data: item });
     await expect(prisma.item.create({ data: item })).rejects.toThrow(/Unique constraint/);
-  });
-});
-
-describe("secrets", () => {
-  const key = Buffer.alloc(32, 7);
-
-  it("round-trips a secret and never stores the plaintext", () => {
-    const envelope = encryptSecret('{"apiToken":"secret-token"}', key);
-    expect(envelope).not.toContain("secret-token");
-    expect(decryptSecret(envelope, key)).toBe('{"apiToken":"secret-token"}');
-  });
-
-  it("refuses a tampered envelope", () => {
-    const [version, iv, tag, data] = encryptSecret("token", key).split(":");
-    const flipped = Buffer.from(data!, "base64");
-    flipped[0] = flipped[0]! ^ 1;
-    expect(() => decryptSecret([version, iv, tag, flipped.toString("base64")].join(":"), key)).toThrow();
   });
 });

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { getMessages } from "~/i18n/server";
 import { getSellers } from "~/trpc/server";
 import { SellerSwitcher, SignOutButton } from "./header-controls";
+import { SignOutEverywhereButton } from "./session-controls";
 import { LocaleSwitch } from "./locale-switch";
 
 export async function AppHeader({ sellerId }: { sellerId: string | null }) {
@@ -39,9 +40,15 @@ export async function AppHeader({ sellerId }: { sellerId: string | null }) {
               {t.apiTokens.nav}
             </Link>
           )}
+          {accountsOf && sellers.find((seller) => seller.id === accountsOf)?.role === "OWNER" && (
+            <Link href={`/s/${accountsOf}/audit`} className={link}>
+              {t.audit.nav}
+            </Link>
+          )}
         </nav>
         <div className="ml-auto flex items-center gap-4">
           <LocaleSwitch locale={locale} label={t.nav.language} />
+          <SignOutEverywhereButton label={t.security.signOutEverywhere} confirm={t.security.signOutEverywhereConfirm} />
           <SignOutButton label={t.nav.signOut} />
         </div>
       </div>

@@ -5,7 +5,10 @@ import { useState, type FormEvent } from "react";
 import type { Messages } from "~/i18n/messages";
 import { Button } from "./ui";
 
-export function SignInForm({ t }: { t: Messages["signIn"] }) {
+/** next-auth's error text for a throttled sign-in: "THROTTLED:<seconds>" (see server/auth.ts). */
+const THROTTLED = /^THROTTLED:(\d+)$/;
+
+export function SignInForm({ t, throttled }: { t: Messages["signIn"]; throttled: Messages["security"]["throttled"] }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -25,7 +28,8 @@ export function SignInForm({ t }: { t: Messages["signIn"] }) {
       router.replace("/");
       router.refresh();
     } else {
-      setError(t.invalid);
+      const wait = THROTTLED.exec(result?.error ?? "");
+      setError(wait ? throttled.replace("{minutes}", String(Math.max(1, Math.ceil(Number(wait[1]) / 60)))) : t.invalid);
     }
   }
 

@@ -3,6 +3,7 @@ import { en as analyticsEn, ru as analyticsRu } from "./messages/analytics";
 import { en as apiTokensEn, ru as apiTokensRu } from "./messages/api-tokens";
 import { en as inboxUiEn, ru as inboxUiRu } from "./messages/inbox-ui";
 import { en as composerEn, ru as composerRu } from "./messages/composer";
+import { en as securityEn, ru as securityRu } from "./messages/security";
 export const locales = ["ru", "en"] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "ru";
@@ -173,6 +174,7 @@ const ru = {
   ...apiTokensRu,
   ...inboxUiRu,
   ...composerRu,
+  ...securityRu,
 };
 
 type Messages = typeof ru;
@@ -341,6 +343,7 @@ const en: Messages = {
   ...apiTokensEn,
   ...inboxUiEn,
   ...composerEn,
+  ...securityEn,
 };
 
 export const messages: Record<Locale, Messages> = { ru, en };

@@ -1,18 +1,27 @@
-// next-auth (v4) with email + password and JWT sessions. The session carries only the user id;
-// everything else is read through the tRPC router.
+// next-auth (v4) with email + password and JWT sessions. The session carries the user id and the
+// user's session version (see @inbox/api auth/sessions.ts); everything else is read through the
+// tRPC router.
 import "server-only";
-import { signInWithPassword } from "@inbox/api";
+import { isSessionCurrent, requestInfoFromHeaders, signInWithPassword } from "@inbox/api";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { z } from "zod";
+import { SESSION_IDLE_MAX_AGE_S, publicUrlIsHttps } from "./session-policy";
 import { decryptSessionToken, sessionCookieName, sessionCookieValue } from "./session-token";
 
 const credentialsSchema = z.object({ email: z.string().trim().email().max(320), password: z.string().min(1).max(200) });
 
+/** The sign-in form reads this prefix from next-auth's error to explain the wait. */
+export const THROTTLED_ERROR_PREFIX = "THROTTLED:";
+
 export const authOptions: NextAuthOptions = {
-  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  // Idle expiry: the proxy (src/proxy.ts) re-issues the token while the user is active.
+  session: { strategy: "jwt", maxAge: SESSION_IDLE_MAX_AGE_S },
+  // `Secure` (and `__Secure-` prefixed) cookies whenever the public URL is https, also when TLS
+  // ends at a proxy in front of the app.
+  useSecureCookies: publicUrlIsHttps(),
   // next-auth's own routes (/api/auth/session, sign-out) decrypt with the same code as every page
   // and API call; tokens are still encrypted by next-auth's default `encode`.
   jwt: { decode: ({ token, secret, salt }) => (token ? decryptSessionToken(token, secret.toString(), salt) : null) },
@@ -21,14 +30,25 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
-        return signInWithPassword(parsed.data.email, parsed.data.password);
+        const headers = new Headers();
+        for (const [name, value] of Object.entries((request.headers ?? {}) as Record<string, unknown>)) {
+          if (typeof value === "string") headers.set(name, value);
+        }
+        const result = await signInWithPassword(parsed.data.email, parsed.data.password, requestInfoFromHeaders(headers));
+        if (result.status === "throttled") throw new Error(`${THROTTLED_ERROR_PREFIX}${result.retryAfterS}`);
+        return result.status === "ok" ? result.user : null;
       },
     }),
   ],
   callbacks: {
+    jwt({ token, user }) {
+      // At sign-in: remember which session version this token belongs to.
+      if (user && "sessionVersion" in user && typeof user.sessionVersion === "number") token.sv = user.sessionVersion;
+      return token;
+    },
     session({ session, token }) {
       if (session.user && token.sub) session.user.id = token.sub;
       return session;
@@ -42,7 +62,7 @@ declare module "next-auth" {
   }
 }
 
-function authSecret(): string {
+export function authSecret(): string {
   const secret = process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET;
   if (!secret) throw new Error("NEXTAUTH_SECRET is not set: start the app with `npm start` or set it.");
   return secret;
@@ -51,11 +71,13 @@ function authSecret(): string {
 /**
  * The signed-in user's id from the session cookie, or null. The cookie is decrypted and its expiry
  * checked on every request (once per request: pages, layouts and the tRPC context share it); it
- * is the same check `getServerSession` makes, without building next-auth's whole handler.
+ * is the same check `getServerSession` makes, without building next-auth's whole handler. A token
+ * of a revoked session (sign out everywhere, password changed) is refused.
  */
 export const getSessionUserId = cache(async (): Promise<string | null> => {
   const token = sessionCookieValue((await cookies()).getAll(), sessionCookieName());
   if (!token) return null;
   const claims = decryptSessionToken(token, authSecret());
-  return typeof claims?.sub === "string" && claims.sub !== "" ? claims.sub : null;
+  if (typeof claims?.sub !== "string" || claims.sub === "") return null;
+  return (await isSessionCurrent(claims.sub, claims.sv)) ? claims.sub : null;
 });

@@ -1,13 +1,17 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 
-/** Turns the router's NOT_FOUND (including another seller's data) into the not-found page. */
+/**
+ * Turns the router's NOT_FOUND (including another seller's data) into the not-found page, and
+ * UNAUTHORIZED (a session that expired or was revoked while the layout rendered) into sign-in.
+ */
 export async function orNotFound<T>(promise: Promise<T>): Promise<T> {
   try {
     return await promise;
   } catch (error) {
     if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
+    if (error instanceof TRPCError && error.code === "UNAUTHORIZED") redirect("/signin");
     throw error;
   }
 }

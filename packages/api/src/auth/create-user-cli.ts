@@ -1,6 +1,8 @@
-// `pnpm user:create -- --email a@b.ru --name "Анна" --password … [--seller "ООО Ромашка"]`: the first
-// user of a deployment without demo data (INBOX_DEMO=off). With --seller, also creates that seller
-// with the user as its OWNER. Reads DATABASE_URL, or the embedded database of this checkout.
+// `npm run user:create -- --email a@b.ru --name "Анна" [--seller "ООО Ромашка"]`: the first user of a
+// deployment without demo data (INBOX_DEMO=off). The password is never an argument (arguments show
+// in `ps` and shell history): it is asked for without echo on a terminal, or read from the first line
+// of stdin (`printf '%s\n' "$PASSWORD" | npm run user:create -- …`). With --seller, also creates that
+// seller with the user as its OWNER. Reads DATABASE_URL, or the embedded database of this checkout.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -8,6 +10,10 @@ import { createPrismaClient } from "@inbox/db";
 import { ensureDatabase } from "@inbox/db/server";
 import { z } from "zod";
 import { hashPassword } from "./password";
+import { readPassword } from "./read-password";
+
+const USAGE =
+  'Usage: npm run user:create -- --email a@b.ru --name "Анна" [--seller "ООО Ромашка"]   (the password is asked for, or read from stdin)';
 
 const input = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email()),
@@ -20,10 +26,23 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
   options: { email: { type: "string" }, name: { type: "string" }, password: { type: "string" }, seller: { type: "string" } },
 });
-const parsed = input.safeParse(values);
+if (values.password !== undefined) {
+  console.error("--password is not accepted: a password on the command line shows in `ps` and in shell history.");
+  console.error("Run without it to be asked, or pipe it: printf '%s\\n' \"$PASSWORD\" | npm run user:create -- --email … --name …");
+  process.exit(1);
+}
+if (!values.email || !values.name) {
+  console.error(USAGE);
+  process.exit(1);
+}
+const password = await readPassword("Password (10+ characters): ").catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
+const parsed = input.safeParse({ ...values, password });
 if (!parsed.success) {
   console.error(z.prettifyError(parsed.error));
-  console.error('Usage: pnpm user:create -- --email a@b.ru --name "Анна" --password <10+ chars> [--seller "ООО Ромашка"]');
+  console.error(USAGE);
   process.exit(1);
 }
 

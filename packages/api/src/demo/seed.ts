@@ -1,6 +1,6 @@
 // Demo data for a first `npm start`: one user in two sellers, each with Wildberries and Ozon accounts
 // (and Yandex Market for the first) on the demo sandboxes.
-import { encryptSecret, type PrismaClient } from "@inbox/db";
+import { accountSecretContext, encryptSecret, type PrismaClient } from "@inbox/db";
 import { hashPassword } from "../auth/password";
 import type { DemoAccountSpec } from "./sandboxes";
 
@@ -34,7 +34,7 @@ export async function seedDemoData(prisma: PrismaClient, accounts: DemoAccountSp
         sellerId: sellers[spec.sellerIndex]!.id,
         marketplace: spec.marketplace,
         displayName: spec.displayName,
-        credentialsEncrypted: encryptSecret(JSON.stringify(spec.credentials)),
+        credentialsEncrypted: encryptSecret(JSON.stringify(spec.credentials), accountSecretContext(spec.id)),
         baseUrls: spec.baseUrls,
       },
     });
@@ -47,7 +47,10 @@ export async function connectDemoAccounts(prisma: PrismaClient, accounts: DemoAc
   for (const spec of accounts) {
     await prisma.marketplaceAccount.updateMany({
       where: { id: spec.id },
-      data: { baseUrls: spec.baseUrls, credentialsEncrypted: encryptSecret(JSON.stringify(spec.credentials)) },
+      data: {
+        baseUrls: spec.baseUrls,
+        credentialsEncrypted: encryptSecret(JSON.stringify(spec.credentials), accountSecretContext(spec.id)),
+      },
     });
   }
 }

@@ -1,8 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { Prisma } from "@inbox/db";
 import { z } from "zod";
 import { auditOriginOf, recordAudit } from "../services/audit";
 import { findAccount, listAccounts, verifyCredentials } from "../services/accounts";
-import { customBaseUrlAllowed } from "../sync/account-connector";
+import { baseUrlRefusal, customBaseUrlAllowed } from "../sync/account-connector";
 import { channelsOf, fromDbChannel, marketplaceSchema, toDbMarketplace } from "../services/enums";
 import { createTRPCRouter, sellerOwnerProcedure, sellerProcedure } from "../trpc";
 import { restRoute } from "../rest-route";
@@ -39,7 +40,9 @@ export const accountRouter = createTRPCRouter({
           // Runs even when the marketplace itself failed; that issue is already reported.
           const channels: string[] | undefined = channelsOf(input.marketplace);
           if (!channels) return;
-          for (const key of Object.keys(input.baseUrls ?? {})) {
+          for (const [key, url] of Object.entries(input.baseUrls ?? {})) {
+            const refusal = baseUrlRefusal(url);
+            if (refusal) ctx.addIssue({ code: "custom", path: ["baseUrls", key], message: `The API address ${refusal}.` });
             if (key === "*" || channels.includes(key)) continue;
             ctx.addIssue({
               code: "custom",
@@ -52,9 +55,12 @@ export const accountRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const baseUrls = input.baseUrls && customBaseUrlAllowed() ? input.baseUrls : null;
       const marketplace = toDbMarketplace(input.marketplace);
-      const credentialsEncrypted = await verifyCredentials({ marketplace, baseUrls }, input.credentials, ctx.connectorOptions);
+      // The id is chosen here: the credentials are sealed to it (associated data) before the row exists.
+      const id = randomUUID();
+      const credentialsEncrypted = await verifyCredentials({ id, marketplace, baseUrls }, input.credentials, ctx.connectorOptions);
       const account = await ctx.prisma.marketplaceAccount.create({
         data: {
+          id,
           sellerId: ctx.seller.id,
           marketplace,
           displayName: input.displayName,

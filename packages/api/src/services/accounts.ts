@@ -1,24 +1,26 @@
 // Marketplace accounts of a seller: credentials are checked with a real call before they are
 // stored (encrypted), and never leave the server.
-import { ConnectorCredentialsError, ConnectorError, MarketplaceAuthError, type ConnectorOptions } from "@inbox/connectors";
-import { encryptSecret, type Marketplace, type Prisma, type PrismaClient } from "@inbox/db";
+import { ConnectorCredentialsError, ConnectorError, listConnectors, MarketplaceAuthError, type ConnectorOptions } from "@inbox/connectors";
+import { accountSecretContext, encryptSecret, type Marketplace, type Prisma, type PrismaClient } from "@inbox/db";
 import { TRPCError } from "@trpc/server";
 import { AppError, type AppErrorReason } from "../errors";
 import { channelsOfAccount, connectorForAccount } from "../sync/account-connector";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
 
 export async function verifyCredentials(
-  account: { marketplace: Marketplace; baseUrls: Prisma.JsonValue },
+  account: { id: string; marketplace: Marketplace; baseUrls: Prisma.JsonValue },
   credentials: Record<string, string>,
   connectorOptions: ConnectorOptions,
 ) {
   const probe = {
+    id: account.id,
     marketplace: account.marketplace,
     baseUrls: account.baseUrls,
-    credentialsEncrypted: encryptSecret(JSON.stringify(credentials)),
+    credentialsEncrypted: encryptSecret(JSON.stringify(credentials), accountSecretContext(account.id)),
   };
   const channels = channelsOfAccount(probe);
   if (channels.length === 0) throw new TRPCError({ code: "BAD_REQUEST", message: "This marketplace is not supported yet." });
+  assertCredentialsMatchSchemas(account.marketplace, credentials);
   try {
     // One cheap call on the first channel: a wrong token fails here, before anything is stored.
     await connectorForAccount(probe, channels[0]!, { maxRetries: 1, timeoutMs: 15_000, ...connectorOptions }).listItems({ take: 1 });
@@ -39,7 +41,9 @@ export async function verifyCredentials(
       );
     }
     if (error instanceof ConnectorError) {
-      refuse("marketplace_unreachable", `Could not reach the marketplace to check the credentials: ${error.message}`);
+      // The details (status, the host's own words) are for the server log, never for the user.
+      console.error(`Checking credentials for ${account.marketplace} failed:`, error.message);
+      refuse("marketplace_unreachable", "Could not reach the marketplace to check the credentials. Try again later.");
     }
     throw error;
   }
@@ -78,4 +82,24 @@ export async function findAccount(prisma: PrismaClient, sellerId: string, accoun
   const account = await prisma.marketplaceAccount.findFirst({ where: { id: accountId, sellerId } });
   if (!account) throw new TRPCError({ code: "NOT_FOUND", message: "No such marketplace account in this seller." });
   return account;
+}
+
+/**
+ * The credentials against every channel connector's own schema (the registry's `credentialsSchema`):
+ * one account serves all channels, so a field any of them needs must be there and well-formed
+ * before anything is stored or sent.
+ */
+function assertCredentialsMatchSchemas(marketplace: Marketplace, credentials: Record<string, string>) {
+  const id = fromDbMarketplace(marketplace);
+  const problems = new Map<string, string>();
+  for (const entry of listConnectors().filter((connector) => connector.marketplace === id)) {
+    const parsed = entry.connectorClass.credentialsSchema.safeParse(credentials);
+    if (parsed.success) continue;
+    for (const issue of parsed.error.issues) problems.set(issue.path.map(String).join(".") || "(credentials)", issue.message);
+  }
+  if (problems.size === 0) return;
+  const fields = [...problems.keys()];
+  const named = fields.map((field) => `"${field}"`).join(", ");
+  const message = `Credentials are incomplete: ${fields.length === 1 ? `field ${named} is` : `fields ${named} are`} missing or malformed.`;
+  throw new TRPCError({ code: "BAD_REQUEST", message, cause: new AppError("credentials_incomplete", message) });
 }

@@ -39,14 +39,15 @@ export async function queueReplyOnce(prisma: PrismaClient, params: QueueReplyPar
   try {
     return await prisma.$transaction(async (tx) => {
       // The same key twice (a double click, a retried request) yields the first reply, never a second.
-      const existing = await tx.reply.findUnique({ where: { idempotencyKey: params.idempotencyKey } });
+      // Keys are the seller's own: another seller's identical key is another reply, and invisible here.
+      const existing = await tx.reply.findUnique({ where: keyOf(params) });
       if (existing) {
         if (existing.itemId !== item.id) throw new AppError("idempotency_key_reused", "This idempotency key was used for another item.");
         return { reply: existing, created: false };
       }
       await assertNotAnswered(tx, item);
       const reply = await tx.reply.create({
-        data: { itemId: item.id, authorId: params.authorId, text, idempotencyKey: params.idempotencyKey },
+        data: { itemId: item.id, sellerId: params.sellerId, authorId: params.authorId, text, idempotencyKey: params.idempotencyKey },
       });
       await recordAudit(tx, params.origin ?? { actor: { userId: params.authorId }, request: NO_REQUEST_INFO }, {
         sellerId: params.sellerId,
@@ -61,10 +62,14 @@ export async function queueReplyOnce(prisma: PrismaClient, params: QueueReplyPar
     });
   } catch (error) {
     // Two requests with one key at once: the loser returns the winner's reply.
-    const raced = await prisma.reply.findUnique({ where: { idempotencyKey: params.idempotencyKey } });
+    const raced = await prisma.reply.findUnique({ where: keyOf(params) });
     if (raced?.itemId === item.id) return { reply: raced, created: false };
     throw error;
   }
+}
+
+function keyOf(params: { sellerId: string; idempotencyKey: string }) {
+  return { sellerId_idempotencyKey: { sellerId: params.sellerId, idempotencyKey: params.idempotencyKey } };
 }
 
 /**

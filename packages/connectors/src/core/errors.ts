@@ -85,6 +85,11 @@ export class UpstreamError extends ConnectorError {
   }
 }
 
+/** The host answered with a redirect, which is never followed (it could point anywhere). */
+export class RedirectRefusedError extends ConnectorError {
+  override readonly code = "REDIRECT_REFUSED";
+}
+
 export class MarketplaceRequestError extends ConnectorError {
   override readonly code = "MARKETPLACE_REQUEST";
   constructor(

@@ -8,6 +8,7 @@ import {
   MarketplaceAuthError,
   MarketplaceRequestError,
   RateLimitedError,
+  RedirectRefusedError,
   ResponseValidationError,
   UpstreamError,
 } from "./errors";
@@ -150,9 +151,27 @@ export class MarketplaceHttpClient {
       let text: string;
       let bytes: Uint8Array | undefined;
       try {
-        const res = await fetchImpl(url, { method: req.method, headers: this.headersFor(req), body: bodyFor(req), signal });
+        // Redirects are never followed: a redirect from an API host could lead the request (and its
+        // credentials) anywhere, which a custom base URL must not be able to arrange.
+        const res = await fetchImpl(url, {
+          method: req.method,
+          headers: this.headersFor(req),
+          body: bodyFor(req),
+          signal,
+          redirect: "manual",
+        });
         status = res.status;
         headers = res.headers;
+        if ((status >= 300 && status < 400) || res.type === "opaqueredirect") {
+          await res.body?.cancel();
+          throw new RedirectRefusedError(
+            `${mp}: ${req.method} ${req.path} answered with a redirect (${status}); redirects are not followed`,
+            {
+              marketplace: mp,
+              status,
+            },
+          );
+        }
         if (req.binary) {
           bytes = new Uint8Array(await res.arrayBuffer());
           text = status >= 200 && status < 300 ? "" : new TextDecoder().decode(bytes);
@@ -160,6 +179,7 @@ export class MarketplaceHttpClient {
           text = await res.text();
         }
       } catch (err) {
+        if (err instanceof RedirectRefusedError) throw err;
         if (this.opts.signal?.aborted) throw this.opts.signal.reason ?? err;
         const timedOut = controller.signal.aborted;
         this.report(req.method, url, 0, attempt, started);
@@ -218,7 +238,8 @@ export class MarketplaceHttpClient {
       if (!req.schema) return { status, headers, data: undefined as T, requestId };
       if (body === NOT_JSON) {
         throw new ResponseValidationError(
-          `${mp}: ${req.method} ${req.path} returned a body that is not valid JSON (status ${status}): ${text.slice(0, 120)}`,
+          // Not the body itself: its text is the upstream's, and error messages travel to users.
+          `${mp}: ${req.method} ${req.path} returned a body that is not valid JSON (status ${status}, ${text.length} characters)`,
           ["(body)"],
           init,
         );
@@ -335,7 +356,9 @@ export function upstreamMessage(body: unknown, text: string): string | undefined
       if (typeof b[k] === "string" && b[k]) return b[k] as string;
     }
   }
-  return text ? text.slice(0, 300) : undefined;
+  // A body that is not structured is not echoed: it may be any page the host chose to send.
+  void text;
+  return undefined;
 }
 
 /** HTTP semantics only; what a marketplace means by a status or body code belongs in its mapError. */

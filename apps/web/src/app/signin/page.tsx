@@ -16,7 +16,7 @@ export default async function SignInPage() {
       </div>
       <Card className="p-6">
         <h2 className="mb-4 text-lg font-medium">{t.signIn.title}</h2>
-        <SignInForm t={t.signIn} />
+        <SignInForm t={t.signIn} throttled={t.security.throttled} />
       </Card>
       <div className="mt-4 text-center">
         <LocaleSwitch locale={locale} label={t.nav.language} />

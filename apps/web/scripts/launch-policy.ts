@@ -1,0 +1,39 @@
+// What the launcher may do on a given host: the demo (a published password) only on loopback,
+// unless the operator says otherwise in so many words (review finding 2).
+
+export const DEMO_PUBLIC_OVERRIDE = "INBOX_DEMO_ALLOW_PUBLIC_HOST";
+const OVERRIDE_VALUE = "i-understand-the-password-is-public";
+
+export function isLoopbackHost(host: string): boolean {
+  return ["127.0.0.1", "localhost", "::1"].includes(host);
+}
+
+export type DemoDecision = { demo: boolean; warning?: string };
+
+/**
+ * Demo sandboxes and data: by default only on the embedded database and a loopback address.
+ * INBOX_DEMO=on on a non-loopback address publishes an account whose password is in the README, so
+ * it is refused unless INBOX_DEMO_ALLOW_PUBLIC_HOST=i-understand-the-password-is-public is set too,
+ * and then announced loudly.
+ */
+export function decideDemo(env: Readonly<Record<string, string | undefined>>, host: string): DemoDecision {
+  const loopback = isLoopbackHost(host);
+  if (!env.INBOX_DEMO) return { demo: !env.DATABASE_URL && loopback };
+  if (env.INBOX_DEMO !== "on") return { demo: false };
+  if (loopback) return { demo: true };
+  if (env[DEMO_PUBLIC_OVERRIDE] !== OVERRIDE_VALUE) {
+    throw new Error(
+      `INBOX_DEMO=on with HOST=${host} would publish the demo account, whose password is in the README, to the network. ` +
+        `Bind to 127.0.0.1, or set ${DEMO_PUBLIC_OVERRIDE}=${OVERRIDE_VALUE} if that is really what you want.`,
+    );
+  }
+  return {
+    demo: true,
+    warning: [
+      "!!! ─────────────────────────────────────────────────────────────────────────────",
+      `!!! DEMO MODE ON A NETWORK ADDRESS (HOST=${host}), allowed by ${DEMO_PUBLIC_OVERRIDE}.`,
+      "!!! Anyone who can reach this address can sign in as the demo user: its password is public.",
+      "!!! ─────────────────────────────────────────────────────────────────────────────",
+    ].join("\n"),
+  };
+}
