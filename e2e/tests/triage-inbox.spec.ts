@@ -8,8 +8,9 @@ test.describe.configure({ timeout: FLOW_TIMEOUT });
 const rows = (page: Page) => page.getByTestId("inbox-item");
 /** The row texts, once the list shows exactly `expected` (retried while the new list arrives). */
 const expectTexts = (page: Page, expected: string[]) => expect(rows(page).locator("p")).toHaveText(expected);
-const attributes = (page: Page, name: string) =>
-  rows(page).evaluateAll((nodes, attr) => nodes.map((node) => node.getAttribute(attr)), name);
+/** The distinct values of a row attribute, sorted. */
+const attributes = async (page: Page, name: string) =>
+  [...new Set(await rows(page).evaluateAll((nodes, attr) => nodes.map((node) => node.getAttribute(attr)), name))].sort();
 
 /** Clicks a filter button and waits for the list of the new URL. */
 async function toggle(page: Page, group: string, name: string | RegExp, url: RegExp) {
