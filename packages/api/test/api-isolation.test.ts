@@ -38,10 +38,17 @@ function refusalsFor(entry: ProcedureCase): Refusal[] {
       { who: "a token of another seller", auth: (w) => ({ token: w.tokens.otherSeller }), status: 403 },
     );
   }
-  if (entry.needs !== "read") refusals.push({ who: "a viewer", auth: (w) => ({ userId: w.viewer.id }), status: 403 });
+  if (entry.needs !== "read" && entry.needs !== "user-session")
+    refusals.push({ who: "a viewer", auth: (w) => ({ userId: w.viewer.id }), status: 403 });
   if (entry.needs === "manage" || entry.needs === "owner-session")
     refusals.push({ who: "an agent", auth: (w) => ({ userId: w.agent.id }), status: 403 });
-  const narrowToken = { read: "replyManage", reply: "readManage", manage: "readReply", "owner-session": "all" } as const;
+  const narrowToken = {
+    read: "replyManage",
+    reply: "readManage",
+    manage: "readReply",
+    "owner-session": "all",
+    "user-session": "all",
+  } as const;
   refusals.push({
     who: `a token without the needed scope (${narrowToken[entry.needs]})`,
     auth: (w) => ({ token: w.tokens[narrowToken[entry.needs]] }),
@@ -94,9 +101,9 @@ describe("every procedure of the app router", () => {
 describe("every REST route", () => {
   const routes = procedures.filter((procedure) => procedure.rest);
 
-  it("exists for each seller procedure other apps may call (all but the session-only token management)", () => {
+  it("exists for each seller procedure other apps may call (all but session-only ones and those that say why not)", () => {
     const withoutRoute = procedures.filter(
-      ({ path, rest }) => !rest && caseOf(path).needs !== "owner-session" && !path.startsWith("audit."),
+      ({ path, rest }) => !rest && caseOf(path).needs !== "owner-session" && !caseOf(path).noRest && !path.startsWith("audit."),
     );
     expect(withoutRoute.map(({ path }) => path)).toEqual([]);
   });
@@ -129,7 +136,8 @@ describe("the rightful caller", () => {
       const { prisma } = database();
       const entry = caseOf(path);
       const callers: Array<[string, Auth]> = [["the owner", { userId: world.owner.id }]];
-      if (entry.needs !== "owner-session") callers.push(["a token with every scope", { token: world.tokens.all }]);
+      if (entry.needs !== "owner-session" && entry.needs !== "user-session")
+        callers.push(["a token with every scope", { token: world.tokens.all }]);
       for (const [who, auth] of callers) {
         const answer = await callTrpc(path, type === "query" ? "query" : "mutation", entry.input(world), auth, { prisma });
         // Access is granted: whatever the procedure then says (a refused credential check, an unknown

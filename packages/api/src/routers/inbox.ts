@@ -1,7 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { AppError } from "../errors";
-import type { JobQueue } from "../jobs/queues";
 import { auditOriginOf } from "../services/audit";
 import { channelSchema, marketplaceSchema } from "../services/enums";
 import { getInboxItem } from "../services/inbox";
@@ -64,22 +63,24 @@ export const inboxRouter = createTRPCRouter({
    */
   list: sellerProcedure
     .meta(restRoute("GET", "/sellers/{sellerId}/inbox", "A page of one seller's inbox, filtered and sorted"))
-    .input(sellerListInput).query(async ({ ctx, input }) => {
-    const { cursor, limit, ...filter } = input;
-    const query = fromLegacyFilter(filter);
-    const page = await listInboxPage(ctx.prisma, [ctx.seller], query, { cursor, limit });
-    return { items: page.items, nextCursor: page.nextCursor, counts: legacyCounts(page.buckets, query) };
-  }),
+    .input(sellerListInput)
+    .query(async ({ ctx, input }) => {
+      const { cursor, limit, ...filter } = input;
+      const query = fromLegacyFilter(filter);
+      const page = await listInboxPage(ctx.prisma, [ctx.seller], query, { cursor, limit });
+      return { items: page.items, nextCursor: page.nextCursor, counts: legacyCounts(page.buckets, query) };
+    }),
 
   /** Every seller the caller belongs to (or `sellerIds`, each one of theirs), merged in one order. */
   listAll: protectedProcedure
     .meta({ scope: "read" })
-    .input(allListInput).query(async ({ ctx, input }) => {
-    const { cursor, limit, sellerIds, ...filter } = input;
-    const sellers = await sellersInScope(ctx, sellerIds);
-    const page = await listInboxPage(ctx.prisma, sellers, filter, { cursor, limit });
-    return { items: page.items, nextCursor: page.nextCursor, counts: legacyCounts(page.buckets, filter) };
-  }),
+    .input(allListInput)
+    .query(async ({ ctx, input }) => {
+      const { cursor, limit, sellerIds, ...filter } = input;
+      const sellers = await sellersInScope(ctx, sellerIds);
+      const page = await listInboxPage(ctx.prisma, sellers, filter, { cursor, limit });
+      return { items: page.items, nextCursor: page.nextCursor, counts: legacyCounts(page.buckets, filter) };
+    }),
 
   /** Counts beside one seller's filters: per status, unread and per channel (services/inbox-counts.ts). */
   counts: sellerProcedure

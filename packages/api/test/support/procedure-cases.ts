@@ -6,14 +6,19 @@ import type { ApiWorld } from "./api-world";
 export interface ProcedureCase {
   /**
    * read: any member, or a token with `read`; reply: OWNER/AGENT, or `reply`; manage: OWNER, or
-   * `manage`; owner-session: a signed-in OWNER only, never a token.
+   * `manage`; owner-session: a signed-in OWNER only, never a token; user-session: any signed-in
+   * user about themselves (sessions, password), never a token.
    */
-  needs: "read" | "reply" | "manage" | "owner-session";
+  needs: "read" | "reply" | "manage" | "owner-session" | "user-session";
   /** false for procedures outside a seller (seller.list, catalog.*): they answer about the caller only. */
   sellerScoped: boolean;
   /** A valid input aimed at the target seller. */
   input: (w: ApiWorld) => Record<string, unknown> | undefined;
+  /** Why the procedure has no REST route (it serves the app's own pages only). */
+  noRest?: string;
 }
+
+const onlyTheApp = "serves the app's own pages (composer, bulk dialogs, the all-sellers views)";
 
 const at = (w: ApiWorld) => ({ sellerId: w.target.sellerId });
 
@@ -61,4 +66,93 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   "apiToken.create": { needs: "owner-session", sellerScoped: true, input: (w) => ({ ...at(w), name: "isolation", scopes: ["read"] }) },
   "apiToken.revoke": { needs: "owner-session", sellerScoped: true, input: (w) => ({ ...at(w), tokenId: "missing-token" }) },
   "audit.list": { needs: "manage", sellerScoped: true, input: at },
+  "inbox.counts": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), status: "unanswered" }) },
+  "inbox.messages": {
+    needs: "read",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), itemId: w.target.itemId, before: "2099-01-01T00:00:00.000Z_zzz" }),
+  },
+  "inbox.listAll": { needs: "read", sellerScoped: false, input: () => ({ status: "unanswered" }), noRest: onlyTheApp },
+  "inbox.countsAll": { needs: "read", sellerScoped: false, input: () => ({}), noRest: onlyTheApp },
+  "inbox.setReadBulk": {
+    needs: "reply",
+    sellerScoped: false,
+    input: (w) => ({ selection: { itemRefs: [{ sellerId: w.target.sellerId, itemId: w.target.itemId }] }, read: true }),
+    noRest: onlyTheApp,
+  },
+  "template.list": { needs: "read", sellerScoped: true, input: at, noRest: onlyTheApp },
+  "template.create": {
+    needs: "reply",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), name: "Спасибо", text: "Спасибо, {buyer}!", channel: "review", ratings: [5] }),
+    noRest: onlyTheApp,
+  },
+  "template.update": {
+    needs: "reply",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), templateId: "missing-template", name: "Спасибо", text: "Спасибо!" }),
+    noRest: onlyTheApp,
+  },
+  "template.delete": {
+    needs: "reply",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), templateId: "missing-template" }),
+    noRest: onlyTheApp,
+  },
+  "template.suggest": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId }), noRest: onlyTheApp },
+  "template.repetition": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), text: "Спасибо за отзыв!" }), noRest: onlyTheApp },
+  "template.selectionTargets": {
+    needs: "reply",
+    sellerScoped: false,
+    input: (w) => ({ selection: { itemRefs: [{ sellerId: w.target.sellerId, itemId: w.target.itemId }] } }),
+    noRest: onlyTheApp,
+  },
+  "template.replyBulk": {
+    needs: "reply",
+    sellerScoped: true,
+    input: (w) => ({
+      ...at(w),
+      templateId: "missing-template",
+      requestId: "isolation-bulk-1",
+      selection: { itemRefs: [{ sellerId: w.target.sellerId, itemId: w.target.itemId }] },
+    }),
+    noRest: onlyTheApp,
+  },
+  "draft.get": { needs: "reply", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId }), noRest: onlyTheApp },
+  "draft.save": {
+    needs: "reply",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), itemId: w.target.itemId, text: "Черновик" }),
+    noRest: onlyTheApp,
+  },
+  "analytics.seller": {
+    needs: "read",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), from: "2026-11-01T00:00:00.000Z", to: "2026-12-01T00:00:00.000Z" }),
+    noRest: onlyTheApp,
+  },
+  "analytics.allSellers": {
+    needs: "read",
+    sellerScoped: false,
+    input: () => ({ from: "2026-11-01T00:00:00.000Z", to: "2026-12-01T00:00:00.000Z" }),
+    noRest: onlyTheApp,
+  },
+  "analytics.setAnswerTarget": {
+    needs: "manage",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), answerTargetMinutes: 120 }),
+    noRest: onlyTheApp,
+  },
+  "session.signOutEverywhere": {
+    needs: "user-session",
+    sellerScoped: false,
+    input: () => undefined,
+    noRest: "a browser session's own action",
+  },
+  "session.changePassword": {
+    needs: "user-session",
+    sellerScoped: false,
+    input: () => ({ current: "not-the-password", next: "a-new-password-2026" }),
+    noRest: "a browser session's own action",
+  },
 };

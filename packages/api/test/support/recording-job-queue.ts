@@ -3,9 +3,7 @@
 import type { JobQueue } from "../../src/jobs/queues";
 
 export type RecordedJob =
-  | { kind: "sync"; accountId: string }
-  | { kind: "reply"; replyId: string; startAfter?: Date }
-  | { kind: "mark-read"; itemIds: string[] };
+  { kind: "sync"; accountId: string } | { kind: "reply"; replyId: string; startAfter?: Date } | { kind: "mark-read"; itemIds: string[] };
 
 export class RecordingJobQueue implements JobQueue {
   readonly jobs: RecordedJob[] = [];

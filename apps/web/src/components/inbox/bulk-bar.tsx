@@ -4,6 +4,7 @@
 import { useState } from "react";
 import type { Messages } from "~/i18n/messages";
 import { useTRPCClient } from "~/trpc/client";
+import { TemplateReplyDialog } from "../bulk/template-reply-dialog";
 import { Button, Card, Spinner } from "../ui";
 import type { InboxRow, selectionFilter } from "./inbox-data";
 
@@ -52,6 +53,8 @@ export function BulkBar({
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [results, setResults] = useState<ItemResult[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The template reply dialog works on the selection as it was when opened.
+  const [templateReplyFor, setTemplateReplyFor] = useState<BulkSelection | null>(null);
 
   async function setRead(read: boolean) {
     if (!selection) return;
@@ -92,84 +95,101 @@ export function BulkBar({
     }
   }
 
-  if (!selection && !results && !progress && !error) return null;
+  const templateDialog = templateReplyFor && (
+    <TemplateReplyDialog
+      selection={selectionInput(templateReplyFor)}
+      onClose={() => {
+        setTemplateReplyFor(null);
+        onClear();
+        void onDone();
+      }}
+    />
+  );
+  if (!selection && !results && !progress && !error) return templateDialog || null;
   const count = selection ? (selection.kind === "items" ? selection.rows.length : selection.count) : 0;
   const failed = results?.filter((result) => result.state === "failed") ?? [];
 
   return (
-    <Card className="sticky top-16 z-[5] space-y-2 border-brand-600/40 bg-white/95 p-3 backdrop-blur" data-testid="bulk-bar">
-      {selection && (
-        <div className="flex flex-wrap items-center gap-2 text-sm">
-          <span className="font-medium" aria-live="polite">
-            {selection.kind === "filter" ? format(tb.allMatching, { n: count }) : format(tb.selected, { n: count })}
-          </span>
-          {selection.kind === "items" && selection.rows.length < pageRows.length && (
-            <Button type="button" variant="ghost" onClick={onSelectPage} className="min-h-9">
-              {tb.selectPage}
-            </Button>
-          )}
-          {selection.kind === "items" && matching !== null && matching > selection.rows.length && (
-            <Button type="button" variant="ghost" onClick={onSelectAllMatching} className="min-h-9" data-testid="select-all-matching">
-              {format(tb.selectAllMatching, { n: matching })}
-            </Button>
-          )}
-          <div className="flex flex-wrap gap-2 sm:ml-auto">
-            <Button type="button" variant="secondary" disabled={Boolean(progress)} onClick={() => void setRead(true)}>
-              {tb.markRead}
-            </Button>
-            <Button type="button" variant="secondary" disabled={Boolean(progress)} onClick={() => void setRead(false)}>
-              {tb.markUnread}
-            </Button>
-            <Button type="button" variant="ghost" onClick={onClear}>
-              {tb.clear}
-            </Button>
-          </div>
-        </div>
-      )}
-      {progress && (
-        <div className="space-y-1" role="status" data-testid="bulk-progress">
-          <p className="flex items-center gap-2 text-sm text-slate-700">
-            <Spinner /> {format(tb.working, { n: progress.total })}
-          </p>
-          <progress max={progress.total} value={progress.done} className="h-2 w-full accent-brand-600" aria-label={tb.results} />
-        </div>
-      )}
-      {error && (
-        <p role="alert" className="text-sm text-rose-700">
-          {error}
-        </p>
-      )}
-      {results && (
-        <div role="status" className="text-sm" data-testid="bulk-result">
-          <div className="flex flex-wrap items-center gap-3">
-            <span className="font-medium text-emerald-700">
-              {format(tb.done, { ok: results.length - failed.length, n: results.length })}
+    <>
+      {/* Outside the bar: its backdrop blur would otherwise contain the dialog's fixed overlay. */}
+      <Card className="sticky top-16 z-[5] space-y-2 border-brand-600/40 bg-white/95 p-3 backdrop-blur" data-testid="bulk-bar">
+        {selection && (
+          <div className="flex flex-wrap items-center gap-2 text-sm">
+            <span className="font-medium" aria-live="polite">
+              {selection.kind === "filter" ? format(tb.allMatching, { n: count }) : format(tb.selected, { n: count })}
             </span>
-            {failed.length > 0 && <span className="text-rose-700">{format(tb.failed, { n: failed.length })}</span>}
-            <Button
-              type="button"
-              variant="ghost"
-              className="ml-auto min-h-9"
-              onClick={() => {
-                setResults(null);
-                setError(null);
-              }}
-            >
-              {tb.dismiss}
-            </Button>
+            {selection.kind === "items" && selection.rows.length < pageRows.length && (
+              <Button type="button" variant="ghost" onClick={onSelectPage} className="min-h-9">
+                {tb.selectPage}
+              </Button>
+            )}
+            {selection.kind === "items" && matching !== null && matching > selection.rows.length && (
+              <Button type="button" variant="ghost" onClick={onSelectAllMatching} className="min-h-9" data-testid="select-all-matching">
+                {format(tb.selectAllMatching, { n: matching })}
+              </Button>
+            )}
+            <div className="flex flex-wrap gap-2 sm:ml-auto">
+              <Button type="button" variant="secondary" disabled={Boolean(progress)} onClick={() => void setRead(true)}>
+                {tb.markRead}
+              </Button>
+              <Button type="button" variant="secondary" disabled={Boolean(progress)} onClick={() => void setRead(false)}>
+                {tb.markUnread}
+              </Button>
+              <Button type="button" variant="secondary" disabled={Boolean(progress)} onClick={() => setTemplateReplyFor(selection)}>
+                {tb.replyTemplate}
+              </Button>
+              <Button type="button" variant="ghost" onClick={onClear}>
+                {tb.clear}
+              </Button>
+            </div>
           </div>
-          <details className="mt-1">
-            <summary className="cursor-pointer text-xs text-slate-600">{tb.results}</summary>
-            <ul className="mt-1 max-h-48 space-y-0.5 overflow-y-auto text-xs" data-testid="bulk-items">
-              {results.map((result) => (
-                <li key={result.key} className={result.state === "failed" ? "text-rose-700" : "text-slate-700"}>
-                  {result.label} — {tb.itemState[result.state]}
-                </li>
-              ))}
-            </ul>
-          </details>
-        </div>
-      )}
-    </Card>
+        )}
+        {progress && (
+          <div className="space-y-1" role="status" data-testid="bulk-progress">
+            <p className="flex items-center gap-2 text-sm text-slate-700">
+              <Spinner /> {format(tb.working, { n: progress.total })}
+            </p>
+            <progress max={progress.total} value={progress.done} className="h-2 w-full accent-brand-600" aria-label={tb.results} />
+          </div>
+        )}
+        {error && (
+          <p role="alert" className="text-sm text-rose-700">
+            {error}
+          </p>
+        )}
+        {results && (
+          <div role="status" className="text-sm" data-testid="bulk-result">
+            <div className="flex flex-wrap items-center gap-3">
+              <span className="font-medium text-emerald-700">
+                {format(tb.done, { ok: results.length - failed.length, n: results.length })}
+              </span>
+              {failed.length > 0 && <span className="text-rose-700">{format(tb.failed, { n: failed.length })}</span>}
+              <Button
+                type="button"
+                variant="ghost"
+                className="ml-auto min-h-9"
+                onClick={() => {
+                  setResults(null);
+                  setError(null);
+                }}
+              >
+                {tb.dismiss}
+              </Button>
+            </div>
+            <details className="mt-1">
+              <summary className="cursor-pointer text-xs text-slate-600">{tb.results}</summary>
+              <ul className="mt-1 max-h-48 space-y-0.5 overflow-y-auto text-xs" data-testid="bulk-items">
+                {results.map((result) => (
+                  <li key={result.key} className={result.state === "failed" ? "text-rose-700" : "text-slate-700"}>
+                    {result.label} — {tb.itemState[result.state]}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          </div>
+        )}
+      </Card>
+      {templateDialog}
+    </>
   );
 }
