@@ -12,6 +12,7 @@ export const analyticsRouter = createTRPCRouter({
 
   /** The same over every seller the caller belongs to (or the listed ones among them). */
   allSellers: protectedProcedure
+    .meta({ scope: "read" })
     .input(analyticsPeriodSchema.and(z.object({ sellerIds: z.array(z.string().min(1).max(64)).min(1).max(100).optional() })))
     .query(async ({ ctx, input }) => {
       const memberships = await ctx.memberships();

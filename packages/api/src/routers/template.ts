@@ -64,6 +64,7 @@ export const templateRouter = createTRPCRouter({
    * sellers where the caller may reply: the dialog sends them to replyBulk in batches.
    */
   selectionTargets: protectedProcedure
+    .meta({ scope: "reply" })
     .input(z.object({ selection: inboxSelectionSchema }))
     .query(async ({ ctx, input }) => resolveInboxSelection(ctx.prisma, await ctx.memberships(), input.selection, { minRole: "AGENT" })),
 
