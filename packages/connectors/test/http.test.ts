@@ -295,6 +295,6 @@ describe("client-side rate limiting", () => {
     expect(wildberriesRateLimit("feedbacks", "personal")).toEqual({ capacity: 6, refillPerSecond: 3 });
     expect(wildberriesRateLimit("chat", "service")).toEqual({ capacity: 10, refillPerSecond: 1 });
     expect(wildberriesRateLimit("chat", "base").capacity).toBe(1);
-    expect(OZON_RATE_LIMIT).toMatchObject({ capacity: 20, refillPerSecond: 40 });
+    expect(OZON_RATE_LIMIT).toMatchObject({ capacity: 5, refillPerSecond: 45 });
   });
 });

@@ -1,0 +1,48 @@
+// Bulk reply with a template from the inbox's bulk bar: every unanswered item of two sellers gets one
+// reply with the variables filled per item, and running it again sends nothing twice.
+import { expect, FLOW_TIMEOUT, openInbox, test } from "./triage-fixtures";
+
+test.describe.configure({ timeout: FLOW_TIMEOUT });
+
+test("bulk template reply: all matching items across two sellers get one reply each, filled per item, never twice", async ({
+  page,
+  world,
+  prisma,
+}) => {
+  const sellerIds = world.sellers.map((seller) => seller.id);
+  for (const seller of world.sellers) {
+    await prisma.replyTemplate.create({
+      data: { sellerId: seller.id, name: "Благодарность", text: "{buyer}, спасибо за обращение! Команда {seller}" },
+    });
+  }
+  const unanswered = await prisma.item.findMany({ where: { sellerId: { in: sellerIds }, answered: false }, select: { id: true } });
+  expect(unanswered.length).toBeGreaterThan(2);
+
+  async function replyToAllUnanswered() {
+    await openInbox(page, "/inbox?status=unanswered");
+    await page.getByTestId("inbox-item").first().getByTestId("select-item").check();
+    const bar = page.getByTestId("bulk-bar");
+    await bar.getByTestId("select-all-matching").click();
+    await bar.getByRole("button", { name: "Ответить шаблоном", exact: true }).click();
+    const dialog = page.getByTestId("template-reply-dialog");
+    await expect(dialog).toContainText(`Выбрано: ${unanswered.length}`);
+    await dialog.getByRole("button", { name: `Отправить ${unanswered.length}` }).click();
+    await expect(dialog.getByTestId("bulk-progress")).toContainText("Готово:");
+    await expect(dialog.getByTestId("bulk-results").locator("li")).toHaveCount(unanswered.length);
+    await dialog.getByRole("button", { name: "Закрыть" }).click();
+    await expect(dialog).toHaveCount(0);
+  }
+
+  await replyToAllUnanswered();
+  const replies = await prisma.reply.findMany({ where: { itemId: { in: unanswered.map((item) => item.id) } } });
+  expect(replies).toHaveLength(unanswered.length);
+  expect(new Set(replies.map((reply) => reply.itemId)).size).toBe(unanswered.length);
+  // Variables are filled per item: the buyer's name where the marketplace gave one, the item's seller.
+  const olga = world.sellers[0].items.get("Размеры маломерят, пришлось вернуть")!;
+  expect(replies.find((reply) => reply.itemId === olga)?.text).toBe(`Ольга, спасибо за обращение! Команда ${world.sellers[0].name}`);
+  for (const reply of replies) expect(reply.text).not.toContain("{");
+
+  // The same selection again, from a new dialog: the queued replies are not sent a second time.
+  await replyToAllUnanswered();
+  expect(await prisma.reply.count({ where: { itemId: { in: unanswered.map((item) => item.id) } } })).toBe(unanswered.length);
+});
