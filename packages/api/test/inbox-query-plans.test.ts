@@ -93,8 +93,10 @@ function assertCountsSkipItems(plan: PlanNode[]) {
   expect(plan.some((node) => touches(node, "InboxCount"))).toBe(true);
   for (const node of plan) {
     expect(touches(node, "Item") || touches(node, "Message"), "counts must not read Item or Message").toBe(false);
-    // The sellers' counter rows, never every seller's.
-    if (touches(node, "InboxCount") || touches(node, "InboxCountDelta")) expect(node["Node Type"]).toMatch(/Index|Bitmap/);
+    // The sellers' counter rows, never every seller's. A folded (empty) delta table may be planned as
+    // a scan of nothing: that reads no row, so what matters is that no other seller's row is read.
+    if (touches(node, "InboxCount") || (touches(node, "InboxCountDelta") && examined(node) > 0))
+      expect(node["Node Type"], JSON.stringify(node)).toMatch(/Index|Bitmap/);
   }
 }
 
