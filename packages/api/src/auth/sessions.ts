@@ -8,7 +8,10 @@ import { recordAudit, type AuditOrigin } from "../services/audit";
 import { hashPassword, verifyPassword } from "./password";
 
 export const SESSION_VERSION_CACHE_MS = 5_000;
-const cached = new Map<string, { version: number | null; until: number }>();
+// On globalThis: Next.js bundles this module once for route handlers and once for pages, and a
+// revocation made through one must reach the other at once.
+const globalCache = globalThis as typeof globalThis & { __inboxSessionVersions?: Map<string, { version: number | null; until: number }> };
+const cached = (globalCache.__inboxSessionVersions ??= new Map());
 
 /** The user's current session version, or null when the user no longer exists. */
 export async function currentSessionVersion(prisma: PrismaClient, userId: string, now = Date.now()): Promise<number | null> {

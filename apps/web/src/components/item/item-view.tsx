@@ -260,7 +260,7 @@ function ChatThread({ sellerId, item }: { sellerId: string; item: Item }) {
                 t={t.item}
                 inverted={message.direction === "out"}
               />
-              <p className={cn("mt-1 text-xs", message.direction === "out" ? "text-white/80" : "text-slate-500")}>
+              <p className={cn("mt-1 text-xs", message.direction === "out" ? "text-white/90" : "text-slate-600")}>
                 {message.direction === "out" ? t.item.seller : (message.authorName ?? t.item.buyer)} ·{" "}
                 {formatDateTime(message.sentAt, locale)}
               </p>
