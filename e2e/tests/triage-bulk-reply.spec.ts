@@ -16,7 +16,9 @@ test("bulk template reply: all matching items across two sellers get one reply e
     });
   }
   const unanswered = await prisma.item.findMany({ where: { sellerId: { in: sellerIds }, answered: false }, select: { id: true } });
-  expect(unanswered.length).toBeGreaterThan(2);
+  // An item whose reply failed waits for its retry: the bulk reply skips it rather than answer twice.
+  const awaitingAReply = await prisma.item.count({ where: { sellerId: { in: sellerIds }, answered: false, replyState: "NONE" } });
+  expect(awaitingAReply).toBeGreaterThan(2);
   // The fixture's failed reply stays as it was; only the replies this flow queues are counted.
   const itemIds = unanswered.map((item) => item.id);
   const earlier = (await prisma.reply.findMany({ where: { itemId: { in: itemIds } }, select: { id: true } })).map((reply) => reply.id);
@@ -39,14 +41,16 @@ test("bulk template reply: all matching items across two sellers get one reply e
 
   await replyToAllUnanswered();
   const replies = await prisma.reply.findMany({ where: queuedHere });
-  expect(replies).toHaveLength(unanswered.length);
-  expect(new Set(replies.map((reply) => reply.itemId)).size).toBe(unanswered.length);
+  expect(replies).toHaveLength(awaitingAReply);
+  expect(new Set(replies.map((reply) => reply.itemId)).size).toBe(awaitingAReply);
   // Variables are filled per item: the buyer's name where the marketplace gave one, the item's seller.
   const olga = world.sellers[0].items.get("Размеры маломерят, пришлось вернуть")!;
   expect(replies.find((reply) => reply.itemId === olga)?.text).toBe(`Ольга, спасибо за обращение! Команда ${world.sellers[0].name}`);
   for (const reply of replies) expect(reply.text).not.toContain("{");
+  // Where the marketplace gave no name, the greeting is written without one.
+  for (const reply of replies) expect(reply.text).not.toMatch(/^,/);
 
   // The same selection again, from a new dialog: the queued replies are not sent a second time.
   await replyToAllUnanswered();
-  expect(await prisma.reply.count({ where: queuedHere })).toBe(unanswered.length);
+  expect(await prisma.reply.count({ where: queuedHere })).toBe(awaitingAReply);
 });

@@ -116,6 +116,7 @@ describe("template variables and suggestions", () => {
       "Здравствуйте, Анна! Спасибо за отзыв о «Чайник». Ромашка",
     );
     expect(fillTemplate("Здравствуйте, {buyer}! Ваш {seller}", { ...values, buyer: null })).toBe("Здравствуйте! Ваш Ромашка");
+    expect(fillTemplate("{buyer}, спасибо за отзыв!", { ...values, buyer: null })).toBe("Спасибо за отзыв!");
   });
 
   it("suggests templates that fit the item's channel and rating, the most specific first, filled for the item", async () => {

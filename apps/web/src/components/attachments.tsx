@@ -91,7 +91,7 @@ export function Attachments({
               )}
             >
               📎 {a.name ?? t.file}
-              {size && <span className={inverted ? "text-white/70" : "text-slate-400"}>· {size}</span>}
+              {size && <span className={inverted ? "text-white/70" : "text-slate-600"}>· {size}</span>}
             </a>
           </li>
         );

@@ -25,7 +25,7 @@ export function RouteError({ error, reset }: { error: Error & { digest?: string 
     <Card className="mx-auto mt-10 max-w-lg p-6 text-center" role="alert" data-testid="route-error">
       <h1 className="text-lg font-semibold">{t.title}</h1>
       <p className="mt-2 text-sm text-slate-600">{t.text}</p>
-      {error.digest && <p className="mt-2 font-mono text-xs text-slate-400">{error.digest}</p>}
+      {error.digest && <p className="mt-2 font-mono text-xs text-slate-600">{error.digest}</p>}
       <div className="mt-5 flex flex-wrap justify-center gap-3">
         <button type="button" onClick={reset} className={buttonClass("primary")}>
           {t.retry}

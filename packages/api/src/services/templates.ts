@@ -73,16 +73,19 @@ export async function deleteTemplate(prisma: PrismaClient, params: { sellerId: s
 /**
  * The template's text with {buyer}, {product} and {seller} filled in. A value the marketplace did not
  * give (an anonymous buyer) is left out together with the comma or space before it, so
- * "Здравствуйте, {buyer}!" becomes "Здравствуйте!".
+ * "Здравствуйте, {buyer}!" becomes "Здравствуйте!"; one that opens the text takes the comma after it
+ * along, so "{buyer}, спасибо!" becomes "Спасибо!".
  */
 export function fillTemplate(text: string, values: Record<TemplateVariable, string | null>): string {
-  return text
+  const filled = text
+    .replace(/^\s*\{(buyer|product|seller)\}[,\s]*/, (match, name: TemplateVariable) => (values[name]?.trim() ? match : ""))
     .replace(/([,\s]*)\{(buyer|product|seller)\}/g, (_match, before: string, name: TemplateVariable) => {
       const value = values[name]?.trim();
       return value ? `${before}${value}` : "";
     })
     .replace(/[ \t]{2,}/g, " ")
     .trim();
+  return filled.charAt(0).toLocaleUpperCase("ru") + filled.slice(1);
 }
 
 /** Does the template suit an item of this channel and rating? No channel or no ratings: any. */

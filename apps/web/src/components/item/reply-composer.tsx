@@ -176,7 +176,7 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
             {reply.isPending && <Spinner />}
             {reply.isPending ? t.composer.sending : t.composer.send}
           </Button>
-          <span className="text-xs text-slate-400" aria-live="polite">
+          <span className="text-xs text-slate-600" aria-live="polite">
             {saveDraft.isPending
               ? t.composer.draftSaving
               : edited !== null && savedText.current === text && text !== ""
@@ -218,7 +218,7 @@ function TemplateSuggestions({
       {loading ? (
         <Spinner className="h-3 w-3" />
       ) : templates.length === 0 ? (
-        <span className="text-slate-400">{t.composer.noTemplates}</span>
+        <span className="text-slate-600">{t.composer.noTemplates}</span>
       ) : (
         templates.map((template) => (
           <button

@@ -51,7 +51,7 @@ export default async function AuditPage({
                   <td className="px-3 py-2">{t.audit.actions[event.action] ?? event.action}</td>
                   <td className="px-3 py-2 text-slate-600">
                     {event.ip ?? t.audit.unknownAddress}
-                    {event.userAgent && <div className="max-w-xs truncate text-xs text-slate-400">{event.userAgent}</div>}
+                    {event.userAgent && <div className="max-w-xs truncate text-xs text-slate-600">{event.userAgent}</div>}
                   </td>
                 </tr>
               ))}
