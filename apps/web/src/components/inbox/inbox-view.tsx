@@ -95,7 +95,13 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
   const [activeKey, setActiveKey] = useState<string | null>(openKey ?? null);
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
   const [allMatching, setAllMatching] = useState(false);
-  const [helpOpen, setHelpOpen] = useState(false);
+  const [helpOpen, setHelpOpenState] = useState(false);
+  // Read by the key listener: a key pressed right after the help closes must not wait for a re-render.
+  const helpOpenRef = useRef(false);
+  const setHelpOpen = useCallback((open: boolean) => {
+    helpOpenRef.current = open;
+    setHelpOpenState(open);
+  }, []);
   const [actionError, setActionError] = useState<string | null>(null);
   const [split, setSplit] = useState(false);
   // Set once the keyboard and click handlers are attached (tests wait for it before pressing keys).
@@ -265,7 +271,7 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (helpOpen) return; // the dialog handles its own keys
+      if (helpOpenRef.current) return; // the dialog handles its own keys
       if (isTyping(event.target)) {
         if (event.key === "Escape" && event.target === searchRef.current) {
           searchRef.current?.blur();
@@ -326,7 +332,21 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
-  }, [rows, activeIndex, helpOpen, selected, allMatching, openKey, open, closePane, focusRow, loadMore, setRead, toggleSelected, canAct]);
+  }, [
+    rows,
+    activeIndex,
+    setHelpOpen,
+    selected,
+    allMatching,
+    openKey,
+    open,
+    closePane,
+    focusRow,
+    loadMore,
+    setRead,
+    toggleSelected,
+    canAct,
+  ]);
 
   // Infinite scroll: the next page loads when the end of the list comes into view.
   const sentinelRef = useRef<HTMLDivElement>(null);
