@@ -1,10 +1,8 @@
 // axe in the browser: no serious or critical accessibility violations on the main pages.
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { expect, FLOW_TIMEOUT, openInbox, test } from "./triage-fixtures";
+import { expect, openInbox, test } from "./triage-fixtures";
 import { test as signedOut } from "./fixtures";
-
-test.describe.configure({ timeout: FLOW_TIMEOUT });
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();

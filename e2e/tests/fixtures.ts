@@ -2,7 +2,7 @@
 // in goes through the auth API (only sign-in.spec.ts uses the form).
 import fs from "node:fs";
 import path from "node:path";
-import { hashPassword } from "@inbox/api";
+import { hashPassword, removeSellers } from "@inbox/api";
 import { DEMO_USER } from "@inbox/api/demo";
 import { createPrismaClient, type PrismaClient } from "@inbox/db";
 import { test as base, expect, type Page } from "@playwright/test";
@@ -66,9 +66,17 @@ export const test = base.extend<Fixtures>({
       },
     });
     await use({ email: user.email, password, sellerId: seller.id, itemId: item.id });
-    await prisma.user.delete({ where: { id: user.id } });
-    await prisma.seller.delete({ where: { id: seller.id } });
+    await removeTestData(prisma, { sellerIds: [seller.id], userIds: [user.id] });
   },
 });
 
 export { expect };
+
+/**
+ * Deletes what a test created. The app's workers may still be delivering one of its replies or
+ * marking its items read: the sellers go through the app's own removal, which waits for them.
+ */
+export async function removeTestData(prisma: PrismaClient, created: { sellerIds: string[]; userIds: string[] }) {
+  await removeSellers(prisma, created.sellerIds);
+  await prisma.user.deleteMany({ where: { id: { in: created.userIds } } });
+}

@@ -4,7 +4,7 @@
 // their suggestion in the composer.
 import { answerHash, hashPassword, normalizeAnswer } from "@inbox/api";
 import type { PrismaClient } from "@inbox/db";
-import { expect, signInThroughApi, test as base } from "./fixtures";
+import { expect, removeTestData, signInThroughApi, test as base } from "./fixtures";
 
 // A 1×1 PNG: review photos without any network.
 const PHOTO = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
@@ -102,8 +102,7 @@ const test = base.extend<{ world: ComposerWorld }>({
     const world = await createWorld(prisma);
     await signInThroughApi(page, world.email, world.password);
     await use(world);
-    await prisma.seller.delete({ where: { id: world.sellerId } });
-    await prisma.user.delete({ where: { id: world.userId } });
+    await removeTestData(prisma, { sellerIds: [world.sellerId], userIds: [world.userId] });
   },
 });
 

@@ -1,9 +1,7 @@
 // Bulk reply with a template from the inbox's bulk bar: every unanswered item of two sellers gets one
 // reply with the variables filled per item. (A repeated or concurrent batch queuing nothing twice is
 // proven against the database in packages/api/test/templates.test.ts.)
-import { expect, FLOW_TIMEOUT, openInbox, test } from "./triage-fixtures";
-
-test.describe.configure({ timeout: FLOW_TIMEOUT });
+import { expect, openInbox, test } from "./triage-fixtures";
 
 test("bulk template reply: all matching items across two sellers get one reply each, filled per item", async ({ page, world, prisma }) => {
   const sellerIds = world.sellers.map((seller) => seller.id);

@@ -4,7 +4,7 @@
 import { hashPassword } from "@inbox/api";
 import type { Channel, Marketplace, PrismaClient } from "@inbox/db";
 import type { Page } from "@playwright/test";
-import { signInThroughApi, test as base, expect } from "./fixtures";
+import { removeTestData, signInThroughApi, test as base, expect } from "./fixtures";
 
 export interface ItemSpec {
   channel: Channel;
@@ -162,13 +162,9 @@ export const test = base.extend<{ world: TriageWorld }>({
       sellers: [first, second],
       addItems: (seller, specs) => createItems(prisma, user.id, seller, specs),
     });
-    await prisma.seller.deleteMany({ where: { id: { in: sellers.map((seller) => seller.id) } } });
-    await prisma.user.delete({ where: { id: user.id } });
+    await removeTestData(prisma, { sellerIds: sellers.map((seller) => seller.id), userIds: [user.id] });
   },
 });
-
-/** Each triage test walks a whole flow: more time than the suite's default, for a loaded machine. */
-export const FLOW_TIMEOUT = 120_000;
 
 export { expect };
 

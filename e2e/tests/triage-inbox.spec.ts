@@ -1,9 +1,7 @@
 // The triage inbox list: one inbox over all sellers, every filter in the URL with counts beside
 // them, Russian search, appended pages with the scroll position kept, and bulk mark-read.
 import type { Page } from "@playwright/test";
-import { expect, FLOW_TIMEOUT, openInbox, test } from "./triage-fixtures";
-
-test.describe.configure({ timeout: FLOW_TIMEOUT });
+import { expect, openInbox, test } from "./triage-fixtures";
 
 const rows = (page: Page) => page.getByTestId("inbox-item");
 /** The row texts, once the list shows exactly `expected` (retried while the new list arrives). */

@@ -1,8 +1,6 @@
 // Keyboard triage: a day's queue worked without touching the mouse.
 import type { Page } from "@playwright/test";
-import { expect, FLOW_TIMEOUT, openInbox, test } from "./triage-fixtures";
-
-test.describe.configure({ timeout: FLOW_TIMEOUT });
+import { expect, openInbox, test } from "./triage-fixtures";
 
 const row = (page: Page, text: string) => page.getByTestId("inbox-item").filter({ hasText: text });
 

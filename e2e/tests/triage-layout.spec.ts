@@ -1,12 +1,10 @@
-// The inbox on a phone (390 px) and on a laptop (1440 px): no horizontal scrolling, and the
-// screenshots of the closing note (docs/screenshots/).
+// The inbox on a phone (390 px) and on a laptop (1440 px): no horizontal scrolling, and screenshots
+// of both. They go to the test's output folder; `UPDATE_SCREENSHOTS=1` writes docs/screenshots/.
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { expect, FLOW_TIMEOUT, test } from "./triage-fixtures";
+import { expect, test } from "./triage-fixtures";
 
-test.describe.configure({ timeout: FLOW_TIMEOUT });
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
+const DOCS_SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 
 async function pageWidth(page: Page) {
   return page.evaluate(() => document.scrollingElement!.scrollWidth);
@@ -34,7 +32,9 @@ test("on a 390 px phone the inboxes and the item page fit the screen without hor
   expect(await pageWidth(page)).toBeLessThanOrEqual(390);
 });
 
-test("screenshots of the inbox in Russian on a laptop (1440 px) and a phone (390 px)", async ({ page, world }) => {
+test("screenshots of the inbox in Russian on a laptop (1440 px) and a phone (390 px)", async ({ page, world }, testInfo) => {
+  const screenshot = (name: string) =>
+    process.env.UPDATE_SCREENSHOTS === "1" ? path.join(DOCS_SCREENSHOTS, name) : testInfo.outputPath(name);
   const [alpha] = world.sellers;
   await world.addItems(alpha, [
     {
@@ -56,9 +56,9 @@ test("screenshots of the inbox in Russian on a laptop (1440 px) and a phone (390
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/inbox");
   await expect(page.getByTestId("inbox-item").first()).toBeVisible();
-  await page.screenshot({ path: path.join(SCREENSHOTS, "inbox-laptop-1440-ru.png") });
+  await page.screenshot({ path: screenshot("inbox-laptop-1440-ru.png") });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/inbox");
   await expect(page.getByTestId("inbox-item").first()).toBeVisible();
-  await page.screenshot({ path: path.join(SCREENSHOTS, "inbox-phone-390-ru.png"), fullPage: true });
+  await page.screenshot({ path: screenshot("inbox-phone-390-ru.png"), fullPage: true });
 });

@@ -3,9 +3,7 @@
 // (`inbox:focus-composer` in, `inbox:reply-queued` out), which components/item/reply-composer.tsx
 // provides.
 import type { Page } from "@playwright/test";
-import { expect, FLOW_TIMEOUT, openInbox, test } from "./triage-fixtures";
-
-test.describe.configure({ timeout: FLOW_TIMEOUT });
+import { expect, openInbox, test } from "./triage-fixtures";
 
 const rows = (page: Page) => page.getByTestId("inbox-item");
 

@@ -1,9 +1,7 @@
 // Split view on a wide screen: the open item beside the list, one history entry per open item, Esc
 // closes it. (After a queued reply the next unanswered item opens: triage-split-reply.spec.ts.)
 import type { Page } from "@playwright/test";
-import { expect, FLOW_TIMEOUT, openInbox, test } from "./triage-fixtures";
-
-test.describe.configure({ timeout: FLOW_TIMEOUT });
+import { expect, openInbox, test } from "./triage-fixtures";
 
 const rows = (page: Page) => page.getByTestId("inbox-item");
 

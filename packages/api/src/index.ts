@@ -24,6 +24,7 @@ export {
 export { downloadAttachment, isSessionCurrent, pingDatabase, signInWithPassword } from "./web-entry";
 export { inboxFilterSchema, INBOX_SORTS, INBOX_STATUSES, type InboxFilter, type InboxFilterInput } from "./services/inbox-filter";
 export { answerHash, normalizeAnswer } from "./services/answer-repetition";
+export { removeAccounts, removeSellers } from "./services/data-removal";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -3,6 +3,7 @@ import { Prisma } from "@inbox/db";
 import { z } from "zod";
 import { auditOriginOf, recordAudit } from "../services/audit";
 import { findAccount, listAccounts, verifyCredentials } from "../services/accounts";
+import { removeAccounts } from "../services/data-removal";
 import { baseUrlRefusal, customBaseUrlAllowed } from "../sync/account-connector";
 import { channelsOf, fromDbChannel, marketplaceSchema, toDbMarketplace } from "../services/enums";
 import { createTRPCRouter, sellerOwnerProcedure, sellerProcedure } from "../trpc";
@@ -122,7 +123,7 @@ export const accountRouter = createTRPCRouter({
     .input(z.object({ accountId }))
     .mutation(async ({ ctx, input }) => {
       const account = await findAccount(ctx.prisma, ctx.seller.id, input.accountId);
-      await ctx.prisma.marketplaceAccount.delete({ where: { id: account.id } });
+      await removeAccounts(ctx.prisma, [account.id]);
       await recordAudit(ctx.prisma, auditOriginOf(ctx), {
         sellerId: ctx.seller.id,
         action: "account.removed",

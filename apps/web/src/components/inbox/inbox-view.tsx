@@ -225,20 +225,30 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
     return () => window.removeEventListener("inbox:reply-queued", onQueued);
   }, [rows, split, open, updateRows]);
 
+  // Read writes go to the server one after another, in the order of the keys: `e` then `u` pressed
+  // quickly must leave the item unread, and two concurrent requests could land in either order.
+  const readWrites = useRef<{ tail: Promise<void>; waiting: number }>({ tail: Promise.resolve(), waiting: 0 });
   const setRead = useCallback(
     async (targets: InboxRow[], read: boolean) => {
       const allowed = targets.filter((row) => canAct(row.sellerId) && row.read !== read);
       if (allowed.length === 0) return;
       setActionError(null);
       updateRows((row) => (allowed.some((target) => target.key === row.key) ? { ...row, read } : row));
-      try {
-        const itemRefs = allowed.map((row) => ({ sellerId: row.sellerId, itemId: row.id }));
-        const results = await client.inbox.setReadBulk.mutate({ selection: { itemRefs }, read });
-        if (results.some((result) => !result.ok)) setActionError(tf.actionFailed);
-      } catch {
-        setActionError(tf.actionFailed);
-      }
-      await queryClient.invalidateQueries({ queryKey: ["inbox-pages"] });
+      const itemRefs = allowed.map((row) => ({ sellerId: row.sellerId, itemId: row.id }));
+      const writes = readWrites.current;
+      writes.waiting += 1;
+      writes.tail = writes.tail.then(async () => {
+        try {
+          const results = await client.inbox.setReadBulk.mutate({ selection: { itemRefs }, read });
+          if (results.some((result) => !result.ok)) setActionError(tf.actionFailed);
+        } catch {
+          setActionError(tf.actionFailed);
+        }
+      });
+      await writes.tail;
+      writes.waiting -= 1;
+      // Refetched only once the last queued write is stored, so no stale page undoes a newer key.
+      if (writes.waiting === 0) await queryClient.invalidateQueries({ queryKey: ["inbox-pages"] });
     },
     [canAct, client, queryClient, tf.actionFailed, updateRows],
   );
