@@ -1,7 +1,7 @@
 // Reading the inbox of one (already authorised) seller: its first-page list and an item. The list over
 // any filter and any set of sellers is services/inbox-list.ts.
 import { listMarketplaces } from "@inbox/connectors";
-import type { Channel, Marketplace, PrismaClient, ReplyStatus } from "@inbox/db";
+import { Prisma, type Channel, type Marketplace, type PrismaClient, type ReplyStatus } from "@inbox/db";
 import { AppError } from "../errors";
 import { fromDbChannel, fromDbMarketplace, type ChannelName, type MarketplaceName } from "./enums";
 import { normalize } from "../sync/deliver-reply";
@@ -54,7 +54,16 @@ function composerState(
   return { open: true, kind: "answer" };
 }
 
-export async function getInboxItem(prisma: PrismaClient, sellerId: string, itemId: string, messageLimit = MESSAGE_PAGE_DEFAULT) {
+export function getInboxItem(prisma: PrismaClient, sellerId: string, itemId: string, messageLimit = MESSAGE_PAGE_DEFAULT) {
+  // One snapshot for the item, its replies and its messages (several statements): a delivery that
+  // commits in between would otherwise show its reply as sent beside an item not yet answered, and
+  // the page, seeing nothing pending, would stop refreshing in that state.
+  return prisma.$transaction((tx) => readInboxItem(tx, sellerId, itemId, messageLimit), {
+    isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead,
+  });
+}
+
+async function readInboxItem(prisma: Prisma.TransactionClient, sellerId: string, itemId: string, messageLimit: number) {
   const item = await prisma.item.findFirst({
     where: { id: itemId, sellerId },
     include: {
@@ -68,12 +77,13 @@ export async function getInboxItem(prisma: PrismaClient, sellerId: string, itemI
   });
   if (!item) throw new AppError("item_not_found", "This item does not exist or belongs to another seller.");
   // Chats only: the latest page of the thread, and a cursor for older messages (inbox.messages).
-  const [thread, sentAsMessages] = await Promise.all([
-    item.channel === "CHAT" ? readMessagePage(prisma, item.id, { limit: messageLimit }) : { messages: [], olderCursor: null },
+  // One after the other: statements of a transaction share its connection.
+  const thread =
+    item.channel === "CHAT" ? await readMessagePage(prisma, item.id, { limit: messageLimit }) : { messages: [], olderCursor: null };
+  const sentAsMessages =
     item.channel === "CHAT"
-      ? prisma.message.findMany({ where: { itemId: item.id, replyId: { not: null } }, select: { replyId: true } })
-      : [],
-  ]);
+      ? await prisma.message.findMany({ where: { itemId: item.id, replyId: { not: null } }, select: { replyId: true } })
+      : [];
   const shownAsMessage = new Set(sentAsMessages.map((message) => message.replyId));
   return {
     id: item.id,

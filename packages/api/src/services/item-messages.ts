@@ -2,7 +2,7 @@
 // on demand, so a thread of thousands of messages costs one page. Keyset on (sentAt, id) over the
 // Message(itemId, sentAt) index.
 import type { ChannelAttachment } from "@inbox/connectors";
-import type { PrismaClient } from "@inbox/db";
+import type { Prisma } from "@inbox/db";
 import { AppError } from "../errors";
 
 export const MESSAGE_PAGE_DEFAULT = 50;
@@ -28,7 +28,7 @@ function decodeMessageCursor(encoded: string): MessageCursor {
  * Up to `limit` messages older than `before` (or the latest, without it), oldest first, and the
  * cursor for the page before them (null when these are the first messages of the thread).
  */
-export async function readMessagePage(prisma: PrismaClient, itemId: string, params: { before?: string | null; limit: number }) {
+export async function readMessagePage(prisma: Prisma.TransactionClient, itemId: string, params: { before?: string | null; limit: number }) {
   const before = params.before ? decodeMessageCursor(params.before) : null;
   const rows = await prisma.message.findMany({
     where: {
