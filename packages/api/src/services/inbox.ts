@@ -90,6 +90,8 @@ export async function getInboxItem(prisma: PrismaClient, sellerId: string, itemI
     authorName: item.authorName,
     product: { externalId: item.productExternalId, name: item.productName, article: item.productArticle, url: item.productUrl },
     attachments: storedAttachments(item.attachments),
+    /** Photos or videos reported upstream but not stored yet: inbox.media fetches them. */
+    mediaPending: item.mediaPending,
     upstreamCreatedAt: item.upstreamCreatedAt,
     lastActivityAt: item.lastActivityAt,
     answered: item.answered,
