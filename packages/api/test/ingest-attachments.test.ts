@@ -92,7 +92,7 @@ describe("ingest: attachments and product links", () => {
     expect(await ingest([listed(1, 1)])).toEqual({ fetched: 1, changed: 0 });
 
     // What inbox.media stores once the URLs are fetched.
-    await prisma.item.update({ where: { id: row.id }, data: { attachments: [photo, video], mediaPending: false } });
+    await prisma.item.update({ where: { id: row.id }, data: { attachments: [{ ...photo }, { ...video }], mediaPending: false } });
     expect(await ingest([listed(1, 1)])).toEqual({ fetched: 1, changed: 0 });
     expect(await prisma.item.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
       attachments: [photo, video],
