@@ -18,6 +18,8 @@ interface ComposerWorld {
   chat: string;
   /** An answered Ozon review. */
   answered: string;
+  /** An Ozon review synced with two photos still to fetch, on an account whose keys do not work. */
+  mediaPending: string;
 }
 
 async function createWorld(prisma: PrismaClient): Promise<ComposerWorld & { email: string; password: string }> {
@@ -94,7 +96,30 @@ async function createWorld(prisma: PrismaClient): Promise<ComposerWorld & { emai
       read: true,
     },
   });
-  return { email: user.email, password, userId: user.id, sellerId: seller.id, review: review.id, chat: chat.id, answered: answered.id };
+  const mediaPending = await prisma.item.create({
+    data: {
+      ...base,
+      channel: "REVIEW",
+      externalId: `media-${suffix}`,
+      text: "Фото приложила, посмотрите",
+      rating: 3,
+      mediaCount: { images: 2, videos: 0 },
+      mediaPending: true,
+      upstreamCreatedAt: new Date(now - 7_200_000),
+      lastActivityAt: new Date(now - 7_200_000),
+      read: true,
+    },
+  });
+  return {
+    email: user.email,
+    password,
+    userId: user.id,
+    sellerId: seller.id,
+    review: review.id,
+    chat: chat.id,
+    answered: answered.id,
+    mediaPending: mediaPending.id,
+  };
 }
 
 const test = base.extend<{ world: ComposerWorld }>({
@@ -104,6 +129,17 @@ const test = base.extend<{ world: ComposerWorld }>({
     await use(world);
     await removeTestData(prisma, { sellerIds: [world.sellerId], userIds: [world.userId] });
   },
+});
+
+test("a review whose photos cannot be fetched from the marketplace still opens, and says so with a retry", async ({ page, world }) => {
+  await page.goto(`/s/${world.sellerId}/items/${world.mediaPending}`);
+  const view = page.getByTestId("item-view");
+  await expect(view.getByText("Фото приложила, посмотрите")).toBeVisible();
+  const failed = view.getByTestId("media-failed");
+  await expect(failed).toContainText("Не удалось загрузить фото и видео");
+  await failed.getByRole("button", { name: "Повторить" }).click();
+  await expect(view.getByTestId("media-failed")).toBeVisible();
+  await expect(view.getByTestId("attachments")).toHaveCount(0);
 });
 
 test("a review shows stars, pros and cons, photos opening full size, the buyer's name and the product card", async ({ page, world }) => {

@@ -11,7 +11,7 @@ export interface SandboxInfo {
   reviews: number;
   /** Reviews the connector must read comments of (published comments or PROCESSED): one request each. */
   reviewsWithAnswers: number;
-  /** Reviews with photos or videos: the list gives only their counts, so one /v2/review/info each. */
+  /** Reviews with photos or videos: the list gives only their counts, the URLs come when one is opened. */
   reviewsWithMedia: number;
 }
 

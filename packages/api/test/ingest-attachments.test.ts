@@ -83,6 +83,37 @@ describe("ingest: attachments and product links", () => {
     expect(view.product.url).toBe("https://www.wildberries.ru/catalog/123456/detail.aspx?size=1");
   });
 
+  it("keeps photos fetched for a review listed with counts only, marks it again when the counts change, and clears them at zero", async () => {
+    const { prisma, seller, ingest } = await setUp("Counts", "REVIEW");
+    const listed = (images: number, videos = 0) => review({ marketplace: "ozon", media: { images, videos } });
+    expect(await ingest([listed(1, 1)])).toEqual({ fetched: 1, changed: 1 });
+    const row = await prisma.item.findFirstOrThrow({ where: { sellerId: seller.id, externalId: "fb-1" } });
+    expect(row).toMatchObject({ attachments: null, mediaCount: { images: 1, videos: 1 }, mediaPending: true });
+    expect(await ingest([listed(1, 1)])).toEqual({ fetched: 1, changed: 0 });
+
+    // What inbox.media stores once the URLs are fetched.
+    await prisma.item.update({ where: { id: row.id }, data: { attachments: [{ ...photo }, { ...video }], mediaPending: false } });
+    expect(await ingest([listed(1, 1)])).toEqual({ fetched: 1, changed: 0 });
+    expect(await prisma.item.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      attachments: [photo, video],
+      mediaPending: false,
+    });
+
+    expect(await ingest([listed(2, 1)])).toEqual({ fetched: 1, changed: 1 });
+    expect(await prisma.item.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      attachments: [photo, video],
+      mediaCount: { images: 2, videos: 1 },
+      mediaPending: true,
+    });
+
+    expect(await ingest([listed(0)])).toEqual({ fetched: 1, changed: 1 });
+    expect(await prisma.item.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ attachments: null, mediaPending: false });
+
+    // Read with the URLs (getItem): stored as given, nothing left to fetch.
+    expect(await ingest([review({ media: { images: 1, videos: 0 }, attachments: [photo] })])).toEqual({ fetched: 1, changed: 1 });
+    expect(await prisma.item.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ attachments: [photo], mediaPending: false });
+  });
+
   it("stores chat message files, adds files that appear later on a known message, and the item view returns them", async () => {
     const { prisma, seller, ingest } = await setUp("Files", "CHAT");
     const first = { externalId: "e-1", direction: "in" as const, text: "Вот чек", createdAt: "2026-11-01T10:00:00Z" };

@@ -201,6 +201,7 @@ describe("template.replyBulk", () => {
         id: undefined,
         externalId: `${source.externalId}-fresh`,
         attachments: undefined,
+        mediaCount: undefined,
         createdAt: undefined,
         updatedAt: undefined,
       },

@@ -130,20 +130,24 @@ describe("ozon values as the spec and real responses write them", () => {
     expect(item?.authorName).not.toBe("customer");
   });
 
-  it("reviews carry their photo and video URLs as attachments, from listItems and getItem", async () => {
+  it("the review list reports only photo and video counts; getAttachments and getItem read their URLs from /v2/review/info", async () => {
     const withMedia = sandbox.account().reviews.filter((r) => r.photos.length > 0 || r.videos.length > 0);
     expect(withMedia.length).toBeGreaterThan(0);
     const connector = new OzonReviewsConnector(sandbox.credentials, options);
     const listed = (await connector.listItems({ take: 100 })).items;
     for (const review of withMedia) {
       const expected = [...review.photos, ...review.videos];
-      expect(listed.find((i) => i.externalId === review.id)?.attachments?.map((a) => a.url)).toEqual(expected);
+      const fromList = listed.find((i) => i.externalId === review.id);
+      expect(fromList?.media).toEqual({ images: review.photos.length, videos: review.videos.length });
+      expect(fromList?.attachments).toBeUndefined();
+      expect((await connector.getAttachments({ itemId: review.id }))?.map((a) => a.url)).toEqual(expected);
       const item = await connector.getItem({ itemId: review.id });
       expect(item?.attachments?.map((a) => a.url)).toEqual(expected);
       expect(item?.attachments?.filter((a) => a.kind === "image")).toHaveLength(review.photos.length);
     }
     const plain = sandbox.account().reviews.find((r) => r.photos.length === 0 && r.videos.length === 0)!;
-    expect(listed.find((i) => i.externalId === plain.id)?.attachments).toBeUndefined();
+    expect(listed.find((i) => i.externalId === plain.id)).toMatchObject({ media: { images: 0, videos: 0 } });
+    expect(await connector.getAttachments({ itemId: "no-such-review" })).toBeNull();
   });
 
   it("a sparse sandbox really leaves out every optional field but ids, types and paging", async () => {

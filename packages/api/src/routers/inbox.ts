@@ -4,6 +4,7 @@ import { AppError } from "../errors";
 import { auditOriginOf } from "../services/audit";
 import { channelSchema, marketplaceSchema } from "../services/enums";
 import { getInboxItem } from "../services/inbox";
+import { loadItemMedia } from "../services/item-media";
 import { MESSAGE_PAGE_DEFAULT, MESSAGE_PAGE_MAX, readMessagePage } from "../services/item-messages";
 import { countInbox, legacyCounts } from "../services/inbox-counts";
 import { inboxFilterSchema } from "../services/inbox-filter";
@@ -111,6 +112,19 @@ export const inboxRouter = createTRPCRouter({
     .meta(restRoute("GET", "/sellers/{sellerId}/items/{itemId}", "One review, question or chat with its replies and latest messages"))
     .input(z.object({ itemId, messageLimit: z.number().int().min(1).max(MESSAGE_PAGE_MAX).default(MESSAGE_PAGE_DEFAULT) }))
     .query(({ ctx, input }) => getInboxItem(ctx.prisma, ctx.seller.id, input.itemId, input.messageLimit)),
+
+  /**
+   * The item's photos and videos. When its listing gave only their counts (`get` says
+   * `mediaPending`: Ozon reviews), the first call fetches them from the marketplace and stores them;
+   * later calls read the stored ones. `failed` names why they could not be fetched now (the item and
+   * what is stored still show; call again to retry).
+   */
+  media: sellerProcedure
+    .meta(restRoute("GET", "/sellers/{sellerId}/items/{itemId}/media", "Photos and videos of an item, fetched once if not stored yet"))
+    .input(z.object({ itemId }))
+    .query(({ ctx, input }) =>
+      loadItemMedia(ctx.prisma, { sellerId: ctx.seller.id, itemId: input.itemId, connectorOptions: ctx.connectorOptions }),
+    ),
 
   /** Older messages of a chat: the page before `before` (a cursor from get or from the previous page). */
   messages: sellerProcedure

@@ -100,6 +100,8 @@ async function readInboxItem(prisma: Prisma.TransactionClient, sellerId: string,
     authorName: item.authorName,
     product: { externalId: item.productExternalId, name: item.productName, article: item.productArticle, url: item.productUrl },
     attachments: storedAttachments(item.attachments),
+    /** Photos or videos reported upstream but not stored yet: inbox.media fetches them. */
+    mediaPending: item.mediaPending,
     upstreamCreatedAt: item.upstreamCreatedAt,
     lastActivityAt: item.lastActivityAt,
     answered: item.answered,

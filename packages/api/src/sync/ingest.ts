@@ -81,6 +81,9 @@ function upstreamFields(item: ChannelItem) {
     productArticle: item.product?.article ?? null,
     productUrl: item.product?.url ?? null,
     attachments: attachmentsJson(item.attachments),
+    mediaCount: item.media ? JSON.stringify(item.media) : null,
+    // Counts without URLs (Ozon's review list): fetched when the item is opened (services/item-media.ts).
+    mediaPending: item.media !== undefined && item.attachments === undefined && item.media.images + item.media.videos > 0,
     upstreamCreatedAt: created,
     answered: item.answered,
     answerText: item.answerText ?? null,
@@ -90,6 +93,20 @@ function upstreamFields(item: ChannelItem) {
 }
 
 type ItemFields = ReturnType<typeof upstreamFields> & { id: string; read: boolean };
+
+/**
+ * A known item listed with media counts but without URLs: the URLs fetched for it earlier stay while
+ * the counts are unchanged; when the counts change they stay shown until the new ones are fetched.
+ */
+function keptMedia(
+  row: Pick<StoredItem, "attachments" | "mediaCount" | "mediaPending">,
+  item: ChannelItem,
+): Partial<Pick<ItemFields, "attachments" | "mediaPending">> {
+  if (!item.media || item.attachments !== undefined || item.media.images + item.media.videos === 0) return {};
+  const stored = row.attachments === null ? null : JSON.stringify(row.attachments);
+  const sameCounts = sameJson(row.mediaCount, JSON.stringify(item.media));
+  return { attachments: stored, mediaPending: sameCounts ? row.mediaPending : true };
+}
 
 const COMPARED = [
   "text",
@@ -117,6 +134,8 @@ type StoredItem = {
   productName: string | null;
   productUrl: string | null;
   attachments: unknown;
+  mediaCount: unknown;
+  mediaPending: boolean;
   answered: boolean;
   answerText: string | null;
   answerState: string | null;
@@ -136,6 +155,8 @@ function columns(rows: ItemFields[]) {
     productArticle: rows.map((row) => row.productArticle),
     productUrl: rows.map((row) => row.productUrl),
     attachments: rows.map((row) => row.attachments),
+    mediaCount: rows.map((row) => row.mediaCount),
+    mediaPending: rows.map((row) => row.mediaPending),
     upstreamCreatedAt: rows.map((row) => row.upstreamCreatedAt.toISOString()),
     answered: rows.map((row) => row.answered),
     answerText: rows.map((row) => row.answerText),
@@ -155,7 +176,7 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
   if (byId.size === 0) return { fetched: 0, changed: 0 };
   const existing = await tx.$queryRaw<StoredItem[]>`
     SELECT "id", "externalId", "read", "lastActivityAt", "text", "pros", "cons", "rating", "authorName", "productName",
-      "productUrl", "attachments", "answered", "answerText", "answerState"
+      "productUrl", "attachments", "mediaCount", "mediaPending", "answered", "answerText", "answerState"
     FROM "Item"
     WHERE "accountId" = ${target.accountId} AND "channel" = ${target.channel}::"Channel" AND "externalId" = ANY(${[...byId.keys()]}::text[])`;
   const existingById = new Map(existing.map((row) => [row.externalId, row]));
@@ -175,20 +196,20 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
     const c = columns(fresh);
     await tx.$executeRaw`
       INSERT INTO "Item" ("id", "sellerId", "accountId", "marketplace", "channel", "externalId", "text", "pros", "cons", "rating",
-        "authorName", "productExternalId", "productName", "productArticle", "productUrl", "attachments", "upstreamCreatedAt",
-        "answered", "answerText", "answerState", "read", "lastActivityAt", "updatedAt")
+        "authorName", "productExternalId", "productName", "productArticle", "productUrl", "attachments", "mediaCount",
+        "mediaPending", "upstreamCreatedAt", "answered", "answerText", "answerState", "read", "lastActivityAt", "updatedAt")
       SELECT u."id", ${target.sellerId}, ${target.accountId}, ${target.marketplace}::"Marketplace", ${target.channel}::"Channel",
         u."externalId", u."text", u."pros", u."cons", u."rating", u."authorName", u."productExternalId", u."productName",
-        u."productArticle", u."productUrl", u."attachments", u."upstreamCreatedAt", u."answered", u."answerText", u."answerState",
-        u."read", u."lastActivityAt", now()
+        u."productArticle", u."productUrl", u."attachments", u."mediaCount", u."mediaPending", u."upstreamCreatedAt", u."answered",
+        u."answerText", u."answerState", u."read", u."lastActivityAt", now()
       FROM unnest(${c.id}::text[], ${fresh.map((row) => row.externalId)}::text[], ${c.text}::text[], ${c.pros}::text[],
         ${c.cons}::text[], ${c.rating}::int[], ${c.authorName}::text[], ${c.productExternalId}::text[], ${c.productName}::text[],
-        ${c.productArticle}::text[], ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.upstreamCreatedAt}::timestamp(3)[],
-        ${c.answered}::boolean[], ${c.answerText}::text[], ${c.answerState}::text[], ${c.read}::boolean[],
-        ${c.lastActivityAt}::timestamp(3)[])
+        ${c.productArticle}::text[], ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.mediaCount}::jsonb[],
+        ${c.mediaPending}::boolean[], ${c.upstreamCreatedAt}::timestamp(3)[], ${c.answered}::boolean[], ${c.answerText}::text[],
+        ${c.answerState}::text[], ${c.read}::boolean[], ${c.lastActivityAt}::timestamp(3)[])
         AS u("id", "externalId", "text", "pros", "cons", "rating", "authorName", "productExternalId", "productName",
-          "productArticle", "productUrl", "attachments", "upstreamCreatedAt", "answered", "answerText", "answerState", "read",
-          "lastActivityAt")`;
+          "productArticle", "productUrl", "attachments", "mediaCount", "mediaPending", "upstreamCreatedAt", "answered",
+          "answerText", "answerState", "read", "lastActivityAt")`;
   }
 
   // Our own answers the marketplace does not list yet (moderation, a feed page read before the send
@@ -209,7 +230,7 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
   for (const row of existing) {
     idByExternalId.set(row.externalId, row.id);
     const item = byId.get(row.externalId)!;
-    const fields = upstreamFields(item);
+    const fields = { ...upstreamFields(item), ...keptMedia(row, item) };
     // Also when upstream shows it answered without the text (Ozon: PROCESSED, comment in moderation).
     if (answeredByUs.has(row.id) && (!fields.answered || fields.answerText === null)) {
       fields.answered = true;
@@ -222,8 +243,11 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
     const newActivity = target.channel !== "CHAT" && fields.lastActivityAt > row.lastActivityAt;
     // Upstream read state wins when the marketplace reports one.
     const read = item.read ?? row.read;
-    const attachmentsChanged = !sameJson(row.attachments, fields.attachments);
-    if (compared.some((key) => record[key] !== fields[key]) || attachmentsChanged || newActivity || read !== row.read) {
+    const mediaChanged =
+      !sameJson(row.attachments, fields.attachments) ||
+      !sameJson(row.mediaCount, fields.mediaCount) ||
+      row.mediaPending !== fields.mediaPending;
+    if (compared.some((key) => record[key] !== fields[key]) || mediaChanged || newActivity || read !== row.read) {
       updates.push({
         ...fields,
         id: row.id,
@@ -241,15 +265,17 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
       UPDATE "Item" AS i SET "text" = u."text", "pros" = u."pros", "cons" = u."cons", "rating" = u."rating",
         "authorName" = u."authorName", "productExternalId" = u."productExternalId", "productName" = u."productName",
         "productArticle" = u."productArticle", "productUrl" = u."productUrl", "attachments" = u."attachments",
-        "upstreamCreatedAt" = u."upstreamCreatedAt", "answered" = u."answered",
-        "answerText" = u."answerText", "answerState" = u."answerState", "read" = u."read", "lastActivityAt" = u."lastActivityAt",
-        "updatedAt" = now()
+        "mediaCount" = u."mediaCount", "mediaPending" = u."mediaPending", "upstreamCreatedAt" = u."upstreamCreatedAt",
+        "answered" = u."answered", "answerText" = u."answerText", "answerState" = u."answerState", "read" = u."read",
+        "lastActivityAt" = u."lastActivityAt", "updatedAt" = now()
       FROM unnest(${c.id}::text[], ${c.text}::text[], ${c.pros}::text[], ${c.cons}::text[], ${c.rating}::int[],
         ${c.authorName}::text[], ${c.productExternalId}::text[], ${c.productName}::text[], ${c.productArticle}::text[],
-        ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.upstreamCreatedAt}::timestamp(3)[], ${c.answered}::boolean[],
-        ${c.answerText}::text[], ${c.answerState}::text[], ${c.read}::boolean[], ${c.lastActivityAt}::timestamp(3)[])
+        ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.mediaCount}::jsonb[], ${c.mediaPending}::boolean[],
+        ${c.upstreamCreatedAt}::timestamp(3)[], ${c.answered}::boolean[], ${c.answerText}::text[], ${c.answerState}::text[],
+        ${c.read}::boolean[], ${c.lastActivityAt}::timestamp(3)[])
         AS u("id", "text", "pros", "cons", "rating", "authorName", "productExternalId", "productName", "productArticle",
-          "productUrl", "attachments", "upstreamCreatedAt", "answered", "answerText", "answerState", "read", "lastActivityAt")
+          "productUrl", "attachments", "mediaCount", "mediaPending", "upstreamCreatedAt", "answered", "answerText", "answerState",
+          "read", "lastActivityAt")
       WHERE i."id" = u."id"`;
   }
 

@@ -67,6 +67,7 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   "apiToken.revoke": { needs: "owner-session", sellerScoped: true, input: (w) => ({ ...at(w), tokenId: "missing-token" }) },
   "audit.list": { needs: "manage", sellerScoped: true, input: at },
   "inbox.counts": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), status: "unanswered" }) },
+  "inbox.media": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId }) },
   "inbox.messages": {
     needs: "read",
     sellerScoped: true,

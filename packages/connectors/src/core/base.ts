@@ -6,6 +6,7 @@ import type {
   AnswerVisibility,
   ConnectorCapabilities,
   ConnectorOptions,
+  GetAttachmentsParams,
   GetItemParams,
   GetUpdatesParams,
   GetUpdatesResult,
@@ -13,6 +14,7 @@ import type {
   ListItemsResult,
   Marketplace,
   MarkReadParams,
+  ChannelAttachment,
   ChannelItem,
   SendReplyParams,
   SendReplyResult,
@@ -29,7 +31,7 @@ export interface ConnectorClass<TConnector extends BaseChannelConnector<unknown>
   readonly prototype: BaseChannelConnector<unknown>;
 }
 
-type OptionalMethod = "sendReply" | "markRead" | "getUpdates" | "getItem";
+type OptionalMethod = "sendReply" | "markRead" | "getUpdates" | "getItem" | "getAttachments";
 
 /** Capabilities derived from which optional methods the class overrides, so they cannot lie. */
 export function capabilitiesOf(cls: ConnectorClass): ConnectorCapabilities {
@@ -40,6 +42,7 @@ export function capabilitiesOf(cls: ConnectorClass): ConnectorCapabilities {
     markRead: has("markRead"),
     getUpdates: has("getUpdates"),
     getItem: has("getItem"),
+    getAttachments: has("getAttachments"),
     replyText: { ...cls.replyTextLimits },
     answerVisibility: cls.answerVisibility,
   };
@@ -94,6 +97,14 @@ export abstract class BaseChannelConnector<TCredentials = unknown> {
   /** One item's current upstream state, or null when it does not exist. */
   async getItem(_params: GetItemParams): Promise<ChannelItem | null> {
     throw new NotImplementedError(this.constructor.name, "getItem");
+  }
+
+  /**
+   * The photos and videos of one item whose listing gave only their counts (`ChannelItem.media`), or
+   * null when the item no longer exists upstream.
+   */
+  async getAttachments(_params: GetAttachmentsParams): Promise<ChannelAttachment[] | null> {
+    throw new NotImplementedError(this.constructor.name, "getAttachments");
   }
 
   /** Throws MarketplaceRequestError-free local check of reply length; connectors call it before sending. */

@@ -53,7 +53,18 @@ export interface ChannelItem {
   /** Chats: the thread as far as the call returned it — at least the latest message, oldest first. */
   messages?: ChannelMessage[];
   attachments?: ChannelAttachment[];
+  /**
+   * How many photos and videos the marketplace reports for the item, from a listing that leaves their
+   * URLs out (Ozon reviews). Without `attachments` the URLs are still to be fetched, one request per
+   * item, through `getAttachments`; with them, they were read too.
+   */
+  media?: ItemMediaCount;
   raw?: unknown;
+}
+
+export interface ItemMediaCount {
+  images: number;
+  videos: number;
 }
 
 export interface ListItemsParams {
@@ -101,11 +112,17 @@ export interface GetItemParams {
   itemId: string;
 }
 
+export interface GetAttachmentsParams {
+  itemId: string;
+}
+
 export interface ConnectorCapabilities {
   sendReply: boolean;
   markRead: boolean;
   getUpdates: boolean;
   getItem: boolean;
+  /** The item's photos and videos on their own, for listings that give only their counts (`ChannelItem.media`). */
+  getAttachments: boolean;
   replyText: { min: number; max: number };
   /**
    * "immediate": getItem shows an accepted answer (its text) at once. "after-moderation": the

@@ -1,6 +1,9 @@
 // Ozon product reviews (channel "review"): /v2/review/list (last_id cursor, ascending so new
 // reviews land after the cursor), /v2/review/info, /v1/review/comment/create (reply),
 // /v1/review/comment/list (the seller's answer, is_owner) and /v2/review/change-status.
+// The list gives only photos_amount/videos_amount; their URLs are in /v2/review/info, which listing
+// does not call (one request per review with media): the items carry `media` counts and the URLs
+// come from getAttachments when someone opens the review.
 // All of them need the "Review management"/Premium subscription: without it Ozon answers 403
 // code 7, surfaced as MarketplaceAuthError("subscription_missing").
 import { z } from "zod";
@@ -11,6 +14,7 @@ import type {
   ChannelAttachment,
   ChannelItem,
   ConnectorOptions,
+  GetAttachmentsParams,
   GetItemParams,
   GetUpdatesParams,
   GetUpdatesResult,
@@ -139,7 +143,7 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
     return { items, nextCursor: page.has_next && page.last_id ? page.last_id : null };
   }
 
-  /** The next list page, requested while the current page's comments and media are read. */
+  /** The next list page, requested while the current page's comments are read. */
   private readAhead: { lastId: string; take: number | undefined; page: Promise<OzonReviewPage> } | null = null;
 
   /**
@@ -201,10 +205,18 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
     }
   }
 
-  private async toItem(listed: OzonReview, fromInfo = false): Promise<ChannelItem> {
-    // Photos and videos come only from /v2/review/info; the list gives their counts.
-    const hasMedia = (listed.photos_amount ?? 0) > 0 || (listed.videos_amount ?? 0) > 0;
-    const review: OzonReview = !fromInfo && hasMedia ? await this.getReviewInfo(listed.id) : listed;
+  /** Photo and video URLs of one review: a single /v2/review/info. */
+  override async getAttachments(params: GetAttachmentsParams): Promise<ChannelAttachment[] | null> {
+    try {
+      return reviewAttachments(await this.getReviewInfo(params.itemId));
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  /** `review` from the list (media counts only) or, with `fromInfo`, from /v2/review/info (URLs too). */
+  private async toItem(review: OzonReview, fromInfo = false): Promise<ChannelItem> {
     const status = (review.status ?? "").toUpperCase();
     const processed = status === "PROCESSED";
     // comment/list shows only comments that passed moderation (comments_amount counts those), so
@@ -232,8 +244,8 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
     } else if (processed) {
       item.answerState = "moderation";
     }
-    const attachments = reviewAttachments(review);
-    if (attachments.length > 0) item.attachments = attachments;
+    item.media = { images: review.photos_amount ?? 0, videos: review.videos_amount ?? 0 };
+    if (fromInfo) item.attachments = reviewAttachments(review);
     return item;
   }
 }

@@ -104,7 +104,7 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
                 <span className="font-medium">{t.item.cons}:</span> {item.cons}
               </p>
             )}
-            <Attachments attachments={item.attachments} sellerId={sellerId} itemId={item.id} t={t.item} />
+            <ItemMedia sellerId={sellerId} item={item} />
             {item.answerText && (
               <div className="rounded-lg border-l-4 border-emerald-400 bg-emerald-50 px-4 py-3" data-testid="answer">
                 <p className="text-xs font-medium uppercase tracking-wide text-emerald-700">{t.item.answer}</p>
@@ -164,6 +164,51 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
         </>
       )}
     </div>
+  );
+}
+
+/**
+ * The review's photos and videos. When the sync stored only their counts (Ozon), the first open asks
+ * the server to fetch them (inbox.media, once; later opens read the stored ones); if that fails the
+ * text still shows, with a way to try again.
+ */
+function ItemMedia({ sellerId, item }: { sellerId: string; item: Item }) {
+  const trpc = useTRPC();
+  const { t } = useMessages();
+  const media = useQuery({
+    ...trpc.inbox.media.queryOptions({ sellerId, itemId: item.id }),
+    enabled: item.mediaPending,
+    staleTime: Infinity,
+    // A failure is shown with its own retry button; no silent repeats against the marketplace.
+    retry: false,
+  });
+  if (!item.mediaPending) return <Attachments attachments={item.attachments} sellerId={sellerId} itemId={item.id} t={t.item} />;
+  if (media.isPending || media.isFetching) {
+    return (
+      <p className="flex items-center gap-2 text-slate-500" aria-busy="true" data-testid="media-loading">
+        <Spinner className="h-4 w-4" />
+        {t.item.mediaLoading}
+      </p>
+    );
+  }
+  const attachments = media.data?.attachments ?? item.attachments;
+  const failed = media.isError || media.data?.failed;
+  return (
+    <>
+      <Attachments attachments={attachments} sellerId={sellerId} itemId={item.id} t={t.item} />
+      {failed && (
+        <div
+          className="flex flex-wrap items-center gap-3 rounded-lg bg-amber-50 px-3 py-2 text-amber-900"
+          role="alert"
+          data-testid="media-failed"
+        >
+          <span>{t.item.mediaFailed}</span>
+          <Button type="button" variant="secondary" onClick={() => void media.refetch()}>
+            {t.item.retry}
+          </Button>
+        </div>
+      )}
+    </>
   );
 }
 
