@@ -10,7 +10,7 @@ import { createPrismaClient } from "@inbox/db";
 import { ensureDatabase } from "@inbox/db/server";
 import { z } from "zod";
 import { recordAudit } from "../services/audit";
-import { hashPassword } from "./password";
+import { hashPassword, PASSWORD_LENGTH } from "./password";
 import { readPassword } from "./read-password";
 
 const USAGE =
@@ -19,7 +19,7 @@ const USAGE =
 const input = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email()),
   name: z.string().trim().min(1).max(100),
-  password: z.string().min(10, "Use a password of at least 10 characters.").max(200),
+  password: z.string().min(PASSWORD_LENGTH.min, `Use a password of at least ${PASSWORD_LENGTH.min} characters.`).max(PASSWORD_LENGTH.max),
   seller: z.string().trim().min(1).max(100).optional(),
 });
 
