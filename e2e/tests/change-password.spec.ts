@@ -44,15 +44,15 @@ test("changing the password: a wrong current one changes nothing; the right one 
     await expect(page.getByRole("heading", { name: "Смена пароля" })).toBeVisible();
 
     await fillPasswordChange(page, { current: "not-my-password-at-all", next: newPassword });
-    await expect(page.getByRole("alert")).toHaveText(/Текущий пароль введён неверно/);
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText(/Текущий пароль введён неверно/);
     expect((await user()).passwordHash).toBe(before.passwordHash);
     expect((await user()).sessionVersion).toBe(before.sessionVersion);
 
     // Too short, and a mistyped repeat: explained before anything is sent.
     await fillPasswordChange(page, { current: otherSeller.password, next: "short" });
-    await expect(page.getByRole("alert")).toHaveText(/не меньше 10 символов/);
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText(/не меньше 10 символов/);
     await fillPasswordChange(page, { current: otherSeller.password, next: newPassword, confirm: `${newPassword}x` });
-    await expect(page.getByRole("alert")).toHaveText(/Пароли не совпадают/);
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText(/Пароли не совпадают/);
     expect((await user()).passwordHash).toBe(before.passwordHash);
 
     // The phone is still signed in before the change.
@@ -60,7 +60,7 @@ test("changing the password: a wrong current one changes nothing; the right one 
     await expect(phonePage.getByRole("heading", { name: "Входящие" })).toBeVisible();
 
     await fillPasswordChange(page, { current: otherSeller.password, next: newPassword });
-    await expect(page.getByRole("status")).toHaveText(/Пароль изменён/, { timeout: 60_000 });
+    await expect(page.getByRole("main").getByRole("status")).toHaveText(/Пароль изменён/, { timeout: 60_000 });
     expect(await verifyPassword(newPassword, (await user()).passwordHash)).toBe(true);
 
     // The other browser's cookie is still there, but its session is over.
@@ -71,7 +71,7 @@ test("changing the password: a wrong current one changes nothing; the right one 
     await expect(page).toHaveURL(/\/signin$/);
 
     await signInWithForm(page, otherSeller.email, otherSeller.password);
-    await expect(page.getByRole("alert")).toHaveText(/Неверная почта или пароль/, { timeout: 60_000 });
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText(/Неверная почта или пароль/, { timeout: 60_000 });
     await signInWithForm(page, otherSeller.email, newPassword);
     await expect(page.getByRole("heading", { name: "Входящие" })).toBeVisible({ timeout: 60_000 });
   } finally {
