@@ -147,7 +147,8 @@ async function main() {
       });
     }
     // Tests and tools find the running instance here.
-    // Holds the database URL with its password: owner-only, also when the file already existed.
+    // Holds the app role's database URL (never the superuser's) with its password: owner-only, also
+    // when the file already existed.
     const runtimeFile = path.join(dataDir, "runtime.json");
     fs.writeFileSync(runtimeFile, JSON.stringify({ databaseUrl: database.url, url: publicUrl }, null, 2), { mode: 0o600 });
     fs.chmodSync(runtimeFile, 0o600);

@@ -27,6 +27,8 @@ export const APP_ERROR_CODES = {
   cursor_invalid: "BAD_REQUEST",
   /** A bulk selection larger than one request may hold. */
   selection_too_large: "BAD_REQUEST",
+  /** A password change whose current password is wrong. */
+  current_password_incorrect: "BAD_REQUEST",
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 
 export type AppErrorReason = keyof typeof APP_ERROR_CODES;

@@ -7,7 +7,7 @@ export { createTRPCContext, type TRPCContext } from "./trpc";
 export { authenticateUser, type SignInResult } from "./auth/authenticate";
 export { sessionIsCurrent } from "./auth/sessions";
 export { AppError, type AppErrorReason } from "./errors";
-export { hashPassword, verifyPassword } from "./auth/password";
+export { hashPassword, PASSWORD_LENGTH, verifyPassword } from "./auth/password";
 export { downloadItemAttachment } from "./services/attachments";
 export { handleRestHttpRequest, handleTrpcHttpRequest, openApiDocument, MAX_BATCH_CALLS, MAX_BODY_BYTES } from "./http/api-http";
 export { createApiToken, parseExpiry, API_TOKEN_SCOPES, type ApiTokenScope } from "./auth/api-tokens";

@@ -77,6 +77,35 @@ describe("audit log", () => {
     ]);
   });
 
+  it("records template changes with the actor, the template and its name; a refused change records nothing", async () => {
+    const { prisma } = database();
+    const agent = callerFor(prisma, world.agent.id);
+    const sellerId = world.a.seller.id;
+    const template = await agent.template.create({ sellerId, name: "Спасибо", text: "Спасибо за отзыв, {buyer}!" });
+    await agent.template.update({ sellerId, templateId: template.id, name: "Благодарность", text: "Спасибо!" });
+    // Another seller's owner cannot reach it: not found, and no entry in either log.
+    await expect(
+      callerFor(prisma, world.stranger.id).template.delete({ sellerId: world.b.seller.id, templateId: template.id }),
+    ).rejects.toThrow();
+    await agent.template.delete({ sellerId, templateId: template.id });
+    const { events } = await callerFor(prisma, world.owner.id).audit.list({ sellerId });
+    const changes = events.filter((event) => event.action.startsWith("template."));
+    expect(changes.map((event) => [event.action, event.target, event.detail, event.actor.userId, event.ip, event.userAgent])).toEqual([
+      ["template.deleted", { type: "template", id: template.id }, { name: "Благодарность" }, world.agent.id, REQUEST.ip, REQUEST.userAgent],
+      [
+        "template.updated",
+        { type: "template", id: template.id },
+        { name: "Благодарность", previousName: "Спасибо" },
+        world.agent.id,
+        REQUEST.ip,
+        REQUEST.userAgent,
+      ],
+      ["template.created", { type: "template", id: template.id }, { name: "Спасибо" }, world.agent.id, REQUEST.ip, REQUEST.userAgent],
+    ]);
+    const strangersLog = await callerFor(prisma, world.stranger.id).audit.list({ sellerId: world.b.seller.id });
+    expect(strangersLog.events.filter((event) => event.action.startsWith("template."))).toEqual([]);
+  });
+
   it("shows members' sign-ins to their seller's owners, and nobody else's", async () => {
     const { prisma } = database();
     await recordAudit(prisma, { actor: { userId: world.agent.id }, request: REQUEST }, { sellerId: null, action: "auth.sign_in" });

@@ -1,5 +1,6 @@
 // `user:create` never takes the password as an argument (review finding 13): it reads it from stdin
-// (or a hidden prompt on a terminal), and refuses --password.
+// (or a hidden prompt on a terminal), and refuses --password. The seller it creates, with the user
+// as its owner, is an audited membership change.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
@@ -36,6 +37,18 @@ describe("user:create", { timeout: 180_000 }, () => {
     expect(user.passwordHash).not.toContain("correct horse");
     expect(await verifyPassword("correct horse battery", user.passwordHash)).toBe(true);
     expect(user.memberships.map((membership) => membership.role)).toEqual(["OWNER"]);
+    // The new membership is in that seller's audit log, made by the command line.
+    const events = await database().prisma.auditEvent.findMany({ where: { sellerId: user.memberships[0]!.sellerId } });
+    expect(events).toMatchObject([
+      {
+        action: "member.added",
+        actorUserId: null,
+        targetType: "user",
+        targetId: user.id,
+        detail: { email: "anna@example.ru", role: "OWNER" },
+        userAgent: "user:create (command line)",
+      },
+    ]);
   });
 
   it("refuses a password given on the command line, and creates nobody", async () => {

@@ -1,15 +1,19 @@
 // Brings the database up for a process that serves or works: the server at DATABASE_URL when set,
 // otherwise an embedded PostgreSQL under .data/. Either way the committed migrations are applied.
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { privilegedRoleWarning, provisionAppRole } from "./app-role";
 import { postgresServerGroup, startEmbeddedPostgres } from "./embedded-postgres";
 import { migrateDeploy } from "./migrate";
 import { generateSecretKey } from "./secrets";
 
 export { createDatabaseIfMissing, quoteIdent, removeEmbeddedCluster, startEmbeddedPostgres } from "./embedded-postgres";
 export { migrateDeploy, runPrisma } from "./migrate";
+export { APP_ROLE, JOB_SCHEMA, privilegedRoleWarning } from "./app-role";
 
 export interface DatabaseHandle {
+  /** What the app, workers and CLIs connect with: embedded, the `inbox_app` role (see app-role.ts). */
   url: string;
   embedded: boolean;
   /** Where the embedded cluster's files are (may differ from the requested folder, see embedded-postgres.ts). */
@@ -18,10 +22,16 @@ export interface DatabaseHandle {
   stop(): Promise<void>;
 }
 
-export async function ensureDatabase(options: { dataDir: string; log?: (line: string) => void }): Promise<DatabaseHandle> {
+export async function ensureDatabase(options: {
+  dataDir: string;
+  log?: (line: string) => void;
+  warn?: (line: string) => void;
+}): Promise<DatabaseHandle> {
   const external = process.env.DATABASE_URL;
   if (external) {
     await migrateDeploy(external);
+    const warning = await privilegedRoleWarning(external);
+    if (warning) (options.warn ?? console.warn)(`⚠ ${warning}`);
     return { url: external, embedded: false, stop: async () => {} };
   }
   const server = await startEmbeddedPostgres({
@@ -29,13 +39,17 @@ export async function ensureDatabase(options: { dataDir: string; log?: (line: st
     database: "inbox",
     log: options.log,
   });
+  let url: string;
   try {
+    // Migrations as the superuser (it owns the schema); the app gets a role of its own.
     await migrateDeploy(server.url);
+    const password = persistentValue(options.dataDir, "app-database.password", () => randomBytes(24).toString("base64url"));
+    url = await provisionAppRole(server.url, password);
   } catch (error) {
     await server.stop();
     throw error;
   }
-  return { url: server.url, embedded: true, clusterDir: server.dataDir, stop: () => server.stop() };
+  return { url, embedded: true, clusterDir: server.dataDir, stop: () => server.stop() };
 }
 
 /** A value generated on the first start and kept (owner-only) in the data dir. */

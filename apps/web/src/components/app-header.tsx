@@ -1,5 +1,5 @@
-// The header of every signed-in page: inbox, seller switch (or all sellers), accounts, language and
-// sign-out. It wraps onto two lines on a phone instead of widening the page.
+// The header of every signed-in page: inbox, seller switch (or all sellers), accounts, language, the
+// user's account page and sign-out. It wraps onto two lines on a phone instead of widening the page.
 import Link from "next/link";
 import { getMessages } from "~/i18n/server";
 import { getSellers } from "~/trpc/server";
@@ -48,6 +48,9 @@ export async function AppHeader({ sellerId }: { sellerId: string | null }) {
         </nav>
         <div className="ml-auto flex items-center gap-4">
           <LocaleSwitch locale={locale} label={t.nav.language} />
+          <Link href="/account" className={link}>
+            {t.account.nav}
+          </Link>
           <SignOutEverywhereButton label={t.security.signOutEverywhere} confirm={t.security.signOutEverywhereConfirm} />
           <SignOutButton label={t.nav.signOut} />
         </div>

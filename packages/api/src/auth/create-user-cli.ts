@@ -9,7 +9,8 @@ import { parseArgs } from "node:util";
 import { createPrismaClient } from "@inbox/db";
 import { ensureDatabase } from "@inbox/db/server";
 import { z } from "zod";
-import { hashPassword } from "./password";
+import { recordAudit } from "../services/audit";
+import { hashPassword, PASSWORD_LENGTH } from "./password";
 import { readPassword } from "./read-password";
 
 const USAGE =
@@ -18,7 +19,7 @@ const USAGE =
 const input = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email()),
   name: z.string().trim().min(1).max(100),
-  password: z.string().min(10, "Use a password of at least 10 characters.").max(200),
+  password: z.string().min(PASSWORD_LENGTH.min, `Use a password of at least ${PASSWORD_LENGTH.min} characters.`).max(PASSWORD_LENGTH.max),
   seller: z.string().trim().min(1).max(100).optional(),
 });
 
@@ -52,8 +53,18 @@ const prisma = createPrismaClient(database.url);
 try {
   const { email, name, password, seller } = parsed.data;
   if (await prisma.user.findUnique({ where: { email } })) throw new Error(`A user with the email ${email} already exists.`);
-  const user = await prisma.user.create({ data: { email, name, passwordHash: await hashPassword(password) } });
-  if (seller) await prisma.seller.create({ data: { name: seller, memberships: { create: { userId: user.id, role: "OWNER" } } } });
+  const passwordHash = await hashPassword(password);
+  await prisma.$transaction(async (tx) => {
+    const user = await tx.user.create({ data: { email, name, passwordHash } });
+    if (!seller) return;
+    const created = await tx.seller.create({ data: { name: seller, memberships: { create: { userId: user.id, role: "OWNER" } } } });
+    // A membership made by the operator, not by a signed-in user: no actor, the command as the agent.
+    await recordAudit(
+      tx,
+      { actor: { userId: null }, request: { ip: null, userAgent: "user:create (command line)" } },
+      { sellerId: created.id, action: "member.added", target: { type: "user", id: user.id }, detail: { email, role: "OWNER" } },
+    );
+  });
   console.log(`Created ${email}${seller ? `, owner of "${seller}"` : ""}.`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -4,6 +4,8 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 export const PASSWORD_HASH_PARAMS = { N: 131_072, r: 8, p: 1 } as const;
+/** Length of a new password (characters), wherever one is set: user:create, session.changePassword, the account page. */
+export const PASSWORD_LENGTH = { min: 10, max: 200 } as const;
 const KEY_LENGTH = 64;
 // scrypt needs 128·N·r bytes (128 MiB at N=2^17); headroom above it, and a ceiling against hashes
 // whose stored parameters would ask for more.

@@ -3,7 +3,7 @@
 // refused. The web app checks it on every request: one primary-key lookup, cached for a few
 // seconds per process (a revocation reaches other processes within that time, this one at once).
 import type { PrismaClient } from "@inbox/db";
-import { TRPCError } from "@trpc/server";
+import { AppError } from "../errors";
 import { recordAudit, type AuditOrigin } from "../services/audit";
 import { hashPassword, verifyPassword } from "./password";
 
@@ -48,7 +48,7 @@ export async function changePassword(
 ): Promise<void> {
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
   if (!user || !(await verifyPassword(passwords.current, user.passwordHash))) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "The current password is not correct." });
+    throw new AppError("current_password_incorrect", "The current password is not correct.");
   }
   const passwordHash = await hashPassword(passwords.next);
   await prisma.$transaction(async (tx) => {

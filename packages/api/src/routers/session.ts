@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PASSWORD_LENGTH } from "../auth/password";
 import { changePassword, signOutEverywhere } from "../auth/sessions";
 import { auditOriginOf } from "../services/audit";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
@@ -15,7 +16,7 @@ export const sessionRouter = createTRPCRouter({
     .input(
       z.object({
         current: z.string().min(1).max(200),
-        next: z.string().min(10, "Use a password of at least 10 characters.").max(200),
+        next: z.string().min(PASSWORD_LENGTH.min, `Use a password of at least ${PASSWORD_LENGTH.min} characters.`).max(PASSWORD_LENGTH.max),
       }),
     )
     .mutation(async ({ ctx, input }) => {

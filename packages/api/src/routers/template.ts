@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { channelSchema } from "../services/enums";
 import { findRepeatedAnswers } from "../services/answer-repetition";
+import { auditOriginOf } from "../services/audit";
 import {
   BULK_REPLY_MAX_ITEMS,
   createTemplate,
@@ -39,15 +40,21 @@ export const templateRouter = createTRPCRouter({
 
   create: sellerAgentProcedure
     .input(templateInput)
-    .mutation(({ ctx, input }) => createTemplate(ctx.prisma, { sellerId: ctx.seller.id, userId: ctx.userId, input })),
+    .mutation(({ ctx, input }) =>
+      createTemplate(ctx.prisma, { sellerId: ctx.seller.id, userId: ctx.userId, input, origin: auditOriginOf(ctx) }),
+    ),
 
   update: sellerAgentProcedure
     .input(templateInput.extend({ templateId: id }))
-    .mutation(({ ctx, input: { templateId, ...input } }) => updateTemplate(ctx.prisma, { sellerId: ctx.seller.id, templateId, input })),
+    .mutation(({ ctx, input: { templateId, ...input } }) =>
+      updateTemplate(ctx.prisma, { sellerId: ctx.seller.id, templateId, input, origin: auditOriginOf(ctx) }),
+    ),
 
   delete: sellerAgentProcedure
     .input(z.object({ templateId: id }))
-    .mutation(({ ctx, input }) => deleteTemplate(ctx.prisma, { sellerId: ctx.seller.id, templateId: input.templateId })),
+    .mutation(({ ctx, input }) =>
+      deleteTemplate(ctx.prisma, { sellerId: ctx.seller.id, templateId: input.templateId, origin: auditOriginOf(ctx) }),
+    ),
 
   /** Templates that suit the item's channel and rating, most specific first, with the variables filled. */
   suggest: sellerProcedure

@@ -1,9 +1,10 @@
 // A seller's reply templates: CRUD, the variables filled per item, the templates that suit an item,
 // and the bulk reply that queues one filled template per selected item through the reply outbox.
 import { createHash } from "node:crypto";
-import type { Channel, PrismaClient } from "@inbox/db";
+import type { Channel, Prisma, PrismaClient } from "@inbox/db";
 import { AppError } from "../errors";
 import type { JobQueue } from "../jobs/queues";
+import { recordAudit, type AuditOrigin } from "./audit";
 import { fromDbChannel, toDbChannel, type ChannelName } from "./enums";
 import { queueDelivery } from "./reply-queue";
 import { queueReplyOnce } from "./replies";
@@ -46,27 +47,56 @@ function templateData(input: TemplateInput) {
   };
 }
 
-export async function createTemplate(prisma: PrismaClient, params: { sellerId: string; userId: string; input: TemplateInput }) {
-  const row = await prisma.replyTemplate.create({
-    data: { sellerId: params.sellerId, createdById: params.userId, ...templateData(params.input) },
+// Template changes are audited in their own transaction: the entry exists exactly when the change does.
+export async function createTemplate(
+  prisma: PrismaClient,
+  params: { sellerId: string; userId: string; input: TemplateInput; origin: AuditOrigin },
+) {
+  const row = await prisma.$transaction(async (tx) => {
+    const created = await tx.replyTemplate.create({
+      data: { sellerId: params.sellerId, createdById: params.userId, ...templateData(params.input) },
+    });
+    await recordAudit(tx, params.origin, templateAudit("template.created", created));
+    return created;
   });
   return templateView(row);
 }
 
-async function templateOfSeller(prisma: PrismaClient, sellerId: string, templateId: string) {
+async function templateOfSeller(prisma: PrismaClient | Prisma.TransactionClient, sellerId: string, templateId: string) {
   const row = await prisma.replyTemplate.findFirst({ where: { id: templateId, sellerId } });
   if (!row) throw new AppError("template_not_found", "This template does not exist or belongs to another seller.");
   return row;
 }
 
-export async function updateTemplate(prisma: PrismaClient, params: { sellerId: string; templateId: string; input: TemplateInput }) {
-  await templateOfSeller(prisma, params.sellerId, params.templateId);
-  return templateView(await prisma.replyTemplate.update({ where: { id: params.templateId }, data: templateData(params.input) }));
+function templateAudit(
+  action: "template.created" | "template.updated" | "template.deleted",
+  row: { id: string; sellerId: string; name: string },
+) {
+  return { sellerId: row.sellerId, action, target: { type: "template", id: row.id }, detail: { name: row.name } };
 }
 
-export async function deleteTemplate(prisma: PrismaClient, params: { sellerId: string; templateId: string }) {
-  await templateOfSeller(prisma, params.sellerId, params.templateId);
-  await prisma.replyTemplate.delete({ where: { id: params.templateId } });
+export async function updateTemplate(
+  prisma: PrismaClient,
+  params: { sellerId: string; templateId: string; input: TemplateInput; origin: AuditOrigin },
+) {
+  const row = await prisma.$transaction(async (tx) => {
+    const before = await templateOfSeller(tx, params.sellerId, params.templateId);
+    const updated = await tx.replyTemplate.update({ where: { id: params.templateId }, data: templateData(params.input) });
+    await recordAudit(tx, params.origin, {
+      ...templateAudit("template.updated", updated),
+      detail: before.name === updated.name ? { name: updated.name } : { name: updated.name, previousName: before.name },
+    });
+    return updated;
+  });
+  return templateView(row);
+}
+
+export async function deleteTemplate(prisma: PrismaClient, params: { sellerId: string; templateId: string; origin: AuditOrigin }) {
+  await prisma.$transaction(async (tx) => {
+    const row = await templateOfSeller(tx, params.sellerId, params.templateId);
+    await tx.replyTemplate.delete({ where: { id: params.templateId } });
+    await recordAudit(tx, params.origin, templateAudit("template.deleted", row));
+  });
   return { id: params.templateId };
 }
 

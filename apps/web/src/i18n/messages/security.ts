@@ -1,10 +1,28 @@
-// Strings of the security screens: sign-in throttle, sessions, the audit log.
+// Strings of the security screens: sign-in throttle, sessions, the account page, the audit log.
 export const ru = {
   security: {
     /** {minutes} is replaced with the wait. */
     throttled: "Слишком много неудачных попыток входа. Подождите {minutes} мин. и попробуйте снова.",
     signOutEverywhere: "Завершить все сеансы",
     signOutEverywhereConfirm: "Завершить все сеансы, включая этот?",
+  },
+  account: {
+    nav: "Профиль",
+    title: "Профиль",
+    changePassword: "Смена пароля",
+    changePasswordHint: "После смены пароля все сеансы на всех устройствах завершатся, и войти нужно будет с новым паролем.",
+    current: "Текущий пароль",
+    next: "Новый пароль",
+    nextHint: "Не короче {min} символов.",
+    confirm: "Новый пароль ещё раз",
+    submit: "Сменить пароль",
+    submitting: "Меняем…",
+    currentMissing: "Введите текущий пароль.",
+    tooShort: "Новый пароль слишком короткий: нужно не меньше {min} символов.",
+    tooLong: "Новый пароль слишком длинный: не больше {max} символов.",
+    mismatch: "Пароли не совпадают. Введите новый пароль ещё раз.",
+    done: "Пароль изменён. Все сеансы завершены, включая этот: войдите с новым паролем.",
+    signInAgain: "Войти",
   },
   audit: {
     nav: "Журнал",
@@ -48,6 +66,24 @@ export const en: typeof ru = {
     throttled: "Too many failed sign-in attempts. Wait {minutes} min and try again.",
     signOutEverywhere: "End all sessions",
     signOutEverywhereConfirm: "End every session, this one included?",
+  },
+  account: {
+    nav: "Account",
+    title: "Account",
+    changePassword: "Change password",
+    changePasswordHint: "Changing the password ends every session on every device; sign in again with the new password.",
+    current: "Current password",
+    next: "New password",
+    nextHint: "At least {min} characters.",
+    confirm: "New password again",
+    submit: "Change password",
+    submitting: "Changing…",
+    currentMissing: "Enter your current password.",
+    tooShort: "The new password is too short: use at least {min} characters.",
+    tooLong: "The new password is too long: use at most {max} characters.",
+    mismatch: "The passwords do not match. Type the new password again.",
+    done: "Password changed. Every session has ended, this one too: sign in with the new password.",
+    signInAgain: "Sign in",
   },
   audit: {
     nav: "Audit log",

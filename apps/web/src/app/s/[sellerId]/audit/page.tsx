@@ -48,7 +48,10 @@ export default async function AuditPage({
                     {event.actor.name ?? event.actor.email ?? "—"}
                     {event.actor.tokenId && <span className="ml-1 text-xs text-slate-500">({t.audit.token})</span>}
                   </td>
-                  <td className="px-3 py-2">{t.audit.actions[event.action] ?? event.action}</td>
+                  <td className="px-3 py-2">
+                    {t.audit.actions[event.action] ?? event.action}
+                    {detailName(event.detail) && <div className="text-xs text-slate-600">{detailName(event.detail)}</div>}
+                  </td>
                   <td className="px-3 py-2 text-slate-600">
                     {event.ip ?? t.audit.unknownAddress}
                     {event.userAgent && <div className="max-w-xs truncate text-xs text-slate-600">{event.userAgent}</div>}
@@ -66,4 +69,10 @@ export default async function AuditPage({
       )}
     </div>
   );
+}
+
+/** The name an entry's detail carries (a template's, a token's), shown under the action. */
+function detailName(detail: unknown): string | null {
+  if (typeof detail !== "object" || detail === null || !("name" in detail)) return null;
+  return typeof detail.name === "string" ? detail.name : null;
 }
