@@ -153,7 +153,7 @@ describe("request caps over the wire", () => {
     expect(JSON.stringify(answer.json())).toContain("at most 10 calls");
   });
 
-  it("answers 413 to a streamed body over 1 MB and keeps the connection usable for the answer", async () => {
+  it("answers 413 to a streamed (chunked) body over 1 MB", async () => {
     const answer = await call("/api/trpc/inbox.markRead", {
       method: "POST",
       headers: { cookie, "content-type": "application/json", "transfer-encoding": "chunked" },

@@ -51,7 +51,8 @@ export function createApiListener({ hostname, port }: ApiListenerOptions): ApiLi
 
 /**
  * The request body as a web stream. When the handler stops reading (a body over the cap) the rest is
- * drained and dropped, so the socket stays open for the answer (`Readable.toWeb` would destroy it).
+ * drained and dropped rather than the request destroyed (what `Readable.toWeb` does on cancel), so
+ * the answer goes out on a live connection.
  */
 function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   let open = true;
