@@ -1,4 +1,5 @@
-// Browser tests against a production build (`next start`) on a fresh embedded database.
+// Browser tests against a production build served as `npm start` serves it (the launcher, then
+// scripts/server.ts: the API in front of Next.js) on a fresh embedded database.
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";

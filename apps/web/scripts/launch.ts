@@ -1,5 +1,6 @@
 // Brings the whole app up: database (embedded unless DATABASE_URL is set), migrations, demo data on
-// an empty database, a production build when sources changed, then `next start` (or `next dev`).
+// an empty database, a production build when sources changed, then the production server
+// (scripts/server.ts: Next.js with the API in front) or `next dev`.
 // Ctrl-C stops Next.js and then the embedded database, cleanly.
 //
 //   tsx scripts/launch.ts [--dev] [--fresh] [--data-dir DIR] [--quiet]
@@ -155,10 +156,14 @@ async function main() {
 
     if (!args.dev) await buildIfNeeded(env);
 
-    const nextBin = createRequire(path.join(webDir, "package.json")).resolve("next/dist/bin/next");
-    child = spawn(process.execPath, [nextBin, args.dev ? "dev" : "start", "--port", String(port), "--hostname", host], {
+    // Production: scripts/server.ts, Next.js with the API answered in front of it. `next dev` serves
+    // the API through its route handlers (app/api), so API changes reload like the rest.
+    const command = args.dev
+      ? [createRequire(path.join(webDir, "package.json")).resolve("next/dist/bin/next"), "dev", "--port", String(port), "--hostname", host]
+      : ["--import", "tsx", path.join(webDir, "scripts", "server.ts")];
+    child = spawn(process.execPath, command, {
       cwd: webDir,
-      env,
+      env: args.dev ? env : { ...env, NODE_ENV: "production", PORT: String(port), HOST: host },
       stdio: args.quiet ? ["ignore", "ignore", "inherit"] : "inherit",
     });
     // Ctrl-C reaches Next.js too; exiting on that signal is a clean stop, not a failure.

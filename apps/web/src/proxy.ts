@@ -1,10 +1,11 @@
 // Runs before every page and API route (not static assets): security headers with a fresh CSP
 // nonce per request, and the sliding idle expiry of the session (the token is re-issued while the
-// user is active, at most every SESSION_REFRESH_AFTER_S).
-import { encode } from "next-auth/jwt";
+// user is active, at most every SESSION_REFRESH_AFTER_S). In production the API paths never reach
+// it: the API server in front of Next.js answers them and sets the same (src/server/api-server.ts).
 import { NextResponse, type NextRequest } from "next/server";
 import { securityHeaders } from "./security-headers";
-import { SESSION_IDLE_MAX_AGE_S, SESSION_REFRESH_AFTER_S, publicUrlIsHttps } from "./server/session-policy";
+import { renewedSessionCookie } from "./server/session-refresh";
+import { publicUrlIsHttps } from "./server/session-policy";
 import { decryptSessionToken, sessionCookieName, sessionCookieValue } from "./server/session-token";
 
 export async function proxy(request: NextRequest) {
@@ -24,22 +25,10 @@ export async function proxy(request: NextRequest) {
 
 async function refreshSession(request: NextRequest, response: NextResponse) {
   const secret = process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET;
-  const name = sessionCookieName();
-  const token = sessionCookieValue(request.cookies.getAll(), name);
+  const token = sessionCookieValue(request.cookies.getAll(), sessionCookieName());
   if (!secret || !token) return;
-  const claims = decryptSessionToken(token, secret);
-  const nowS = Math.floor(Date.now() / 1000);
-  if (!claims || typeof claims.iat !== "number" || nowS - claims.iat < SESSION_REFRESH_AFTER_S) return;
-  // Same claims (user, session version), new issue and expiry times; revocation still applies.
-  const { iat: _iat, exp: _exp, jti: _jti, ...kept } = claims;
-  const renewed = await encode({ token: kept, secret, maxAge: SESSION_IDLE_MAX_AGE_S });
-  response.cookies.set(name, renewed, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    secure: publicUrlIsHttps(),
-    maxAge: SESSION_IDLE_MAX_AGE_S,
-  });
+  const renewed = await renewedSessionCookie(decryptSessionToken(token, secret), secret);
+  if (renewed) response.cookies.set(renewed.name, renewed.value, renewed.options);
 }
 
 export const config = {

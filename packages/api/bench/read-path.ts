@@ -1,4 +1,4 @@
-// Read-path figures over HTTP against the production build (`next start`), signed in through
+// Read-path figures over HTTP against the production build and server (as `npm start` serves it), signed in through
 // next-auth's credentials endpoint, next to the same SQL statements replayed directly with `pg`.
 // The statements are captured from the service itself (Prisma's query events), so the replay follows
 // whatever the read path sends today.
@@ -245,17 +245,22 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `next start` on a free loopback port, as `npm start` serves the app (no demo data, no workers). */
+/**
+ * The production server (apps/web/scripts/server.ts: Next.js with the API in front) on a free
+ * loopback port, as `npm start` serves the app (no demo data, no workers).
+ */
 async function startApp(databaseUrl: string, log: (line: string) => void) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // Diagnosis: `INBOX_BENCH_CPU_PROFILE=<dir>` writes the app's V8 CPU profile there when it stops.
   const profileDir = process.env.INBOX_BENCH_CPU_PROFILE;
   const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, nextBin(), "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  const child: ChildProcess = spawn(process.execPath, [...profile, "--import", "tsx", path.join(webDir, "scripts", "server.ts")], {
     cwd: webDir,
     env: {
       ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
       NODE_ENV: "production",
       DATABASE_URL: databaseUrl,
       NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
@@ -271,7 +276,7 @@ async function startApp(databaseUrl: string, log: (line: string) => void) {
   process.once("exit", killOnExit);
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the app server exited with code ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/api/health`)).ok) break;
     } catch {

@@ -9,7 +9,16 @@ export { sessionIsCurrent } from "./auth/sessions";
 export { AppError, type AppErrorReason } from "./errors";
 export { hashPassword, PASSWORD_LENGTH, verifyPassword } from "./auth/password";
 export { downloadItemAttachment } from "./services/attachments";
-export { handleRestHttpRequest, handleTrpcHttpRequest, openApiDocument, MAX_BATCH_CALLS, MAX_BODY_BYTES } from "./http/api-http";
+export {
+  handleApiRequest,
+  handleRestHttpRequest,
+  handleTrpcHttpRequest,
+  isApiPath,
+  openApiDocument,
+  MAX_BATCH_CALLS,
+  MAX_BODY_BYTES,
+} from "./http/api-http";
+export { mutationOriginAllowed } from "./http/origin";
 export { createApiToken, parseExpiry, API_TOKEN_SCOPES, type ApiTokenScope } from "./auth/api-tokens";
 export { createInboxClient, type InboxClient, type InboxClientOptions } from "./client";
 export {

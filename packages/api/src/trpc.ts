@@ -79,6 +79,9 @@ const t = initTRPC
   .meta<ProcedureMeta>()
   .create({
     transformer: superjson,
+    // Stack traces in error answers only under `next dev`: tRPC's default (anything but NODE_ENV
+    // "production") would send them whenever a process forgot to set it.
+    isDev: process.env.NODE_ENV === "development",
     errorFormatter({ shape, error }) {
       return {
         ...shape,

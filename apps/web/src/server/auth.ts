@@ -2,14 +2,15 @@
 // user's session version (see @inbox/api auth/sessions.ts); everything else is read through the
 // tRPC router.
 import "server-only";
-import { isSessionCurrent, requestInfoFromHeaders, signInWithPassword } from "@inbox/api";
+import { requestInfoFromHeaders, signInWithPassword } from "@inbox/api";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { z } from "zod";
 import { SESSION_IDLE_MAX_AGE_S, publicUrlIsHttps } from "./session-policy";
-import { decryptSessionToken, sessionCookieName, sessionCookieValue } from "./session-token";
+import { decryptSessionToken } from "./session-token";
+import { currentSessionUserId, sessionClaimsOf } from "./session-user";
 
 const credentialsSchema = z.object({ email: z.string().trim().email().max(320), password: z.string().min(1).max(200) });
 
@@ -62,22 +63,12 @@ declare module "next-auth" {
   }
 }
 
-export function authSecret(): string {
-  const secret = process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET;
-  if (!secret) throw new Error("NEXTAUTH_SECRET is not set: start the app with `npm start` or set it.");
-  return secret;
-}
-
 /**
  * The signed-in user's id from the session cookie, or null. The cookie is decrypted and its expiry
  * checked on every request (once per request: pages, layouts and the tRPC context share it); it
  * is the same check `getServerSession` makes, without building next-auth's whole handler. A token
  * of a revoked session (sign out everywhere, password changed) is refused.
  */
-export const getSessionUserId = cache(async (): Promise<string | null> => {
-  const token = sessionCookieValue((await cookies()).getAll(), sessionCookieName());
-  if (!token) return null;
-  const claims = decryptSessionToken(token, authSecret());
-  if (typeof claims?.sub !== "string" || claims.sub === "") return null;
-  return (await isSessionCurrent(claims.sub, claims.sv)) ? claims.sub : null;
-});
+export const getSessionUserId = cache(async (): Promise<string | null> =>
+  currentSessionUserId(sessionClaimsOf((await cookies()).getAll())),
+);

@@ -85,3 +85,22 @@ export function sessionCookieValue(cookies: ReadonlyArray<{ name: string; value:
 export function sessionCookieName(publicUrl = process.env.NEXTAUTH_URL): string {
   return `${publicUrl?.startsWith("https://") ? "__Secure-" : ""}next-auth.session-token`;
 }
+
+/** A Cookie header's cookies, parsed as Next.js parses them for `cookies()` (a later duplicate wins). */
+export function parseCookieHeader(header: string | undefined): Array<{ name: string; value: string }> {
+  const cookies = new Map<string, string>();
+  for (const pair of (header ?? "").split(/; */)) {
+    if (!pair) continue;
+    const splitAt = pair.indexOf("=");
+    if (splitAt === -1) {
+      cookies.set(pair, "true");
+      continue;
+    }
+    try {
+      cookies.set(pair.slice(0, splitAt), decodeURIComponent(pair.slice(splitAt + 1)));
+    } catch {
+      // a malformed escape: Next.js skips the cookie too
+    }
+  }
+  return [...cookies].map(([name, value]) => ({ name, value }));
+}

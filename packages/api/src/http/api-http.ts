@@ -1,6 +1,8 @@
 // The HTTP edge of the API, shared by tRPC (`/api/trpc`) and REST (`/api/v1`): who is calling
-// (session cookie or `Authorization: Bearer <API token>`), per-token rate limits, and caps on body
-// size and batch length, all checked before any procedure runs.
+// (session cookie or `Authorization: Bearer <API token>`), where cookie-authenticated mutations come
+// from, per-token rate limits, and caps on body size and batch length, all checked before any
+// procedure runs. Served by the web app's API server in production (apps/web/src/server/api-server.ts)
+// and by its Next.js route handlers under `next dev`; both call `handleApiRequest` or the handlers below.
 import type { ConnectorOptions } from "@inbox/connectors";
 import { getPrisma, type PrismaClient } from "@inbox/db";
 import { TRPCError } from "@trpc/server";
@@ -14,6 +16,7 @@ import type { JobQueue } from "../jobs/queues";
 import { appRouter } from "../root";
 import { requestInfoFromHeaders } from "../services/audit";
 import { createTRPCContext, type ProcedureMeta } from "../trpc";
+import { mutationOriginAllowed } from "./origin";
 
 /** Largest request body either API reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -21,6 +24,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_BATCH_CALLS = 10;
 export const TRPC_ENDPOINT = "/api/trpc";
 export const REST_ENDPOINT = "/api/v1";
+export const OPENAPI_DOCUMENT_PATH = "/api/openapi.json";
 
 export interface ApiHttpOptions {
   /** The signed-in user of the request's session cookie; read only when no Authorization header is sent. */
@@ -146,6 +150,17 @@ function logFailure(kind: string, path: string | undefined, error: TRPCError) {
 }
 
 export async function handleTrpcHttpRequest(request: Request, options: ApiHttpOptions): Promise<Response> {
+  // Mutations are POSTs; authenticated by the session cookie they must come from our own pages (CSRF).
+  if (request.method === "POST" && !request.headers.has("authorization") && !mutationOriginAllowed(request)) {
+    return Response.json(
+      {
+        error: {
+          message: "This request comes from another site: cookie-authenticated changes are accepted only from the app's own pages.",
+        },
+      },
+      { status: 403 },
+    );
+  }
   const prisma = options.prisma ?? getPrisma();
   const paths = trpcCallPaths(request);
   const batch = new URL(request.url).searchParams.get("batch") === "1";
@@ -222,4 +237,30 @@ export function openApiDocument(baseUrl: string) {
     baseUrl: new URL(REST_ENDPOINT, baseUrl).toString(),
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "API token: inbox_…" } },
   });
+}
+
+const underEndpoint = (pathname: string, endpoint: string) => pathname === endpoint || pathname.startsWith(`${endpoint}/`);
+
+/** Whether a path is the API's (tRPC, REST or the OpenAPI document) rather than a page's. */
+export function isApiPath(pathname: string): boolean {
+  return underEndpoint(pathname, TRPC_ENDPOINT) || underEndpoint(pathname, REST_ENDPOINT) || pathname === OPENAPI_DOCUMENT_PATH;
+}
+
+/** Any API request, by its path: what the route handlers under `app/api/{trpc,v1,openapi.json}` answer. */
+export function handleApiRequest(request: Request, options: ApiHttpOptions): Promise<Response> {
+  const { pathname } = new URL(request.url);
+  if (underEndpoint(pathname, TRPC_ENDPOINT)) {
+    if (request.method !== "GET" && request.method !== "POST") return Promise.resolve(methodNotAllowed("GET, POST"));
+    return handleTrpcHttpRequest(request, options);
+  }
+  if (underEndpoint(pathname, REST_ENDPOINT)) return handleRestHttpRequest(request, options);
+  if (pathname === OPENAPI_DOCUMENT_PATH) {
+    if (request.method !== "GET" && request.method !== "HEAD") return Promise.resolve(methodNotAllowed("GET, HEAD"));
+    return Promise.resolve(Response.json(openApiDocument(new URL(request.url).origin)));
+  }
+  return Promise.resolve(Response.json({ message: "No such API route." }, { status: 404 }));
+}
+
+function methodNotAllowed(allow: string) {
+  return new Response(null, { status: 405, headers: { Allow: allow } });
 }

@@ -128,28 +128,31 @@ export interface RangePlan {
  */
 export function planRanges(buckets: CountBucket[], sellerIds: string[], c: ItemConstraints, limit: number): RangePlan[] {
   const rangeCost = c.q || c.product ? SEARCH_RANGE_COST_ROWS : RANGE_COST_ROWS;
+  // Grouped once: this runs on every all-sellers page, over every seller's counter rows.
+  const bySeller = new Map<string, CountBucket[]>();
+  for (const bucket of buckets) {
+    const own = bySeller.get(bucket.sellerId);
+    if (own) own.push(bucket);
+    else bySeller.set(bucket.sellerId, [bucket]);
+  }
   const plans: RangePlan[] = [];
   for (const sellerId of sellerIds) {
-    const own = buckets.filter((bucket) => bucket.sellerId === sellerId);
-    const matching = own.filter((bucket) => bucketMatches(bucket, c)).reduce((sum, bucket) => sum + bucket.items, 0);
+    const own = bySeller.get(sellerId) ?? [];
+    const matches = own.map((bucket) => bucketMatches(bucket, c));
+    const matching = own.reduce((sum, bucket, i) => (matches[i] ? sum + bucket.items : sum), 0);
     if (matching <= 0) continue;
     let best: (RangePlan & { cost: number }) | null = null;
     for (const index of RANGE_INDEXES) {
       // A dimension enters the ranges only when constrained; an unconstrained one in the middle of
       // the key would have to be enumerated.
+      const keys = own.map((bucket) => index.dims.map((dim) => String(bucket[dim])).join("\u0000"));
       const ranges = new Map<string, Partial<Record<BucketDimension, string | number | boolean>>>();
-      let rowsInRanges = 0;
-      for (const bucket of own) {
-        if (!bucketMatches(bucket, c)) continue;
-        const key = Object.fromEntries(index.dims.map((dim) => [dim, bucket[dim]]));
-        ranges.set(JSON.stringify(key), key);
-      }
+      own.forEach((bucket, i) => {
+        if (matches[i] && !ranges.has(keys[i]!)) ranges.set(keys[i]!, Object.fromEntries(index.dims.map((dim) => [dim, bucket[dim]])));
+      });
       // "rating IS NULL" ranges are left to the other indexes: the planner may not seek them.
       if (index.dims.includes("rating") && [...ranges.values()].some((range) => range.rating === 0)) continue;
-      for (const bucket of own) {
-        const key = JSON.stringify(Object.fromEntries(index.dims.map((dim) => [dim, bucket[dim]])));
-        if (ranges.has(key)) rowsInRanges += bucket.items;
-      }
+      const rowsInRanges = own.reduce((sum, bucket, i) => (ranges.has(keys[i]!) ? sum + bucket.items : sum), 0);
       const rowsRead = Math.min(rowsInRanges, ((limit + 1) * rowsInRanges) / matching);
       const cost = rowsRead + ranges.size * rangeCost;
       if (!best || cost < best.cost) best = { sellerId, index: index.name, ranges: [...ranges.values()], cost };

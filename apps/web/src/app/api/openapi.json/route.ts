@@ -1,4 +1,5 @@
-// The OpenAPI 3 document of the REST routes, for code generators and API tools.
+// The OpenAPI 3 document of the REST routes, for code generators and API tools. Under `next dev`
+// only: in production the API server in front of Next.js answers (src/server/api-server.ts).
 import { openApiDocument } from "@inbox/api";
 
 export function GET(request: Request) {

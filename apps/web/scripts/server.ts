@@ -1,0 +1,41 @@
+// The production server, run by the launcher (`npm start`, the browser tests) and the benchmark
+// in place of `next start`: one port, the API handler (src/server/api-server.ts) for /api/trpc,
+// /api/v1 and /api/openapi.json, Next.js's request handler for everything else. Needs a build
+// (`next build`) and the launcher's environment (DATABASE_URL, NEXTAUTH_SECRET, NEXTAUTH_URL).
+//
+//   node --import tsx scripts/server.ts      (PORT and HOST from the environment)
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOST ?? "127.0.0.1";
+
+// Next.js, React and tRPC read NODE_ENV when they load, as `next start` sets it: so they are imported only after.
+Object.assign(process.env, { NODE_ENV: "production" });
+const { default: next } = await import("next");
+const { createApiListener } = await import("../src/server/api-server");
+const app = next({ dir: webDir, dev: false, hostname, port });
+await app.prepare();
+const handleNext = app.getRequestHandler();
+const handleApi = createApiListener({ hostname, port });
+
+const server = http.createServer((req, res) => {
+  handleApi(req, res)
+    .then((handled) => (handled ? undefined : handleNext(req, res)))
+    .catch((error: unknown) => {
+      console.error(`${req.method} ${req.url} failed:`, error);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+});
+server.listen(port, hostname);
+
+const stop = () => {
+  // Open keep-alive connections would hold close() open: idle ones are closed now, busy ones after their answer.
+  server.close(() => void app.close().finally(() => process.exit(0)));
+  server.closeIdleConnections();
+};
+process.once("SIGTERM", stop);
+process.once("SIGINT", stop);

@@ -1,0 +1,135 @@
+// The API in production: /api/trpc, /api/v1 and /api/openapi.json answered by a plain Node handler
+// in front of Next.js's request handler (scripts/server.ts), so an API call skips Next.js's routing,
+// proxy and route-handler pipeline (docs/performance.md, "HTTP and rendering"). These paths get what
+// they got under Next.js: the same @inbox/api handlers with the session cookie's user, the headers
+// and the session's sliding expiry of src/proxy.ts, gzip for clients that ask for it.
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+import { constants as zlibConstants, gzipSync } from "node:zlib";
+import { handleApiRequest, isApiPath } from "@inbox/api";
+import { securityHeaders } from "../security-headers";
+import { publicUrlIsHttps } from "./session-policy";
+import { renewedSessionCookie, serializeSessionCookie } from "./session-refresh";
+import { parseCookieHeader } from "./session-token";
+import { authSecret, currentSessionUserId, sessionClaimsOf } from "./session-user";
+
+/** Smaller bodies go out as they are: gzip would save a few bytes for a deflate stream's cost. */
+const GZIP_MIN_BYTES = 1024;
+
+export interface ApiListenerOptions {
+  /** The address the server listens on: requests' URLs are built on it, as Next.js builds them. */
+  hostname: string;
+  port: number;
+}
+
+/** Answers API requests and returns true; any other request is left alone (false) for Next.js. */
+export type ApiListener = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+export function createApiListener({ hostname, port }: ApiListenerOptions): ApiListener {
+  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+  return async (req, res) => {
+    // Next.js's request URL: its listening address, https when TLS ends here or at a proxy that says so.
+    const https = Boolean((req.socket as TLSSocket).encrypted) || String(req.headers["x-forwarded-proto"] ?? "").includes("https");
+    const url = new URL(req.url ?? "/", `${https ? "https" : "http"}://${host}:${port}`);
+    if (!isApiPath(url.pathname)) return false;
+    try {
+      await answer(req, res, url, https);
+    } catch (error) {
+      console.error(`API ${req.method} ${url.pathname} failed:`, error);
+      if (!res.headersSent) {
+        const body = JSON.stringify({
+          error: { message: "The server failed to answer. Try again; if it keeps failing, see the server's log." },
+        });
+        res.writeHead(500, { ...headersFor(https), "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+        res.end(body);
+      } else res.destroy();
+    }
+    return true;
+  };
+}
+
+/**
+ * The request body as a web stream. When the handler stops reading (a body over the cap) the rest is
+ * drained and dropped rather than the request destroyed (what `Readable.toWeb` does on cancel), so
+ * the answer goes out on a live connection.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.on("data", (chunk: Buffer) => {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once("end", () => {
+          if (open) controller.close();
+        });
+        req.once("error", (error) => {
+          if (open) controller.error(error);
+        });
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        open = false;
+        req.removeAllListeners("data");
+        req.resume();
+      },
+    },
+    { highWaterMark: 4 },
+  );
+}
+
+/** What src/proxy.ts sets on every response. The nonce is unused by JSON, but the policy is the same. */
+function headersFor(https: boolean): Record<string, string> {
+  return securityHeaders({ nonce: randomBytes(16).toString("base64"), dev: false, https: https || publicUrlIsHttps() });
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, url: URL, https: boolean) {
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  const aborted = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) aborted.abort();
+  });
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const request = new Request(url, {
+    method: req.method,
+    headers,
+    body: hasBody ? bodyStream(req) : null,
+    signal: aborted.signal,
+    ...(hasBody ? { duplex: "half" } : {}),
+  } as RequestInit);
+
+  // One decryption serves both the caller's identity and the session's renewal.
+  const cookies = parseCookieHeader(req.headers.cookie);
+  const claims = cookies.length > 0 ? sessionClaimsOf(cookies) : null;
+  const response = await handleApiRequest(request, { sessionUserId: () => currentSessionUserId(claims) });
+  const renewed = claims ? await renewedSessionCookie(claims, authSecret()) : null;
+
+  let body: Buffer = Buffer.from(await response.arrayBuffer());
+  const outgoing: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") outgoing[name] = value;
+  });
+  Object.assign(outgoing, headersFor(https));
+  const setCookies = [...response.headers.getSetCookie(), ...(renewed ? [serializeSessionCookie(renewed)] : [])];
+  if (setCookies.length > 0) outgoing["set-cookie"] = setCookies;
+  if (body.length >= GZIP_MIN_BYTES && !outgoing["content-encoding"]) {
+    outgoing.vary = outgoing.vary ? `${outgoing.vary as string}, Accept-Encoding` : "Accept-Encoding";
+    if (/\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
+      // The fastest level, in one synchronous call: a JSON page shrinks nearly as much as at the
+      // default level for a fraction of the CPU, and zlib's async API costs ten times more on the
+      // event loop than the compression itself (measured: docs/performance.md).
+      body = gzipSync(body, { level: zlibConstants.Z_BEST_SPEED });
+      outgoing["content-encoding"] = "gzip";
+    }
+  }
+  outgoing["content-length"] = String(body.length);
+  // Status line, headers and body in one write.
+  res.writeHead(response.status, outgoing);
+  res.end(req.method === "HEAD" ? undefined : body);
+}
