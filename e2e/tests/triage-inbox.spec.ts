@@ -43,7 +43,7 @@ test("a signed-in user lands on one inbox over both sellers; the seller filter a
   await expect.poll(() => attributes(page, "data-marketplace")).toEqual(["ozon"]);
 });
 
-test("every filter narrows the list, lives in the URL and shows its counts", async ({ page, world: _world }) => {
+test("channel, marketplace and status filters narrow the list, live in the URL and show their counts", async ({ page, world: _world }) => {
   await openInbox(page, "/inbox");
   const statuses = page.getByRole("group", { name: "Статус" });
   await expect(statuses.getByRole("button", { name: "Без ответа 6" })).toBeVisible();
@@ -75,7 +75,12 @@ test("every filter narrows the list, lives in the URL and shows its counts", asy
   await expectTexts(page, ["Нормально, но коробка помята"]);
   await toggle(page, "Статус", /^С ответом/, /status=answered/);
   await expectTexts(page, ["Отличное качество, всем советую"]);
+});
 
+test("read state, ratings, product, date range and sort narrow or order the list; a bad URL is explained", async ({
+  page,
+  world: _world,
+}) => {
   // Read state.
   await openInbox(page, "/inbox");
   await page.getByRole("combobox", { name: "Прочтение" }).selectOption({ label: "Непрочитанные" });
