@@ -51,6 +51,7 @@ async function createWorld(prisma: PrismaClient): Promise<ComposerWorld & { emai
       productName: "Чайник электрический",
       productArticle: "KET-42",
       productUrl: "https://www.ozon.ru/product/987654321/",
+      orderStatus: "CANCELLED",
       attachments: [
         { kind: "image", url: PHOTO, name: "Фото 1" },
         { kind: "image", url: PHOTO, name: "Фото 2" },
@@ -142,10 +143,14 @@ test("a review whose photos cannot be fetched from the marketplace still opens, 
   await expect(view.getByTestId("attachments")).toHaveCount(0);
 });
 
-test("a review shows stars, pros and cons, photos opening full size, the buyer's name and the product card", async ({ page, world }) => {
+test("a review shows stars, pros and cons, photos opening full size, the buyer's name, the order status and the product card", async ({
+  page,
+  world,
+}) => {
   await page.goto(`/s/${world.sellerId}/items/${world.review}`);
   const view = page.getByTestId("item-view");
   await expect(view.getByTestId("author")).toHaveText("Мария К.");
+  await expect(view.locator(".order-status")).toHaveText("Заказ: отменён");
   await expect(view.getByLabel("5/5")).toBeVisible();
   await expect(view.getByText("Тихий")).toBeVisible();
   await expect(view.getByText("Короткий шнур")).toBeVisible();

@@ -30,6 +30,23 @@ describe("ingest", () => {
     expect(await prisma.item.findFirstOrThrow({ where: { externalId: "r-1" } })).toMatchObject({ answered: true, answerText: "Спасибо!" });
   });
 
+  it("stores a review's order status, updates it when the marketplace changes it, and clears it when it says nothing", async () => {
+    const { prisma } = database();
+    const { seller, accounts } = await createSellerWithItems(prisma, "Orders", []);
+    const target = { sellerId: seller.id, accountId: accounts.OZON.id, marketplace: "OZON" as const, channel: "REVIEW" as const };
+    const statusOf = async () =>
+      (await prisma.item.findFirstOrThrow({ where: { accountId: accounts.OZON.id, externalId: "o-1" } })).orderStatus;
+    await prisma.$transaction((tx) => ingestItems(tx, target, [review("o-1", { orderStatus: "bought" })]));
+    expect(await statusOf()).toBe("BOUGHT");
+    expect(await prisma.$transaction((tx) => ingestItems(tx, target, [review("o-1", { orderStatus: "returned" })]))).toEqual({
+      fetched: 1,
+      changed: 1,
+    });
+    expect(await statusOf()).toBe("RETURNED");
+    await prisma.$transaction((tx) => ingestItems(tx, target, [review("o-1")]));
+    expect(await statusOf()).toBeNull();
+  });
+
   it("keeps an item answered that we answered, while the marketplace does not list the answer yet", async () => {
     const { prisma } = database();
     const { seller, accounts } = await createSellerWithItems(prisma, "Moderation", []);

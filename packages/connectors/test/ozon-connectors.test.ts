@@ -286,6 +286,22 @@ describe("ozon reviews and questions", () => {
     });
   });
 
+  it("a review's order status comes from the listing: DELIVERED is bought, CANCELLED cancelled", async () => {
+    const delivered = sandbox.addReview({ text: "Всё пришло", rating: 5, orderStatus: "DELIVERED" });
+    const cancelled = sandbox.addReview({ text: "Заказ отменили, но отзыв оставлю", rating: 2, orderStatus: "CANCELLED" });
+    const connector = new OzonReviewsConnector(sandbox.credentials, options);
+    const statusOf = async (id: string) => {
+      for (let cursor: string | null = null; ;) {
+        const page = await connector.listItems({ cursor, take: 100 });
+        const found = page.items.find((item) => item.externalId === id);
+        if (found || !page.nextCursor) return found?.orderStatus;
+        cursor = page.nextCursor;
+      }
+    };
+    expect([await statusOf(delivered.id), await statusOf(cancelled.id)]).toEqual(["bought", "cancelled"]);
+    expect((await connector.getItem({ itemId: cancelled.id }))?.orderStatus).toBe("cancelled");
+  });
+
   it("an answer held for moderation still counts as answered, so the reply job does not send twice", async () => {
     sandbox.setModeration("hold");
     try {

@@ -196,6 +196,15 @@ describe("WB feedbacks semantics", () => {
     expect((await c.getItem({ itemId: old.id }))?.answered).toBe(false);
   });
 
+  it("maps the buyer's order status of a feedback, and says nothing for notSpecified", async () => {
+    const s = await start();
+    const statuses = { buyout: "bought", rejected: "rejected", returned: "returned", notSpecified: undefined } as const;
+    const ids = Object.keys(statuses).map((orderStatus) => s.world.addFeedback({ orderStatus: orderStatus as keyof typeof statuses }).id);
+    const c = new WBFeedbacksConnector({ apiToken: s.issueToken() }, { ...fast, baseUrl: s.feedbacksUrl });
+    const listed = await c.listItems({ take: 100 });
+    expect(ids.map((id) => listed.items.find((item) => item.externalId === id)?.orderStatus)).toEqual(Object.values(statuses));
+  });
+
   it("generates the same data for the same seed and different data for another", () => {
     const now = () => Date.UTC(2026, 10, 1);
     const a = createWildberriesSandbox({ seed: 3, size: 5, now });

@@ -1,12 +1,13 @@
 // The API speaks the registry's lower-case names; the database stores Prisma enums. Which
 // marketplaces and channels exist comes from the connector registry, and this file is the one
 // mapping to the database: id "yandex-market" ↔ enum value YANDEX_MARKET, channel "chat" ↔ CHAT.
-import { CHANNELS, listMarketplaces, type Channel, type RegisteredMarketplace } from "@inbox/connectors";
+import { CHANNELS, listMarketplaces, type Channel, type OrderStatus, type RegisteredMarketplace } from "@inbox/connectors";
 import {
   Channel as DB_CHANNELS,
   Marketplace as DB_MARKETPLACES,
   type Channel as DbChannel,
   type Marketplace as DbMarketplace,
+  type OrderStatus as DbOrderStatus,
 } from "@inbox/db";
 import { z } from "zod";
 
@@ -67,3 +68,6 @@ export function toDbChannel(name: ChannelName): DbChannel {
 
 export const fromDbMarketplace = (value: DbMarketplace) => nameOf(value) as MarketplaceName;
 export const fromDbChannel = (value: DbChannel) => nameOf(value) as ChannelName;
+
+/** A review's order status as the API names it (BOUGHT → "bought"); null where the marketplace said nothing. */
+export const fromDbOrderStatus = (value: DbOrderStatus | null): OrderStatus | null => (value ? (value.toLowerCase() as OrderStatus) : null);

@@ -3,7 +3,7 @@
 import { listMarketplaces } from "@inbox/connectors";
 import { Prisma, type Channel, type Marketplace, type PrismaClient, type ReplyStatus } from "@inbox/db";
 import { AppError } from "../errors";
-import { fromDbChannel, fromDbMarketplace, type ChannelName, type MarketplaceName } from "./enums";
+import { fromDbChannel, fromDbMarketplace, fromDbOrderStatus, type ChannelName, type MarketplaceName } from "./enums";
 import { normalize } from "../sync/deliver-reply";
 import { legacyCounts } from "./inbox-counts";
 import { listInboxPage, type InboxQueryFilter } from "./inbox-list";
@@ -107,6 +107,7 @@ async function readInboxItem(prisma: Prisma.TransactionClient, sellerId: string,
     answered: item.answered,
     answerText: item.answerText,
     answerState: item.answerState,
+    orderStatus: fromDbOrderStatus(item.orderStatus),
     read: item.read,
     messageCount: item.messageCount,
     messages: thread.messages,

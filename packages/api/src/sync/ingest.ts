@@ -84,6 +84,7 @@ function upstreamFields(item: ChannelItem) {
     mediaCount: item.media ? JSON.stringify(item.media) : null,
     // Counts without URLs (Ozon's review list): fetched when the item is opened (services/item-media.ts).
     mediaPending: item.media !== undefined && item.attachments === undefined && item.media.images + item.media.videos > 0,
+    orderStatus: item.orderStatus ? item.orderStatus.toUpperCase() : null,
     upstreamCreatedAt: created,
     answered: item.answered,
     answerText: item.answerText ?? null,
@@ -119,6 +120,7 @@ const COMPARED = [
   "answered",
   "answerText",
   "answerState",
+  "orderStatus",
 ] as const;
 
 type StoredItem = {
@@ -136,6 +138,7 @@ type StoredItem = {
   attachments: unknown;
   mediaCount: unknown;
   mediaPending: boolean;
+  orderStatus: string | null;
   answered: boolean;
   answerText: string | null;
   answerState: string | null;
@@ -157,6 +160,7 @@ function columns(rows: ItemFields[]) {
     attachments: rows.map((row) => row.attachments),
     mediaCount: rows.map((row) => row.mediaCount),
     mediaPending: rows.map((row) => row.mediaPending),
+    orderStatus: rows.map((row) => row.orderStatus),
     upstreamCreatedAt: rows.map((row) => row.upstreamCreatedAt.toISOString()),
     answered: rows.map((row) => row.answered),
     answerText: rows.map((row) => row.answerText),
@@ -176,7 +180,8 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
   if (byId.size === 0) return { fetched: 0, changed: 0 };
   const existing = await tx.$queryRaw<StoredItem[]>`
     SELECT "id", "externalId", "read", "lastActivityAt", "text", "pros", "cons", "rating", "authorName", "productName",
-      "productUrl", "attachments", "mediaCount", "mediaPending", "answered", "answerText", "answerState"
+      "productUrl", "attachments", "mediaCount", "mediaPending", "orderStatus"::text AS "orderStatus", "answered", "answerText",
+      "answerState"
     FROM "Item"
     WHERE "accountId" = ${target.accountId} AND "channel" = ${target.channel}::"Channel" AND "externalId" = ANY(${[...byId.keys()]}::text[])`;
   const existingById = new Map(existing.map((row) => [row.externalId, row]));
@@ -197,19 +202,21 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
     await tx.$executeRaw`
       INSERT INTO "Item" ("id", "sellerId", "accountId", "marketplace", "channel", "externalId", "text", "pros", "cons", "rating",
         "authorName", "productExternalId", "productName", "productArticle", "productUrl", "attachments", "mediaCount",
-        "mediaPending", "upstreamCreatedAt", "answered", "answerText", "answerState", "read", "lastActivityAt", "updatedAt")
+        "mediaPending", "orderStatus", "upstreamCreatedAt", "answered", "answerText", "answerState", "read", "lastActivityAt",
+        "updatedAt")
       SELECT u."id", ${target.sellerId}, ${target.accountId}, ${target.marketplace}::"Marketplace", ${target.channel}::"Channel",
         u."externalId", u."text", u."pros", u."cons", u."rating", u."authorName", u."productExternalId", u."productName",
-        u."productArticle", u."productUrl", u."attachments", u."mediaCount", u."mediaPending", u."upstreamCreatedAt", u."answered",
-        u."answerText", u."answerState", u."read", u."lastActivityAt", now()
+        u."productArticle", u."productUrl", u."attachments", u."mediaCount", u."mediaPending", u."orderStatus", u."upstreamCreatedAt",
+        u."answered", u."answerText", u."answerState", u."read", u."lastActivityAt", now()
       FROM unnest(${c.id}::text[], ${fresh.map((row) => row.externalId)}::text[], ${c.text}::text[], ${c.pros}::text[],
         ${c.cons}::text[], ${c.rating}::int[], ${c.authorName}::text[], ${c.productExternalId}::text[], ${c.productName}::text[],
         ${c.productArticle}::text[], ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.mediaCount}::jsonb[],
-        ${c.mediaPending}::boolean[], ${c.upstreamCreatedAt}::timestamp(3)[], ${c.answered}::boolean[], ${c.answerText}::text[],
-        ${c.answerState}::text[], ${c.read}::boolean[], ${c.lastActivityAt}::timestamp(3)[])
+        ${c.mediaPending}::boolean[], ${c.orderStatus}::"OrderStatus"[], ${c.upstreamCreatedAt}::timestamp(3)[],
+        ${c.answered}::boolean[], ${c.answerText}::text[], ${c.answerState}::text[], ${c.read}::boolean[],
+        ${c.lastActivityAt}::timestamp(3)[])
         AS u("id", "externalId", "text", "pros", "cons", "rating", "authorName", "productExternalId", "productName",
-          "productArticle", "productUrl", "attachments", "mediaCount", "mediaPending", "upstreamCreatedAt", "answered",
-          "answerText", "answerState", "read", "lastActivityAt")`;
+          "productArticle", "productUrl", "attachments", "mediaCount", "mediaPending", "orderStatus", "upstreamCreatedAt",
+          "answered", "answerText", "answerState", "read", "lastActivityAt")`;
   }
 
   // Our own answers the marketplace does not list yet (moderation, a feed page read before the send
@@ -265,17 +272,18 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
       UPDATE "Item" AS i SET "text" = u."text", "pros" = u."pros", "cons" = u."cons", "rating" = u."rating",
         "authorName" = u."authorName", "productExternalId" = u."productExternalId", "productName" = u."productName",
         "productArticle" = u."productArticle", "productUrl" = u."productUrl", "attachments" = u."attachments",
-        "mediaCount" = u."mediaCount", "mediaPending" = u."mediaPending", "upstreamCreatedAt" = u."upstreamCreatedAt",
+        "mediaCount" = u."mediaCount", "mediaPending" = u."mediaPending", "orderStatus" = u."orderStatus",
+        "upstreamCreatedAt" = u."upstreamCreatedAt",
         "answered" = u."answered", "answerText" = u."answerText", "answerState" = u."answerState", "read" = u."read",
         "lastActivityAt" = u."lastActivityAt", "updatedAt" = now()
       FROM unnest(${c.id}::text[], ${c.text}::text[], ${c.pros}::text[], ${c.cons}::text[], ${c.rating}::int[],
         ${c.authorName}::text[], ${c.productExternalId}::text[], ${c.productName}::text[], ${c.productArticle}::text[],
         ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.mediaCount}::jsonb[], ${c.mediaPending}::boolean[],
-        ${c.upstreamCreatedAt}::timestamp(3)[], ${c.answered}::boolean[], ${c.answerText}::text[], ${c.answerState}::text[],
-        ${c.read}::boolean[], ${c.lastActivityAt}::timestamp(3)[])
+        ${c.orderStatus}::"OrderStatus"[], ${c.upstreamCreatedAt}::timestamp(3)[], ${c.answered}::boolean[],
+        ${c.answerText}::text[], ${c.answerState}::text[], ${c.read}::boolean[], ${c.lastActivityAt}::timestamp(3)[])
         AS u("id", "text", "pros", "cons", "rating", "authorName", "productExternalId", "productName", "productArticle",
-          "productUrl", "attachments", "mediaCount", "mediaPending", "upstreamCreatedAt", "answered", "answerText", "answerState",
-          "read", "lastActivityAt")
+          "productUrl", "attachments", "mediaCount", "mediaPending", "orderStatus", "upstreamCreatedAt", "answered", "answerText",
+          "answerState", "read", "lastActivityAt")
       WHERE i."id" = u."id"`;
   }
 

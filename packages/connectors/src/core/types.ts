@@ -59,8 +59,14 @@ export interface ChannelItem {
    * item, through `getAttachments`; with them, they were read too.
    */
   media?: ItemMediaCount;
+  /** Reviews: what became of the buyer's order, where the marketplace says. */
+  orderStatus?: OrderStatus;
   raw?: unknown;
 }
+
+/** bought: received and kept; rejected: refused at pickup; returned: sent back; cancelled: never delivered. */
+export const ORDER_STATUSES = ["bought", "rejected", "returned", "cancelled"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface ItemMediaCount {
   images: number;

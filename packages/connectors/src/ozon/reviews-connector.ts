@@ -20,6 +20,7 @@ import type {
   GetUpdatesResult,
   ListItemsParams,
   ListItemsResult,
+  OrderStatus,
   MarkReadParams,
   SendReplyParams,
   SendReplyResult,
@@ -245,10 +246,15 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
       item.answerState = "moderation";
     }
     item.media = { images: review.photos_amount ?? 0, videos: review.videos_amount ?? 0 };
+    const orderStatus = OZON_ORDER_STATUSES[(review.order_status ?? "").toUpperCase()];
+    if (orderStatus) item.orderStatus = orderStatus;
     if (fromInfo) item.attachments = reviewAttachments(review);
     return item;
   }
 }
+
+/** Ozon's review order statuses (ReviewOrderStatus: DELIVERED, CANCELLED). */
+const OZON_ORDER_STATUSES: Partial<Record<string, OrderStatus>> = { DELIVERED: "bought", CANCELLED: "cancelled" };
 
 /** Photo and video URLs of a review (review.v2 info: photos[].url, videos[].url/preview_url). */
 export function reviewAttachments(review: OzonReview): ChannelAttachment[] {

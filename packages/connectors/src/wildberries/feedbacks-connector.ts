@@ -13,6 +13,7 @@ import type {
   GetUpdatesResult,
   ListItemsParams,
   ListItemsResult,
+  OrderStatus,
   SendReplyParams,
   SendReplyResult,
 } from "../core/types";
@@ -51,6 +52,8 @@ export const wbFeedbackSchema = z.object({
   video: z.object({ previewImage: z.string().optional(), link: z.string().optional(), durationSec: z.number().int().optional() }).nullish(),
   wasViewed: z.boolean().optional(),
   userName: z.string().optional(),
+  /** buyout, rejected, returned or notSpecified (spec `responseFeedback.orderStatus`). */
+  orderStatus: z.string().optional(),
 });
 export type WBFeedback = z.infer<typeof wbFeedbackSchema>;
 
@@ -183,6 +186,9 @@ export function feedbackAttachments(fb: WBFeedback): ChannelAttachment[] | undef
   return all.length > 0 ? all : undefined;
 }
 
+/** WB's order statuses; `notSpecified` (and anything new) tells nothing. */
+const WB_ORDER_STATUSES: Partial<Record<string, OrderStatus>> = { buyout: "bought", rejected: "rejected", returned: "returned" };
+
 export function toChannelItem(fb: WBFeedback): ChannelItem {
   const answerText = fb.answer?.text || undefined;
   return {
@@ -203,6 +209,7 @@ export function toChannelItem(fb: WBFeedback): ChannelItem {
     answerState: fb.answer?.state ?? undefined,
     // WB has no way to mark a feedback viewed, so "not viewed" must not undo a read marked in Inbox.
     read: fb.wasViewed ? true : undefined,
+    orderStatus: fb.orderStatus ? WB_ORDER_STATUSES[fb.orderStatus] : undefined,
     raw: fb,
   };
 }

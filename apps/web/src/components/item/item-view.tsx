@@ -86,6 +86,11 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
           <Badge tone={item.read ? "neutral" : "blue"} className="read-state">
             {item.read ? t.item.read : t.item.unread}
           </Badge>
+          {item.orderStatus && (
+            <Badge tone={item.orderStatus === "bought" ? "neutral" : "amber"} className="order-status">
+              {t.composer.orderStatus}: {t.composer.orderStatuses[item.orderStatus]}
+            </Badge>
+          )}
         </div>
         <ProductCard product={item.product} />
 

@@ -90,6 +90,7 @@ export interface AddReviewInput {
   text?: string;
   rating?: number;
   sku?: number;
+  orderStatus?: SandboxReview["orderStatus"];
 }
 
 export interface AddQuestionInput {
@@ -324,7 +325,7 @@ export async function startOzonSandbox(options: OzonSandboxOptions = {}): Promis
         rating: input.rating ?? generated.rating,
         publishedAt: stamp(account.reviews[account.reviews.length - 1]?.publishedAt),
         status: "NEW",
-        orderStatus: "DELIVERED",
+        orderStatus: input.orderStatus ?? "DELIVERED",
         photos: [],
         videos: [],
         comments: [],

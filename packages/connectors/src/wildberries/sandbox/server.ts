@@ -225,7 +225,7 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
               : null,
             wasViewed: fb.wasViewed,
             userName: fb.userName,
-            orderStatus: "buyout",
+            orderStatus: fb.orderStatus ?? "buyout",
             matchingSize: "ok",
             isAbleSupplierFeedbackValuation: false,
             supplierFeedbackValuation: 0,

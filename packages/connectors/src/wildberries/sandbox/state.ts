@@ -27,6 +27,8 @@ export interface SandboxFeedback {
   hasPhotos: boolean;
   hasVideo: boolean;
   answer: SandboxAnswer | null;
+  /** The buyer's order (spec values); seeded feedbacks are bought out. */
+  orderStatus?: "buyout" | "rejected" | "returned" | "notSpecified";
 }
 
 export interface SandboxQuestion {
