@@ -96,7 +96,15 @@ async function startHarness(channel: Channel, seed: number, size: number): Promi
     badCredentials: { apiKey: "ACMA:revoked-key:0000", businessId: sandbox.credentials.businessId },
     badCredentialsReason: "invalid_token",
     options,
-    addItem: () => adapter.addItem(sandbox),
+    // A buyer's item exists before our next request. Yandex Market ends a listing window at the
+    // request's own instant, exclusively: an item made in that same millisecond is listed only by the
+    // next call, so the harness lets the clock move on before the suite asks.
+    addItem: async () => {
+      const id = adapter.addItem(sandbox);
+      const madeAt = Date.now();
+      while (Date.now() <= madeAt) await new Promise((resolve) => setTimeout(resolve, 1));
+      return id;
+    },
     allItemIds: () => adapter.allItemIds(sandbox),
     replyableItemId: () => adapter.replyableItemId(sandbox),
     repliesReceived: (itemId) => sandbox.stats.repliesReceived(itemId),
