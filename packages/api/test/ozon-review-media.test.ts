@@ -122,6 +122,15 @@ describe("Ozon review photos and videos", () => {
     expect(retried.attachments.map((a) => a.url)).toEqual([...review.photos, ...review.videos]);
   });
 
+  it("an account whose stored credentials no key opens: the review still opens, and asks for a new token", async () => {
+    const { prisma, seller, account, caller, itemOf } = await syncedAccount();
+    const row = await itemOf(reviewsWithMedia()[1]!.id);
+    await prisma.marketplaceAccount.update({ where: { id: account.id }, data: { credentialsEncrypted: "v1:a:b:c" } });
+
+    expect(await caller.inbox.media({ sellerId: seller.id, itemId: row.id })).toEqual({ attachments: [], failed: "TOKEN_REJECTED" });
+    expect(await itemOf(row.externalId)).toMatchObject({ mediaPending: true });
+  });
+
   it("another seller's member cannot open the review's media, and nothing is fetched for them", async () => {
     const { prisma, itemOf } = await syncedAccount();
     const row = await itemOf(reviewsWithMedia()[0]!.id);

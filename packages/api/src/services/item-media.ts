@@ -62,7 +62,17 @@ async function fetchAndStore(
   },
   options: ConnectorOptions,
 ): Promise<ItemMedia> {
-  const connector = connectorForAccount(item.account, item.channel, { ...ON_OPEN_OPTIONS, ...options });
+  let connector: ReturnType<typeof connectorForAccount>;
+  try {
+    connector = connectorForAccount(item.account, item.channel, { ...ON_OPEN_OPTIONS, ...options });
+  } catch (error) {
+    // Stored credentials no key opens or no connector accepts: only a new token helps, as for syncs
+    // and replies. The item still opens.
+    console.warn(
+      `media of item ${item.id}: the account's credentials cannot be used: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return { attachments: storedAttachments(item.attachments), failed: "TOKEN_REJECTED" };
+  }
   let fetched: ChannelAttachment[];
   try {
     // null: the item is gone upstream, so there is nothing more to show.
