@@ -1,46 +1,14 @@
 // The migration that moves Ozon review photos to "fetched on open", run on a database holding rows of
 // the previous schema: Ozon reviews get the counts of the attachments they already hold (so nothing
 // is fetched again), other items are left alone, and nothing is marked pending.
-import fs from "node:fs";
-import path from "node:path";
-import { randomBytes } from "node:crypto";
-import { createDatabaseIfMissing } from "@inbox/db/server";
-import pg from "pg";
-import { afterAll, describe, expect, inject, it } from "vitest";
-import "@inbox/db/testing/global-setup";
+import { describe, expect, it } from "vitest";
+import { useDatabaseBeforeMigration } from "./support/migration-database";
 
-const MIGRATIONS = path.resolve(import.meta.dirname, "../../db/prisma/migrations");
-const TARGET = "20261202124500_lazy_review_media";
-
-/** Runs a migration file the way our pg adapter does: statement by statement, split at semicolons. */
-async function apply(client: pg.Client, folder: string) {
-  const sql = fs.readFileSync(path.join(MIGRATIONS, folder, "migration.sql"), "utf8");
-  for (const statement of sql.split(";")) if (statement.trim()) await client.query(statement);
-}
-
-const server = inject("testDatabase");
-const name = `inbox_migration_${randomBytes(5).toString("hex")}`;
-const url = new URL(server.adminUrl);
-url.pathname = `/${name}`;
-const client = new pg.Client({ connectionString: url.toString() });
-
-afterAll(async () => {
-  await client.end();
-  const admin = new pg.Client({ connectionString: server.adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
-});
+const { client, migrateToBefore, applyTarget } = useDatabaseBeforeMigration("20261202124500_lazy_review_media");
 
 describe("migration lazy_review_media", () => {
   it("gives stored Ozon reviews the counts of the photos and videos they hold, and marks nothing to fetch", async () => {
-    await createDatabaseIfMissing(server.adminUrl, name);
-    await client.connect();
-    const folders = fs
-      .readdirSync(MIGRATIONS)
-      .filter((entry) => /^\d{14}_/.test(entry))
-      .sort();
-    for (const folder of folders.filter((entry) => entry < TARGET)) await apply(client, folder);
+    await migrateToBefore();
 
     await client.query(`INSERT INTO "Seller" ("id","name","updatedAt") VALUES ('s1','Магазин',now())`);
     await client.query(`INSERT INTO "MarketplaceAccount" ("id","sellerId","marketplace","displayName","credentialsEncrypted","updatedAt") VALUES
@@ -61,7 +29,7 @@ describe("migration lazy_review_media", () => {
       );
     }
 
-    await apply(client, TARGET);
+    await applyTarget();
     const { rows: after } = await client.query<{ id: string; mediaCount: unknown; mediaPending: boolean }>(
       `SELECT "id", "mediaCount", "mediaPending" FROM "Item" ORDER BY "id"`,
     );

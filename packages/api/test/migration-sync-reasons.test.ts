@@ -1,46 +1,14 @@
 // The migration that classifies sync errors (security review, finding 8) and starts analytics, run on
 // a database holding rows of the previous schema: stored error texts become reasons and are dropped,
 // first answers and the rollups are backfilled from the existing items, messages and replies.
-import fs from "node:fs";
-import path from "node:path";
-import { randomBytes } from "node:crypto";
-import { createDatabaseIfMissing } from "@inbox/db/server";
-import pg from "pg";
-import { afterAll, describe, expect, inject, it } from "vitest";
-import "@inbox/db/testing/global-setup";
+import { describe, expect, it } from "vitest";
+import { useDatabaseBeforeMigration } from "./support/migration-database";
 
-const MIGRATIONS = path.resolve(import.meta.dirname, "../../db/prisma/migrations");
-const TARGET = "20261202050026_analytics_and_sync_health";
-
-/** Runs a migration file the way our pg adapter does: statement by statement, split at semicolons. */
-async function apply(client: pg.Client, folder: string) {
-  const sql = fs.readFileSync(path.join(MIGRATIONS, folder, "migration.sql"), "utf8");
-  for (const statement of sql.split(";")) if (statement.trim()) await client.query(statement);
-}
-
-const server = inject("testDatabase");
-const name = `inbox_migration_${randomBytes(5).toString("hex")}`;
-const url = new URL(server.adminUrl);
-url.pathname = `/${name}`;
-const client = new pg.Client({ connectionString: url.toString() });
-
-afterAll(async () => {
-  await client.end();
-  const admin = new pg.Client({ connectionString: server.adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
-});
+const { client, migrateToBefore, applyTarget } = useDatabaseBeforeMigration("20261202050026_analytics_and_sync_health");
 
 describe("migration analytics_and_sync_health", () => {
   it("classifies stored error texts and backfills first answers and the rollups", async () => {
-    await createDatabaseIfMissing(server.adminUrl, name);
-    await client.connect();
-    const folders = fs
-      .readdirSync(MIGRATIONS)
-      .filter((entry) => /^\d{14}_/.test(entry))
-      .sort();
-    for (const folder of folders.filter((entry) => entry < TARGET)) await apply(client, folder);
+    await migrateToBefore();
 
     await client.query(`INSERT INTO "User" ("id","email","name","passwordHash","updatedAt") VALUES ('u1','a@b.c','Анна','x',now())`);
     await client.query(`INSERT INTO "Seller" ("id","name","updatedAt") VALUES ('s1','Магазин',now())`);
@@ -64,7 +32,7 @@ describe("migration analytics_and_sync_health", () => {
     await client.query(`INSERT INTO "Reply" ("id","itemId","authorId","text","status","idempotencyKey","sentAt","updatedAt") VALUES
       ('p1','i1','u1','Спасибо','SENT','k1','2026-11-20 10:00',now())`);
 
-    await apply(client, TARGET);
+    await applyTarget();
 
     const runs = await client.query(`SELECT "id", "errorReason"::text AS reason FROM "SyncRun" ORDER BY "id"`);
     expect(Object.fromEntries(runs.rows.map((row: { id: string; reason: string | null }) => [row.id, row.reason]))).toEqual({
