@@ -1,5 +1,6 @@
-// Removing an account or a seller while the reply worker writes one of its replies: the removal
-// waits for the worker's transaction instead of deadlocking with it, and both complete.
+// Removing an account or a seller while the app writes its rows (the reply worker writes a reply, an
+// agent marks an item read): the removal waits for the writer's transaction instead of deadlocking
+// with it, and both complete.
 import type { PrismaClient } from "@inbox/db";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { describe, expect, it } from "vitest";
@@ -63,5 +64,42 @@ describe("removing data the reply worker is writing", () => {
       { id: accounts.OZON.id },
     ]);
     expect(await prisma.item.count({ where: { id: item.id } })).toBe(0);
+  });
+});
+
+/**
+ * Marking an item read (inbox-read.ts): the UPDATE locks the item row first, and its statement
+ * triggers then insert counter deltas that reference the account (a key-share lock on it). The
+ * removal starts between the two; the trigger's write comes once the removal waits on a lock.
+ */
+async function removeWhileItemIsMarkedRead(prisma: PrismaClient, itemId: string, accountId: string, remove: () => Promise<void>) {
+  let removal: Promise<void> = Promise.resolve();
+  await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT "id" FROM "Item" WHERE "id" = ${itemId} FOR NO KEY UPDATE`;
+    removal = remove();
+    await someoneWaitsForALock(prisma);
+    await tx.$executeRaw`
+      INSERT INTO "InboxCountDelta" ("sellerId", "accountId", "marketplace", "channel", "answered", "read", "replyState", "rating", "delta")
+      SELECT "sellerId", "accountId", "marketplace", "channel", "answered", true, "replyState", COALESCE("rating", 0), 0
+      FROM "Item" WHERE "id" = ${itemId} AND "accountId" = ${accountId}`;
+  });
+  await removal;
+}
+
+describe("removing data an agent is marking read", () => {
+  it("a seller's removal waits for the mark-read transaction, then deletes everything", async () => {
+    const { prisma } = database();
+    const { seller, accounts, items } = await createSellerWithItems(prisma, "removal-read-seller", [{ channel: "REVIEW" }]);
+    await removeWhileItemIsMarkedRead(prisma, items[0]!.id, accounts.WILDBERRIES.id, () => removeSellers(prisma, [seller.id]));
+    expect(await prisma.seller.findUnique({ where: { id: seller.id } })).toBeNull();
+    expect(await prisma.item.count({ where: { sellerId: seller.id } })).toBe(0);
+  });
+
+  it("an account's removal waits for the mark-read transaction, then deletes the account's items", async () => {
+    const { prisma } = database();
+    const { accounts, items } = await createSellerWithItems(prisma, "removal-read-account", [{ channel: "REVIEW" }]);
+    await removeWhileItemIsMarkedRead(prisma, items[0]!.id, accounts.WILDBERRIES.id, () => removeAccounts(prisma, [accounts.WILDBERRIES.id]));
+    expect(await prisma.marketplaceAccount.count({ where: { id: accounts.WILDBERRIES.id } })).toBe(0);
+    expect(await prisma.item.count({ where: { id: items[0]!.id } })).toBe(0);
   });
 });

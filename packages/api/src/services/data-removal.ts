@@ -1,10 +1,12 @@
 // Deleting marketplace accounts or whole sellers, with everything they hold (items, messages,
 // replies, counters, rollups cascade from them), while the workers keep running.
 //
-// The reply worker writes a reply first and its item after (a trigger keeps Item.replyState), and a
-// cascade deletes items first and their replies after: at the same time, the two deadlock. Taking
-// the replies' row locks first puts the delete in the worker's order: an attempt in flight finishes
-// first, and one that starts later waits, then finds its reply gone.
+// The app writes rows in one order: a reply, then its item (a trigger keeps Item.replyState), then
+// rows that reference the item's account (the counter and analytics deltas its statement triggers
+// insert take a key-share lock on the account). A cascade goes the other way (account, items,
+// replies), so at the same time the two deadlock. Taking the replies' and then the items' row locks
+// before deleting anything puts the removal in the app's order: a write in flight finishes first,
+// and one that starts later waits, then finds its rows gone.
 import { Prisma, type PrismaClient } from "@inbox/db";
 
 /** A large account's cascade (hundreds of thousands of items, each with triggers) takes minutes. */
@@ -30,8 +32,12 @@ async function removeWithReplies(
   await prisma.$transaction(
     async (tx) => {
       await tx.$queryRaw`
-        SELECT r."id" FROM "Reply" r JOIN "Item" i ON i."id" = r."itemId"
-        WHERE ${itemColumn} = ANY(${ids}::text[]) ORDER BY r."id" FOR UPDATE OF r`;
+        SELECT count(*) FROM (
+          SELECT 1 FROM "Reply" r JOIN "Item" i ON i."id" = r."itemId"
+          WHERE ${itemColumn} = ANY(${ids}::text[]) ORDER BY r."id" FOR UPDATE OF r
+        ) AS locked`;
+      await tx.$queryRaw`
+        SELECT count(*) FROM (SELECT 1 FROM "Item" i WHERE ${itemColumn} = ANY(${ids}::text[]) ORDER BY i."id" FOR UPDATE) AS locked`;
       await remove(tx);
     },
     { timeout: REMOVAL_TIMEOUT_MS },
