@@ -14,6 +14,7 @@ export const APP_ERROR_CODES = {
   item_not_found: "NOT_FOUND",
   reply_not_found: "NOT_FOUND",
   template_not_found: "NOT_FOUND",
+  rule_not_found: "NOT_FOUND",
   /** The reply is shorter or longer than the marketplace accepts. */
   reply_too_short: "BAD_REQUEST",
   reply_too_long: "BAD_REQUEST",

@@ -2,6 +2,7 @@ import { accountRouter } from "./routers/account";
 import { analyticsRouter } from "./routers/analytics";
 import { apiTokenRouter } from "./routers/api-token";
 import { auditRouter } from "./routers/audit";
+import { automationRouter } from "./routers/automation";
 import { catalogRouter } from "./routers/catalog";
 import { draftRouter } from "./routers/draft";
 import { inboxRouter } from "./routers/inbox";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   apiToken: apiTokenRouter,
   audit: auditRouter,
   template: templateRouter,
+  automation: automationRouter,
   draft: draftRouter,
   session: sessionRouter,
 });

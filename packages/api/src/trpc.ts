@@ -31,6 +31,7 @@ const lazyJobQueue: JobQueue = {
   enqueueSync: async (accountId) => (await getJobQueue()).enqueueSync(accountId),
   enqueueReplyDelivery: async (replyId, startAfter) => (await getJobQueue()).enqueueReplyDelivery(replyId, startAfter),
   enqueueMarkReadUpstream: async (itemIds) => (await getJobQueue()).enqueueMarkReadUpstream(itemIds),
+  enqueueAutomation: async (sellerId) => (await getJobQueue()).enqueueAutomation(sellerId),
 };
 
 export function createTRPCContext(options: CreateContextOptions) {

@@ -27,6 +27,7 @@ function recordingJobQueue() {
     enqueueSync: async (accountId) => void calls.push(`sync ${accountId}`),
     enqueueReplyDelivery: async (replyId) => void calls.push(`reply ${replyId}`),
     enqueueMarkReadUpstream: async (itemIds) => void calls.push(`mark read ${itemIds.join(",")}`),
+    enqueueAutomation: async () => {},
   };
   return { queue, calls };
 }

@@ -33,6 +33,7 @@ const jobs: JobQueue = {
   enqueueSync: async (accountId) => void queued.push(`sync ${accountId}`),
   enqueueReplyDelivery: async (replyId) => void queued.push(`reply ${replyId}`),
   enqueueMarkReadUpstream: async (itemIds) => void queued.push(`mark read ${itemIds.join(",")}`),
+  enqueueAutomation: async () => {},
 };
 let world: { ownerId: string; sellerId: string };
 

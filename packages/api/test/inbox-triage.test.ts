@@ -57,6 +57,7 @@ function caller() {
     enqueueSync: async () => {},
     enqueueReplyDelivery: async () => {},
     enqueueMarkReadUpstream: async (itemIds) => void queuedMarkRead.push(itemIds),
+    enqueueAutomation: async () => {},
   };
   return createCaller(createTRPCContext({ userId, prisma, jobs }));
 }

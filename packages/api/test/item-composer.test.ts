@@ -14,6 +14,7 @@ const jobs: JobQueue = {
   enqueueSync: async () => {},
   enqueueReplyDelivery: async () => {},
   enqueueMarkReadUpstream: async (itemIds) => void markReadJobs.push(...itemIds),
+  enqueueAutomation: async () => {},
 };
 
 let sellerId: string;

@@ -16,6 +16,7 @@ const jobs: JobQueue = {
   enqueueSync: async () => {},
   enqueueReplyDelivery: async () => {},
   enqueueMarkReadUpstream: async (itemIds) => void queued.push(...itemIds),
+  enqueueAutomation: async () => {},
 };
 
 beforeAll(async () => {

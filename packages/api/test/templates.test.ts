@@ -12,6 +12,7 @@ const jobs: JobQueue = {
   enqueueSync: async () => {},
   enqueueReplyDelivery: async (replyId) => void queued.push(replyId),
   enqueueMarkReadUpstream: async () => {},
+  enqueueAutomation: async () => {},
 };
 
 let sellerId: string;

@@ -10,7 +10,10 @@ export const QUEUES = {
   deliverReply: "deliver-reply",
   /** Tell the marketplaces that items were read (bulk mark read; services/inbox-read.ts). */
   markReadUpstream: "mark-read-upstream",
-  /** Every minute: queue the syncs that are due and the replies whose retry time has come. */
+  /** Apply a seller's automation rules (services/automation.ts). At most one queued job per seller. */
+  automation: "automation",
+  /** Every minute: queue the syncs that are due, the replies whose retry time has come, and the
+   * automation of sellers with rules switched on (delays end while nothing else happens). */
   sweep: "sweep",
 } as const;
 
@@ -22,6 +25,9 @@ export interface DeliverReplyJob {
 }
 export interface MarkReadUpstreamJob {
   itemIds: string[];
+}
+export interface AutomationJob {
+  sellerId: string;
 }
 
 export function createBoss(databaseUrl: string, options: { worker: boolean }) {
@@ -47,6 +53,7 @@ export async function ensureQueues(boss: PgBoss) {
     retryLimit: 0,
     expireInSeconds: 10 * 60,
   });
+  await boss.createQueue(QUEUES.automation, { name: QUEUES.automation, policy: "short", retryLimit: 0, expireInSeconds: 10 * 60 });
   await boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "stately", retryLimit: 0, expireInSeconds: 5 * 60 });
 }
 
@@ -55,6 +62,7 @@ export interface JobQueue {
   enqueueSync(accountId: string): Promise<void>;
   enqueueReplyDelivery(replyId: string, startAfter?: Date): Promise<void>;
   enqueueMarkReadUpstream(itemIds: string[]): Promise<void>;
+  enqueueAutomation(sellerId: string): Promise<void>;
 }
 
 export function jobQueueFromBoss(boss: PgBoss): JobQueue {
@@ -67,6 +75,9 @@ export function jobQueueFromBoss(boss: PgBoss): JobQueue {
     },
     async enqueueMarkReadUpstream(itemIds) {
       await boss.send(QUEUES.markReadUpstream, { itemIds } satisfies MarkReadUpstreamJob);
+    },
+    async enqueueAutomation(sellerId) {
+      await boss.send(QUEUES.automation, { sellerId } satisfies AutomationJob, { singletonKey: sellerId });
     },
   };
 }

@@ -6,12 +6,14 @@ import type { PrismaClient } from "@inbox/db";
 import { deliverReply } from "../sync/deliver-reply";
 import { syncAccount, type SyncAccountOptions } from "../sync/sync-account";
 import { TaskTracker } from "../background";
+import { runAutomation } from "../services/automation";
 import { markItemsReadUpstream } from "../services/inbox-read";
 import {
   createBoss,
   ensureQueues,
   jobQueueFromBoss,
   QUEUES,
+  type AutomationJob,
   type DeliverReplyJob,
   type JobQueue,
   type MarkReadUpstreamJob,
@@ -73,6 +75,11 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
         log(
           `sync ${job.data.accountId}: ${result.status === "done" ? result.channels.map((c) => `${c.channel} ${c.status} +${c.changed}`).join(", ") : result.reason}`,
         );
+        // New or changed items may be what a rule waits for.
+        if (result.status === "done" && result.channels.some((channel) => channel.changed > 0)) {
+          const account = await prisma.marketplaceAccount.findUnique({ where: { id: job.data.accountId }, select: { sellerId: true } });
+          if (account && (await hasEnabledRules(prisma, account.sellerId))) await queue.enqueueAutomation(account.sellerId);
+        }
       }),
     );
     await boss.work<DeliverReplyJob>(QUEUES.deliverReply, workOptions, ([job]) =>
@@ -88,6 +95,16 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
         if (!job) return;
         const outcome = await markItemsReadUpstream(prisma, job.data.itemIds, { connectorOptions: options.connectorOptions, log });
         log(`mark read upstream: ${outcome.marked} marked, ${outcome.failed} failed`);
+      }),
+    );
+    await boss.work<AutomationJob>(QUEUES.automation, workOptions, ([job]) =>
+      running.run(async () => {
+        if (!job) return;
+        const results = await runAutomation(prisma, queue, { sellerId: job.data.sellerId });
+        const acted = results.filter((result) => result.replied + result.markedRead + result.skipped > 0);
+        if (acted.length > 0) {
+          log(`automation ${job.data.sellerId}: ${acted.map((r) => `${r.ruleId} replied ${r.replied}, read ${r.markedRead}, skipped ${r.skipped}`).join("; ")}`);
+        }
       }),
     );
   }
@@ -118,6 +135,8 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
       take: 500,
     });
     for (const reply of replies) await queue.enqueueReplyDelivery(reply.id);
+    const sellers = await prisma.automationRule.findMany({ where: { enabled: true }, distinct: ["sellerId"], select: { sellerId: true } });
+    for (const { sellerId } of sellers) await queue.enqueueAutomation(sellerId);
   };
   await boss.work(QUEUES.sweep, workOptions, () => running.run(sweep));
   await boss.schedule(QUEUES.sweep, options.sweepCron ?? "* * * * *");
@@ -132,4 +151,8 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
       await running.drain();
     },
   };
+}
+
+async function hasEnabledRules(prisma: PrismaClient, sellerId: string) {
+  return (await prisma.automationRule.count({ where: { sellerId, enabled: true } })) > 0;
 }

@@ -11,7 +11,9 @@ import { assertReplyLength, replyTextLimits } from "./reply-limits";
 export interface QueueReplyParams {
   sellerId: string;
   itemId: string;
-  authorId: string;
+  /** Null for a reply an automation rule writes (automationRuleId says which). */
+  authorId: string | null;
+  automationRuleId?: string;
   text: string;
   idempotencyKey: string;
   /** Who asked, for the audit log; the author without a request address by default. */
@@ -47,17 +49,24 @@ export async function queueReplyOnce(prisma: PrismaClient, params: QueueReplyPar
       }
       await assertNotAnswered(tx, item);
       const reply = await tx.reply.create({
-        data: { itemId: item.id, sellerId: params.sellerId, authorId: params.authorId, text, idempotencyKey: params.idempotencyKey },
+        data: {
+          itemId: item.id,
+          sellerId: params.sellerId,
+          authorId: params.authorId,
+          automationRuleId: params.automationRuleId ?? null,
+          text,
+          idempotencyKey: params.idempotencyKey,
+        },
       });
       await recordAudit(tx, params.origin ?? { actor: { userId: params.authorId }, request: NO_REQUEST_INFO }, {
         sellerId: params.sellerId,
         action: "reply.queued",
         target: { type: "item", id: item.id },
-        detail: { replyId: reply.id, length: text.length },
+        detail: { replyId: reply.id, length: text.length, ...(params.automationRuleId ? { ruleId: params.automationRuleId } : {}) },
       });
       await recordSentAnswer(tx, { sellerId: params.sellerId, replyId: reply.id, text });
       // The draft became this reply.
-      await tx.draft.deleteMany({ where: { itemId: item.id, userId: params.authorId } });
+      if (params.authorId) await tx.draft.deleteMany({ where: { itemId: item.id, userId: params.authorId } });
       return { reply, created: true };
     });
   } catch (error) {

@@ -100,14 +100,44 @@ export async function deleteTemplate(prisma: PrismaClient, params: { sellerId: s
   return { id: params.templateId };
 }
 
+/** `{Спасибо|Благодарим}`: a group of variants, one of which each reply takes. */
+const VARIANT_GROUP = /\{([^{}|]*(?:\|[^{}|]*)+)\}/g;
+
+/** How many different texts the template's variant groups make (1 without groups). */
+export function variantCount(text: string): number {
+  let count = 1;
+  for (const match of text.matchAll(VARIANT_GROUP)) count *= match[1]!.split("|").length;
+  return count;
+}
+
 /**
- * The template's text with {buyer}, {product} and {seller} filled in. A value the marketplace did not
- * give (an anonymous buyer) is left out together with the comma or space before it, so
- * "Здравствуйте, {buyer}!" becomes "Здравствуйте!"; one that opens the text takes the comma after it
- * along, so "{buyer}, спасибо!" becomes "Спасибо!".
+ * Variant `index` of the text: each `{a|b|c}` group replaced by one of its options, the groups
+ * counting like the digits of a number, so indexes 0 … variantCount − 1 give every combination once.
  */
-export function fillTemplate(text: string, values: Record<TemplateVariable, string | null>): string {
-  const filled = text
+export function pickVariant(text: string, index: number): string {
+  let rest = Math.max(0, Math.floor(index));
+  return text.replace(VARIANT_GROUP, (_match, group: string) => {
+    const options = group.split("|");
+    const option = options[rest % options.length]!;
+    rest = Math.floor(rest / options.length);
+    return option;
+  });
+}
+
+/** A stable variant per item, so replies to many items differ (Ozon penalises repeated answers). */
+export function variantOf(itemId: string): number {
+  return createHash("sha256").update(itemId).digest().readUInt32BE(0);
+}
+
+/**
+ * The template's text with one variant of each `{a|b}` group (see pickVariant) and {buyer},
+ * {product} and {seller} filled in. A value the marketplace did not give (an anonymous buyer) is
+ * left out together with the comma or space before it, so "Здравствуйте, {buyer}!" becomes
+ * "Здравствуйте!"; one that opens the text takes the comma after it along, so "{buyer}, спасибо!"
+ * becomes "Спасибо!".
+ */
+export function fillTemplate(text: string, values: Record<TemplateVariable, string | null>, variant = 0): string {
+  const filled = pickVariant(text, variant)
     .replace(/^\s*\{(buyer|product|seller)\}[,\s]*/, (match, name: TemplateVariable) => (values[name]?.trim() ? match : ""))
     .replace(/([,\s]*)\{(buyer|product|seller)\}/g, (_match, before: string, name: TemplateVariable) => {
       const value = values[name]?.trim();
@@ -139,7 +169,11 @@ export async function suggestTemplates(prisma: PrismaClient, params: { sellerId:
     .sort((a, b) => specificity(b) - specificity(a))
     .map((template) => ({
       ...template,
-      filledText: fillTemplate(template.text, { buyer: item.authorName, product: item.productName, seller: item.seller.name }),
+      filledText: fillTemplate(
+        template.text,
+        { buyer: item.authorName, product: item.productName, seller: item.seller.name },
+        variantOf(params.itemId),
+      ),
     }));
 }
 
@@ -178,7 +212,11 @@ export async function replyWithTemplate(
       results.push({ itemId, status: "skipped", reason: "item_not_found" });
       continue;
     }
-    const text = fillTemplate(template.text, { buyer: item.authorName, product: item.productName, seller: item.seller.name });
+    const text = fillTemplate(
+      template.text,
+      { buyer: item.authorName, product: item.productName, seller: item.seller.name },
+      variantOf(item.id),
+    );
     const idempotencyKey = `bulk-${createHash("sha256").update(`${params.sellerId}|${template.id}|${params.requestId}|${item.id}`).digest("hex").slice(0, 48)}`;
     try {
       const { reply, created } = await queueReplyOnce(prisma, {

@@ -17,6 +17,7 @@ export const recordingJobs = () => {
     enqueueSync: async (accountId) => void calls.push(`sync ${accountId}`),
     enqueueReplyDelivery: async (replyId) => void calls.push(`deliver ${replyId}`),
     enqueueMarkReadUpstream: async (itemIds) => void calls.push(`mark-read ${itemIds.join(",")}`),
+    enqueueAutomation: async (sellerId) => void calls.push(`automation ${sellerId}`),
   };
   return { calls, queue };
 };

@@ -3,7 +3,10 @@
 import type { JobQueue } from "../../src/jobs/queues";
 
 export type RecordedJob =
-  { kind: "sync"; accountId: string } | { kind: "reply"; replyId: string; startAfter?: Date } | { kind: "mark-read"; itemIds: string[] };
+  | { kind: "sync"; accountId: string }
+  | { kind: "reply"; replyId: string; startAfter?: Date }
+  | { kind: "mark-read"; itemIds: string[] }
+  | { kind: "automation"; sellerId: string };
 
 export class RecordingJobQueue implements JobQueue {
   readonly jobs: RecordedJob[] = [];
@@ -20,11 +23,24 @@ export class RecordingJobQueue implements JobQueue {
     this.jobs.push({ kind: "mark-read", itemIds: [...itemIds] });
   }
 
-  /** The jobs as short strings (`sync <accountId>`, `reply <replyId>`, `mark-read <itemIds>`), in the order queued. */
+  async enqueueAutomation(sellerId: string): Promise<void> {
+    this.jobs.push({ kind: "automation", sellerId });
+  }
+
+  /** The jobs as short strings (`sync <accountId>`, `reply <replyId>`, `mark-read <itemIds>`, `automation <sellerId>`), in the order queued. */
   get calls(): string[] {
-    return this.jobs.map((job) =>
-      job.kind === "sync" ? `sync ${job.accountId}` : job.kind === "reply" ? `reply ${job.replyId}` : `mark-read ${job.itemIds.join(",")}`,
-    );
+    return this.jobs.map((job) => {
+      switch (job.kind) {
+        case "sync":
+          return `sync ${job.accountId}`;
+        case "reply":
+          return `reply ${job.replyId}`;
+        case "mark-read":
+          return `mark-read ${job.itemIds.join(",")}`;
+        case "automation":
+          return `automation ${job.sellerId}`;
+      }
+    });
   }
 
   clear(): void {
