@@ -81,7 +81,7 @@ function harmlessBase(path: string): Record<string, unknown> | undefined {
   if (path === "account.create") base.credentials = {}; // incomplete: refused before any network call
   if (path === "apiToken.create") base.scopes = []; // invalid: nothing is created whatever else changes
   // Changes that name no item: aimed at a seller that does not exist, so nothing is written.
-  if (path === "template.create" || path === "analytics.setAnswerTarget") base.sellerId = "missing-id";
+  if (path === "template.create" || path === "automation.create" || path === "analytics.setAnswerTarget") base.sellerId = "missing-id";
   if (path === "inbox.setReadBulk") base.selection = { itemRefs: [{ sellerId: "missing-id", itemId: "missing-id" }] };
   return base;
 }

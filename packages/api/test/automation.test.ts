@@ -56,20 +56,32 @@ describe("automation rules: access", () => {
     const stranger = await ownerOf(prisma, other.id, "stranger");
     const agent = await createUser(prisma, "agent");
     await addMember(prisma, agent.id, seller.id, "AGENT");
-    const template = await callerFor(prisma, owner.id).template.create({ sellerId: seller.id, name: "Спасибо", text: "Спасибо за оценку!" });
-    const rule = await callerFor(prisma, owner.id).automation.create({ sellerId: seller.id, ...FIVE_STARS_WITHOUT_TEXT, templateId: template.id });
+    const template = await callerFor(prisma, owner.id).template.create({
+      sellerId: seller.id,
+      name: "Спасибо",
+      text: "Спасибо за оценку!",
+    });
+    const rule = await callerFor(prisma, owner.id).automation.create({
+      sellerId: seller.id,
+      ...FIVE_STARS_WITHOUT_TEXT,
+      templateId: template.id,
+    });
     expect(rule.enabled).toBe(false);
 
     const asStranger = callerFor(prisma, stranger.id).automation;
     await expect(asStranger.list({ sellerId: seller.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(asStranger.setEnabled({ sellerId: seller.id, ruleId: rule.id, enabled: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asStranger.setEnabled({ sellerId: seller.id, ruleId: rule.id, enabled: true })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     // A rule id of another seller, through the stranger's own seller, is not found either.
-    await expect(asStranger.setEnabled({ sellerId: other.id, ruleId: rule.id, enabled: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asStranger.setEnabled({ sellerId: other.id, ruleId: rule.id, enabled: true })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(asStranger.delete({ sellerId: other.id, ruleId: rule.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     // Nor can a stranger's rule reply with this seller's template.
-    await expect(
-      asStranger.create({ sellerId: other.id, ...FIVE_STARS_WITHOUT_TEXT, templateId: template.id }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asStranger.create({ sellerId: other.id, ...FIVE_STARS_WITHOUT_TEXT, templateId: template.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
 
     const asAgent = callerFor(prisma, agent.id).automation;
     expect((await asAgent.list({ sellerId: seller.id })).map((listed) => listed.name)).toEqual([FIVE_STARS_WITHOUT_TEXT.name]);
@@ -89,7 +101,9 @@ describe("automation rules: access", () => {
       code: "BAD_REQUEST",
       message: expect.stringContaining("template"),
     });
-    await expect(rules.create({ sellerId: seller.id, ...FIVE_STARS_WITHOUT_TEXT, channels: ["chat"], templateId: "x" })).rejects.toMatchObject({
+    await expect(
+      rules.create({ sellerId: seller.id, ...FIVE_STARS_WITHOUT_TEXT, channels: ["chat"], templateId: "x" }),
+    ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining("chats"),
     });
@@ -100,11 +114,21 @@ describe("automation rules: access", () => {
 describe("automation rules: matching", () => {
   it("the preview lists the unanswered items that meet every condition, keywords with Russian morphology", async () => {
     const { prisma } = database();
-    const { seller, items } = await createSellerWithItems(prisma, "rules-preview", [{}, {}, {}, {}, { answered: true }, { channel: "QUESTION" }]);
+    const { seller, items } = await createSellerWithItems(prisma, "rules-preview", [
+      {},
+      {},
+      {},
+      {},
+      { answered: true },
+      { channel: "QUESTION" },
+    ]);
     const texts = ["Размеры маломерят", "", "Хорошая куртка", "", "", "Какой размер взять?"];
     const ratings = [5, 5, 5, 4, 5, null];
     for (const [index, item] of items.entries()) {
-      await prisma.item.update({ where: { id: item.id }, data: { text: texts[index]!, rating: ratings[index] ?? null, productName: index === 2 ? "Куртка зимняя" : "Термос" } });
+      await prisma.item.update({
+        where: { id: item.id },
+        data: { text: texts[index]!, rating: ratings[index] ?? null, productName: index === 2 ? "Куртка зимняя" : "Термос" },
+      });
     }
     const owner = await ownerOf(prisma, seller.id);
     const preview = (conditions: Partial<typeof FIVE_STARS_WITHOUT_TEXT> & Record<string, unknown>) =>
@@ -128,7 +152,14 @@ describe("automation rules: matching", () => {
     const { seller } = await createSellerWithItems(prisma, "rules-cap", [{}, {}, {}, {}, {}]);
     const owner = await ownerOf(prisma, seller.id);
     const rules = callerFor(prisma, owner.id).automation;
-    const rule = await rules.create({ sellerId: seller.id, ...FIVE_STARS_WITHOUT_TEXT, textPresence: "ANY", action: "MARK_READ", templateId: null, dailyCap: 3 });
+    const rule = await rules.create({
+      sellerId: seller.id,
+      ...FIVE_STARS_WITHOUT_TEXT,
+      textPresence: "ANY",
+      action: "MARK_READ",
+      templateId: null,
+      dailyCap: 3,
+    });
     await rules.setEnabled({ sellerId: seller.id, ruleId: rule.id, enabled: true });
     const jobs = new RecordingJobQueue();
     const [first] = await runAutomation(prisma, jobs, { sellerId: seller.id });
@@ -147,7 +178,12 @@ describe("automation rules: matching", () => {
 
   it("replies with a different variant per item where the template has them, and waits for the delay", async () => {
     const { prisma } = database();
-    const { seller, items } = await createSellerWithItems(prisma, "rules-variants", [{ hoursAgo: 3 }, { hoursAgo: 3 }, { hoursAgo: 3 }, { hoursAgo: 0 }]);
+    const { seller, items } = await createSellerWithItems(prisma, "rules-variants", [
+      { hoursAgo: 3 },
+      { hoursAgo: 3 },
+      { hoursAgo: 3 },
+      { hoursAgo: 0 },
+    ]);
     await prisma.item.updateMany({ where: { sellerId: seller.id }, data: { text: "" } });
     const owner = await ownerOf(prisma, seller.id);
     const template = await callerFor(prisma, owner.id).template.create({
@@ -166,7 +202,12 @@ describe("automation rules: matching", () => {
     const [result] = await runAutomation(prisma, jobs, { sellerId: seller.id });
     expect(result).toMatchObject({ replied: 3, skipped: 0 });
     const replies = await prisma.reply.findMany({ where: { item: { sellerId: seller.id } } });
-    expect(replies.map((reply) => reply.itemId).sort()).toEqual(items.slice(0, 3).map((item) => item.id).sort());
+    expect(replies.map((reply) => reply.itemId).sort()).toEqual(
+      items
+        .slice(0, 3)
+        .map((item) => item.id)
+        .sort(),
+    );
     expect(new Set(replies.map((reply) => reply.text)).size).toBe(3);
     expect(replies.every((reply) => reply.automationRuleId === rule.id && reply.authorId === null)).toBe(true);
     expect(jobs.calls.filter((call) => call.startsWith("reply"))).toHaveLength(3);
@@ -227,7 +268,11 @@ describe("automation rules in the workers", () => {
       name: "Пять звёзд",
       text: "{Спасибо|Благодарим} за {высокую оценку|пять звёзд}! Будем рады видеть вас снова.",
     });
-    const rule = await callerFor(prisma, owner.id).automation.create({ sellerId: seller.id, ...FIVE_STARS_WITHOUT_TEXT, templateId: template.id });
+    const rule = await callerFor(prisma, owner.id).automation.create({
+      sellerId: seller.id,
+      ...FIVE_STARS_WITHOUT_TEXT,
+      templateId: template.id,
+    });
     workers = await start();
     await callerFor(prisma, owner.id).automation.setEnabled({ sellerId: seller.id, ruleId: rule.id, enabled: true });
     // setEnabled queued through the caller's recording queue: the worker's sweep queues the rule's seller.

@@ -98,7 +98,9 @@ describe("removing data an agent is marking read", () => {
   it("an account's removal waits for the mark-read transaction, then deletes the account's items", async () => {
     const { prisma } = database();
     const { accounts, items } = await createSellerWithItems(prisma, "removal-read-account", [{ channel: "REVIEW" }]);
-    await removeWhileItemIsMarkedRead(prisma, items[0]!.id, accounts.WILDBERRIES.id, () => removeAccounts(prisma, [accounts.WILDBERRIES.id]));
+    await removeWhileItemIsMarkedRead(prisma, items[0]!.id, accounts.WILDBERRIES.id, () =>
+      removeAccounts(prisma, [accounts.WILDBERRIES.id]),
+    );
     expect(await prisma.marketplaceAccount.count({ where: { id: accounts.WILDBERRIES.id } })).toBe(0);
     expect(await prisma.item.count({ where: { id: items[0]!.id } })).toBe(0);
   });

@@ -32,7 +32,12 @@ describe("a sent reply read back by the next sync", () => {
     const user = await createUser(prisma, "Agent");
     await addMember(prisma, user.id, seller.id, "AGENT");
     // Delivery is driven by the test below, so nothing needs queueing.
-    const jobs = { enqueueSync: async () => {}, enqueueReplyDelivery: async () => {}, enqueueMarkReadUpstream: async () => {}, enqueueAutomation: async () => {} };
+    const jobs = {
+      enqueueSync: async () => {},
+      enqueueReplyDelivery: async () => {},
+      enqueueMarkReadUpstream: async () => {},
+      enqueueAutomation: async () => {},
+    };
     const caller = createCaller(createTRPCContext({ userId: user.id, prisma, jobs }));
     await syncUntilCaughtUp(prisma, account.id);
 

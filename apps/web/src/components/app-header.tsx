@@ -36,6 +36,11 @@ export async function AppHeader({ sellerId }: { sellerId: string | null }) {
             </Link>
           )}
           {accountsOf && (
+            <Link href={`/s/${accountsOf}/automation`} className={link}>
+              {t.automation.nav}
+            </Link>
+          )}
+          {accountsOf && (
             <Link href={`/s/${accountsOf}/api`} className={link}>
               {t.apiTokens.nav}
             </Link>

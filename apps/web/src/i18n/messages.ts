@@ -1,6 +1,7 @@
 // UI strings in Russian (default) and English. Keys are grouped by screen.
 import { en as analyticsEn, ru as analyticsRu } from "./messages/analytics";
 import { en as apiTokensEn, ru as apiTokensRu } from "./messages/api-tokens";
+import { en as automationEn, ru as automationRu } from "./messages/automation";
 import { en as inboxUiEn, ru as inboxUiRu } from "./messages/inbox-ui";
 import { en as composerEn, ru as composerRu } from "./messages/composer";
 import { en as securityEn, ru as securityRu } from "./messages/security";
@@ -174,6 +175,7 @@ const ru = {
   error: { generic: "Что-то пошло не так. Обновите страницу; если ошибка повторится, напишите в поддержку." },
   ...analyticsRu,
   ...apiTokensRu,
+  ...automationRu,
   ...inboxUiRu,
   ...composerRu,
   ...securityRu,
@@ -345,6 +347,7 @@ const en: Messages = {
   error: { generic: "Something went wrong. Reload the page; if it happens again, contact support." },
   ...analyticsEn,
   ...apiTokensEn,
+  ...automationEn,
   ...inboxUiEn,
   ...composerEn,
   ...securityEn,

@@ -103,7 +103,9 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
         const results = await runAutomation(prisma, queue, { sellerId: job.data.sellerId });
         const acted = results.filter((result) => result.replied + result.markedRead + result.skipped > 0);
         if (acted.length > 0) {
-          log(`automation ${job.data.sellerId}: ${acted.map((r) => `${r.ruleId} replied ${r.replied}, read ${r.markedRead}, skipped ${r.skipped}`).join("; ")}`);
+          log(
+            `automation ${job.data.sellerId}: ${acted.map((r) => `${r.ruleId} replied ${r.replied}, read ${r.markedRead}, skipped ${r.skipped}`).join("; ")}`,
+          );
         }
       }),
     );

@@ -16,7 +16,10 @@ const conditionsInput = z.object({
   textPresence: z.enum(["ANY", "WITH_TEXT", "WITHOUT_TEXT"]).default("ANY"),
   /** An article (exact) or a part of the product's name. */
   product: z.string().trim().max(200, "The product is too long (200 characters at most).").nullable().default(null),
-  keywords: z.array(z.string().trim().min(1).max(50, "A keyword is too long (50 characters at most).")).max(20, "At most 20 keywords.").default([]),
+  keywords: z
+    .array(z.string().trim().min(1).max(50, "A keyword is too long (50 characters at most)."))
+    .max(20, "At most 20 keywords.")
+    .default([]),
   action: z.enum(["REPLY", "MARK_READ"]),
 });
 
@@ -29,7 +32,10 @@ const ruleInput = conditionsInput
     /** Actions per day at most; null: no cap. */
     dailyCap: z.number().int().min(1).max(10_000).nullable().default(null),
   })
-  .refine((rule) => rule.action !== "REPLY" || rule.templateId !== null, { message: "Choose the template this rule replies with.", path: ["templateId"] })
+  .refine((rule) => rule.action !== "REPLY" || rule.templateId !== null, {
+    message: "Choose the template this rule replies with.",
+    path: ["templateId"],
+  })
   .refine((rule) => rule.action !== "REPLY" || !rule.channels.includes("chat"), {
     message: "Rules answer reviews and questions; chats need a person.",
     path: ["channels"],
@@ -47,9 +53,16 @@ export const automationRouter = createTRPCRouter({
     .input(conditionsInput)
     .query(({ ctx, input }) => previewRule(ctx.prisma, ctx.seller.id, toRuleInput(input))),
 
-  create: sellerOwnerProcedure.input(ruleInput).mutation(({ ctx, input }) =>
-    createRule(ctx.prisma, { sellerId: ctx.seller.id, userId: ctx.userId, input: toRuleInput(input) satisfies RuleInput, origin: auditOriginOf(ctx) }),
-  ),
+  create: sellerOwnerProcedure
+    .input(ruleInput)
+    .mutation(({ ctx, input }) =>
+      createRule(ctx.prisma, {
+        sellerId: ctx.seller.id,
+        userId: ctx.userId,
+        input: toRuleInput(input) satisfies RuleInput,
+        origin: auditOriginOf(ctx),
+      }),
+    ),
 
   update: sellerOwnerProcedure
     .input(z.object({ ruleId: id, rule: ruleInput }))

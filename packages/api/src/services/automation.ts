@@ -100,7 +100,11 @@ const withTemplate = { template: { select: { id: true, name: true } } } as const
 
 /** The seller's rules with what each did today and in total. */
 export async function listRules(prisma: PrismaClient, sellerId: string) {
-  const rules = await prisma.automationRule.findMany({ where: { sellerId }, include: withTemplate, orderBy: [{ name: "asc" }, { id: "asc" }] });
+  const rules = await prisma.automationRule.findMany({
+    where: { sellerId },
+    include: withTemplate,
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+  });
   const since = startOfUtcDay(new Date());
   const counts = await prisma.automationRun.groupBy({
     by: ["ruleId", "outcome"],
@@ -143,12 +147,18 @@ async function ruleOfSeller(db: Db, sellerId: string, ruleId: string) {
   return rule;
 }
 
-function ruleAudit(action: "rule.created" | "rule.updated" | "rule.deleted" | "rule.enabled" | "rule.disabled", rule: { id: string; sellerId: string; name: string }) {
+function ruleAudit(
+  action: "rule.created" | "rule.updated" | "rule.deleted" | "rule.enabled" | "rule.disabled",
+  rule: { id: string; sellerId: string; name: string },
+) {
   return { sellerId: rule.sellerId, action, target: { type: "rule", id: rule.id }, detail: { name: rule.name } };
 }
 
 /** New rules start switched off: the owner looks at the preview first. */
-export async function createRule(prisma: PrismaClient, params: { sellerId: string; userId: string; input: RuleInput; origin: AuditOrigin }) {
+export async function createRule(
+  prisma: PrismaClient,
+  params: { sellerId: string; userId: string; input: RuleInput; origin: AuditOrigin },
+) {
   const row = await prisma.$transaction(async (tx) => {
     await assertTemplate(tx, params.sellerId, params.input);
     const created = await tx.automationRule.create({
@@ -161,7 +171,10 @@ export async function createRule(prisma: PrismaClient, params: { sellerId: strin
   return ruleView(row);
 }
 
-export async function updateRule(prisma: PrismaClient, params: { sellerId: string; ruleId: string; input: RuleInput; origin: AuditOrigin }) {
+export async function updateRule(
+  prisma: PrismaClient,
+  params: { sellerId: string; ruleId: string; input: RuleInput; origin: AuditOrigin },
+) {
   const row = await prisma.$transaction(async (tx) => {
     await ruleOfSeller(tx, params.sellerId, params.ruleId);
     await assertTemplate(tx, params.sellerId, params.input);
@@ -205,7 +218,16 @@ export async function previewRule(prisma: PrismaClient, sellerId: string, rule: 
   const where = conditionsSql(sellerId, rule);
   const [items, [counted]] = await Promise.all([
     prisma.$queryRaw<
-      Array<{ id: string; marketplace: Marketplace; channel: Channel; rating: number | null; text: string; productName: string | null; authorName: string | null; upstreamCreatedAt: Date }>
+      Array<{
+        id: string;
+        marketplace: Marketplace;
+        channel: Channel;
+        rating: number | null;
+        text: string;
+        productName: string | null;
+        authorName: string | null;
+        upstreamCreatedAt: Date;
+      }>
     >`
       SELECT i."id", i."marketplace", i."channel", i."rating", i."text", i."productName", i."authorName", i."upstreamCreatedAt"
       FROM "Item" AS i WHERE ${where}
@@ -298,10 +320,15 @@ async function markRead(
   const changed = await prisma.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: string }>>`
       UPDATE "Item" SET "read" = true, "updatedAt" = now() WHERE "id" = ANY(${ids}::text[]) AND NOT "read" RETURNING "id"`;
-    await tx.automationRun.createMany({ data: ids.map((itemId) => ({ ruleId, itemId, outcome: "MARKED_READ" as const })), skipDuplicates: true });
+    await tx.automationRun.createMany({
+      data: ids.map((itemId) => ({ ruleId, itemId, outcome: "MARKED_READ" as const })),
+      skipDuplicates: true,
+    });
     return new Set(rows.map((row) => row.id));
   });
-  const upstream = items.filter((item) => changed.has(item.id) && canMarkReadUpstream(item.marketplace, item.channel)).map((item) => item.id);
+  const upstream = items
+    .filter((item) => changed.has(item.id) && canMarkReadUpstream(item.marketplace, item.channel))
+    .map((item) => item.id);
   if (upstream.length > 0) {
     try {
       await jobs.enqueueMarkReadUpstream(upstream);
@@ -329,7 +356,8 @@ async function replyToItem(
     values: { buyer: item.authorName, product: item.productName, seller: params.sellerName },
   });
   // Ozon lowers the rating of sellers whose answers repeat word for word: such an item is left to a person.
-  if (item.marketplace === "OZON" && text.similarity >= 1) return record(prisma, rule.id, item.id, { outcome: "SKIPPED", reason: "repeats_recent_answer" });
+  if (item.marketplace === "OZON" && text.similarity >= 1)
+    return record(prisma, rule.id, item.id, { outcome: "SKIPPED", reason: "repeats_recent_answer" });
   try {
     const { reply, created } = await queueReplyOnce(prisma, {
       sellerId: rule.sellerId,
@@ -347,7 +375,12 @@ async function replyToItem(
   }
 }
 
-async function record(prisma: PrismaClient, ruleId: string, itemId: string, run: { outcome: Outcome; replyId?: string; reason?: string }): Promise<Outcome> {
+async function record(
+  prisma: PrismaClient,
+  ruleId: string,
+  itemId: string,
+  run: { outcome: Outcome; replyId?: string; reason?: string },
+): Promise<Outcome> {
   await prisma.automationRun.createMany({ data: [{ ruleId, itemId, ...run }], skipDuplicates: true });
   return run.outcome;
 }

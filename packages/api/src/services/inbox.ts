@@ -71,7 +71,16 @@ async function readInboxItem(prisma: Prisma.TransactionClient, sellerId: string,
       seller: { select: { name: true } },
       replies: {
         orderBy: { createdAt: "asc" },
-        select: { id: true, text: true, status: true, error: true, createdAt: true, sentAt: true, author: { select: { name: true } } },
+        select: {
+          id: true,
+          text: true,
+          status: true,
+          error: true,
+          createdAt: true,
+          sentAt: true,
+          author: { select: { name: true } },
+          automationRule: { select: { id: true, name: true } },
+        },
       },
     },
   });

@@ -119,6 +119,32 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     }),
     noRest: onlyTheApp,
   },
+  "automation.list": { needs: "read", sellerScoped: true, input: at, noRest: onlyTheApp },
+  "automation.preview": {
+    needs: "manage",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), ratings: [5], textPresence: "WITHOUT_TEXT", action: "REPLY" }),
+    noRest: onlyTheApp,
+  },
+  "automation.create": {
+    needs: "manage",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), name: "Пятёрки", ratings: [5], action: "MARK_READ" }),
+    noRest: onlyTheApp,
+  },
+  "automation.update": {
+    needs: "manage",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), ruleId: "missing-rule", rule: { name: "Пятёрки", action: "MARK_READ" } }),
+    noRest: onlyTheApp,
+  },
+  "automation.setEnabled": {
+    needs: "manage",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), ruleId: "missing-rule", enabled: true }),
+    noRest: onlyTheApp,
+  },
+  "automation.delete": { needs: "manage", sellerScoped: true, input: (w) => ({ ...at(w), ruleId: "missing-rule" }), noRest: onlyTheApp },
   "draft.get": { needs: "reply", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId }), noRest: onlyTheApp },
   "draft.save": {
     needs: "reply",

@@ -10,7 +10,7 @@ import { Attachments } from "~/components/attachments";
 import { formatDateTime } from "~/components/format";
 import { ReadToggle, RetryReplyButton } from "~/components/item-actions";
 import { ChannelBadge, MarketplaceBadge, ReplyStatusBadge } from "~/components/labels";
-import { serverErrorMessage } from "~/components/server-error";
+import { fill, serverErrorMessage } from "~/components/server-error";
 import { Badge, Button, Card, cn, Spinner, Stars } from "~/components/ui";
 import { useMessages } from "~/i18n/client";
 import { useTRPC } from "~/trpc/client";
@@ -129,6 +129,11 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
                 <div className="flex items-center gap-2 text-xs text-slate-500">
                   <ReplyStatusBadge status={reply.status} t={t} />
                   <span>{reply.author?.name}</span>
+                  {reply.automationRule && (
+                    <span data-testid="automatic-reply">
+                      <Badge tone="violet">{fill(t.automation.automaticReply, { rule: reply.automationRule.name })}</Badge>
+                    </span>
+                  )}
                   <span className="ml-auto">{formatDateTime(reply.createdAt, locale)}</span>
                 </div>
                 <p className="mt-2 whitespace-pre-wrap break-words">{reply.text}</p>
