@@ -5,6 +5,7 @@ import { auditRouter } from "./routers/audit";
 import { catalogRouter } from "./routers/catalog";
 import { draftRouter } from "./routers/draft";
 import { inboxRouter } from "./routers/inbox";
+import { liveRouter } from "./routers/live";
 import { sellerRouter } from "./routers/seller";
 import { templateRouter } from "./routers/template";
 import { sessionRouter } from "./routers/session";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   template: templateRouter,
   draft: draftRouter,
   session: sessionRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;
