@@ -190,7 +190,9 @@ describe("live.events", () => {
     await admin.connect();
     try {
       await stream.next(); // ready
-      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'inbox-live' AND datname = current_database()");
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'inbox-live' AND datname = current_database()",
+      );
       const item = await addItem(world.sellerA);
       await stream.until(sawAll([item.id]));
     } finally {

@@ -2,13 +2,7 @@
 // items of the caller's sellers, as it commits, from any app or worker process sharing the database.
 import { tracked, TRPCError } from "@trpc/server";
 import { z } from "zod";
-import {
-  currentLiveCursor,
-  parseLiveCursor,
-  readLiveChanges,
-  type LiveChanges,
-  type LiveItemChange,
-} from "../services/live";
+import { currentLiveCursor, parseLiveCursor, readLiveChanges, type LiveChanges, type LiveItemChange } from "../services/live";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 export type LiveEvent =
