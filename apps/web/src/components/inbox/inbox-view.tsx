@@ -27,7 +27,7 @@ import {
 } from "./inbox-data";
 import { InboxRowView } from "./inbox-row";
 import { KeyboardHelp } from "./keyboard-help";
-import { useLiveEvents, type LiveChange } from "./live-updates";
+import { liveIsUp, useLiveEvents, type LiveChange } from "./live-updates";
 
 export interface InboxViewProps {
   scope: InboxScope;
@@ -232,6 +232,11 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
     });
     if (moved) void checkForNew();
   });
+  // On a stream already open (another page of this tab opened it), what came between the server's
+  // render and now is read from the list itself, as a fresh stream's `ready` would do.
+  useEffect(() => {
+    if (liveIsUp()) void checkForNew();
+  }, [checkForNew]);
   const showArrived = () => {
     if (!arrived) return;
     queryClient.setQueryData<InfiniteData<InboxPage, string | null>>(queryKey, { pages: [arrived.page], pageParams: [null] });

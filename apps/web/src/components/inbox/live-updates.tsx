@@ -144,6 +144,11 @@ export function useLiveState(): LiveState {
   return useSyncExternalStore(store.subscribeState, store.getState, () => "connecting" as const);
 }
 
+/** Whether the tab's stream is connected now (a view mounting on an open stream sees no `ready`). */
+export function liveIsUp(): boolean {
+  return store.getState() === "live";
+}
+
 /** When this tab's stream first connected (server time), or null before. */
 export function liveSince(): Date | null {
   return store.since;
