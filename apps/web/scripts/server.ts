@@ -15,7 +15,7 @@ const hostname = process.env.HOST ?? "127.0.0.1";
 // Next.js, React and tRPC read NODE_ENV when they load, as `next start` sets it: so they are imported only after.
 Object.assign(process.env, { NODE_ENV: "production" });
 const { default: next } = await import("next");
-const { createApiListener } = await import("../src/server/api-server");
+const { createApiListener, endEventStreams } = await import("../src/server/api-server");
 const app = next({ dir: webDir, dev: false, hostname, port });
 await app.prepare();
 const handleNext = app.getRequestHandler();
@@ -36,6 +36,8 @@ const stop = () => {
   // Open keep-alive connections would hold close() open: idle ones are closed now, busy ones after their answer.
   server.close(() => void app.close().finally(() => process.exit(0)));
   server.closeIdleConnections();
+  // Live-update streams never finish on their own: they end now, and their clients resume elsewhere.
+  endEventStreams();
 };
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);

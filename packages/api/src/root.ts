@@ -6,6 +6,7 @@ import { automationRouter } from "./routers/automation";
 import { catalogRouter } from "./routers/catalog";
 import { draftRouter } from "./routers/draft";
 import { inboxRouter } from "./routers/inbox";
+import { liveRouter } from "./routers/live";
 import { sellerRouter } from "./routers/seller";
 import { templateRouter } from "./routers/template";
 import { sessionRouter } from "./routers/session";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   automation: automationRouter,
   draft: draftRouter,
   session: sessionRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

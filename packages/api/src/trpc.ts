@@ -9,6 +9,7 @@ import { z, ZodError } from "zod";
 import { roleForScopes, type ApiTokenPrincipal, type ApiTokenScope } from "./auth/api-tokens";
 import { APP_ERROR_CODES, AppError } from "./errors";
 import { getJobQueue, type JobQueue } from "./jobs/queues";
+import { getLiveHub, type LiveHub } from "./live/live-hub";
 import { NO_REQUEST_INFO, type AuditRequestInfo } from "./services/audit";
 import { listMemberships, type SellerMembership } from "./services/memberships";
 
@@ -24,6 +25,8 @@ export interface CreateContextOptions {
   connectorOptions?: ConnectorOptions;
   /** The caller's address and user agent, for the audit log. */
   request?: AuditRequestInfo;
+  /** Where live-update streams listen; the process-wide hub (one LISTEN connection) by default. */
+  live?: LiveHub;
 }
 
 /** Connects to pg-boss on first use, so requests that queue nothing never touch it. */
@@ -55,6 +58,8 @@ export function createTRPCContext(options: CreateContextOptions) {
     jobs: options.jobs ?? lazyJobQueue,
     connectorOptions: options.connectorOptions ?? {},
     request: options.request ?? NO_REQUEST_INFO,
+    /** Connects on first use, so requests that stream nothing never open the LISTEN connection. */
+    live: (): LiveHub => options.live ?? getLiveHub(),
     /**
      * The caller's sellers and roles, read at most once per context. A context lives for one
      * request (an HTTP batch, or one page render), so access checks never see stale memberships
@@ -80,6 +85,9 @@ const t = initTRPC
   .meta<ProcedureMeta>()
   .create({
     transformer: superjson,
+    // Live updates (routers/live.ts): a ping every 10 s keeps idle proxies from closing the stream,
+    // and a client that hears nothing for 25 s reconnects (it resumes from its last event id).
+    sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
     // Stack traces in error answers only under `next dev`: tRPC's default (anything but NODE_ENV
     // "production") would send them whenever a process forgot to set it.
     isDev: process.env.NODE_ENV === "development",

@@ -4,6 +4,7 @@
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLiveHub, type LiveHub } from "../src/live/live-hub";
 import { appRouter } from "../src/root";
 import type { ProcedureMeta } from "../src/trpc";
 import { BASE, buildApiWorld, callRest, callTrpc, rawRest, rawTrpc, sellerSnapshot, type ApiWorld, type Auth } from "./support/api-world";
@@ -11,21 +12,24 @@ import { PROCEDURE_CASES } from "./support/procedure-cases";
 
 const database = useTestDatabase();
 let world: ApiWorld;
+let live: LiveHub;
 const serverErrors: string[] = [];
 let answers = 0;
 
 type RouterProcedure = { _def: { type: "query" | "mutation" | "subscription"; meta?: ProcedureMeta } };
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, RouterProcedure>).map(([path, procedure]) => ({
   path,
-  type: procedure._def.type === "query" ? ("query" as const) : ("mutation" as const),
+  type: procedure._def.type,
   rest: procedure._def.meta?.openapi,
 }));
 
 beforeAll(async () => {
   world = await buildApiWorld(database().prisma);
+  live = createLiveHub(database().url);
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await live.close();
   console.info(`hostile input: ${answers} answers, ${serverErrors.length} server errors`);
 });
 
@@ -119,9 +123,10 @@ describe("tRPC procedures under hostile input", () => {
       for (const [how, auth] of auths()) {
         await fc.assert(
           fc.asyncProperty(hostileInput(path), async (input) => {
-            const answer = await callTrpc(path, type, input, auth, { prisma });
-            // A mutation that takes no input (session.signOutEverywhere) ignores whatever is sent: any call is a valid one.
-            const kind = type === "mutation" && harmlessBase(path) === undefined ? "query" : type;
+            const answer = await callTrpc(path, type, input, auth, { prisma, live });
+            // A mutation that takes no input (session.signOutEverywhere) ignores whatever is sent: any call is a
+            // valid one. A subscription only reads, like a query.
+            const kind = type === "subscription" || (type === "mutation" && harmlessBase(path) === undefined) ? "query" : type;
             judge(`${path} (${how}) with ${JSON.stringify(input)?.slice(0, 200)}`, answer.status, answer.error?.message, kind);
           }),
           { numRuns: 12, seed: 11 },
@@ -198,7 +203,7 @@ describe("REST routes under hostile input", () => {
               `${rest!.method} ${rest!.path} (${how}) with ${JSON.stringify(withPath)?.slice(0, 200)}`,
               answer.status,
               (answer.body as { message?: string })?.message,
-              type,
+              type === "mutation" ? "mutation" : "query",
             );
           }),
           { numRuns: 12, seed: 11 },

@@ -3,7 +3,8 @@
 // too narrow a scope each get no data and change nothing; the rightful caller gets through.
 // Procedures are read from the router itself: one without a line in procedure-cases.ts fails here.
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLiveHub, type LiveHub } from "../src/live/live-hub";
 import { appRouter } from "../src/root";
 import type { ProcedureMeta } from "../src/trpc";
 import { buildApiWorld, callRest, callTrpc, sellerSnapshot, type ApiWorld, type Auth } from "./support/api-world";
@@ -11,6 +12,7 @@ import { PROCEDURE_CASES, type ProcedureCase } from "./support/procedure-cases";
 
 const database = useTestDatabase();
 let world: ApiWorld;
+let live: LiveHub;
 
 type RouterProcedure = { _def: { type: "query" | "mutation" | "subscription"; meta?: ProcedureMeta } };
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, RouterProcedure>).map(([path, procedure]) => ({
@@ -21,6 +23,11 @@ const procedures = Object.entries(appRouter._def.procedures as unknown as Record
 
 beforeAll(async () => {
   world = await buildApiWorld(database().prisma);
+  live = createLiveHub(database().url);
+});
+
+afterAll(async () => {
+  await live.close();
 });
 
 interface Refusal {
@@ -81,7 +88,7 @@ describe("every procedure of the app router", () => {
       const entry = caseOf(path);
       for (const refusal of refusalsFor(entry)) {
         const before = await sellerSnapshot(prisma, world.target.sellerId);
-        const answer = await callTrpc(path, type === "query" ? "query" : "mutation", entry.input(world), refusal.auth(world), { prisma });
+        const answer = await callTrpc(path, type, entry.input(world), refusal.auth(world), { prisma, live });
         const context = `${path} called by ${refusal.who}`;
         if (entry.sellerScoped || refusal.status === 401) {
           expect(answer.status, context).toBe(refusal.status);
@@ -139,7 +146,7 @@ describe("the rightful caller", () => {
       if (entry.needs !== "owner-session" && entry.needs !== "user-session")
         callers.push(["a token with every scope", { token: world.tokens.all }]);
       for (const [who, auth] of callers) {
-        const answer = await callTrpc(path, type === "query" ? "query" : "mutation", entry.input(world), auth, { prisma });
+        const answer = await callTrpc(path, type, entry.input(world), auth, { prisma, live });
         // Access is granted: whatever the procedure then says (a refused credential check, an unknown
         // token id) is about the input, never 401/403 or "Seller not found".
         expect([401, 403], `${path} by ${who}: ${answer.error?.message}`).not.toContain(answer.status);

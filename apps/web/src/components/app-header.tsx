@@ -5,6 +5,7 @@ import { getMessages } from "~/i18n/server";
 import { getSellers } from "~/trpc/server";
 import { SellerSwitcher, SignOutButton } from "./header-controls";
 import { SignOutEverywhereButton } from "./session-controls";
+import { LiveHeader } from "./inbox/live-header";
 import { LocaleSwitch } from "./locale-switch";
 
 export async function AppHeader({ sellerId }: { sellerId: string | null }) {
@@ -52,6 +53,7 @@ export async function AppHeader({ sellerId }: { sellerId: string | null }) {
           )}
         </nav>
         <div className="ml-auto flex items-center gap-4">
+          <LiveHeader />
           <LocaleSwitch locale={locale} label={t.nav.language} />
           <Link href="/account" className={link}>
             {t.account.nav}

@@ -83,6 +83,51 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   );
 }
 
+/** Live-update streams open on this server: ended at shutdown, so it can close (endEventStreams). */
+const openStreams = new Set<ServerResponse>();
+
+/**
+ * A server-sent event stream (live.events): each event is written as it comes, never buffered or
+ * compressed, and the stream is cancelled when the client goes away (the subscription then ends and
+ * leaves the process's listener).
+ */
+async function streamEvents(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | string[]>,
+  body: ReadableStream<Uint8Array>,
+) {
+  const reader = body.getReader();
+  const cancel = () => void reader.cancel().catch(() => {});
+  res.once("close", cancel);
+  openStreams.add(res);
+  // Small events must leave at once, not wait for Nagle's algorithm to fill a packet.
+  req.socket.setNoDelay(true);
+  // `no-transform` and `X-Accel-Buffering: no` keep compressing or buffering proxies out of the way.
+  res.writeHead(status, { ...headers, "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" });
+  res.flushHeaders();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed) break;
+      if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
+    }
+  } finally {
+    openStreams.delete(res);
+    res.off("close", cancel);
+    if (!res.writableEnded) res.end();
+  }
+}
+
+/** Ends every open event stream (clients reconnect elsewhere and resume from their last event). */
+export function endEventStreams() {
+  for (const res of openStreams) {
+    res.end();
+    res.socket?.end(); // a kept-alive connection would otherwise hold the closing server open
+  }
+}
+
 /** What src/proxy.ts sets on every response. The nonce is unused by JSON, but the policy is the same. */
 function headersFor(https: boolean): Record<string, string> {
   return securityHeaders({ nonce: randomBytes(16).toString("base64"), dev: false, https: https || publicUrlIsHttps() });
@@ -110,7 +155,6 @@ async function answer(req: IncomingMessage, res: ServerResponse, url: URL, https
   const response = await handleApiRequest(request, { sessionUserId: () => currentSessionUserId(claims) });
   const renewed = claims ? await renewedSessionCookie(claims, authSecret()) : null;
 
-  let body: Buffer = Buffer.from(await response.arrayBuffer());
   const outgoing: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie") outgoing[name] = value;
@@ -118,6 +162,12 @@ async function answer(req: IncomingMessage, res: ServerResponse, url: URL, https
   Object.assign(outgoing, headersFor(https));
   const setCookies = [...response.headers.getSetCookie(), ...(renewed ? [serializeSessionCookie(renewed)] : [])];
   if (setCookies.length > 0) outgoing["set-cookie"] = setCookies;
+  if (response.body && response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    await streamEvents(req, res, response.status, outgoing, response.body);
+    return;
+  }
+
+  let body: Buffer = Buffer.from(await response.arrayBuffer());
   if (body.length >= GZIP_MIN_BYTES && !outgoing["content-encoding"]) {
     outgoing.vary = outgoing.vary ? `${outgoing.vary as string}, Accept-Encoding` : "Accept-Encoding";
     if (/\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {

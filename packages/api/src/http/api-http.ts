@@ -13,6 +13,7 @@ import { z } from "zod";
 import { resolveApiToken, type ApiTokenPrincipal } from "../auth/api-tokens";
 import { apiRateLimitFromEnv, TokenBucketLimiter } from "../auth/rate-limit";
 import type { JobQueue } from "../jobs/queues";
+import type { LiveHub } from "../live/live-hub";
 import { appRouter } from "../root";
 import { requestInfoFromHeaders } from "../services/audit";
 import { createTRPCContext, type ProcedureMeta } from "../trpc";
@@ -34,6 +35,8 @@ export interface ApiHttpOptions {
   connectorOptions?: ConnectorOptions;
   /** Per-token limits; one process-wide limiter from the environment by default. */
   limiter?: TokenBucketLimiter;
+  /** Where live-update subscriptions listen; the process-wide hub by default. */
+  live?: LiveHub;
 }
 
 let defaultLimiter: TokenBucketLimiter | undefined;
@@ -116,6 +119,7 @@ function contextFor(request: Request, caller: Caller, options: ApiHttpOptions, p
     prisma,
     jobs: options.jobs,
     connectorOptions: options.connectorOptions,
+    live: options.live,
   });
 }
 

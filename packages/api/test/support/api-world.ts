@@ -6,6 +6,7 @@ import { createApiToken, type ApiTokenScope } from "../../src/auth/api-tokens";
 import { TokenBucketLimiter } from "../../src/auth/rate-limit";
 import { handleRestHttpRequest, handleTrpcHttpRequest } from "../../src/http/api-http";
 import type { JobQueue } from "../../src/jobs/queues";
+import type { LiveHub } from "../../src/live/live-hub";
 import { addMember, createSellerWithItems, createUser } from "../fixtures";
 
 export const BASE = "http://inbox.test";
@@ -71,6 +72,8 @@ export interface EdgeOptions {
   prisma: PrismaClient;
   jobs?: JobQueue;
   limiter?: TokenBucketLimiter;
+  /** For subscriptions (live.events): the hub their streams listen on. */
+  live?: LiveHub;
 }
 
 /** Generous limits, so only the rate-limit test ever sees a 429. */
@@ -89,6 +92,7 @@ function handlerOptions(auth: Auth, options: EdgeOptions) {
     prisma: options.prisma,
     jobs: options.jobs ?? recordingJobs().queue,
     limiter: options.limiter ?? unlimited(),
+    live: options.live,
   };
 }
 
@@ -103,21 +107,60 @@ export interface TrpcAnswer {
 /** One tRPC call over HTTP, as @trpc/client sends it (superjson envelope, not batched). */
 export async function callTrpc(
   path: string,
-  type: "query" | "mutation",
+  type: "query" | "mutation" | "subscription",
   input: unknown,
   auth: Auth,
   options: EdgeOptions,
 ): Promise<TrpcAnswer> {
   const envelope = JSON.stringify({ json: input });
   const request =
-    type === "query"
+    type !== "mutation"
       ? new Request(`${BASE}/api/trpc/${path}?input=${encodeURIComponent(envelope)}`, { headers: headersFor(auth) })
       : new Request(`${BASE}/api/trpc/${path}`, {
           method: "POST",
           headers: headersFor(auth, { "content-type": "application/json" }),
           body: envelope,
         });
-  return readTrpc(await handleTrpcHttpRequest(request, handlerOptions(auth, options)));
+  const response = await handleTrpcHttpRequest(request, handlerOptions(auth, options));
+  return type === "subscription" ? readFirstEvent(response) : readTrpc(response);
+}
+
+/**
+ * A subscription's answer as the SSE link sees it: the first data event, or the error event that
+ * ends the stream (tRPC sends refusals in the stream; its status is the error's HTTP status here).
+ * The stream is cancelled after it, which ends the subscription on the server.
+ */
+export async function readFirstEvent(response: Response): Promise<TrpcAnswer> {
+  if (!response.headers.get("content-type")?.startsWith("text/event-stream")) return readTrpc(response);
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`The event stream ended without an event: ${buffer}`);
+      buffer += value;
+      let end: number;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1] ?? "message";
+        const data = block
+          .split("\n")
+          .filter((line) => line.startsWith("data: "))
+          .map((line) => line.slice(6))
+          .join("\n");
+        if (event === "serialized-error") {
+          const error = (JSON.parse(data) as { json: NonNullable<TrpcAnswer["error"]> }).json;
+          return { status: error.data.httpStatus, headers: response.headers, error };
+        }
+        if (event === "message" && data) {
+          return { status: response.status, headers: response.headers, data: (JSON.parse(data) as { json: unknown }).json };
+        }
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
 }
 
 /** Any raw request to /api/trpc (malformed ones included). */

@@ -26,6 +26,12 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   "seller.list": { needs: "read", sellerScoped: false, input: () => undefined },
   "catalog.marketplaces": { needs: "read", sellerScoped: false, input: () => undefined },
   "catalog.channels": { needs: "read", sellerScoped: false, input: () => undefined },
+  "live.events": {
+    needs: "read",
+    sellerScoped: true,
+    input: at,
+    noRest: "a server-sent event stream of changes for the app's open pages; other apps poll the REST lists",
+  },
   "inbox.list": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), status: "unanswered" }) },
   "inbox.get": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId }) },
   "inbox.reply": {

@@ -27,6 +27,7 @@ import {
 } from "./inbox-data";
 import { InboxRowView } from "./inbox-row";
 import { KeyboardHelp } from "./keyboard-help";
+import { liveIsUp, useLiveEvents, type LiveChange } from "./live-updates";
 
 export interface InboxViewProps {
   scope: InboxScope;
@@ -103,6 +104,8 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
     setHelpOpenState(open);
   }, []);
   const [actionError, setActionError] = useState<string | null>(null);
+  /** Items that arrived above the list since it was read: the fresh first page, shown on a click. */
+  const [arrived, setArrived] = useState<{ page: InboxPage; count: number } | null>(null);
   const [split, setSplit] = useState(false);
   // Set once the keyboard and click handlers are attached (tests wait for it before pressing keys).
   const [ready, setReady] = useState(false);
@@ -135,6 +138,7 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
   useEffect(() => {
     setSelected(new Set());
     setAllMatching(false);
+    setArrived(null);
   }, [state]);
 
   // Scroll position: saved while scrolling, restored when coming back to this list with Back.
@@ -167,6 +171,78 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
     setActiveKey(openKey);
     updateRows((row) => (row.key === openKey ? { ...row, read: true } : row));
   }, [openKey, updateRows]);
+
+  // Live updates: rows on screen take their new read and reply state at once; items that would come
+  // in above them (new ones, chats with a new message) are announced as "N new" and shown on a click,
+  // so the list never moves under the user's pointer.
+  const rowsRef = useRef(rows);
+  useEffect(() => {
+    rowsRef.current = rows;
+  }, [rows]);
+  const checking = useRef({ running: false, again: false });
+  const checkForNew = useCallback(async () => {
+    const check = checking.current;
+    if (check.running) {
+      check.again = true;
+      return;
+    }
+    check.running = true;
+    try {
+      do {
+        check.again = false;
+        const page = await readInboxPage(reader, scope, state, null);
+        const shown = new Map(rowsRef.current.map((row) => [row.key, row]));
+        const count = page.rows.filter((row) => {
+          const current = shown.get(row.key);
+          return !current || row.lastActivityAt > current.lastActivityAt;
+        }).length;
+        setArrived(count > 0 ? { page, count } : null);
+        // The filter chips' counts are the fresh ones.
+        queryClient.setQueryData<InfiniteData<InboxPage, string | null>>(queryKey, (data) =>
+          data ? { ...data, pages: data.pages.map((old, index) => (index === 0 ? { ...old, counts: page.counts } : old)) } : data,
+        );
+      } while (check.again);
+    } catch {
+      // The next change checks again; the list stays as it is meanwhile.
+    } finally {
+      check.running = false;
+    }
+  }, [reader, scope, state, queryClient, queryKey]);
+  useLiveEvents((event) => {
+    if (event.kind !== "changes") {
+      // A fresh stream (nothing replayed) or too much to list: what is new is read from the list itself.
+      if (event.kind === "reload" || !event.resumed) void checkForNew();
+      return;
+    }
+    const changes = new Map<string, LiveChange>();
+    for (const change of event.changes) {
+      if (scope.kind === "all" || change.sellerId === scope.sellerId) changes.set(`${change.sellerId}.${change.itemId}`, change);
+    }
+    if (changes.size === 0) return;
+    updateRows((row) => {
+      const change = changes.get(row.key);
+      return change
+        ? { ...row, read: change.read, answered: change.answered, replyStatus: change.replyStatus, messageCount: change.messageCount }
+        : row;
+    });
+    const shown = new Map(rowsRef.current.map((row) => [row.key, row]));
+    const moved = [...changes].some(([key, change]) => {
+      const current = shown.get(key);
+      return !current || change.lastActivityAt > current.lastActivityAt;
+    });
+    if (moved) void checkForNew();
+  });
+  // On a stream already open (another page of this tab opened it), what came between the server's
+  // render and now is read from the list itself, as a fresh stream's `ready` would do.
+  useEffect(() => {
+    if (liveIsUp()) void checkForNew();
+  }, [checkForNew]);
+  const showArrived = () => {
+    if (!arrived) return;
+    queryClient.setQueryData<InfiniteData<InboxPage, string | null>>(queryKey, { pages: [arrived.page], pageParams: [null] });
+    setArrived(null);
+    window.scrollTo({ top: 0 });
+  };
 
   // `r` asked for the composer of the item opening in the pane: it mounts once the item has loaded.
   useEffect(() => {
@@ -470,6 +546,20 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
 
       <div className={cn(split && "grid grid-cols-[minmax(0,5fr)_minmax(0,6fr)] items-start gap-6")}>
         <section aria-label={tf.listLabel} className="min-w-0 space-y-3">
+          {arrived && (
+            <button
+              type="button"
+              onClick={showArrived}
+              className="sticky top-16 z-[5] mx-auto flex min-h-9 items-center gap-2 rounded-full bg-brand-600 px-4 py-1.5 text-sm font-medium text-white shadow-md hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
+              data-testid="live-new-items"
+            >
+              {(
+                t.live.newItems[new Intl.PluralRules(locale).select(arrived.count) as keyof typeof t.live.newItems] ?? t.live.newItems.other
+              ).replace("{n}", String(arrived.count))}
+              <span aria-hidden>·</span>
+              <span className="underline">{t.live.showNew}</span>
+            </button>
+          )}
           {list}
           <div ref={sentinelRef} />
           {hasNextPage ? (

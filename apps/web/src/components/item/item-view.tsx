@@ -2,7 +2,8 @@
 // One review, question or chat thread with its replies, the composer and the read toggle. A client
 // component taking only the seller and item ids, so the item page and the inbox's split view mount
 // the same view. Opening an unread item marks it read (the API tells the marketplace in the
-// background where it can).
+// background where it can). Changes from elsewhere (a reply delivered by a worker, a new chat message)
+// come over the live stream (components/inbox/live-updates.tsx).
 import type { RouterOutputs } from "@inbox/api";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
@@ -14,23 +15,24 @@ import { fill, serverErrorMessage } from "~/components/server-error";
 import { Badge, Button, Card, cn, Spinner, Stars } from "~/components/ui";
 import { useMessages } from "~/i18n/client";
 import { useTRPC } from "~/trpc/client";
+import { useLiveEvents } from "../inbox/live-updates";
 import { ReplyComposer } from "./reply-composer";
 
 type Item = RouterOutputs["inbox"]["get"];
 type Message = Item["messages"][number];
-
-const DELIVERY_POLL_MS = 2_000;
 
 export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { t, locale } = useMessages();
   const sellers = useQuery(trpc.seller.list.queryOptions());
-  const itemQuery = useQuery({
-    ...trpc.inbox.get.queryOptions({ sellerId, itemId }),
-    // While a reply is on its way, poll so it turns SENT on its own.
-    refetchInterval: (query) =>
-      query.state.data?.replies.some((reply) => reply.status === "PENDING" || reply.status === "SENDING") ? DELIVERY_POLL_MS : false,
+  const itemQuery = useQuery(trpc.inbox.get.queryOptions({ sellerId, itemId }));
+  // Reply states (queued → sent or failed), new chat messages and read marks arrive on the live
+  // stream: the item is read again when it changed, or when the stream (re)started without a replay.
+  useLiveEvents((event) => {
+    const touched =
+      event.kind === "changes" ? event.changes.some((change) => change.itemId === itemId) : !(event.kind === "ready" && event.resumed);
+    if (touched) void queryClient.invalidateQueries({ queryKey: trpc.inbox.get.queryKey({ sellerId, itemId }) });
   });
   const item = itemQuery.data;
   const role = sellers.data?.find((seller) => seller.id === sellerId)?.role;
