@@ -7,11 +7,9 @@ ALTER TABLE "Item" ADD COLUMN     "liveVersion" BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE "Reply" ADD COLUMN     "liveVersion" BIGINT NOT NULL DEFAULT 0;
 
 -- The replay after a reconnect: the rows a seller's transactions wrote since a watermark, one range
--- seek per seller. Partial, and the live reads repeat the predicate: the smallest index that starts
--- with "sellerId" would otherwise be the planner's pick for the inbox's own seller lookups (a rare
--- search word over several sellers), which the read path's plans are meant to keep on their indexes.
-CREATE INDEX "Item_sellerId_liveVersion_idx" ON "Item"("sellerId", "liveVersion") WHERE "liveVersion" > 0;
-CREATE INDEX "Reply_sellerId_liveVersion_idx" ON "Reply"("sellerId", "liveVersion") WHERE "liveVersion" > 0;
+-- seek per seller.
+CREATE INDEX "Item_sellerId_liveVersion_idx" ON "Item"("sellerId", "liveVersion");
+CREATE INDEX "Reply_sellerId_liveVersion_idx" ON "Reply"("sellerId", "liveVersion");
 
 -- The transaction id (xid8, never wraps around), not a sequence or a clock: a stream's cursor is the
 -- oldest transaction still running when it last read (pg_snapshot_xmin), and every row a later
