@@ -5,7 +5,7 @@ import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLiveHub, LIVE_CHANNEL, type LiveHub } from "../src/live/live-hub";
-import { LIVE_REPLAY_LIMIT } from "../src/services/live";
+import { currentLiveCursor, LIVE_REPLAY_LIMIT, liveChangesQuery } from "../src/services/live";
 import { addMember, createSellerWithItems, createUser } from "./fixtures";
 import { openLiveStream, type StreamEvent } from "./support/live-stream";
 
@@ -48,6 +48,15 @@ async function addItem(seller: typeof world.sellerA, text = "Новый отзы
       lastActivityAt: at,
     },
   });
+}
+
+/** Tables a plan (EXPLAIN FORMAT JSON) reads with a sequential scan. */
+function seqScannedTables(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(seqScannedTables);
+  if (node === null || typeof node !== "object") return [];
+  const record = node as Record<string, unknown>;
+  const own = record["Node Type"] === "Seq Scan" ? [String(record["Relation Name"])] : [];
+  return [...own, ...Object.values(record).flatMap(seqScannedTables)];
 }
 
 const changedIds = (events: StreamEvent[]) =>
@@ -218,6 +227,19 @@ describe("live.events", () => {
         SELECT 'bulk-' || n, ${world.sellerA.seller.id}, ${world.sellerA.accounts.WILDBERRIES.id}, 'WILDBERRIES', 'REVIEW', 'bulk-' || n, 'Отзыв', now(), now(), now()
         FROM generate_series(1, ${count}) AS n`;
       await stream.until((event) => event.event?.kind === "reload");
+      // The live read over these rows is a range seek per seller on the live indexes, never a scan.
+      await prisma.$executeRaw`ANALYZE "Item"`;
+      // A stream's cursor is recent: a read finds the few rows written since, through the index.
+      const explained = await prisma.$queryRaw<Array<{ "QUERY PLAN": unknown }>>`EXPLAIN (FORMAT JSON) ${liveChangesQuery({
+        sellerIds: [world.sellerA.seller.id, world.sellerB.seller.id],
+        userId: world.alice.id,
+        cursor: await currentLiveCursor(prisma),
+      })}`;
+      const plan = explained[0]!["QUERY PLAN"];
+      const text = JSON.stringify(plan);
+      expect(text).toContain('"Index Name":"Item_sellerId_liveVersion_idx"');
+      expect(text).toContain('"Index Name":"Reply_sellerId_liveVersion_idx"');
+      expect(seqScannedTables(plan)).not.toContain("Item");
       // A marker statement after the bulk one: once it is heard, the bulk one's notifications are in.
       await addItem(world.sellerB);
       await expect.poll(() => notifications.length).toBe(2);
