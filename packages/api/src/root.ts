@@ -8,6 +8,8 @@ import { inboxRouter } from "./routers/inbox";
 import { sellerRouter } from "./routers/seller";
 import { templateRouter } from "./routers/template";
 import { sessionRouter } from "./routers/session";
+import { invitationRouter, teamRouter } from "./routers/team";
+import { profileRouter } from "./routers/profile";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -21,6 +23,9 @@ export const appRouter = createTRPCRouter({
   template: templateRouter,
   draft: draftRouter,
   session: sessionRouter,
+  team: teamRouter,
+  invitation: invitationRouter,
+  profile: profileRouter,
 });
 
 export type AppRouter = typeof appRouter;

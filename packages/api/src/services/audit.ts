@@ -24,6 +24,9 @@ export const AUDIT_ACTIONS = [
   "template.updated",
   "template.deleted",
   "member.added",
+  "member.invited",
+  "member.invitation_revoked",
+  "member.accepted",
   "member.role_changed",
   "member.removed",
 ] as const;
