@@ -111,7 +111,9 @@ describe("invitations", () => {
       ["../../etc/passwd", "invitation_not_found"],
     ];
     for (const [token, reason] of cases) {
-      await expect(acceptInvitationAsNewUser(prisma, { token, name: "X", password: "a-long-password-1", locale: "ru" }, origin)).rejects.toMatchObject({
+      await expect(
+        acceptInvitationAsNewUser(prisma, { token, name: "X", password: "a-long-password-1", locale: "ru" }, origin),
+      ).rejects.toMatchObject({
         reason,
       });
       const user = await createUser(prisma, "Late");
@@ -129,7 +131,11 @@ describe("invitations", () => {
     const invited = await callerFor(prisma, owner.id).team.invite({ sellerId, email: existing.email, role: "AGENT" });
     expect((await describeInvitation(prisma, tokenOf(invited.path))).accountExists).toBe(true);
     await expect(
-      acceptInvitationAsNewUser(prisma, { token: tokenOf(invited.path), name: "Подмена", password: "a-long-password-1", locale: "ru" }, origin),
+      acceptInvitationAsNewUser(
+        prisma,
+        { token: tokenOf(invited.path), name: "Подмена", password: "a-long-password-1", locale: "ru" },
+        origin,
+      ),
     ).rejects.toMatchObject({ reason: "account_exists" });
     expect((await prisma.user.findUniqueOrThrow({ where: { id: existing.id } })).name).toBe("Ekaterina");
   });
@@ -141,7 +147,9 @@ describe("invitations", () => {
     await caller.team.invite({ sellerId, email: "twice@test.local", role: "AGENT" });
     expect((await describeInvitation(prisma, tokenOf(first.path))).state).toBe("revoked");
     expect((await caller.team.list({ sellerId })).invitations.map((invitation) => invitation.role)).toEqual(["AGENT"]);
-    expect(reasonOf(await failure(caller.team.invite({ sellerId, email: agent.email.toUpperCase(), role: "OWNER" })))).toBe("already_member");
+    expect(reasonOf(await failure(caller.team.invite({ sellerId, email: agent.email.toUpperCase(), role: "OWNER" })))).toBe(
+      "already_member",
+    );
   });
 
   it("are limited per hour per seller", async () => {
@@ -211,7 +219,10 @@ describe("roles and removal", () => {
   it("the last owner can be neither demoted nor removed", async () => {
     const { prisma, owner, sellerId } = await team();
     const caller = callerFor(prisma, owner.id);
-    for (const call of [() => caller.team.changeRole({ sellerId, userId: owner.id, role: "AGENT" }), () => caller.team.remove({ sellerId, userId: owner.id })]) {
+    for (const call of [
+      () => caller.team.changeRole({ sellerId, userId: owner.id, role: "AGENT" }),
+      () => caller.team.remove({ sellerId, userId: owner.id }),
+    ]) {
       const error = await failure(call());
       expect(error.code).toBe("PRECONDITION_FAILED");
       expect(reasonOf(error)).toBe("last_owner");
@@ -259,7 +270,11 @@ describe("roles and removal", () => {
     const invited = await caller.team.invite({ sellerId, email: "audited@test.local", role: "AGENT" });
     await caller.team.revokeInvitation({ sellerId, invitationId: invited.invitation.id });
     const again = await caller.team.invite({ sellerId, email: "audited@test.local", role: "AGENT" });
-    await acceptInvitationAsNewUser(prisma, { token: tokenOf(again.path), name: "Аудит", password: "a-long-password-1", locale: "ru" }, origin);
+    await acceptInvitationAsNewUser(
+      prisma,
+      { token: tokenOf(again.path), name: "Аудит", password: "a-long-password-1", locale: "ru" },
+      origin,
+    );
     await caller.team.changeRole({ sellerId, userId: viewer.id, role: "AGENT" });
     await caller.team.remove({ sellerId, userId: agent.id });
     const log = await caller.audit.list({ sellerId, limit: 20 });
@@ -364,5 +379,37 @@ describe("profile", () => {
     expect((await failure(caller.profile.update({ name: " " }))).code).toBe("BAD_REQUEST");
     expect((await failure(caller.profile.update({ locale: "de" as "en" }))).code).toBe("BAD_REQUEST");
     expect((await failure(callerFor(prisma, null).profile.get())).code).toBe("UNAUTHORIZED");
+  });
+});
+
+describe("who answered", () => {
+  it("the item names the member whose reply became its answer, and its outbox entries their authors", async () => {
+    const { prisma, owner, agent, sellerId } = await team();
+    const item = await prisma.item.findFirstOrThrow({ where: { sellerId } });
+    await prisma.reply.create({
+      data: { itemId: item.id, authorId: agent.id, text: "Спасибо за отзыв!", status: "SENT", idempotencyKey: "who-1" },
+    });
+    await prisma.item.update({ where: { id: item.id }, data: { answered: true, answerText: "Спасибо за отзыв!" } });
+    const seen = await callerFor(prisma, owner.id).inbox.get({ sellerId, itemId: item.id });
+    expect(seen.answeredBy).toBe("Anton");
+
+    const other = await prisma.item.create({
+      data: {
+        sellerId,
+        accountId: item.accountId,
+        marketplace: item.marketplace,
+        channel: "REVIEW",
+        externalId: "who-2",
+        text: "Где инструкция?",
+        upstreamCreatedAt: item.upstreamCreatedAt,
+        lastActivityAt: item.lastActivityAt,
+      },
+    });
+    await prisma.reply.create({
+      data: { itemId: other.id, authorId: agent.id, text: "Уточним", status: "FAILED", idempotencyKey: "who-2" },
+    });
+    const pending = await callerFor(prisma, owner.id).inbox.get({ sellerId, itemId: other.id });
+    expect(pending.answeredBy).toBeNull();
+    expect(pending.replies.map((reply) => reply.author?.name)).toEqual(["Anton"]);
   });
 });

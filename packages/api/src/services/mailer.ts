@@ -45,7 +45,12 @@ export function invitationMail(params: { sellerName: string; inviterName: string
 
 export async function sendMail(settings: MailSettings, message: { to: string; subject: string; text: string }): Promise<void> {
   // Bounded waits: the owner's request waits for the mail server (URL parameters may override).
-  const transport = nodemailer.createTransport({ url: settings.url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  const transport = nodemailer.createTransport({
+    url: settings.url,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
   try {
     await transport.sendMail({ from: settings.from, to: message.to, subject: message.subject, text: message.text });
   } finally {

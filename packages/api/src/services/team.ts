@@ -253,7 +253,15 @@ export interface InvitationView {
   accountExists: boolean;
 }
 
-type InvitationRow = { id: string; sellerId: string; email: string; role: Role; expiresAt: Date; acceptedAt: Date | null; revokedAt: Date | null };
+type InvitationRow = {
+  id: string;
+  sellerId: string;
+  email: string;
+  role: Role;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  revokedAt: Date | null;
+};
 
 function stateOf(row: InvitationRow | null | undefined, now: Date): InvitationState {
   if (!row) return "not_found";
@@ -271,7 +279,8 @@ export async function describeInvitation(prisma: PrismaClient, token: string, no
         include: { seller: { select: { name: true } }, invitedBy: { select: { name: true } } },
       })
     : null;
-  if (!row) return { state: "not_found", sellerName: null, email: null, role: null, invitedBy: null, expiresAt: null, accountExists: false };
+  if (!row)
+    return { state: "not_found", sellerName: null, email: null, role: null, invitedBy: null, expiresAt: null, accountExists: false };
   const account = await prisma.user.findUnique({ where: { email: row.email }, select: { id: true } });
   return {
     state: stateOf(row, now),

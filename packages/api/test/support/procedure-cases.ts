@@ -145,7 +145,11 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     noRest: onlyTheApp,
   },
   "team.list": { needs: "read", sellerScoped: true, input: at },
-  "team.invite": { needs: "manage", sellerScoped: true, input: (w) => ({ ...at(w), email: "isolation-invitee@test.local", role: "AGENT" }) },
+  "team.invite": {
+    needs: "manage",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), email: "isolation-invitee@test.local", role: "AGENT" }),
+  },
   "team.revokeInvitation": { needs: "manage", sellerScoped: true, input: (w) => ({ ...at(w), invitationId: "missing-invitation" }) },
   "team.changeRole": { needs: "manage", sellerScoped: true, input: (w) => ({ ...at(w), userId: "missing-user", role: "VIEWER" }) },
   "team.remove": { needs: "manage", sellerScoped: true, input: (w) => ({ ...at(w), userId: "missing-user" }) },
