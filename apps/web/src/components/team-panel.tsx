@@ -209,20 +209,23 @@ function InviteForm({ sellerId, onInvited }: { sellerId: string; onInvited: () =
             />
           </Field>
         </div>
-        <Field id={`${ids}-role`} label={tt.inviteRole}>
-          <select
-            id={`${ids}-role`}
-            value={role}
-            onChange={(event) => setRole(event.target.value as Role)}
-            className="block min-h-9 rounded-md border border-slate-300 bg-white px-2 py-2 text-sm"
-          >
-            {ROLES.map((option) => (
-              <option key={option} value={option}>
-                {tt.roles[option]} — {tt.roleHints[option]}
-              </option>
-            ))}
-          </select>
-        </Field>
+        {/* Full width on a phone: the options' hints are longer than a 390 px screen. */}
+        <div className="w-full min-w-0 sm:w-auto sm:max-w-xs">
+          <Field id={`${ids}-role`} label={tt.inviteRole}>
+            <select
+              id={`${ids}-role`}
+              value={role}
+              onChange={(event) => setRole(event.target.value as Role)}
+              className="block min-h-9 w-full rounded-md border border-slate-300 bg-white px-2 py-2 text-sm"
+            >
+              {ROLES.map((option) => (
+                <option key={option} value={option}>
+                  {tt.roles[option]} — {tt.roleHints[option]}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </div>
         <Button type="submit" disabled={invite.isPending}>
           {invite.isPending ? tt.inviting : tt.invite}
         </Button>

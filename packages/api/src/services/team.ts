@@ -100,7 +100,8 @@ export async function createInvitation(
   const token = randomBytes(32).toString("base64url");
   const invitation = await prisma.$transaction(async (tx) => {
     // One invitation at a time per seller: the limits below count rows this transaction may add to.
-    await tx.$queryRaw`SELECT "id" FROM "Seller" WHERE "id" = ${params.sellerId} FOR UPDATE`;
+    // NO KEY UPDATE: rows that reference the seller (items, replies) can still be written meanwhile.
+    await tx.$queryRaw`SELECT "id" FROM "Seller" WHERE "id" = ${params.sellerId} FOR NO KEY UPDATE`;
     const member = await tx.membership.findFirst({ where: { sellerId: params.sellerId, user: { email } }, select: { id: true } });
     if (member) throw new AppError("already_member", "This person is already a member of the seller.");
     const [pending, lastHour] = await Promise.all([

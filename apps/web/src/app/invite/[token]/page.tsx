@@ -1,7 +1,7 @@
 // An invitation link: whoever holds it sees what it is for. A signed-in user whose address it was
 // sent to accepts with one click; someone new chooses a name and password; an expired, revoked or
 // used link says what to do instead.
-import { describeInvitationLink } from "@inbox/api";
+import { describeInvitationLink, PASSWORD_LENGTH } from "@inbox/api";
 import Link from "next/link";
 import { AcceptInvitationButton, InviteSignOutButton, NewAccountForm } from "~/components/invite-accept";
 import { LocaleSwitch } from "~/components/locale-switch";
@@ -10,7 +10,6 @@ import { Card, buttonClass } from "~/components/ui";
 import { getMessages } from "~/i18n/server";
 import { getSessionUserId } from "~/server/auth";
 import { getServerCaller } from "~/trpc/server";
-import { PASSWORD_LENGTH } from "@inbox/api";
 
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
