@@ -30,6 +30,23 @@ export const APP_ERROR_CODES = {
   selection_too_large: "BAD_REQUEST",
   /** A password change whose current password is wrong. */
   current_password_incorrect: "BAD_REQUEST",
+  /** Team: the person is a member already (invite), or is not one (role change, removal). */
+  already_member: "CONFLICT",
+  member_not_found: "NOT_FOUND",
+  /** Demoting or removing the seller's only owner. */
+  last_owner: "PRECONDITION_FAILED",
+  /** Too many open invitations, or too many sent in the last hour. */
+  invitations_limit: "BAD_REQUEST",
+  invitations_rate: "TOO_MANY_REQUESTS",
+  /** An invitation link that is unknown, accepted already, revoked or past its expiry. */
+  invitation_not_found: "NOT_FOUND",
+  invitation_used: "CONFLICT",
+  invitation_revoked: "PRECONDITION_FAILED",
+  invitation_expired: "PRECONDITION_FAILED",
+  /** The signed-in user's email is not the invited one. */
+  invitation_email_mismatch: "FORBIDDEN",
+  /** A new account for an address that has one: sign in to accept. */
+  account_exists: "CONFLICT",
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 
 export type AppErrorReason = keyof typeof APP_ERROR_CODES;

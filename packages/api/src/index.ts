@@ -30,7 +30,15 @@ export {
   type AuditOrigin,
   type AuditRequestInfo,
 } from "./services/audit";
-export { downloadAttachment, isSessionCurrent, pingDatabase, signInWithPassword } from "./web-entry";
+export {
+  acceptInvitationWithNewAccount,
+  describeInvitationLink,
+  downloadAttachment,
+  isSessionCurrent,
+  pingDatabase,
+  signInWithPassword,
+} from "./web-entry";
+export { INVITATION_TTL_MS, type InvitationState, type InvitationView } from "./services/team";
 export { inboxFilterSchema, INBOX_SORTS, INBOX_STATUSES, type InboxFilter, type InboxFilterInput } from "./services/inbox-filter";
 export { answerHash, normalizeAnswer } from "./services/answer-repetition";
 export { removeAccounts, removeSellers } from "./services/data-removal";

@@ -10,6 +10,8 @@ import { liveRouter } from "./routers/live";
 import { sellerRouter } from "./routers/seller";
 import { templateRouter } from "./routers/template";
 import { sessionRouter } from "./routers/session";
+import { invitationRouter, teamRouter } from "./routers/team";
+import { profileRouter } from "./routers/profile";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -25,6 +27,9 @@ export const appRouter = createTRPCRouter({
   draft: draftRouter,
   session: sessionRouter,
   live: liveRouter,
+  team: teamRouter,
+  invitation: invitationRouter,
+  profile: profileRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,6 +6,7 @@ import { authenticateUser } from "./auth/authenticate";
 import { sessionIsCurrent } from "./auth/sessions";
 import type { AuditRequestInfo } from "./services/audit";
 import { downloadItemAttachment } from "./services/attachments";
+import { acceptInvitationAsNewUser, describeInvitation } from "./services/team";
 
 /** Email + password sign-in, throttled per account and address (auth/authenticate.ts). */
 export function signInWithPassword(email: string, password: string, request: AuditRequestInfo) {
@@ -27,4 +28,20 @@ export async function pingDatabase(): Promise<{ latencyMs: number }> {
 /** A marketplace-served chat file; the caller has checked access through the tRPC router first. */
 export function downloadAttachment(params: { sellerId: string; itemId: string; downloadId: string; connectorOptions?: ConnectorOptions }) {
   return downloadItemAttachment(getPrisma(), params);
+}
+
+/** What the invitation page shows to whoever holds the link (no session needed: the link is the key). */
+export function describeInvitationLink(token: string) {
+  return describeInvitation(getPrisma(), token);
+}
+
+/**
+ * Someone without an account accepts an invitation: becomes a user with the invited address and
+ * joins the seller; the page then signs them in with the password they chose.
+ */
+export function acceptInvitationWithNewAccount(
+  params: { token: string; name: string; password: string; locale: string },
+  request: AuditRequestInfo,
+) {
+  return acceptInvitationAsNewUser(getPrisma(), params, { actor: { userId: null }, request });
 }

@@ -1,4 +1,4 @@
-// The header of every signed-in page: inbox, seller switch (or all sellers), accounts, language, the
+// The header of every signed-in page: inbox, seller switch (or all sellers), accounts, members, language, the
 // user's account page and sign-out. It wraps onto two lines on a phone instead of widening the page.
 import Link from "next/link";
 import { getMessages } from "~/i18n/server";
@@ -42,6 +42,11 @@ export async function AppHeader({ sellerId }: { sellerId: string | null }) {
             </Link>
           )}
           {accountsOf && (
+            <Link href={`/s/${accountsOf}/members`} className={link}>
+              {t.team.nav}
+            </Link>
+          )}
+          {accountsOf && (
             <Link href={`/s/${accountsOf}/api`} className={link}>
               {t.apiTokens.nav}
             </Link>
@@ -54,7 +59,7 @@ export async function AppHeader({ sellerId }: { sellerId: string | null }) {
         </nav>
         <div className="ml-auto flex items-center gap-4">
           <LiveHeader />
-          <LocaleSwitch locale={locale} label={t.nav.language} />
+          <LocaleSwitch locale={locale} label={t.nav.language} signedIn />
           <Link href="/account" className={link}>
             {t.account.nav}
           </Link>

@@ -8,7 +8,16 @@ import { Button } from "./ui";
 /** next-auth's error text for a throttled sign-in: "THROTTLED:<seconds>" (see server/auth.ts). */
 const THROTTLED = /^THROTTLED:(\d+)$/;
 
-export function SignInForm({ t, throttled }: { t: Messages["signIn"]; throttled: Messages["security"]["throttled"] }) {
+export function SignInForm({
+  t,
+  throttled,
+  next = "/",
+}: {
+  t: Messages["signIn"];
+  throttled: Messages["security"]["throttled"];
+  /** Where to go once signed in (checked by the page: a path of this app). */
+  next?: string;
+}) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -25,7 +34,7 @@ export function SignInForm({ t, throttled }: { t: Messages["signIn"]; throttled:
     });
     setPending(false);
     if (result?.ok) {
-      router.replace("/");
+      router.replace(next);
       router.refresh();
     } else {
       const wait = THROTTLED.exec(result?.error ?? "");

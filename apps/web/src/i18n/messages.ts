@@ -5,6 +5,7 @@ import { en as automationEn, ru as automationRu } from "./messages/automation";
 import { en as inboxUiEn, ru as inboxUiRu } from "./messages/inbox-ui";
 import { en as composerEn, ru as composerRu } from "./messages/composer";
 import { en as securityEn, ru as securityRu } from "./messages/security";
+import { en as teamEn, ru as teamRu } from "./messages/team";
 export const locales = ["ru", "en"] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "ru";
@@ -44,6 +45,7 @@ const ru = {
     pros: "Достоинства",
     cons: "Недостатки",
     answer: "Ответ продавца",
+    answeredBy: "Ответил(а) {name} из Inbox",
     replies: "Ответы из Inbox",
     reply: "Ответить",
     replyPlaceholder: "Напишите ответ покупателю…",
@@ -179,6 +181,7 @@ const ru = {
   ...inboxUiRu,
   ...composerRu,
   ...securityRu,
+  ...teamRu,
 };
 
 type Messages = typeof ru;
@@ -218,6 +221,7 @@ const en: Messages = {
     pros: "Pros",
     cons: "Cons",
     answer: "Seller's answer",
+    answeredBy: "Answered by {name} from Inbox",
     replies: "Replies from Inbox",
     reply: "Reply",
     replyPlaceholder: "Write a reply to the customer…",
@@ -351,6 +355,7 @@ const en: Messages = {
   ...inboxUiEn,
   ...composerEn,
   ...securityEn,
+  ...teamEn,
 };
 
 export const messages: Record<Locale, Messages> = { ru, en };

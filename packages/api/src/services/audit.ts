@@ -29,6 +29,9 @@ export const AUDIT_ACTIONS = [
   "rule.enabled",
   "rule.disabled",
   "member.added",
+  "member.invited",
+  "member.invitation_revoked",
+  "member.accepted",
   "member.role_changed",
   "member.removed",
 ] as const;

@@ -115,6 +115,12 @@ async function readInboxItem(prisma: Prisma.TransactionClient, sellerId: string,
     lastActivityAt: item.lastActivityAt,
     answered: item.answered,
     answerText: item.answerText,
+    /** The member whose reply from Inbox became the answer; null when answered elsewhere (or unknown). */
+    answeredBy:
+      item.channel === "CHAT" || !item.answerText
+        ? null
+        : (item.replies.find((reply) => reply.status === "SENT" && normalize(reply.text) === normalize(item.answerText))?.author?.name ??
+          null),
     answerState: item.answerState,
     orderStatus: fromDbOrderStatus(item.orderStatus),
     read: item.read,

@@ -176,6 +176,28 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     input: (w) => ({ ...at(w), answerTargetMinutes: 120 }),
     noRest: onlyTheApp,
   },
+  "team.list": { needs: "read", sellerScoped: true, input: at },
+  "team.invite": {
+    needs: "manage",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), email: "isolation-invitee@test.local", role: "AGENT" }),
+  },
+  "team.revokeInvitation": { needs: "manage", sellerScoped: true, input: (w) => ({ ...at(w), invitationId: "missing-invitation" }) },
+  "team.changeRole": { needs: "manage", sellerScoped: true, input: (w) => ({ ...at(w), userId: "missing-user", role: "VIEWER" }) },
+  "team.remove": { needs: "manage", sellerScoped: true, input: (w) => ({ ...at(w), userId: "missing-user" }) },
+  "invitation.accept": {
+    needs: "user-session",
+    sellerScoped: false,
+    input: () => ({ token: "A".repeat(43) }),
+    noRest: "the invitee's own action on the invitation page",
+  },
+  "profile.get": { needs: "user-session", sellerScoped: false, input: () => undefined, noRest: "a browser session's own profile" },
+  "profile.update": {
+    needs: "user-session",
+    sellerScoped: false,
+    input: () => ({ locale: "en" }),
+    noRest: "a browser session's own profile",
+  },
   "session.signOutEverywhere": {
     needs: "user-session",
     sellerScoped: false,

@@ -20,7 +20,7 @@ export default async function AllSellersLayout({ children }: { children: ReactNo
           </Link>
           <span className="text-sm text-slate-900">{t.analytics.allSellers}</span>
           <div className="ml-auto flex items-center gap-4">
-            <LocaleSwitch locale={locale} label={t.nav.language} />
+            <LocaleSwitch locale={locale} label={t.nav.language} signedIn />
             <SignOutButton label={t.nav.signOut} />
           </div>
         </div>

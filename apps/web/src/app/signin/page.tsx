@@ -5,8 +5,14 @@ import { getMessages } from "~/i18n/server";
 import { getSessionUserId } from "~/server/auth";
 import { LocaleSwitch } from "~/components/locale-switch";
 
-export default async function SignInPage() {
-  if (await getSessionUserId()) redirect("/");
+/** Where to go after signing in: a path of this app only (an invitation link, for example). */
+function safeNext(value: string | string[] | undefined): string {
+  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/";
+}
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const next = safeNext((await searchParams).next);
+  if (await getSessionUserId()) redirect(next);
   const { t, locale } = await getMessages();
   return (
     <main className="mx-auto flex min-h-screen max-w-sm flex-col justify-center px-4">
@@ -16,7 +22,7 @@ export default async function SignInPage() {
       </div>
       <Card className="p-6">
         <h2 className="mb-4 text-lg font-medium">{t.signIn.title}</h2>
-        <SignInForm t={t.signIn} throttled={t.security.throttled} />
+        <SignInForm t={t.signIn} throttled={t.security.throttled} next={next} />
       </Card>
       <div className="mt-4 text-center">
         <LocaleSwitch locale={locale} label={t.nav.language} />

@@ -116,6 +116,11 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
               <div className="rounded-lg border-l-4 border-emerald-400 bg-emerald-50 px-4 py-3" data-testid="answer">
                 <p className="text-xs font-medium uppercase tracking-wide text-emerald-700">{t.item.answer}</p>
                 <p className="mt-1 whitespace-pre-wrap break-words">{item.answerText}</p>
+                {item.answeredBy && (
+                  <p className="mt-1 text-xs text-emerald-800" data-testid="answered-by">
+                    {t.item.answeredBy.replace("{name}", item.answeredBy)}
+                  </p>
+                )}
               </div>
             )}
           </div>
@@ -130,7 +135,7 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
               <li key={reply.id} className="rounded-lg bg-slate-50 px-4 py-3 text-sm">
                 <div className="flex items-center gap-2 text-xs text-slate-500">
                   <ReplyStatusBadge status={reply.status} t={t} />
-                  <span>{reply.author?.name}</span>
+                  <span data-testid="reply-author">{reply.author?.name}</span>
                   {reply.automationRule && (
                     <span data-testid="automatic-reply">
                       <Badge tone="violet">{fill(t.automation.automaticReply, { rule: reply.automationRule.name })}</Badge>
