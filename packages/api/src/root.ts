@@ -5,6 +5,7 @@ import { auditRouter } from "./routers/audit";
 import { catalogRouter } from "./routers/catalog";
 import { draftRouter } from "./routers/draft";
 import { inboxRouter } from "./routers/inbox";
+import { itemRouter } from "./routers/item";
 import { sellerRouter } from "./routers/seller";
 import { templateRouter } from "./routers/template";
 import { sessionRouter } from "./routers/session";
@@ -13,6 +14,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   seller: sellerRouter,
   inbox: inboxRouter,
+  item: itemRouter,
   account: accountRouter,
   catalog: catalogRouter,
   analytics: analyticsRouter,

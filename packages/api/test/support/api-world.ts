@@ -177,7 +177,7 @@ export async function rawRest(request: Request, auth: Auth, options: EdgeOptions
  * API tokens are listed without their last-used fields (calling with a token updates them).
  */
 export async function sellerSnapshot(prisma: PrismaClient, sellerId: string) {
-  const [seller, memberships, accounts, items, replies, syncStates, tokens, audit] = await Promise.all([
+  const [seller, memberships, accounts, items, replies, syncStates, tokens, audit, notes, events] = await Promise.all([
     prisma.seller.findUnique({ where: { id: sellerId } }),
     prisma.membership.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
     prisma.marketplaceAccount.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
@@ -186,6 +186,8 @@ export async function sellerSnapshot(prisma: PrismaClient, sellerId: string) {
     prisma.syncState.findMany({ where: { account: { sellerId } }, orderBy: { id: "asc" } }),
     prisma.apiToken.findMany({ where: { sellerId }, orderBy: { id: "asc" }, omit: { lastUsedAt: true, lastUsedIp: true } }),
     prisma.auditEvent.count({ where: { sellerId } }),
+    prisma.itemNote.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
+    prisma.itemEvent.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
   ]);
-  return JSON.stringify({ seller, memberships, accounts, items, replies, syncStates, tokens, audit });
+  return JSON.stringify({ seller, memberships, accounts, items, replies, syncStates, tokens, audit, notes, events });
 }
