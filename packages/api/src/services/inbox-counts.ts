@@ -11,6 +11,8 @@ import { Prisma, type PrismaClient } from "@inbox/db";
 import { fromDbChannel, registeredChannels, type ChannelName } from "./enums";
 import { INBOX_STATUSES, type InboxStatus } from "./inbox-filter";
 import {
+  ASSIGNEE_INDEX,
+  UNASSIGNED_INDEX,
   bucketMatches,
   constraintsOf,
   planRanges,
@@ -132,10 +134,15 @@ export async function countInbox(
  * count over a seller's whole history.
  */
 export function assigneeCountQuery(sellerIds: string[], assignee: string | null): Prisma.Sql {
-  const condition = assignee === null ? Prisma.sql`"assigneeId" IS NULL` : Prisma.sql`"assigneeId" = ${assignee}`;
-  return Prisma.sql`SELECT count(*)::int AS "count" FROM (
-      SELECT 1 FROM "Item" WHERE "sellerId" = ANY(${sellerIds}::text[]) AND ${condition} LIMIT ${SAMPLE_CAP + 1}
-    ) AS capped`;
+  // One ordered range per seller, merged under the cap (like a list page), so the walk stops after
+  // SAMPLE_CAP + 1 rows whichever sellers hold them; never a scan of the table.
+  const index = assignee === null ? UNASSIGNED_INDEX : ASSIGNEE_INDEX;
+  const ranges = rangesQuery(
+    sellerIds.map((sellerId) => ({ sellerId, index, ranges: [{}] })),
+    { assignee },
+    { direction: "desc", after: null, limit: SAMPLE_CAP + 1, columns: Prisma.sql`"id", "lastActivityAt"` },
+  )!;
+  return Prisma.sql`SELECT count(*)::int AS "count" FROM (${ranges}) AS capped`;
 }
 
 async function countAssignees(

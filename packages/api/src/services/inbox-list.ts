@@ -448,7 +448,13 @@ export async function inboxPageStatement(
   const indexes = c.product
     ? // Common name words may walk the activity index instead of reading every match.
       ["Item_product_article_activity_idx", "Item_product_id_activity_idx", search, "Item_sellerId_lastActivityAt_id_idx"]
-    : [...new Set(plans.map((plan) => plan.index)), ...(c.q ? [search] : [])];
+    : [
+        ...new Set(plans.map((plan) => plan.index)),
+        // Unassigned items are usually most of a seller's: the planner may as well walk the index the
+        // counters would choose for the other dimensions, checking the assignee on the rows it reads.
+        ...(c.assignee === null ? planRanges(buckets, sellerIds, { ...c, assignee: undefined }, limit).map((plan) => plan.index) : []),
+        ...(c.q ? [search] : []),
+      ];
   return { statement, indexes };
 }
 
