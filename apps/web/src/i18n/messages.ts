@@ -4,6 +4,7 @@ import { en as apiTokensEn, ru as apiTokensRu } from "./messages/api-tokens";
 import { en as inboxUiEn, ru as inboxUiRu } from "./messages/inbox-ui";
 import { en as composerEn, ru as composerRu } from "./messages/composer";
 import { en as securityEn, ru as securityRu } from "./messages/security";
+import { en as teamItemsEn, ru as teamItemsRu } from "./messages/team-items";
 export const locales = ["ru", "en"] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "ru";
@@ -177,6 +178,7 @@ const ru = {
   ...inboxUiRu,
   ...composerRu,
   ...securityRu,
+  ...teamItemsRu,
 };
 
 type Messages = typeof ru;
@@ -348,6 +350,7 @@ const en: Messages = {
   ...inboxUiEn,
   ...composerEn,
   ...securityEn,
+  ...teamItemsEn,
 };
 
 export const messages: Record<Locale, Messages> = { ru, en };
