@@ -25,47 +25,39 @@ test("items are assigned to a colleague and to oneself, the assignee filters nar
   world,
   prisma,
 }) => {
-  const [alpha, beta] = world.sellers;
+  const [alpha] = world.sellers;
   const sizes = alpha.items.get("Размеры маломерят, пришлось вернуть")!;
   const backpack = alpha.items.get("Есть ли этот рюкзак в синем цвете?")!;
 
+  // From the item page: to a colleague.
   await openItem(page, alpha.id, sizes);
   await assignTo(page, world.colleague.name);
-  await openItem(page, alpha.id, backpack);
-  await assignTo(page, USER);
-  await expect.poll(() => prisma.item.findUniqueOrThrow({ where: { id: backpack } }).then((item) => item.assigneeId)).toBe(world.userId);
+  await expect.poll(() => prisma.item.findUniqueOrThrow({ where: { id: sizes } }).then((item) => item.assigneeId)).toBe(world.colleague.id);
 
-  // Assigned to me: the backpack question only, naming its assignee.
-  await openInbox(page, "/inbox?assignee=me");
+  // Unassigned: every item but that one; in bulk, the backpack question to me, and it leaves the view.
+  await openInbox(page, "/inbox?assignee=none");
+  await expect(rows(page)).toHaveCount(6);
+  await expect(rows(page).filter({ hasText: "Размеры маломерят" })).toHaveCount(0);
+  await rows(page).filter({ hasText: "рюкзак" }).getByTestId("select-item").check();
+  await page.getByTestId("bulk-assign-me").click();
+  await expect(page.getByTestId("bulk-result")).toContainText("Готово: 1 из 1");
+  await expect(rows(page)).toHaveCount(5);
+  await expect(rows(page).filter({ hasText: "рюкзак" })).toHaveCount(0);
+
+  // Assigned to me: the backpack question only, naming me; the chip changes the URL like every filter.
+  await page.getByTestId("assignee-me").click();
+  await expect(page).toHaveURL(/assignee=me/);
   await expect(rows(page)).toHaveCount(1);
   await expect(rows(page).first()).toContainText("рюкзак");
   await expect(rows(page).first().getByTestId("row-assignee")).toHaveText(`Назначено: ${USER}`);
-  await expect(page.getByTestId("assignee-me")).toHaveAttribute("aria-pressed", "true");
 
-  // Unassigned: neither of them; the chip changes the URL like every filter.
-  await page.getByTestId("assignee-none").click();
-  await expect(page).toHaveURL(/assignee=none/);
-  await expect(rows(page)).toHaveCount(5);
-  await expect(rows(page).filter({ hasText: "рюкзак" })).toHaveCount(0);
-  await expect(rows(page).filter({ hasText: "Размеры маломерят" })).toHaveCount(0);
-
-  // The seller's own inbox names the colleague on the row assigned to them.
-  await openInbox(page, `/s/${alpha.id}`);
+  // No assignee filter: every row, the colleague's named on theirs.
+  await page.getByTestId("assignee-me").click();
+  await expect(rows(page)).toHaveCount(7);
   await expect(rows(page).filter({ hasText: "Размеры маломерят" }).getByTestId("row-assignee")).toHaveText(
     `Назначено: ${world.colleague.name}`,
   );
-
-  // In bulk from the unassigned view: the picked row is assigned to me and leaves the view.
-  await openInbox(page, "/inbox?assignee=none");
-  await rows(page).filter({ hasText: "Доставка заняла неделю" }).getByTestId("select-item").check();
-  await page.getByTestId("bulk-assign-me").click();
-  await expect(page.getByTestId("bulk-result")).toContainText("Готово: 1 из 1");
-  await expect(rows(page).filter({ hasText: "Доставка заняла неделю" })).toHaveCount(0);
-  await openInbox(page, "/inbox?assignee=me");
-  await expect(rows(page)).toHaveCount(2);
-  expect(await prisma.item.findUniqueOrThrow({ where: { id: beta.items.get("Доставка заняла неделю, термос целый")! } })).toMatchObject({
-    assigneeId: world.userId,
-  });
+  expect(await prisma.item.findUniqueOrThrow({ where: { id: backpack } })).toMatchObject({ assigneeId: world.userId });
 });
 
 test("a note is shown apart from replies and leaves the item unanswered; the history names who read, assigned, noted and replied", async ({
@@ -77,8 +69,6 @@ test("a note is shown apart from replies and leaves the item unanswered; the his
   const itemId = alpha.items.get("Размеры маломерят, пришлось вернуть")!;
   await openItem(page, alpha.id, itemId);
   const view = page.getByTestId("item-view");
-  // Opening the unread item marks it read.
-  await expect(view.locator(".read-state")).toHaveText("Прочитано");
   await assignTo(page, world.colleague.name);
 
   await page.getByTestId("note-input").fill("Позвонить покупателю, предложить обмен");
@@ -100,10 +90,12 @@ test("a note is shown apart from replies and leaves the item unanswered; the his
 
   const history = page.getByTestId("history-entry");
   await expect(history.filter({ hasText: `${USER} ответил(а)` })).toHaveCount(1);
-  const kinds = await history.evaluateAll((entries) => entries.map((entry) => entry.getAttribute("data-kind")));
-  // Newest last; the delivery (to a paused test account) may or may not have finished by now.
-  expect(kinds.slice(0, 5)).toEqual(["arrived", "read", "assigned", "note_added", "replied"]);
+  // Opening the unread item marked it read.
   await expect(history.filter({ hasText: `${USER} отметил(а) прочитанным` })).toHaveCount(1);
+  // Newest last; the delivery (to a paused test account) may or may not have finished by now.
+  const kinds = await history.evaluateAll((entries) => entries.map((entry) => entry.getAttribute("data-kind")));
+  // (The read mark is made by opening the item, in the background: its place among the first ones varies.)
+  expect(kinds.filter((kind) => kind !== "read").slice(0, 4)).toEqual(["arrived", "assigned", "note_added", "replied"]);
   await expect(history.filter({ hasText: `${USER} назначил(а) ответственным: ${world.colleague.name}` })).toHaveCount(1);
   await expect(history.filter({ hasText: `${USER} добавил(а) заметку` })).toHaveCount(1);
 });

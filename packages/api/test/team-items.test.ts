@@ -36,7 +36,14 @@ const rejection = (code: TRPCError["code"], reason?: string) => (error: unknown)
 const upstreamCalls = () => sandbox.stats.feedbacks.total + sandbox.stats.chat.total;
 
 beforeAll(async () => {
-  sandbox = await startWildberriesSandbox({ seed: 41, feedbacks: 6, questions: 2, chats: 0, timeScale: WB_TIME_SCALE, moderation: "instant" });
+  sandbox = await startWildberriesSandbox({
+    seed: 41,
+    feedbacks: 6,
+    questions: 2,
+    chats: 0,
+    timeScale: WB_TIME_SCALE,
+    moderation: "instant",
+  });
   const { prisma } = database();
   const { seller, account } = await createWbAccount(prisma, sandbox, "Команда");
   await syncUntilCaughtUp(prisma, account.id);
@@ -120,14 +127,17 @@ describe("assigning items", () => {
     );
     await expect(outsider.item.members({ sellerId: w.sellerId })).rejects.toSatisfy(rejection("NOT_FOUND"));
     // Its own seller with the other seller's item id: not found either.
-    await expect(
-      outsider.item.assign({ sellerId: w.otherSellerId, itemId: w.itemIds[2]!, assigneeId: w.outsider.id }),
-    ).rejects.toSatisfy(rejection("NOT_FOUND", "item_not_found"));
+    await expect(outsider.item.assign({ sellerId: w.otherSellerId, itemId: w.itemIds[2]!, assigneeId: w.outsider.id })).rejects.toSatisfy(
+      rejection("NOT_FOUND", "item_not_found"),
+    );
     await expect(
       outsider.item.assignBulk({ selection: { itemRefs: [{ sellerId: w.sellerId, itemId: w.itemIds[2]! }] }, assigneeId: w.outsider.id }),
     ).rejects.toSatisfy(rejection("FORBIDDEN"));
     await expect(
-      callerFor(prisma, w.viewer.id).item.assignBulk({ selection: { itemRefs: [{ sellerId: w.sellerId, itemId: w.itemIds[2]! }] }, assigneeId: null }),
+      callerFor(prisma, w.viewer.id).item.assignBulk({
+        selection: { itemRefs: [{ sellerId: w.sellerId, itemId: w.itemIds[2]! }] },
+        assigneeId: null,
+      }),
     ).rejects.toSatisfy(rejection("FORBIDDEN"));
     expect(await prisma.item.findUniqueOrThrow({ where: { id: w.itemIds[2]! } })).toMatchObject({ assigneeId: null });
   });
@@ -160,9 +170,9 @@ describe("assigning items", () => {
       { sellerId: w.otherSellerId, itemId: other.id, ok: false, error: "assignee_not_member", changed: false },
       { sellerId: w.otherSellerId, itemId: w.itemIds[0], ok: false, error: "not_found", changed: false },
     ]);
-    expect((await callerFor(prisma, w.viewer.id).inbox.list({ sellerId: w.sellerId, assignee: "me" })).items.map((item) => item.id).sort()).toEqual(
-      [w.itemIds[2], w.itemIds[3]].sort(),
-    );
+    expect(
+      (await callerFor(prisma, w.viewer.id).inbox.list({ sellerId: w.sellerId, assignee: "me" })).items.map((item) => item.id).sort(),
+    ).toEqual([w.itemIds[2], w.itemIds[3]].sort());
     // "All matching this filter": the viewer's items, unassigned in one go.
     const cleared = await agent.item.assignBulk({ selection: { filter: { sellerIds: [w.sellerId], assignee: "none" } }, assigneeId: null });
     expect(cleared.every((result) => result.ok && !result.changed)).toBe(true);
@@ -206,11 +216,15 @@ describe("internal notes", () => {
     const { prisma } = database();
     const itemId = w.itemIds[1]!;
     const agent = callerFor(prisma, w.agent.id);
-    await expect(agent.item.addNote({ sellerId: w.sellerId, itemId, text: "   " })).rejects.toSatisfy(rejection("BAD_REQUEST", "note_empty"));
+    await expect(agent.item.addNote({ sellerId: w.sellerId, itemId, text: "   " })).rejects.toSatisfy(
+      rejection("BAD_REQUEST", "note_empty"),
+    );
     await expect(agent.item.addNote({ sellerId: w.sellerId, itemId, text: "я".repeat(NOTE_MAX_LENGTH + 1) })).rejects.toSatisfy(
       rejection("BAD_REQUEST", "note_too_long"),
     );
-    expect((await agent.item.addNote({ sellerId: w.sellerId, itemId, text: "я".repeat(NOTE_MAX_LENGTH) })).text).toHaveLength(NOTE_MAX_LENGTH);
+    expect((await agent.item.addNote({ sellerId: w.sellerId, itemId, text: "я".repeat(NOTE_MAX_LENGTH) })).text).toHaveLength(
+      NOTE_MAX_LENGTH,
+    );
     await expect(callerFor(prisma, w.viewer.id).item.addNote({ sellerId: w.sellerId, itemId, text: "Нет" })).rejects.toSatisfy(
       rejection("FORBIDDEN"),
     );

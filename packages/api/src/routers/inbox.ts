@@ -185,6 +185,7 @@ export const inboxRouter = createTRPCRouter({
   markRead: sellerAgentProcedure
     .meta(restRoute("POST", "/sellers/{sellerId}/items/{itemId}/read", "Mark an item read or unread"))
     .input(z.object({ itemId, read: z.boolean().default(true) }))
-    .mutation(({ ctx, input }) => setItemRead(ctx.prisma, ctx.jobs, { sellerId: ctx.seller.id, itemId: input.itemId, read: input.read, actorId: ctx.userId }),
+    .mutation(({ ctx, input }) =>
+      setItemRead(ctx.prisma, ctx.jobs, { sellerId: ctx.seller.id, itemId: input.itemId, read: input.read, actorId: ctx.userId }),
     ),
 });

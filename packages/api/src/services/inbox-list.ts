@@ -61,7 +61,7 @@ export function constraintsOf(filter: InboxQueryFilter): ItemConstraints {
 function assigneeOf(filter: InboxQueryFilter): string | null | undefined {
   if (filter.assignee === "none") return null;
   if (filter.assignee !== "me") return undefined;
-  if (!filter.viewerId) throw new Error("assignee \"me\" needs the caller's id (InboxQueryFilter.viewerId)");
+  if (!filter.viewerId) throw new Error('assignee "me" needs the caller\'s id (InboxQueryFilter.viewerId)');
   return filter.viewerId;
 }
 

@@ -17,7 +17,12 @@ export const EVENT_TIME = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
  * One entry about a reply (REPLIED, DELIVERED, FAILED), its actor the reply's author. Written after
  * the reply row changed and before anything else locks the item, the order data-removal.ts keeps.
  */
-export async function recordReplyEvent(tx: Writer, replyId: string, kind: Extract<ItemEventKind, "REPLIED" | "DELIVERED" | "FAILED">, reason?: string) {
+export async function recordReplyEvent(
+  tx: Writer,
+  replyId: string,
+  kind: Extract<ItemEventKind, "REPLIED" | "DELIVERED" | "FAILED">,
+  reason?: string,
+) {
   await tx.$executeRaw`
     INSERT INTO "ItemEvent" ("id", "itemId", "sellerId", "kind", "actorId", "replyId", "reason", "createdAt")
     SELECT gen_random_uuid()::text, r."itemId", i."sellerId", ${kind}::"ItemEventKind", r."authorId", r."id", ${reason ?? null}, ${EVENT_TIME}
@@ -27,7 +32,14 @@ export async function recordReplyEvent(tx: Writer, replyId: string, kind: Extrac
 /** One entry about `itemId` of `sellerId` (ASSIGNED, NOTE_ADDED), stamped by the database clock like the others. */
 export async function recordItemEvent(
   tx: Writer,
-  entry: { itemId: string; sellerId: string; kind: "ASSIGNED" | "NOTE_ADDED"; actorId: string; assigneeId?: string | null; noteId?: string },
+  entry: {
+    itemId: string;
+    sellerId: string;
+    kind: "ASSIGNED" | "NOTE_ADDED";
+    actorId: string;
+    assigneeId?: string | null;
+    noteId?: string;
+  },
 ) {
   await tx.$executeRaw`
     INSERT INTO "ItemEvent" ("id", "itemId", "sellerId", "kind", "actorId", "assigneeId", "noteId", "createdAt")

@@ -37,7 +37,13 @@ export async function addItemNote(prisma: PrismaClient, params: { sellerId: stri
       data: { itemId: params.itemId, sellerId: params.sellerId, authorId: params.authorId, text },
       select: noteSelect,
     });
-    await recordItemEvent(tx, { itemId: params.itemId, sellerId: params.sellerId, kind: "NOTE_ADDED", actorId: params.authorId, noteId: note.id });
+    await recordItemEvent(tx, {
+      itemId: params.itemId,
+      sellerId: params.sellerId,
+      kind: "NOTE_ADDED",
+      actorId: params.authorId,
+      noteId: note.id,
+    });
     return note;
   });
 }

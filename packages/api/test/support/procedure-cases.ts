@@ -44,7 +44,11 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
     noRest: onlyTheApp,
   },
   "item.notes": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId }) },
-  "item.addNote": { needs: "reply", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId, text: "Позвонить покупателю" }) },
+  "item.addNote": {
+    needs: "reply",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), itemId: w.target.itemId, text: "Позвонить покупателю" }),
+  },
   "item.history": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId }) },
   "account.list": { needs: "read", sellerScoped: true, input: at },
   "account.runs": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), accountId: w.target.accountId }) },

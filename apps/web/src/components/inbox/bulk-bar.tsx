@@ -88,8 +88,7 @@ export function BulkBar({
           collected.push({
             key,
             label: labels.get(key) ?? result.itemId,
-            state:
-              result.error === "assignee_not_member" ? "notMember" : !result.ok ? "failed" : result.changed ? "changed" : "unchanged",
+            state: result.error === "assignee_not_member" ? "notMember" : !result.ok ? "failed" : result.changed ? "changed" : "unchanged",
           });
         }
         setProgress({ done: collected.length, total: Math.max(total, collected.length) });
@@ -156,7 +155,13 @@ export function BulkBar({
               >
                 {t.team.bulk.assignToMe}
               </Button>
-              <Button type="button" variant="secondary" disabled={Boolean(progress)} onClick={() => void assign(null)} data-testid="bulk-unassign">
+              <Button
+                type="button"
+                variant="secondary"
+                disabled={Boolean(progress)}
+                onClick={() => void assign(null)}
+                data-testid="bulk-unassign"
+              >
                 {t.team.bulk.unassign}
               </Button>
               <Button type="button" variant="secondary" disabled={Boolean(progress)} onClick={() => setTemplateReplyFor(selection)}>
@@ -204,7 +209,10 @@ export function BulkBar({
               <summary className="cursor-pointer text-xs text-slate-600">{tb.results}</summary>
               <ul className="mt-1 max-h-48 space-y-0.5 overflow-y-auto text-xs" data-testid="bulk-items">
                 {results.map((result) => (
-                  <li key={result.key} className={result.state === "failed" || result.state === "notMember" ? "text-rose-700" : "text-slate-700"}>
+                  <li
+                    key={result.key}
+                    className={result.state === "failed" || result.state === "notMember" ? "text-rose-700" : "text-slate-700"}
+                  >
                     {result.label} — {result.state === "notMember" ? t.team.bulk.notMember : tb.itemState[result.state]}
                   </li>
                 ))}

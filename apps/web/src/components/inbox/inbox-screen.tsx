@@ -18,7 +18,12 @@ import { InboxView } from "./inbox-view";
 type SearchParams = Record<string, string | string[] | undefined>;
 
 export async function InboxScreen({ scope, searchParams }: { scope: InboxScope; searchParams: SearchParams }) {
-  const [{ t, locale }, sellers, caller, viewerId] = await Promise.all([getMessages(), getSellers(), getServerCaller(), getSessionUserId()]);
+  const [{ t, locale }, sellers, caller, viewerId] = await Promise.all([
+    getMessages(),
+    getSellers(),
+    getServerCaller(),
+    getSessionUserId(),
+  ]);
   const basePath = scope.kind === "all" ? "/inbox" : `/s/${scope.sellerId}`;
   const parsed = parseInboxUrl(searchParams);
   if (!parsed.ok) return <BadFilter problems={parsed.problems} resetHref={basePath} t={t} />;

@@ -123,15 +123,9 @@ export function ItemNotes({ sellerId, itemId, canAct }: { sellerId: string; item
       ) : notes.data && notes.data.length > 0 ? (
         <ul className="mt-3 space-y-2">
           {notes.data.map((note) => (
-            <li
-              key={note.id}
-              className="rounded-lg border border-dashed border-amber-300 bg-amber-50 px-4 py-3 text-sm"
-              data-testid="note"
-            >
+            <li key={note.id} className="rounded-lg border border-dashed border-amber-300 bg-amber-50 px-4 py-3 text-sm" data-testid="note">
               <div className="flex flex-wrap items-center gap-2 text-xs text-amber-900">
-                <span className="rounded bg-amber-200 px-1.5 py-0.5 font-semibold uppercase tracking-wide">
-                  {tn.label}
-                </span>
+                <span className="rounded bg-amber-200 px-1.5 py-0.5 font-semibold uppercase tracking-wide">{tn.label}</span>
                 <span className="font-medium">{note.author?.name ?? t.team.history.someone}</span>
                 <time className="ml-auto" dateTime={note.createdAt.toISOString()}>
                   {formatDateTime(note.createdAt, locale)}
