@@ -82,7 +82,8 @@ function harmlessBase(path: string): Record<string, unknown> | undefined {
   if (path === "apiToken.create") base.scopes = []; // invalid: nothing is created whatever else changes
   // Changes that name no item: aimed at a seller that does not exist, so nothing is written.
   if (path === "template.create" || path === "analytics.setAnswerTarget") base.sellerId = "missing-id";
-  if (path === "inbox.setReadBulk") base.selection = { itemRefs: [{ sellerId: "missing-id", itemId: "missing-id" }] };
+  if (path === "inbox.setReadBulk" || path === "item.assignBulk")
+    base.selection = { itemRefs: [{ sellerId: "missing-id", itemId: "missing-id" }] };
   return base;
 }
 

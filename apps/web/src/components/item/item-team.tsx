@@ -41,7 +41,8 @@ export function AssigneeControl({
   const trpc = useTRPC();
   const { t } = useMessages();
   const refresh = useRefreshTeam();
-  const members = useQuery({ ...trpc.item.members.queryOptions({ sellerId }), enabled: canAct });
+  // Asked at once, beside the item and the caller's role, rather than after them.
+  const members = useQuery(trpc.item.members.queryOptions({ sellerId }));
   const assign = useMutation(trpc.item.assign.mutationOptions({ onSuccess: () => void refresh() }));
   if (!canAct) {
     return (
