@@ -2,7 +2,7 @@
 // Team work on one item: who takes care of it (a select of the seller's members), the team's internal
 // notes (never sent to the buyer, styled apart from replies) and the item's history, newest last.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import type { RouterOutputs } from "@inbox/api";
 import { formatDateTime } from "~/components/format";
 import { fill, serverErrorMessage } from "~/components/server-error";
@@ -43,7 +43,11 @@ export function AssigneeControl({
   const refresh = useRefreshTeam();
   // Asked at once, beside the item and the caller's role, rather than after them.
   const members = useQuery(trpc.item.members.queryOptions({ sellerId }));
-  const assign = useMutation(trpc.item.assign.mutationOptions({ onSuccess: () => void refresh() }));
+  // The member just chosen shows at once, until the item read back names them (or the change fails).
+  const [chosen, setChosen] = useState<string | null | undefined>(undefined);
+  const assigneeId = assignee?.id ?? null;
+  useEffect(() => setChosen(undefined), [assigneeId]);
+  const assign = useMutation(trpc.item.assign.mutationOptions({ onSuccess: () => void refresh(), onError: () => setChosen(undefined) }));
   if (!canAct) {
     return (
       <p className="text-sm text-slate-600" data-testid="assignee">
@@ -63,9 +67,13 @@ export function AssigneeControl({
         id={`assignee-${itemId}`}
         data-testid="assignee-select"
         aria-label={t.team.assigneeLabel}
-        value={assignee?.id ?? ""}
+        value={(chosen === undefined ? assigneeId : chosen) ?? ""}
         disabled={assign.isPending}
-        onChange={(event) => assign.mutate({ sellerId, itemId, assigneeId: event.target.value || null })}
+        onChange={(event) => {
+          const next = event.target.value || null;
+          setChosen(next);
+          assign.mutate({ sellerId, itemId, assigneeId: next });
+        }}
         className={cn(inputClass, "min-h-9 w-auto py-1")}
       >
         <option value="">{t.team.unassigned}</option>
