@@ -37,6 +37,8 @@ export interface TriageWorld {
   email: string;
   password: string;
   sellers: [TriageSeller, TriageSeller];
+  /** A second member (AGENT) of the first seller only, to assign items to. */
+  colleague: { id: string; name: string };
   /** More items for a seller (paging tests). */
   addItems: (seller: TriageSeller, specs: ItemSpec[]) => Promise<void>;
 }
@@ -152,6 +154,14 @@ export const test = base.extend<{ world: TriageWorld }>({
       sellers.push({ id: seller.id, name, accountId: account.id, marketplace, items: new Map() });
     }
     const [first, second] = sellers as [TriageSeller, TriageSeller];
+    const colleague = await prisma.user.create({
+      data: {
+        email: `triage-colleague-${suffix}@e2e.local`,
+        name: `Коллега ${suffix}`,
+        passwordHash: "unused",
+        memberships: { create: { sellerId: first.id, role: "AGENT" } },
+      },
+    });
     await createItems(prisma, user.id, first, BASE_ITEMS[0]);
     await createItems(prisma, user.id, second, BASE_ITEMS[1]);
     await signInThroughApi(page, user.email, password);
@@ -160,9 +170,10 @@ export const test = base.extend<{ world: TriageWorld }>({
       email: user.email,
       password,
       sellers: [first, second],
+      colleague: { id: colleague.id, name: colleague.name },
       addItems: (seller, specs) => createItems(prisma, user.id, seller, specs),
     });
-    await removeTestData(prisma, { sellerIds: sellers.map((seller) => seller.id), userIds: [user.id] });
+    await removeTestData(prisma, { sellerIds: sellers.map((seller) => seller.id), userIds: [user.id, colleague.id] });
   },
 });
 

@@ -28,6 +28,11 @@ export const APP_ERROR_CODES = {
   cursor_invalid: "BAD_REQUEST",
   /** A bulk selection larger than one request may hold. */
   selection_too_large: "BAD_REQUEST",
+  /** An assignee who is not a member of the item's seller. */
+  assignee_not_member: "BAD_REQUEST",
+  /** An internal note without text, or longer than NOTE_MAX_LENGTH. */
+  note_empty: "BAD_REQUEST",
+  note_too_long: "BAD_REQUEST",
   /** A password change whose current password is wrong. */
   current_password_incorrect: "BAD_REQUEST",
   /** Team: the person is a member already (invite), or is not one (role change, removal). */

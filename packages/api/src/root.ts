@@ -7,6 +7,7 @@ import { catalogRouter } from "./routers/catalog";
 import { draftRouter } from "./routers/draft";
 import { inboxRouter } from "./routers/inbox";
 import { liveRouter } from "./routers/live";
+import { itemRouter } from "./routers/item";
 import { sellerRouter } from "./routers/seller";
 import { templateRouter } from "./routers/template";
 import { sessionRouter } from "./routers/session";
@@ -17,6 +18,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   seller: sellerRouter,
   inbox: inboxRouter,
+  item: itemRouter,
   account: accountRouter,
   catalog: catalogRouter,
   analytics: analyticsRouter,

@@ -85,14 +85,10 @@ function harmlessBase(path: string): Record<string, unknown> | undefined {
   if (path === "account.create") base.credentials = {}; // incomplete: refused before any network call
   if (path === "apiToken.create") base.scopes = []; // invalid: nothing is created whatever else changes
   // Changes that name no item: aimed at a seller that does not exist, so nothing is written.
-  if (
-    path === "template.create" ||
-    path === "automation.create" ||
-    path === "analytics.setAnswerTarget" ||
-    path === "team.invite"
-  )
+  if (path === "template.create" || path === "automation.create" || path === "analytics.setAnswerTarget" || path === "team.invite")
     base.sellerId = "missing-id";
-  if (path === "inbox.setReadBulk") base.selection = { itemRefs: [{ sellerId: "missing-id", itemId: "missing-id" }] };
+  if (path === "inbox.setReadBulk" || path === "item.assignBulk")
+    base.selection = { itemRefs: [{ sellerId: "missing-id", itemId: "missing-id" }] };
   return base;
 }
 

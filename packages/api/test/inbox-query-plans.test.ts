@@ -17,11 +17,13 @@ import {
   constraintsOf,
   type InboxQueryFilter,
 } from "../src/services/inbox-list";
-import { SAMPLE_CAP } from "../src/services/inbox-counts";
+import { assigneeCountQuery, SAMPLE_CAP } from "../src/services/inbox-counts";
 
 const database = useTestDatabase();
 const LIMIT = 30;
 const BIG_SELLER = "plan-seller-1";
+/** The caller of the "assigned to me" cases: assigned 2% of the items; a colleague has 30%. */
+const ME = "plan-user-me";
 const ALL_SELLERS = ["plan-seller-1", "plan-seller-2", "plan-seller-3", "plan-seller-4", "plan-seller-5", "plan-seller-6"];
 
 interface PlanNode {
@@ -122,6 +124,11 @@ const CASES: Case[] = [
   { name: "rare search words", filter: { q: "размер" }, search: true },
   { name: "common search words", filter: { q: "доставку" }, search: true },
   { name: "search words and filters", filter: { q: "доставку", status: "unanswered", marketplaces: ["ozon"] }, search: true },
+  { name: "assigned to me", filter: { assignee: "me", viewerId: ME } },
+  { name: "unassigned", filter: { assignee: "none" } },
+  { name: "assigned to me, unanswered", filter: { assignee: "me", viewerId: ME, status: "unanswered" } },
+  { name: "unassigned and unread, oldest first", filter: { assignee: "none", unread: true, sort: "oldest" } },
+  { name: "unassigned, lowest rating first", filter: { assignee: "none", sort: "rating" } },
   {
     name: "every counter filter at once",
     filter: { marketplaces: ["ozon"], channels: ["review"], status: "unanswered", unread: true, ratings: [4, 5] },
@@ -154,17 +161,22 @@ beforeAll(async () => {
     INSERT INTO "MarketplaceAccount" ("id", "sellerId", "marketplace", "displayName", "credentialsEncrypted", "updatedAt")
     SELECT s."id" || '-' || m.key, s."id", m.marketplace::"Marketplace", m.key, 'v1:a:b:c', now()
     FROM "Seller" s CROSS JOIN (VALUES ('wb', 'WILDBERRIES'), ('oz', 'OZON'), ('ym', 'YANDEX_MARKET')) AS m(key, marketplace)`);
+  // Assignees: 2% of the items are the caller's, 30% a colleague's, the rest nobody's.
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO "User" ("id", "email", "name", "passwordHash", "updatedAt")
+    VALUES ('${ME}', 'me@plan.local', 'Me', 'unused', now()), ('plan-user-colleague', 'colleague@plan.local', 'Colleague', 'unused', now())`);
   await prisma.$executeRawUnsafe(`
     INSERT INTO "Item" ("id", "sellerId", "accountId", "marketplace", "channel", "externalId", "text", "rating",
       "productName", "productArticle", "productExternalId", "authorName",
-      "upstreamCreatedAt", "answered", "read", "lastActivityAt", "updatedAt")
+      "upstreamCreatedAt", "answered", "read", "lastActivityAt", "updatedAt", "assigneeId")
     SELECT s.seller || '-' || g, s.seller, s.seller || '-' || (ARRAY['wb', 'oz', 'ym'])[m], (ARRAY['WILDBERRIES', 'OZON', 'YANDEX_MARKET'])[m]::"Marketplace",
       channel::"Channel", 'ext-' || g,
       'Отзыв ' || g || ': товар хороший, доставка быстрая ' || md5(g::text) || CASE WHEN g % 400 = 7 THEN ' размеры маломерят' ELSE '' END,
       CASE WHEN channel = 'REVIEW' THEN 1 + h % 5 END,
       (ARRAY['Чайник электрический', 'Куртка зимняя', 'Платье летнее', 'Кроссовки беговые'])[1 + (h / 7) % 4] || ' ' || (g % 300),
       'ART-' || (g % 300), 'P' || (g % 300), 'Покупатель ' || (h % 1000),
-      at, (h / 10) % 10 < 6, (h / 100) % 10 < 7, at, now()
+      at, (h / 10) % 10 < 6, (h / 100) % 10 < 7, at, now(),
+      CASE WHEN h / 10000 % 100 < 2 THEN '${ME}' WHEN h / 10000 % 100 < 32 THEN 'plan-user-colleague' END
     FROM (VALUES ('plan-seller-1', 20000), ('plan-seller-2', 2000), ('plan-seller-3', 2000), ('plan-seller-4', 2000),
                  ('plan-seller-5', 2000), ('plan-seller-6', 2000)) AS s(seller, n)
     CROSS JOIN LATERAL generate_series(1, s.n) g
@@ -263,6 +275,25 @@ describe("inbox query plans", () => {
     }
   });
 
+  it("the assigned-to-me and unassigned counts read at most the sample cap, index only", async () => {
+    const { prisma } = database();
+    for (const sellers of [[BIG_SELLER], ALL_SELLERS]) {
+      for (const assignee of [ME, null]) {
+        const plan = await explain(prisma, assigneeCountQuery(sellers, assignee));
+        const scans = plan.filter((node) => touches(node, "Item"));
+        expect(scans.length).toBeGreaterThan(0);
+        for (const scan of scans) {
+          // A range the planner knows to be small may be read whole through its bitmap.
+          expect(scan["Node Type"], JSON.stringify(scan)).toMatch(/^(Index (Only )?Scan|Bitmap Heap Scan)$/);
+          const index = scan["Node Type"] === "Bitmap Heap Scan" ? scan.Plans?.[0] : scan;
+          expect(index?.["Index Name"]).toBe(assignee === null ? "Item_unassigned_activity_idx" : "Item_assignee_activity_idx");
+        }
+        // Each seller's range stops once the merged walk has its SAMPLE_CAP + 1 rows.
+        expect(scans.reduce((sum, scan) => sum + examined(scan), 0)).toBeLessThanOrEqual(SAMPLE_CAP + 1 + 2 * scans.length);
+      }
+    }
+  });
+
   it("lists the newest message of a chat and its message count from the stored summary", async () => {
     const { prisma } = database();
     const page = await listInboxPage(prisma, [{ id: BIG_SELLER, name: "" }], { channels: ["chat"] }, { limit: 3 });
@@ -282,6 +313,8 @@ describe("inbox query plans", () => {
       "Item_product_article_activity_idx",
       "Item_product_id_activity_idx",
       "Item_search_idx",
+      "Item_assignee_activity_idx",
+      "Item_unassigned_activity_idx",
     ]) {
       const outcome = await prisma
         .$transaction(

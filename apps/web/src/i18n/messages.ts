@@ -6,6 +6,7 @@ import { en as inboxUiEn, ru as inboxUiRu } from "./messages/inbox-ui";
 import { en as composerEn, ru as composerRu } from "./messages/composer";
 import { en as securityEn, ru as securityRu } from "./messages/security";
 import { en as teamEn, ru as teamRu } from "./messages/team";
+import { en as teamItemsEn, ru as teamItemsRu } from "./messages/team-items";
 export const locales = ["ru", "en"] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "ru";
@@ -182,6 +183,7 @@ const ru = {
   ...composerRu,
   ...securityRu,
   ...teamRu,
+  ...teamItemsRu,
 };
 
 type Messages = typeof ru;
@@ -356,6 +358,7 @@ const en: Messages = {
   ...composerEn,
   ...securityEn,
   ...teamEn,
+  ...teamItemsEn,
 };
 
 export const messages: Record<Locale, Messages> = { ru, en };

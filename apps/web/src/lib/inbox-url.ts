@@ -9,6 +9,7 @@ export const INBOX_URL_PARAMS = {
   channels: "channels",
   status: "status",
   unread: "unread",
+  assignee: "assignee",
   ratings: "ratings",
   product: "product",
   from: "from",

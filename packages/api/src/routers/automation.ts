@@ -53,16 +53,14 @@ export const automationRouter = createTRPCRouter({
     .input(conditionsInput)
     .query(({ ctx, input }) => previewRule(ctx.prisma, ctx.seller.id, toRuleInput(input))),
 
-  create: sellerOwnerProcedure
-    .input(ruleInput)
-    .mutation(({ ctx, input }) =>
-      createRule(ctx.prisma, {
-        sellerId: ctx.seller.id,
-        userId: ctx.userId,
-        input: toRuleInput(input) satisfies RuleInput,
-        origin: auditOriginOf(ctx),
-      }),
-    ),
+  create: sellerOwnerProcedure.input(ruleInput).mutation(({ ctx, input }) =>
+    createRule(ctx.prisma, {
+      sellerId: ctx.seller.id,
+      userId: ctx.userId,
+      input: toRuleInput(input) satisfies RuleInput,
+      origin: auditOriginOf(ctx),
+    }),
+  ),
 
   update: sellerOwnerProcedure
     .input(z.object({ ruleId: id, rule: ruleInput }))

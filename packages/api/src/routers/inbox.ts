@@ -67,7 +67,7 @@ export const inboxRouter = createTRPCRouter({
     .input(sellerListInput)
     .query(async ({ ctx, input }) => {
       const { cursor, limit, ...filter } = input;
-      const query = fromLegacyFilter(filter);
+      const query = { ...fromLegacyFilter(filter), viewerId: ctx.userId };
       const page = await listInboxPage(ctx.prisma, [ctx.seller], query, { cursor, limit });
       return { items: page.items, nextCursor: page.nextCursor, counts: legacyCounts(page.buckets, query) };
     }),
@@ -79,21 +79,24 @@ export const inboxRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => {
       const { cursor, limit, sellerIds, ...filter } = input;
       const sellers = await sellersInScope(ctx, sellerIds);
-      const page = await listInboxPage(ctx.prisma, sellers, filter, { cursor, limit });
-      return { items: page.items, nextCursor: page.nextCursor, counts: legacyCounts(page.buckets, filter) };
+      const query = { ...filter, viewerId: ctx.userId };
+      const page = await listInboxPage(ctx.prisma, sellers, query, { cursor, limit });
+      return { items: page.items, nextCursor: page.nextCursor, counts: legacyCounts(page.buckets, query) };
     }),
 
   /** Counts beside one seller's filters: per status, unread and per channel (services/inbox-counts.ts). */
   counts: sellerProcedure
     .meta(restRoute("GET", "/sellers/{sellerId}/inbox/counts", "Counts beside the inbox filters"))
     .input(inboxFilterSchema.omit({ sellerIds: true }))
-    .query(({ ctx, input }) => countInbox(ctx.prisma, [ctx.seller], input)),
+    .query(({ ctx, input }) => countInbox(ctx.prisma, [ctx.seller], { ...input, viewerId: ctx.userId })),
 
   /** The same over every seller of the caller (or `sellerIds`). */
   countsAll: protectedProcedure
     .meta({ scope: "read" })
     .input(inboxFilterSchema)
-    .query(async ({ ctx, input }) => countInbox(ctx.prisma, await sellersInScope(ctx, input.sellerIds), input)),
+    .query(async ({ ctx, input }) =>
+      countInbox(ctx.prisma, await sellersInScope(ctx, input.sellerIds), { ...input, viewerId: ctx.userId }),
+    ),
 
   /**
    * Marks the selected items read or unread in Inbox (one statement) and, when marking read, queues
@@ -103,8 +106,11 @@ export const inboxRouter = createTRPCRouter({
     .meta({ scope: "reply" })
     .input(z.object({ selection: inboxSelectionSchema, read: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
-      const selection = await resolveInboxSelection(ctx.prisma, await ctx.memberships(), input.selection, { minRole: "AGENT" });
-      return setInboxReadBulk(ctx.prisma, ctx.jobs, selection, input.read);
+      const selection = await resolveInboxSelection(ctx.prisma, await ctx.memberships(), input.selection, {
+        minRole: "AGENT",
+        viewerId: ctx.userId,
+      });
+      return setInboxReadBulk(ctx.prisma, ctx.jobs, selection, input.read, ctx.userId);
     }),
 
   /** The item with its replies and, for a chat, the latest page of messages plus a cursor for older ones. */
@@ -179,5 +185,7 @@ export const inboxRouter = createTRPCRouter({
   markRead: sellerAgentProcedure
     .meta(restRoute("POST", "/sellers/{sellerId}/items/{itemId}/read", "Mark an item read or unread"))
     .input(z.object({ itemId, read: z.boolean().default(true) }))
-    .mutation(({ ctx, input }) => setItemRead(ctx.prisma, ctx.jobs, { sellerId: ctx.seller.id, itemId: input.itemId, read: input.read })),
+    .mutation(({ ctx, input }) =>
+      setItemRead(ctx.prisma, ctx.jobs, { sellerId: ctx.seller.id, itemId: input.itemId, read: input.read, actorId: ctx.userId }),
+    ),
 });

@@ -73,7 +73,9 @@ export const templateRouter = createTRPCRouter({
   selectionTargets: protectedProcedure
     .meta({ scope: "reply" })
     .input(z.object({ selection: inboxSelectionSchema }))
-    .query(async ({ ctx, input }) => resolveInboxSelection(ctx.prisma, await ctx.memberships(), input.selection, { minRole: "AGENT" })),
+    .query(async ({ ctx, input }) =>
+      resolveInboxSelection(ctx.prisma, await ctx.memberships(), input.selection, { minRole: "AGENT", viewerId: ctx.userId }),
+    ),
 
   /**
    * Replies with the template to each selected item of this seller (items of other sellers are

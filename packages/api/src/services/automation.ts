@@ -13,6 +13,7 @@ import { findRepeatedAnswers } from "./answer-repetition";
 import { recordAudit, type AuditOrigin } from "./audit";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
 import { canMarkReadUpstream } from "./inbox-read";
+import { recordReadEvents } from "./item-history";
 import { queueDelivery } from "./reply-queue";
 import { queueReplyOnce } from "./replies";
 import { fillTemplate, variantCount, variantOf } from "./templates";
@@ -320,6 +321,13 @@ async function markRead(
   const changed = await prisma.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: string }>>`
       UPDATE "Item" SET "read" = true, "updatedAt" = now() WHERE "id" = ANY(${ids}::text[]) AND NOT "read" RETURNING "id"`;
+    // No actor in the item's history: the rule did it.
+    await recordReadEvents(
+      tx,
+      rows.map((row) => row.id),
+      true,
+      null,
+    );
     await tx.automationRun.createMany({
       data: ids.map((itemId) => ({ ruleId, itemId, outcome: "MARKED_READ" as const })),
       skipDuplicates: true,

@@ -7,6 +7,10 @@
 // replies), so at the same time the two deadlock. Taking the replies' and then the items' row locks
 // before deleting anything puts the removal in the app's order: a write in flight finishes first,
 // and one that starts later waits, then finds its rows gone.
+//
+// Internal notes and history entries (ItemNote, ItemEvent) reference the item and cascade with it: the
+// app writes them after the reply row (delivery outcome) or after locking the item (assignment: FOR
+// UPDATE; notes: FOR KEY SHARE), so they keep the same order.
 import { Prisma, type PrismaClient } from "@inbox/db";
 
 /** A large account's cascade (hundreds of thousands of items, each with triggers) takes minutes. */

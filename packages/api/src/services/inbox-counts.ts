@@ -3,11 +3,16 @@
 // `channels`, unread ignores `unread`), so each number says what clicking it would show.
 // Without q/product/from/to the counts are exact sums of the trigger-kept counter rows (no Item
 // read). With them, the matching items are read up to SAMPLE_CAP through the indexes: exact when
-// fewer match, otherwise lower bounds marked `more` ("1000+").
+// fewer match, otherwise lower bounds marked `more` ("1000+"). The assignee filter is not in the
+// counters either: with it, the counts are read the same bounded way; and the "assigned to me" and
+// "unassigned" counts themselves are index-only walks of the sellers' assignee ranges, stopped at
+// SAMPLE_CAP + 1 rows.
 import { Prisma, type PrismaClient } from "@inbox/db";
 import { fromDbChannel, registeredChannels, type ChannelName } from "./enums";
 import { INBOX_STATUSES, type InboxStatus } from "./inbox-filter";
 import {
+  ASSIGNEE_INDEX,
+  UNASSIGNED_INDEX,
   bucketMatches,
   constraintsOf,
   planRanges,
@@ -33,6 +38,8 @@ export interface InboxCounts {
   unread: InboxCount;
   /** Per channel (every channel a registered marketplace serves), apart from `channels`. */
   channels: Record<ChannelName, InboxCount>;
+  /** Items of the sellers assigned to the caller, and to nobody (the sellers only, no other filter). */
+  assignee: { me: InboxCount; none: InboxCount };
   /** True when every count is exact (no q, product or date filter). */
   exact: boolean;
 }
@@ -60,7 +67,7 @@ function facets<T extends CountedKey>(
   c: ItemConstraints,
   weight: (row: T) => number,
   more: boolean,
-): Omit<InboxCounts, "exact"> {
+): Omit<InboxCounts, "exact" | "assignee"> {
   const status = statusOf(c);
   const inChannels = (row: T) => !c.channels || c.channels.includes(row.channel);
   const inStatus = (row: T) => !status || STATUS_MATCH[status](row);
@@ -99,9 +106,10 @@ export async function countInbox(
   const sellerIds = sellers.map((seller) => seller.id);
   const buckets = known ?? (await readCountBuckets(prisma, sellerIds));
   const base = withoutFacets(c);
-  if (!c.q && !c.product && !c.from && !c.to) {
+  const assignee = await countAssignees(prisma, sellerIds, filter.viewerId);
+  if (!c.q && !c.product && !c.from && !c.to && c.assignee === undefined) {
     const rows = buckets.filter((bucket) => bucketMatches(bucket, base));
-    return { ...facets(rows, c, (row) => row.items, false), exact: true };
+    return { ...facets(rows, c, (row) => row.items, false), assignee, exact: true };
   }
   // Up to SAMPLE_CAP + 1 matching items through the list's own index ranges (any order will do, the
   // ranges are simply walked until enough rows are found).
@@ -117,7 +125,38 @@ export async function countInbox(
       )
     : [];
   const capped = rows.length > SAMPLE_CAP;
-  return { ...facets(capped ? rows.slice(0, SAMPLE_CAP) : rows, c, () => 1, capped), exact: false };
+  return { ...facets(capped ? rows.slice(0, SAMPLE_CAP) : rows, c, () => 1, capped), assignee, exact: false };
+}
+
+/**
+ * Items assigned to `viewerId` and unassigned items of the sellers, each at most SAMPLE_CAP + 1 rows
+ * read from its index (Item_assignee_activity_idx, the partial Item_unassigned_activity_idx): never a
+ * count over a seller's whole history.
+ */
+export function assigneeCountQuery(sellerIds: string[], assignee: string | null): Prisma.Sql {
+  // One ordered range per seller, merged under the cap (like a list page), so the walk stops after
+  // SAMPLE_CAP + 1 rows whichever sellers hold them; never a scan of the table.
+  const index = assignee === null ? UNASSIGNED_INDEX : ASSIGNEE_INDEX;
+  const ranges = rangesQuery(
+    sellerIds.map((sellerId) => ({ sellerId, index, ranges: [{}] })),
+    { assignee },
+    { direction: "desc", after: null, limit: SAMPLE_CAP + 1, columns: Prisma.sql`"id", "lastActivityAt"` },
+  )!;
+  return Prisma.sql`SELECT count(*)::int AS "count" FROM (${ranges}) AS capped`;
+}
+
+async function countAssignees(
+  prisma: Pick<PrismaClient, "$queryRaw">,
+  sellerIds: string[],
+  viewerId: string | undefined,
+): Promise<InboxCounts["assignee"]> {
+  const count = async (assignee: string | null): Promise<InboxCount> => {
+    if (sellerIds.length === 0) return { count: 0, more: false };
+    const [row] = await prisma.$queryRaw<Array<{ count: number }>>(assigneeCountQuery(sellerIds, assignee));
+    const counted = row?.count ?? 0;
+    return { count: Math.min(counted, SAMPLE_CAP), more: counted > SAMPLE_CAP };
+  };
+  return { me: viewerId ? await count(viewerId) : { count: 0, more: false }, none: await count(null) };
 }
 
 /** The per-status counts of the original per-seller list: seller, marketplace and channel only. */

@@ -9,6 +9,10 @@ const id = z.string().min(1).max(64);
 export const INBOX_STATUSES = ["unanswered", "answered", "reply_pending", "reply_failed"] as const;
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
+/** me: items assigned to the caller; none: items assigned to nobody. */
+export const INBOX_ASSIGNEES = ["me", "none"] as const;
+export type InboxAssignee = (typeof INBOX_ASSIGNEES)[number];
+
 export const INBOX_SORTS = ["newest", "oldest", "rating"] as const;
 export type InboxSort = (typeof INBOX_SORTS)[number];
 
@@ -28,6 +32,8 @@ export const inboxFilterSchema = z.object({
   /** Items created upstream on or after `from` and before `to`. */
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
+  /** me: assigned to the caller; none: unassigned. */
+  assignee: z.enum(INBOX_ASSIGNEES).optional(),
   /** Full-text search with Russian morphology over text, pros, cons, answer, author and product name. */
   q: z.string().trim().min(1).max(200).optional(),
   /** newest/oldest by last activity; rating: lowest rating first, then newest. */

@@ -35,9 +35,12 @@ export interface ItemConstraints {
   from?: Date;
   to?: Date;
   q?: string;
+  /** A user id: assigned to that member; null: unassigned. */
+  assignee?: string | null;
 }
 
-export type InboxQueryFilter = Omit<InboxFilter, "sellerIds" | "sort"> & { sort?: InboxSort };
+/** `viewerId`: the caller, whom `assignee: "me"` means (the router sets it, never the client). */
+export type InboxQueryFilter = Omit<InboxFilter, "sellerIds" | "sort"> & { sort?: InboxSort; viewerId?: string };
 
 export function constraintsOf(filter: InboxQueryFilter): ItemConstraints {
   return {
@@ -51,7 +54,15 @@ export function constraintsOf(filter: InboxQueryFilter): ItemConstraints {
     from: filter.from,
     to: filter.to,
     q: filter.q,
+    assignee: assigneeOf(filter),
   };
+}
+
+function assigneeOf(filter: InboxQueryFilter): string | null | undefined {
+  if (filter.assignee === "none") return null;
+  if (filter.assignee !== "me") return undefined;
+  if (!filter.viewerId) throw new Error('assignee "me" needs the caller\'s id (InboxQueryFilter.viewerId)');
+  return filter.viewerId;
 }
 
 /** One counter key of a seller with its item count (InboxCount plus pending deltas). */
@@ -109,6 +120,15 @@ const RANGE_INDEXES: ReadonlyArray<{ name: string; dims: readonly BucketDimensio
   { name: "Item_reply_state_activity_idx", dims: ["replyState"] },
 ];
 
+/**
+ * The assignee filter's indexes: "assigned to X" is one ordered range of (sellerId, assigneeId, …),
+ * "unassigned" one of a partial index (WHERE "assigneeId" IS NULL). The counters know no assignee,
+ * so with this filter each seller with matching counter rows gets that one range, the other
+ * dimensions checked on the rows it reads.
+ */
+export const ASSIGNEE_INDEX = "Item_assignee_activity_idx";
+export const UNASSIGNED_INDEX = "Item_unassigned_activity_idx";
+
 /** A range costs a descent and planning, about as much as reading this many rows. */
 const RANGE_COST_ROWS = 30;
 /** With search words every range may read the GIN index: fewer, wider ranges are better. */
@@ -141,6 +161,10 @@ export function planRanges(buckets: CountBucket[], sellerIds: string[], c: ItemC
     const matches = own.map((bucket) => bucketMatches(bucket, c));
     const matching = own.reduce((sum, bucket, i) => (matches[i] ? sum + bucket.items : sum), 0);
     if (matching <= 0) continue;
+    if (c.assignee !== undefined) {
+      plans.push({ sellerId, index: c.assignee === null ? UNASSIGNED_INDEX : ASSIGNEE_INDEX, ranges: [{}] });
+      continue;
+    }
     let best: (RangePlan & { cost: number }) | null = null;
     for (const index of RANGE_INDEXES) {
       // A dimension enters the ranges only when constrained; an unconstrained one in the middle of
@@ -165,7 +189,7 @@ export function planRanges(buckets: CountBucket[], sellerIds: string[], c: ItemC
 /** Columns of a list row; the page's rows are read from their index ranges and nothing else per row. */
 const LIST_COLUMNS = Prisma.sql`"id", "sellerId", "accountId", "marketplace", "channel", "text", "pros", "cons", "answerText", "rating",
   "authorName", "productName", "productArticle", "productExternalId", "upstreamCreatedAt", "lastActivityAt", "answered", "read",
-  "replyState", "messageCount", "lastMessageText", "lastMessageAt"`;
+  "replyState", "messageCount", "lastMessageText", "lastMessageAt", "assigneeId"`;
 
 function dimensionCondition(dim: BucketDimension, value: string | number | boolean): Prisma.Sql {
   switch (dim) {
@@ -200,6 +224,8 @@ function residualConditions(c: ItemConstraints, fixed: ReadonlySet<BucketDimensi
     else conditions.push(byStars ?? Prisma.sql`"rating" IS NULL`);
   }
   if (c.q) conditions.push(Prisma.sql`"searchVector" @@ ${searchQuery(c.q)}`);
+  if (c.assignee === null) conditions.push(Prisma.sql`"assigneeId" IS NULL`);
+  else if (c.assignee !== undefined) conditions.push(Prisma.sql`"assigneeId" = ${c.assignee}`);
   return conditions;
 }
 
@@ -255,7 +281,8 @@ export function rangesQuery(
       }
       continue;
     }
-    const index = RANGE_INDEXES.find((candidate) => candidate.name === plan.index)!;
+    // The assignee indexes fix no counter dimension: their condition is among the residual ones.
+    const index = RANGE_INDEXES.find((candidate) => candidate.name === plan.index) ?? { name: plan.index, dims: [] };
     const fixed = new Set(index.dims);
     for (const range of plan.ranges) {
       const where = [
@@ -293,6 +320,8 @@ interface PageRow {
   lastMessageText: string | null;
   lastMessageAt: Date | null;
   replyStatus: ReplyStatus | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
   pros: string | null;
   cons: string | null;
   answerText: string | null;
@@ -311,10 +340,11 @@ function pageQuery(ranges: Prisma.Sql, c: ItemConstraints, direction: Direction)
   const order =
     direction === "desc" ? Prisma.sql`page."lastActivityAt" DESC, page."id" DESC` : Prisma.sql`page."lastActivityAt" ASC, page."id" ASC`;
   return Prisma.sql`WITH page AS (${ranges})
-    SELECT page.*, account."displayName" AS "accountName",
+    SELECT page.*, account."displayName" AS "accountName", assignee."name" AS "assigneeName",
       (SELECT reply."status" FROM "Reply" AS reply WHERE reply."itemId" = page."id" ORDER BY reply."createdAt" DESC, reply."id" DESC LIMIT 1) AS "replyStatus"
       ${highlights}
     FROM page JOIN "MarketplaceAccount" AS account ON account."id" = page."accountId"
+      LEFT JOIN "User" AS assignee ON assignee."id" = page."assigneeId"
     ORDER BY ${order}`;
 }
 
@@ -418,7 +448,13 @@ export async function inboxPageStatement(
   const indexes = c.product
     ? // Common name words may walk the activity index instead of reading every match.
       ["Item_product_article_activity_idx", "Item_product_id_activity_idx", search, "Item_sellerId_lastActivityAt_id_idx"]
-    : [...new Set(plans.map((plan) => plan.index)), ...(c.q ? [search] : [])];
+    : [
+        ...new Set(plans.map((plan) => plan.index)),
+        // Unassigned items are usually most of a seller's: the planner may as well walk the index the
+        // counters would choose for the other dimensions, checking the assignee on the rows it reads.
+        ...(c.assignee === null ? planRanges(buckets, sellerIds, { ...c, assignee: undefined }, limit).map((plan) => plan.index) : []),
+        ...(c.q ? [search] : []),
+      ];
   return { statement, indexes };
 }
 
@@ -447,6 +483,8 @@ export interface InboxListItem {
   replyStatus: ReplyStatus | null;
   /** pending: the latest reply is queued or being sent; failed: it failed; none otherwise. */
   replyState: "none" | "pending" | "failed";
+  /** The member who takes care of it; null: unassigned. */
+  assignee: { id: string; name: string } | null;
   /** Only with `q`: where the words matched, as plain-text segments (render `match` emphasised). */
   highlight: { snippet: HighlightSegment[] | null; authorName: HighlightSegment[] | null; productName: HighlightSegment[] | null } | null;
 }
@@ -473,6 +511,7 @@ function toListItem(row: PageRow, sellerName: string): InboxListItem {
     messageCount: row.messageCount,
     replyStatus: row.replyStatus,
     replyState: REPLY_STATES[row.replyState],
+    assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName ?? "" } : null,
     highlight: row.marked === undefined ? null : highlightOf(row, preview, matchedWords(row.marked)),
   };
 }

@@ -7,6 +7,7 @@ import { Prisma, type Channel, type Marketplace, type PrismaClient } from "@inbo
 import type { JobQueue } from "../jobs/queues";
 import { connectorForAccount } from "../sync/account-connector";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
+import { recordReadEvents } from "./item-history";
 import type { ResolvedSelection, SelectedItem } from "./inbox-selection";
 
 export interface ReadResult extends SelectedItem {
@@ -31,15 +32,26 @@ export async function setInboxReadBulk(
   jobs: Pick<JobQueue, "enqueueMarkReadUpstream">,
   selection: ResolvedSelection,
   read: boolean,
+  /** Who, for the items' history. */
+  actorId: string | null = null,
 ): Promise<ReadResult[]> {
   const ids = selection.items.map((item) => item.itemId);
   const changed =
     ids.length === 0
       ? []
-      : await prisma.$queryRaw<Array<{ id: string; marketplace: Marketplace; channel: Channel }>>(Prisma.sql`
-          UPDATE "Item" SET "read" = ${read}, "updatedAt" = now()
-          WHERE "id" = ANY(${ids}::text[]) AND "read" <> ${read}
-          RETURNING "id", "marketplace", "channel"`);
+      : await prisma.$transaction(async (tx) => {
+          const rows = await tx.$queryRaw<Array<{ id: string; marketplace: Marketplace; channel: Channel }>>(Prisma.sql`
+            UPDATE "Item" SET "read" = ${read}, "updatedAt" = now()
+            WHERE "id" = ANY(${ids}::text[]) AND "read" <> ${read}
+            RETURNING "id", "marketplace", "channel"`);
+          await recordReadEvents(
+            tx,
+            rows.map((row) => row.id),
+            read,
+            actorId,
+          );
+          return rows;
+        });
   const byId = new Map(changed.map((row) => [row.id, row]));
   const upstream = read ? changed.filter((row) => canMarkReadUpstream(row.marketplace, row.channel)).map((row) => row.id) : [];
   const queued = new Set(upstream);

@@ -48,7 +48,7 @@ export async function resolveInboxSelection(
   prisma: Pick<PrismaClient, "$queryRaw">,
   memberships: SellerMembership[],
   selection: InboxSelection,
-  options: { minRole: Role; cap?: number },
+  options: { minRole: Role; cap?: number; /** Whom a filter's `assignee: "me"` means: the caller. */ viewerId?: string },
 ): Promise<ResolvedSelection> {
   const cap = options.cap ?? SELECTION_CAP;
   const allowed = new Map(memberships.filter((m) => ROLE_RANK[m.role] >= ROLE_RANK[options.minRole]).map((m) => [m.id, m]));
@@ -72,7 +72,7 @@ export async function resolveInboxSelection(
   const { sellerIds, sort: _sort, ...filter } = selection.filter;
   if (sellerIds?.some((sellerId) => !allowed.has(sellerId))) throw refuse();
   const scope = sellerIds ? [...new Set(sellerIds)] : [...allowed.keys()];
-  const c = constraintsOf(filter);
+  const c = constraintsOf({ ...filter, viewerId: options.viewerId });
   const buckets = await readCountBuckets(prisma, scope);
   const ranges = rangesQuery(planRanges(buckets, scope, c, cap + 1), c, {
     direction: "desc",

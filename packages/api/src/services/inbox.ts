@@ -69,6 +69,7 @@ async function readInboxItem(prisma: Prisma.TransactionClient, sellerId: string,
     include: {
       account: { select: { id: true, displayName: true, marketplace: true } },
       seller: { select: { name: true } },
+      assignee: { select: { id: true, name: true } },
       replies: {
         orderBy: { createdAt: "asc" },
         select: {
@@ -124,6 +125,8 @@ async function readInboxItem(prisma: Prisma.TransactionClient, sellerId: string,
     answerState: item.answerState,
     orderStatus: fromDbOrderStatus(item.orderStatus),
     read: item.read,
+    /** The member who takes care of it; null: unassigned. */
+    assignee: item.assignee,
     messageCount: item.messageCount,
     messages: thread.messages,
     olderMessagesCursor: thread.olderCursor,

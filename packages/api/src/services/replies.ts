@@ -6,6 +6,7 @@ import { recordSentAnswer } from "./answer-repetition";
 import { canMarkReadUpstream } from "./inbox-read";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
 import { NO_REQUEST_INFO, recordAudit, type AuditOrigin } from "./audit";
+import { recordReadEvents, recordReplyEvent } from "./item-history";
 import { assertReplyLength, replyTextLimits } from "./reply-limits";
 
 export interface QueueReplyParams {
@@ -65,6 +66,7 @@ export async function queueReplyOnce(prisma: PrismaClient, params: QueueReplyPar
         detail: { replyId: reply.id, length: text.length, ...(params.automationRuleId ? { ruleId: params.automationRuleId } : {}) },
       });
       await recordSentAnswer(tx, { sellerId: params.sellerId, replyId: reply.id, text });
+      await recordReplyEvent(tx, reply.id, "REPLIED");
       // The draft became this reply.
       if (params.authorId) await tx.draft.deleteMany({ where: { itemId: item.id, userId: params.authorId } });
       return { reply, created: true };
@@ -127,13 +129,20 @@ export async function retryFailedReply(prisma: PrismaClient, params: { sellerId:
  * connector can (services/inbox-read.ts), in a background job, so opening an item never waits for
  * the marketplace.
  */
-export async function setItemRead(prisma: PrismaClient, jobs: JobQueue, params: { sellerId: string; itemId: string; read: boolean }) {
+export async function setItemRead(
+  prisma: PrismaClient,
+  jobs: JobQueue,
+  params: { sellerId: string; itemId: string; read: boolean; /** Who, for the item's history. */ actorId?: string | null },
+) {
   const item = await prisma.item.findFirst({
     where: { id: params.itemId, sellerId: params.sellerId },
     select: { id: true, marketplace: true, channel: true },
   });
   if (!item) throw new AppError("item_not_found", "This item does not exist or belongs to another seller.");
-  await prisma.item.update({ where: { id: item.id }, data: { read: params.read } });
+  await prisma.$transaction(async (tx) => {
+    const changed = await tx.item.updateMany({ where: { id: item.id, read: !params.read }, data: { read: params.read } });
+    if (changed.count > 0) await recordReadEvents(tx, [item.id], params.read, params.actorId ?? null);
+  });
   const upstream =
     params.read && canMarkReadUpstream(item.marketplace, item.channel) ? await queueMarkRead(jobs, item.id) : ("unsupported" as const);
   return { id: item.id, read: params.read, upstream };

@@ -5,6 +5,7 @@
 import { MarketplaceAuthError, RateLimitedError, UpstreamError, type ChannelItem, type ConnectorOptions } from "@inbox/connectors";
 import type { Prisma, PrismaClient } from "@inbox/db";
 import { startHeartbeat } from "../background";
+import { recordReplyEvent } from "../services/item-history";
 import { connectorForAccount } from "./account-connector";
 
 export interface DeliverReplyOptions {
@@ -185,6 +186,7 @@ async function markSent(prisma: PrismaClient, replyId: string, itemId: string, c
       data: channel === "CHAT" ? { answered: true, read: true } : { answered: true, answerText: text, read: true },
     });
     if (channel === "CHAT") await recordReplyMessage(tx, reply);
+    await recordReplyEvent(tx, replyId, "DELIVERED");
   });
 }
 
@@ -219,7 +221,10 @@ async function recordReplyMessage(tx: Prisma.TransactionClient, reply: { id: str
 }
 
 async function fail(prisma: PrismaClient, replyId: string, error: string): Promise<DeliveryOutcome> {
-  await prisma.reply.update({ where: { id: replyId }, data: { status: "FAILED", error, nextAttemptAt: null } });
+  await prisma.$transaction(async (tx) => {
+    await tx.reply.update({ where: { id: replyId }, data: { status: "FAILED", error, nextAttemptAt: null } });
+    await recordReplyEvent(tx, replyId, "FAILED", error);
+  });
   return { status: "failed", error };
 }
 

@@ -221,7 +221,7 @@ export async function rawRest(request: Request, auth: Auth, options: EdgeOptions
  * API tokens are listed without their last-used fields (calling with a token updates them).
  */
 export async function sellerSnapshot(prisma: PrismaClient, sellerId: string) {
-  const [seller, memberships, accounts, items, replies, syncStates, tokens, audit, invitations] = await Promise.all([
+  const [seller, memberships, accounts, items, replies, syncStates, tokens, audit, invitations, notes, events] = await Promise.all([
     prisma.seller.findUnique({ where: { id: sellerId } }),
     prisma.membership.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
     prisma.marketplaceAccount.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
@@ -231,6 +231,8 @@ export async function sellerSnapshot(prisma: PrismaClient, sellerId: string) {
     prisma.apiToken.findMany({ where: { sellerId }, orderBy: { id: "asc" }, omit: { lastUsedAt: true, lastUsedIp: true } }),
     prisma.auditEvent.count({ where: { sellerId } }),
     prisma.invitation.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
+    prisma.itemNote.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
+    prisma.itemEvent.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
   ]);
-  return JSON.stringify({ seller, memberships, accounts, items, replies, syncStates, tokens, audit, invitations });
+  return JSON.stringify({ seller, memberships, accounts, items, replies, syncStates, tokens, audit, invitations, notes, events });
 }

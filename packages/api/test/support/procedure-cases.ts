@@ -41,6 +41,21 @@ export const PROCEDURE_CASES: Record<string, ProcedureCase> = {
   },
   "inbox.retryReply": { needs: "reply", sellerScoped: true, input: (w) => ({ ...at(w), replyId: w.target.replyId }) },
   "inbox.markRead": { needs: "reply", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId, read: true }) },
+  "item.members": { needs: "read", sellerScoped: true, input: at },
+  "item.assign": { needs: "reply", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId, assigneeId: w.agent.id }) },
+  "item.assignBulk": {
+    needs: "reply",
+    sellerScoped: false,
+    input: (w) => ({ selection: { itemRefs: [{ sellerId: w.target.sellerId, itemId: w.target.itemId }] }, assigneeId: w.agent.id }),
+    noRest: onlyTheApp,
+  },
+  "item.notes": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId }) },
+  "item.addNote": {
+    needs: "reply",
+    sellerScoped: true,
+    input: (w) => ({ ...at(w), itemId: w.target.itemId, text: "Позвонить покупателю" }),
+  },
+  "item.history": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), itemId: w.target.itemId }) },
   "account.list": { needs: "read", sellerScoped: true, input: at },
   "account.runs": { needs: "read", sellerScoped: true, input: (w) => ({ ...at(w), accountId: w.target.accountId }) },
   "account.create": {

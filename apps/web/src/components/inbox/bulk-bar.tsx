@@ -21,7 +21,7 @@ export function selectionInput(selection: BulkSelection) {
 interface ItemResult {
   key: string;
   label: string;
-  state: "changed" | "unchanged" | "failed";
+  state: "changed" | "unchanged" | "failed" | "notMember";
 }
 
 const BATCH = 100;
@@ -33,6 +33,7 @@ export function BulkBar({
   selection,
   pageRows,
   matching,
+  viewerId,
   t,
   onSelectPage,
   onSelectAllMatching,
@@ -42,6 +43,8 @@ export function BulkBar({
   selection: BulkSelection | null;
   pageRows: InboxRow[];
   matching: number | null;
+  /** The signed-in user, for "assign to me". */
+  viewerId: string;
   t: Messages;
   onSelectPage: () => void;
   onSelectAllMatching: () => void;
@@ -56,7 +59,12 @@ export function BulkBar({
   // The template reply dialog works on the selection as it was when opened.
   const [templateReplyFor, setTemplateReplyFor] = useState<BulkSelection | null>(null);
 
-  async function setRead(read: boolean) {
+  /** Runs `act` over the selection (picked items in batches, so progress moves) and lists the results. */
+  async function run(
+    act: (
+      selection: ReturnType<typeof selectionInput>,
+    ) => Promise<Array<{ sellerId: string; itemId: string; ok: boolean; changed: boolean; error: string | null }>>,
+  ) {
     if (!selection) return;
     const labels = new Map(pageRows.map((row) => [row.key, row.text.slice(0, 60)]));
     // Picked items go in batches, so progress moves; a filter is resolved by the server in one go.
@@ -74,13 +82,13 @@ export function BulkBar({
     const collected: ItemResult[] = [];
     try {
       for (const batch of batches) {
-        const answer = await client.inbox.setReadBulk.mutate({ selection: selectionInput(batch), read });
+        const answer = await act(selectionInput(batch));
         for (const result of answer) {
           const key = `${result.sellerId}.${result.itemId}`;
           collected.push({
             key,
             label: labels.get(key) ?? result.itemId,
-            state: !result.ok ? "failed" : result.changed ? "changed" : "unchanged",
+            state: result.error === "assignee_not_member" ? "notMember" : !result.ok ? "failed" : result.changed ? "changed" : "unchanged",
           });
         }
         setProgress({ done: collected.length, total: Math.max(total, collected.length) });
@@ -95,6 +103,9 @@ export function BulkBar({
     }
   }
 
+  const setRead = (read: boolean) => run((batch) => client.inbox.setReadBulk.mutate({ selection: batch, read }));
+  const assign = (assigneeId: string | null) => run((batch) => client.item.assignBulk.mutate({ selection: batch, assigneeId }));
+
   const templateDialog = templateReplyFor && (
     <TemplateReplyDialog
       selection={selectionInput(templateReplyFor)}
@@ -107,7 +118,7 @@ export function BulkBar({
   );
   if (!selection && !results && !progress && !error) return templateDialog || null;
   const count = selection ? (selection.kind === "items" ? selection.rows.length : selection.count) : 0;
-  const failed = results?.filter((result) => result.state === "failed") ?? [];
+  const failed = results?.filter((result) => result.state === "failed" || result.state === "notMember") ?? [];
 
   return (
     <>
@@ -134,6 +145,24 @@ export function BulkBar({
               </Button>
               <Button type="button" variant="secondary" disabled={Boolean(progress)} onClick={() => void setRead(false)}>
                 {tb.markUnread}
+              </Button>
+              <Button
+                type="button"
+                variant="secondary"
+                disabled={Boolean(progress)}
+                onClick={() => void assign(viewerId)}
+                data-testid="bulk-assign-me"
+              >
+                {t.teamWork.bulk.assignToMe}
+              </Button>
+              <Button
+                type="button"
+                variant="secondary"
+                disabled={Boolean(progress)}
+                onClick={() => void assign(null)}
+                data-testid="bulk-unassign"
+              >
+                {t.teamWork.bulk.unassign}
               </Button>
               <Button type="button" variant="secondary" disabled={Boolean(progress)} onClick={() => setTemplateReplyFor(selection)}>
                 {tb.replyTemplate}
@@ -180,8 +209,11 @@ export function BulkBar({
               <summary className="cursor-pointer text-xs text-slate-600">{tb.results}</summary>
               <ul className="mt-1 max-h-48 space-y-0.5 overflow-y-auto text-xs" data-testid="bulk-items">
                 {results.map((result) => (
-                  <li key={result.key} className={result.state === "failed" ? "text-rose-700" : "text-slate-700"}>
-                    {result.label} — {tb.itemState[result.state]}
+                  <li
+                    key={result.key}
+                    className={result.state === "failed" || result.state === "notMember" ? "text-rose-700" : "text-slate-700"}
+                  >
+                    {result.label} — {result.state === "notMember" ? t.teamWork.bulk.notMember : tb.itemState[result.state]}
                   </li>
                 ))}
               </ul>

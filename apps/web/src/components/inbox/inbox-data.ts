@@ -29,6 +29,8 @@ export interface InboxRow {
   read: boolean;
   replyStatus: string | null;
   messageCount: number;
+  /** The member who takes care of it; null: unassigned. */
+  assignee: { id: string; name: string } | null;
 }
 
 /** A count; `more` means "at least this many" (the server stops counting at its cap). */
@@ -42,6 +44,8 @@ export interface InboxCounts {
   channels: Partial<Record<string, Count>>;
   /** Items matching the whole filter: what "select all N matching" selects. */
   matching: Count | null;
+  /** Items assigned to the caller, and to nobody (in the sellers shown). */
+  assignee: { me: Count; none: Count } | null;
 }
 
 export interface InboxPage {
@@ -112,6 +116,7 @@ function rowOf(item: ListOutput["items"][number]): InboxRow {
     read: item.read,
     replyStatus: item.replyStatus,
     messageCount: item.messageCount,
+    assignee: item.assignee,
   };
 }
 
@@ -124,5 +129,6 @@ function countsOf(counts: CountsOutput): InboxCounts {
     },
     channels: counts.channels,
     matching: counts.total,
+    assignee: counts.assignee,
   };
 }

@@ -197,6 +197,22 @@ export function InboxFilters({
             );
           })}
         </Group>
+        <Group label={t.teamWork.filter}>
+          {(["me", "none"] as const).map((assignee) => {
+            const pressed = state.assignee === assignee;
+            return (
+              <Chip
+                key={assignee}
+                pressed={pressed}
+                onClick={() => onChange({ assignee: pressed ? undefined : assignee })}
+                testId={`assignee-${assignee}`}
+              >
+                {assignee === "me" ? t.teamWork.assignedToMe : t.teamWork.noAssignee}{" "}
+                <CountBadge value={counts.assignee?.[assignee]} pressed={pressed} />
+              </Chip>
+            );
+          })}
+        </Group>
         <label className="flex items-center gap-2 text-xs font-medium text-slate-600">
           {tf.readState}
           <select

@@ -133,6 +133,11 @@ export const InboxRowView = forwardRef<HTMLAnchorElement, InboxRowProps>(functio
         <div className="mt-1.5 flex flex-wrap items-center gap-2">
           {row.answered ? <Badge tone="green">{t.item.answered}</Badge> : <Badge tone="amber">{t.item.notAnswered}</Badge>}
           {row.replyStatus && <ReplyStatusBadge status={row.replyStatus} t={t} />}
+          {row.assignee && (
+            <span className="text-xs text-slate-600" data-testid="row-assignee">
+              {t.teamWork.assigned.replace("{name}", row.assignee.name)}
+            </span>
+          )}
           {row.channel === "chat" && (
             <span className="text-xs text-slate-600">
               {row.messageCount}{" "}

@@ -6,6 +6,7 @@ import { TRPCError } from "@trpc/server";
 import Link from "next/link";
 import type { Messages } from "~/i18n/messages";
 import { getMessages } from "~/i18n/server";
+import { getSessionUserId } from "~/server/auth";
 import { getCatalogView } from "~/server/catalog";
 import { parseInboxUrl, type InboxFilterProblem } from "~/server/inbox-filter";
 import { orNotFound } from "~/server/not-found";
@@ -17,7 +18,12 @@ import { InboxView } from "./inbox-view";
 type SearchParams = Record<string, string | string[] | undefined>;
 
 export async function InboxScreen({ scope, searchParams }: { scope: InboxScope; searchParams: SearchParams }) {
-  const [{ t, locale }, sellers, caller] = await Promise.all([getMessages(), getSellers(), getServerCaller()]);
+  const [{ t, locale }, sellers, caller, viewerId] = await Promise.all([
+    getMessages(),
+    getSellers(),
+    getServerCaller(),
+    getSessionUserId(),
+  ]);
   const basePath = scope.kind === "all" ? "/inbox" : `/s/${scope.sellerId}`;
   const parsed = parseInboxUrl(searchParams);
   if (!parsed.ok) return <BadFilter problems={parsed.problems} resetHref={basePath} t={t} />;
@@ -53,6 +59,7 @@ export async function InboxScreen({ scope, searchParams }: { scope: InboxScope; 
       t={t}
       locale={locale}
       hasAccounts={hasAccounts}
+      viewerId={viewerId ?? ""}
     />
   );
 }

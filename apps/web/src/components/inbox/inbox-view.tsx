@@ -39,6 +39,8 @@ export interface InboxViewProps {
   locale: Locale;
   /** False when none of the scope's sellers has a marketplace account yet (a different empty state). */
   hasAccounts: boolean;
+  /** The signed-in user: whom "assign to me" assigns. */
+  viewerId: string;
 }
 
 /** Wide enough for the list and the item side by side (Tailwind's `xl`). */
@@ -54,7 +56,7 @@ function isTyping(target: EventTarget | null) {
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
 }
 
-export function InboxView({ scope, state, initialPage, sellers, catalog, t, locale, hasAccounts }: InboxViewProps) {
+export function InboxView({ scope, state, initialPage, sellers, catalog, t, locale, hasAccounts, viewerId }: InboxViewProps) {
   const tf = t.triage;
   const router = useRouter();
   const pathname = usePathname();
@@ -88,7 +90,7 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
     const seen = new Set<string>();
     return pages.flatMap((page) => page.rows).filter((row) => !seen.has(row.key) && seen.add(row.key));
   }, [pages]);
-  const counts: InboxCounts = pages[0]?.counts ?? initialPage.counts ?? { statuses: {}, channels: {}, matching: null };
+  const counts: InboxCounts = pages[0]?.counts ?? initialPage.counts ?? { statuses: {}, channels: {}, matching: null, assignee: null };
   const sellerNames = useMemo(() => new Map(sellers.map((seller) => [seller.id, seller.name])), [sellers]);
   const canAct = useCallback((sellerId: string) => sellers.find((s) => s.id === sellerId)?.role !== "VIEWER", [sellers]);
   const anyActor = sellers.some((seller) => seller.role !== "VIEWER");
@@ -525,6 +527,7 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
           selection={selection}
           pageRows={rows}
           matching={counts.matching?.count ?? null}
+          viewerId={viewerId}
           t={t}
           onSelectPage={() => {
             setAllMatching(false);

@@ -16,6 +16,7 @@ import { Badge, Button, Card, cn, Spinner, Stars } from "~/components/ui";
 import { useMessages } from "~/i18n/client";
 import { useTRPC } from "~/trpc/client";
 import { useLiveEvents } from "../inbox/live-updates";
+import { AssigneeControl, ItemHistory, ItemNotes } from "./item-team";
 import { ReplyComposer } from "./reply-composer";
 
 type Item = RouterOutputs["inbox"]["get"];
@@ -44,6 +45,11 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
     trpc.inbox.markRead.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() }) }),
   );
   const { mutate: markReadMutate } = markRead;
+  // The history follows the item: a read mark, a reply or its delivery shows up there too. (The query
+  // keeps the same data object until something changed, so this runs only on a change.)
+  useEffect(() => {
+    if (item) void queryClient.invalidateQueries({ queryKey: trpc.item.history.queryKey({ sellerId, itemId: item.id }) });
+  }, [item, queryClient, trpc, sellerId]);
   useEffect(() => {
     if (!item || !canAct || markedOnOpen.current === item.id) return;
     markedOnOpen.current = item.id;
@@ -93,6 +99,9 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
               {t.composer.orderStatus}: {t.composer.orderStatuses[item.orderStatus]}
             </Badge>
           )}
+        </div>
+        <div className="mt-3">
+          <AssigneeControl sellerId={sellerId} itemId={item.id} assignee={item.assignee} canAct={canAct} />
         </div>
         <ProductCard product={item.product} />
 
@@ -180,6 +189,8 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
           <ReadToggle sellerId={sellerId} itemId={item.id} read={item.read} t={t.item} />
         </>
       )}
+      <ItemNotes sellerId={sellerId} itemId={item.id} canAct={canAct} />
+      <ItemHistory sellerId={sellerId} itemId={item.id} />
     </div>
   );
 }
