@@ -7,6 +7,7 @@ import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { afterEach, describe, expect, it } from "vitest";
 import { startWorkers, type Workers } from "../src/jobs/worker";
 import { runAutomation } from "../src/services/automation";
+import { readItemHistory } from "../src/services/item-history";
 import { fillTemplate, pickVariant, variantCount } from "../src/services/templates";
 import { syncAccount } from "../src/sync/sync-account";
 import { addMember, callerFor, createSellerWithItems, createUser } from "./fixtures";
@@ -210,6 +211,9 @@ describe("automation rules: matching", () => {
     );
     expect(new Set(replies.map((reply) => reply.text)).size).toBe(3);
     expect(replies.every((reply) => reply.automationRuleId === rule.id && reply.authorId === null)).toBe(true);
+    // The item's history names the rule as the one who replied.
+    const { entries } = await readItemHistory(prisma, seller.id, items[0]!.id);
+    expect(entries.find((entry) => entry.kind === "replied")).toMatchObject({ actor: null, rule: { id: rule.id, name: rule.name } });
     expect(jobs.calls.filter((call) => call.startsWith("reply"))).toHaveLength(3);
     // The fourth item is an hour old only later; running again now does nothing twice.
     const [again] = await runAutomation(prisma, jobs, { sellerId: seller.id });
