@@ -79,5 +79,5 @@ test("a rule for 5-star reviews without text, previewed and switched on, answers
     expect(answers, `review ${feedback.id}`).toHaveLength(expected.includes(feedback.id) ? 1 : 0);
   }
   await page.reload();
-  await expect(page.getByTestId("rule-today")).toHaveText(`Сегодня: ответов ${expected.length}, прочитано 0, пропущено 0`);
+  await expect(page.getByTestId("rule-today")).toHaveText(`Сегодня: ответов ${expected.length}, назначено 0, прочитано 0, пропущено 0`);
 });

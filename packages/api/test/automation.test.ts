@@ -223,6 +223,62 @@ describe("automation rules: matching", () => {
   });
 });
 
+describe("automation rules: assignment", () => {
+  it("an assign rule gives unassigned matching items to a member once, never to someone outside the seller", async () => {
+    const { prisma } = database();
+    const { seller, items } = await createSellerWithItems(prisma, "rules-assign", [{}, {}, { channel: "QUESTION" }]);
+    const { seller: other } = await createSellerWithItems(prisma, "rules-assign-other", []);
+    const owner = await ownerOf(prisma, seller.id);
+    const agent = await createUser(prisma, "duty-agent");
+    await addMember(prisma, agent.id, seller.id, "AGENT");
+    const outsider = await ownerOf(prisma, other.id, "outsider");
+    await prisma.item.update({ where: { id: items[1]!.id }, data: { assigneeId: owner.id } });
+    const rules = callerFor(prisma, owner.id).automation;
+    const conditions = { ...FIVE_STARS_WITHOUT_TEXT, name: "Отзывы — дежурному", textPresence: "ANY" as const, action: "ASSIGN" as const };
+    await expect(rules.create({ sellerId: seller.id, ...conditions, assigneeId: outsider.id })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(rules.create({ sellerId: seller.id, ...conditions, assigneeId: null })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const rule = await rules.create({ sellerId: seller.id, ...conditions, assigneeId: agent.id });
+    expect(rule.assignee).toEqual({ id: agent.id, name: agent.name });
+    await rules.setEnabled({ sellerId: seller.id, ruleId: rule.id, enabled: true });
+
+    const jobs = new RecordingJobQueue();
+    const [first] = await runAutomation(prisma, jobs, { sellerId: seller.id });
+    // The review already assigned keeps its assignee; the question is not a review.
+    expect(first).toMatchObject({ assigned: 1, skipped: 0 });
+    const assignees = await prisma.item.findMany({ where: { sellerId: seller.id }, orderBy: { externalId: "asc" }, select: { assigneeId: true } });
+    expect(assignees.map((item) => item.assigneeId)).toEqual([agent.id, owner.id, null]);
+    const { entries } = await readItemHistory(prisma, seller.id, items[0]!.id);
+    expect(entries.find((entry) => entry.kind === "assigned")).toMatchObject({ actor: null, assignee: { id: agent.id } });
+
+    // Unassigned again by a person, the item is not taken back: a rule acts on an item once.
+    await prisma.item.update({ where: { id: items[0]!.id }, data: { assigneeId: null } });
+    const [second] = await runAutomation(prisma, jobs, { sellerId: seller.id });
+    expect(second).toMatchObject({ assigned: 0 });
+    // A member who left is no assignee: new items are skipped with the reason.
+    await prisma.membership.delete({ where: { userId_sellerId: { userId: agent.id, sellerId: seller.id } } });
+    const base = items[0]!;
+    const fresh = await prisma.item.create({
+      data: {
+        sellerId: base.sellerId,
+        accountId: base.accountId,
+        marketplace: base.marketplace,
+        channel: "REVIEW",
+        externalId: "rules-assign-new",
+        text: "Новый отзыв",
+        rating: 5,
+        upstreamCreatedAt: new Date(),
+        lastActivityAt: new Date(),
+      },
+    });
+    const [third] = await runAutomation(prisma, jobs, { sellerId: seller.id });
+    expect(third).toMatchObject({ assigned: 0, skipped: 1 });
+    expect(await prisma.automationRun.findFirst({ where: { ruleId: rule.id, itemId: fresh.id } })).toMatchObject({
+      outcome: "SKIPPED",
+      reason: "assignee_not_member",
+    });
+  });
+});
+
 describe("automation rules in the workers", () => {
   let sandbox: WildberriesSandbox | null = null;
   let workers: Workers | null = null;

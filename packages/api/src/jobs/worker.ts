@@ -101,10 +101,10 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
       running.run(async () => {
         if (!job) return;
         const results = await runAutomation(prisma, queue, { sellerId: job.data.sellerId });
-        const acted = results.filter((result) => result.replied + result.markedRead + result.skipped > 0);
+        const acted = results.filter((result) => result.replied + result.assigned + result.markedRead + result.skipped > 0);
         if (acted.length > 0) {
           log(
-            `automation ${job.data.sellerId}: ${acted.map((r) => `${r.ruleId} replied ${r.replied}, read ${r.markedRead}, skipped ${r.skipped}`).join("; ")}`,
+            `automation ${job.data.sellerId}: ${acted.map((r) => `${r.ruleId} replied ${r.replied}, assigned ${r.assigned}, read ${r.markedRead}, skipped ${r.skipped}`).join("; ")}`,
           );
         }
       }),

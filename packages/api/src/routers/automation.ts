@@ -20,13 +20,15 @@ const conditionsInput = z.object({
     .array(z.string().trim().min(1).max(50, "A keyword is too long (50 characters at most)."))
     .max(20, "At most 20 keywords.")
     .default([]),
-  action: z.enum(["REPLY", "MARK_READ"]),
+  action: z.enum(["REPLY", "ASSIGN", "MARK_READ"]),
 });
 
 const ruleInput = conditionsInput
   .extend({
     name: z.string().trim().min(1, "Name the rule.").max(100, "The name is too long (100 characters at most)."),
     templateId: id.nullable().default(null),
+    /** ASSIGN: the member of the seller who gets the items. */
+    assigneeId: id.nullable().default(null),
     /** Minutes after the item's creation on the marketplace; up to 30 days. */
     delayMinutes: z.number().int().min(0).max(43_200).default(0),
     /** Actions per day at most; null: no cap. */
@@ -35,6 +37,10 @@ const ruleInput = conditionsInput
   .refine((rule) => rule.action !== "REPLY" || rule.templateId !== null, {
     message: "Choose the template this rule replies with.",
     path: ["templateId"],
+  })
+  .refine((rule) => rule.action !== "ASSIGN" || rule.assigneeId !== null, {
+    message: "Choose the member this rule assigns items to.",
+    path: ["assigneeId"],
   })
   .refine((rule) => rule.action !== "REPLY" || !rule.channels.includes("chat"), {
     message: "Rules answer reviews and questions; chats need a person.",

@@ -1,5 +1,5 @@
 // Automation rules: an owner's conditions (marketplace, channel, ratings, with or without text,
-// product, keywords) and an action (reply with a template after a delay, mark read), applied by the
+// product, keywords) and an action (reply with a template after a delay, assign, mark read), applied by the
 // workers to every matching item once. Each application leaves an AutomationRun row, unique per
 // (rule, item), and a reply's idempotency key is derived from the rule and the item, so a worker
 // that dies halfway and a second worker running the same rule never act twice. Replies go through
@@ -13,7 +13,7 @@ import { findRepeatedAnswers } from "./answer-repetition";
 import { recordAudit, type AuditOrigin } from "./audit";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
 import { canMarkReadUpstream } from "./inbox-read";
-import { recordReadEvents } from "./item-history";
+import { recordItemEvent, recordReadEvents } from "./item-history";
 import { queueDelivery } from "./reply-queue";
 import { queueReplyOnce } from "./replies";
 import { fillTemplate, variantCount, variantOf } from "./templates";
@@ -31,6 +31,7 @@ export interface RuleInput extends RuleConditions {
   name: string;
   action: AutomationAction;
   templateId: string | null;
+  assigneeId: string | null;
   delayMinutes: number;
   dailyCap: number | null;
 }
@@ -67,6 +68,8 @@ function conditionsSql(sellerId: string, rule: RuleConditions & { action: Automa
   // What is left to do: a reply to a review or question without an answer or one on its way; a read mark.
   if (rule.action === "REPLY") {
     parts.push(Prisma.sql`i."channel" <> 'CHAT' AND NOT i."answered" AND i."replyState" = 'NONE'`);
+  } else if (rule.action === "ASSIGN") {
+    parts.push(Prisma.sql`i."assigneeId" IS NULL`);
   } else {
     parts.push(Prisma.sql`NOT i."read"`);
   }
@@ -77,7 +80,11 @@ function escapeLike(text: string) {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-function ruleView(row: Prisma.AutomationRuleGetPayload<{ include: { template: { select: { id: true; name: true } } } }>) {
+function ruleView(
+  row: Prisma.AutomationRuleGetPayload<{
+    include: { template: { select: { id: true; name: true } }; assignee: { select: { id: true; name: true } } };
+  }>,
+) {
   return {
     id: row.id,
     name: row.name,
@@ -90,6 +97,7 @@ function ruleView(row: Prisma.AutomationRuleGetPayload<{ include: { template: { 
     keywords: row.keywords,
     action: row.action,
     template: row.template,
+    assignee: row.assignee,
     delayMinutes: row.delayMinutes,
     dailyCap: row.dailyCap,
     updatedAt: row.updatedAt,
@@ -97,7 +105,7 @@ function ruleView(row: Prisma.AutomationRuleGetPayload<{ include: { template: { 
 }
 export type RuleView = ReturnType<typeof ruleView>;
 
-const withTemplate = { template: { select: { id: true, name: true } } } as const;
+const withTemplate = { template: { select: { id: true, name: true } }, assignee: { select: { id: true, name: true } } } as const;
 
 /** The seller's rules with what each did today and in total. */
 export async function listRules(prisma: PrismaClient, sellerId: string) {
@@ -115,11 +123,22 @@ export async function listRules(prisma: PrismaClient, sellerId: string) {
   return rules.map((rule) => {
     const today = counts.filter((count) => count.ruleId === rule.id);
     const of = (outcome: string) => today.find((count) => count.outcome === outcome)?._count._all ?? 0;
-    return { ...ruleView(rule), today: { replied: of("REPLIED"), markedRead: of("MARKED_READ"), skipped: of("SKIPPED") } };
+    return {
+      ...ruleView(rule),
+      today: { replied: of("REPLIED"), assigned: of("ASSIGNED"), markedRead: of("MARKED_READ"), skipped: of("SKIPPED") },
+    };
   });
 }
 
-async function assertTemplate(db: Db, sellerId: string, input: RuleInput) {
+/** The action's target belongs to the seller: the template of a reply, the member of an assignment. */
+async function assertActionTarget(db: Db, sellerId: string, input: RuleInput) {
+  if (input.action === "ASSIGN") {
+    const member = input.assigneeId
+      ? await db.membership.findUnique({ where: { userId_sellerId: { userId: input.assigneeId, sellerId } }, select: { userId: true } })
+      : null;
+    if (!member) throw new AppError("assignee_not_member", "The assignee must be a member of the rule's seller.");
+    return;
+  }
   if (input.action !== "REPLY") return;
   if (!input.templateId) throw new AppError("template_not_found", "Choose the template this rule replies with.");
   const template = await db.replyTemplate.findFirst({ where: { id: input.templateId, sellerId }, select: { id: true } });
@@ -137,6 +156,7 @@ function ruleData(input: RuleInput) {
     keywords: [...new Set(input.keywords.map((word) => word.trim()).filter(Boolean))],
     action: input.action,
     templateId: input.action === "REPLY" ? input.templateId : null,
+    assigneeId: input.action === "ASSIGN" ? input.assigneeId : null,
     delayMinutes: input.delayMinutes,
     dailyCap: input.dailyCap,
   };
@@ -161,7 +181,7 @@ export async function createRule(
   params: { sellerId: string; userId: string; input: RuleInput; origin: AuditOrigin },
 ) {
   const row = await prisma.$transaction(async (tx) => {
-    await assertTemplate(tx, params.sellerId, params.input);
+    await assertActionTarget(tx, params.sellerId, params.input);
     const created = await tx.automationRule.create({
       data: { sellerId: params.sellerId, createdById: params.userId, ...ruleData(params.input) },
       include: withTemplate,
@@ -178,7 +198,7 @@ export async function updateRule(
 ) {
   const row = await prisma.$transaction(async (tx) => {
     await ruleOfSeller(tx, params.sellerId, params.ruleId);
-    await assertTemplate(tx, params.sellerId, params.input);
+    await assertActionTarget(tx, params.sellerId, params.input);
     const updated = await tx.automationRule.update({ where: { id: params.ruleId }, data: ruleData(params.input), include: withTemplate });
     await recordAudit(tx, params.origin, ruleAudit("rule.updated", updated));
     return updated;
@@ -194,6 +214,9 @@ export async function setRuleEnabled(
     const rule = await ruleOfSeller(tx, params.sellerId, params.ruleId);
     if (params.enabled && rule.action === "REPLY" && !rule.templateId) {
       throw new AppError("template_not_found", "The rule's template was deleted: choose another one before switching it on.");
+    }
+    if (params.enabled && rule.action === "ASSIGN" && !rule.assigneeId) {
+      throw new AppError("assignee_not_member", "The rule's assignee is no longer a user: choose another member before switching it on.");
     }
     const updated = await tx.automationRule.update({ where: { id: rule.id }, data: { enabled: params.enabled }, include: withTemplate });
     await recordAudit(tx, params.origin, ruleAudit(params.enabled ? "rule.enabled" : "rule.disabled", updated));
@@ -251,6 +274,7 @@ export function startOfUtcDay(at: Date) {
 export interface AutomationRunResult {
   ruleId: string;
   replied: number;
+  assigned: number;
   markedRead: number;
   skipped: number;
 }
@@ -273,7 +297,7 @@ export async function runAutomation(
   });
   const results: AutomationRunResult[] = [];
   for (const rule of rules) {
-    const result: AutomationRunResult = { ruleId: rule.id, replied: 0, markedRead: 0, skipped: 0 };
+    const result: AutomationRunResult = { ruleId: rule.id, replied: 0, assigned: 0, markedRead: 0, skipped: 0 };
     results.push(result);
     let room = RULE_BATCH;
     if (rule.dailyCap !== null) {
@@ -297,6 +321,12 @@ export async function runAutomation(
     if (rule.action === "MARK_READ") {
       await markRead(prisma, jobs, rule.id, candidates);
       result.markedRead += candidates.length;
+      continue;
+    }
+    if (rule.action === "ASSIGN") {
+      const assigned = await assign(prisma, rule, candidates);
+      result.assigned += assigned;
+      result.skipped += candidates.length - assigned;
       continue;
     }
     for (const item of candidates) {
@@ -344,6 +374,49 @@ async function markRead(
       console.error(`Queueing mark-read upstream for rule ${ruleId} failed; the next sync reconciles:`, error);
     }
   }
+}
+
+/**
+ * Gives the unassigned candidates to the rule's member, in one transaction: the membership first
+ * (share-locked, so the member cannot leave meanwhile), then the items, the order of
+ * services/assignment.ts. A member who left the seller is no assignee: the items are skipped.
+ */
+async function assign(
+  prisma: PrismaClient,
+  rule: { id: string; sellerId: string; assigneeId: string | null },
+  items: Array<{ id: string }>,
+): Promise<number> {
+  if (items.length === 0) return 0;
+  const ids = items.map((item) => item.id);
+  return prisma.$transaction(async (tx) => {
+    const member = rule.assigneeId
+      ? await tx.$queryRaw<Array<{ userId: string }>>`
+          SELECT "userId" FROM "Membership" WHERE "sellerId" = ${rule.sellerId} AND "userId" = ${rule.assigneeId} FOR SHARE`
+      : [];
+    if (member.length === 0) {
+      await tx.automationRun.createMany({
+        data: ids.map((itemId) => ({ ruleId: rule.id, itemId, outcome: "SKIPPED" as const, reason: "assignee_not_member" })),
+        skipDuplicates: true,
+      });
+      return 0;
+    }
+    const rows = await tx.$queryRaw<Array<{ id: string }>>`
+      UPDATE "Item" SET "assigneeId" = ${rule.assigneeId}, "updatedAt" = now()
+      WHERE "id" = ANY(${ids}::text[]) AND "assigneeId" IS NULL RETURNING "id"`;
+    for (const row of rows) {
+      await recordItemEvent(tx, { itemId: row.id, sellerId: rule.sellerId, kind: "ASSIGNED", actorId: null, assigneeId: rule.assigneeId });
+    }
+    const assigned = new Set(rows.map((row) => row.id));
+    await tx.automationRun.createMany({
+      data: ids.map((itemId) =>
+        assigned.has(itemId)
+          ? { ruleId: rule.id, itemId, outcome: "ASSIGNED" as const }
+          : { ruleId: rule.id, itemId, outcome: "SKIPPED" as const, reason: "already_assigned" },
+      ),
+      skipDuplicates: true,
+    });
+    return assigned.size;
+  });
 }
 
 type Outcome = "REPLIED" | "SKIPPED";

@@ -36,7 +36,8 @@ export async function recordItemEvent(
     itemId: string;
     sellerId: string;
     kind: "ASSIGNED" | "NOTE_ADDED";
-    actorId: string;
+    /** Null when an automation rule assigned it. */
+    actorId: string | null;
     assigneeId?: string | null;
     noteId?: string;
   },

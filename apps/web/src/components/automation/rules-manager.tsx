@@ -15,7 +15,7 @@ type Rule = RouterOutputs["automation"]["list"][number];
 type RuleInput = RouterInputs["automation"]["create"];
 type Conditions = Omit<RouterInputs["automation"]["preview"], "sellerId">;
 const TEXT_PRESENCE = ["ANY", "WITH_TEXT", "WITHOUT_TEXT"] as const;
-const ACTIONS = ["REPLY", "MARK_READ"] as const;
+const ACTIONS = ["REPLY", "ASSIGN", "MARK_READ"] as const;
 
 export function RulesManager({ sellerId, canManage }: { sellerId: string; canManage: boolean }) {
   const trpc = useTRPC();
@@ -116,12 +116,18 @@ function RuleRow({ sellerId, rule, canManage, onEdit }: { sellerId: string; rule
           <strong>
             {t.automation.actions[rule.action]}
             {rule.action === "REPLY" && (rule.template ? ` «${rule.template.name}»` : ` (${t.automation.templateMissing})`)}
+            {rule.action === "ASSIGN" && (rule.assignee ? `: ${rule.assignee.name}` : ` (${t.automation.assigneeMissing})`)}
           </strong>
           {rule.delayMinutes > 0 && ` · ${fill(t.automation.delayValue, { n: rule.delayMinutes })}`}
           {rule.dailyCap !== null && ` · ${fill(t.automation.capValue, { n: rule.dailyCap })}`}
         </p>
         <p className="mt-1 text-xs text-slate-500" data-testid="rule-today">
-          {fill(t.automation.today, { replied: rule.today.replied, read: rule.today.markedRead, skipped: rule.today.skipped })}
+          {fill(t.automation.today, {
+            replied: rule.today.replied,
+            assigned: rule.today.assigned,
+            read: rule.today.markedRead,
+            skipped: rule.today.skipped,
+          })}
         </p>
         {error && (
           <p role="alert" className="mt-2 text-sm text-rose-700">
@@ -144,6 +150,7 @@ function RuleForm({ sellerId, rule, onDone }: { sellerId: string; rule: Rule | n
   const catalog = useQuery(trpc.catalog.marketplaces.queryOptions());
   const channels = useQuery(trpc.catalog.channels.queryOptions());
   const templates = useQuery(trpc.template.list.queryOptions({ sellerId }));
+  const members = useQuery(trpc.item.members.queryOptions({ sellerId }));
   const [name, setName] = useState(rule?.name ?? "");
   const [marketplaces, setMarketplaces] = useState<string[]>(rule?.marketplaces ?? []);
   const [ruleChannels, setRuleChannels] = useState<string[]>(rule?.channels ?? ["review"]);
@@ -153,11 +160,13 @@ function RuleForm({ sellerId, rule, onDone }: { sellerId: string; rule: Rule | n
   const [keywords, setKeywords] = useState(rule?.keywords.join(", ") ?? "");
   const [action, setAction] = useState<(typeof ACTIONS)[number]>(rule?.action ?? "REPLY");
   const [templateId, setTemplateId] = useState(rule?.template?.id ?? "");
+  const [assigneeId, setAssigneeId] = useState(rule?.assignee?.id ?? "");
   const [delay, setDelay] = useState(String(rule?.delayMinutes ?? 0));
   const [cap, setCap] = useState(rule?.dailyCap === null || rule?.dailyCap === undefined ? "" : String(rule.dailyCap));
   const [problem, setProblem] = useState<string | null>(null);
   const [previewOf, setPreviewOf] = useState<Conditions | null>(null);
   const templateField = useId();
+  const assigneeField = useId();
 
   const conditions: Conditions = {
     marketplaces,
@@ -187,12 +196,21 @@ function RuleForm({ sellerId, rule, onDone }: { sellerId: string; rule: Rule | n
     const dailyCap = cap.trim() === "" ? null : Number(cap);
     if (!name.trim()) return (setProblem(t.automation.invalid.name), null);
     if (action === "REPLY" && !templateId) return (setProblem(t.automation.invalid.template), null);
+    if (action === "ASSIGN" && !assigneeId) return (setProblem(t.automation.invalid.assignee), null);
     if (action === "REPLY" && ruleChannels.includes("chat")) return (setProblem(t.automation.invalid.chat), null);
     if (!Number.isInteger(delayMinutes) || delayMinutes < 0 || (dailyCap !== null && (!Number.isInteger(dailyCap) || dailyCap < 1))) {
       return (setProblem(t.automation.invalid.number), null);
     }
     setProblem(null);
-    return { sellerId, name, ...conditions, templateId: action === "REPLY" ? templateId : null, delayMinutes, dailyCap };
+    return {
+      sellerId,
+      name,
+      ...conditions,
+      templateId: action === "REPLY" ? templateId : null,
+      assigneeId: action === "ASSIGN" ? assigneeId : null,
+      delayMinutes,
+      dailyCap,
+    };
   }
 
   function onSubmit(event: FormEvent) {
@@ -309,6 +327,27 @@ function RuleForm({ sellerId, rule, onDone }: { sellerId: string; rule: Rule | n
               </select>
               {templates.data?.length === 0 && <p className="text-amber-800">{t.automation.noTemplates}</p>}
               <p className="text-xs text-slate-500">{t.automation.variantsHint}</p>
+            </div>
+          )}
+          {action === "ASSIGN" && (
+            <div className="space-y-1 text-sm">
+              <label htmlFor={assigneeField} className="block font-medium text-slate-700">
+                {t.automation.assignee}
+              </label>
+              <select
+                id={assigneeField}
+                className={inputClass}
+                name="assignee"
+                value={assigneeId}
+                onChange={(e) => setAssigneeId(e.target.value)}
+              >
+                <option value="">{t.automation.chooseAssignee}</option>
+                {(members.data ?? []).map((member) => (
+                  <option key={member.id} value={member.id}>
+                    {member.name}
+                  </option>
+                ))}
+              </select>
             </div>
           )}
           <div className="grid gap-3 sm:grid-cols-2">

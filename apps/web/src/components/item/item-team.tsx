@@ -199,6 +199,7 @@ function describe(entry: HistoryEntry, t: Messages, locale: "ru" | "en"): string
       if (!entry.actor && entry.read) return th.readByRule;
       return fill(entry.read ? th.read : th.unread, { actor });
     case "assigned":
+      if (!entry.actor && entry.assignee) return fill(th.assignedByRule, { assignee: entry.assignee.name });
       return entry.assignee ? fill(th.assigned, { actor, assignee: entry.assignee.name }) : fill(th.unassigned, { actor });
     case "note_added":
       return fill(th.note_added, { actor });

@@ -1,16 +1,16 @@
--- Automation rules: a seller's conditions and an action (reply with a template, mark read) that the
+-- Automation rules: a seller's conditions and an action (reply with a template, assign, mark read) that the
 -- workers apply once per matching item. AutomationRun records each application, unique per rule and
 -- item, so an item is never acted on twice by one rule. Reply.automationRuleId marks the replies a
 -- rule wrote.
 
 -- CreateEnum
-CREATE TYPE "AutomationAction" AS ENUM ('REPLY', 'MARK_READ');
+CREATE TYPE "AutomationAction" AS ENUM ('REPLY', 'ASSIGN', 'MARK_READ');
 
 -- CreateEnum
 CREATE TYPE "TextPresence" AS ENUM ('ANY', 'WITH_TEXT', 'WITHOUT_TEXT');
 
 -- CreateEnum
-CREATE TYPE "AutomationOutcome" AS ENUM ('REPLIED', 'MARKED_READ', 'SKIPPED');
+CREATE TYPE "AutomationOutcome" AS ENUM ('REPLIED', 'ASSIGNED', 'MARKED_READ', 'SKIPPED');
 
 -- AlterTable
 ALTER TABLE "Reply" ADD COLUMN "automationRuleId" TEXT;
@@ -29,6 +29,7 @@ CREATE TABLE "AutomationRule" (
     "keywords" TEXT[],
     "action" "AutomationAction" NOT NULL,
     "templateId" TEXT,
+    "assigneeId" TEXT,
     "delayMinutes" INTEGER NOT NULL DEFAULT 0,
     "dailyCap" INTEGER,
     "createdById" TEXT,
@@ -74,6 +75,9 @@ ALTER TABLE "AutomationRule" ADD CONSTRAINT "AutomationRule_sellerId_fkey" FOREI
 
 -- AddForeignKey
 ALTER TABLE "AutomationRule" ADD CONSTRAINT "AutomationRule_templateId_fkey" FOREIGN KEY ("templateId") REFERENCES "ReplyTemplate"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AutomationRule" ADD CONSTRAINT "AutomationRule_assigneeId_fkey" FOREIGN KEY ("assigneeId") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "AutomationRun" ADD CONSTRAINT "AutomationRun_ruleId_fkey" FOREIGN KEY ("ruleId") REFERENCES "AutomationRule"("id") ON DELETE CASCADE ON UPDATE CASCADE;
