@@ -235,7 +235,9 @@ describe("automation rules: assignment", () => {
     await prisma.item.update({ where: { id: items[1]!.id }, data: { assigneeId: owner.id } });
     const rules = callerFor(prisma, owner.id).automation;
     const conditions = { ...FIVE_STARS_WITHOUT_TEXT, name: "Отзывы — дежурному", textPresence: "ANY" as const, action: "ASSIGN" as const };
-    await expect(rules.create({ sellerId: seller.id, ...conditions, assigneeId: outsider.id })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(rules.create({ sellerId: seller.id, ...conditions, assigneeId: outsider.id })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     await expect(rules.create({ sellerId: seller.id, ...conditions, assigneeId: null })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     const rule = await rules.create({ sellerId: seller.id, ...conditions, assigneeId: agent.id });
     expect(rule.assignee).toEqual({ id: agent.id, name: agent.name });
@@ -245,7 +247,11 @@ describe("automation rules: assignment", () => {
     const [first] = await runAutomation(prisma, jobs, { sellerId: seller.id });
     // The review already assigned keeps its assignee; the question is not a review.
     expect(first).toMatchObject({ assigned: 1, skipped: 0 });
-    const assignees = await prisma.item.findMany({ where: { sellerId: seller.id }, orderBy: { externalId: "asc" }, select: { assigneeId: true } });
+    const assignees = await prisma.item.findMany({
+      where: { sellerId: seller.id },
+      orderBy: { externalId: "asc" },
+      select: { assigneeId: true },
+    });
     expect(assignees.map((item) => item.assigneeId)).toEqual([agent.id, owner.id, null]);
     const { entries } = await readItemHistory(prisma, seller.id, items[0]!.id);
     expect(entries.find((entry) => entry.kind === "assigned")).toMatchObject({ actor: null, assignee: { id: agent.id } });
