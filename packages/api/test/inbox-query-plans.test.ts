@@ -55,10 +55,17 @@ const examined = (node: PlanNode) => (node["Actual Rows"] + (node["Rows Removed 
 
 /**
  * A page: Item read only through its indexes (ordered seeks, or the search index's bitmap for rare
- * words), about a page of rows examined in all, the cursor an index condition, Message never read.
+ * words), about a page of rows examined in all, the cursor an index condition, Message never read;
+ * then the page's rows, and only they, read whole by primary key.
  */
 function assertPageIsSeek(plan: PlanNode[], options: { cursor: boolean; search?: boolean; indexes: string[] }) {
-  const itemScans = plan.filter((node) => touches(node, "Item") || node["Index Name"]?.startsWith("Item_"));
+  // The page's rows are read whole by primary key once the ranges have chosen them: a row each.
+  const rowReads = plan.filter((node) => node["Index Name"] === "Item_pkey");
+  for (const read of rowReads) {
+    expect(read["Index Cond"], "rows are read by the keys the ranges chose").toMatch(/^\(id = [^)]+\.id\)$/);
+    expect(read["Actual Loops"], "only the page's rows are read whole").toBeLessThanOrEqual(LIMIT + 1);
+  }
+  const itemScans = plan.filter((node) => !rowReads.includes(node) && (touches(node, "Item") || node["Index Name"]?.startsWith("Item_")));
   expect(itemScans.length).toBeGreaterThan(0);
   for (const scan of itemScans) {
     expect(scan["Node Type"], JSON.stringify(scan)).toMatch(

@@ -186,10 +186,42 @@ export function planRanges(buckets: CountBucket[], sellerIds: string[], c: ItemC
   return plans;
 }
 
-/** Columns of a list row; the page's rows are read from their index ranges and nothing else per row. */
-const LIST_COLUMNS = Prisma.sql`"id", "sellerId", "accountId", "marketplace", "channel", "text", "pros", "cons", "answerText", "rating",
-  "authorName", "productName", "productArticle", "productExternalId", "upstreamCreatedAt", "lastActivityAt", "answered", "read",
-  "replyState", "messageCount", "lastMessageText", "lastMessageAt", "assigneeId"`;
+/**
+ * What a range yields: the order key only. The ranges are merged under the LIMIT on these two columns
+ * (index-only where the range has no residual condition), and only the page's rows are then read
+ * whole, by primary key: a wide row per range would cost its parse, planning and heap reads in every
+ * one of the sellers' ranges.
+ */
+const KEY_COLUMNS = Prisma.sql`"lastActivityAt", "id"`;
+
+/** Columns of a list row, read for the page's rows only. */
+const LIST_COLUMNS = Prisma.join(
+  [
+    "id",
+    "sellerId",
+    "accountId",
+    "marketplace",
+    "channel",
+    "text",
+    "pros",
+    "cons",
+    "answerText",
+    "rating",
+    "authorName",
+    "productName",
+    "productArticle",
+    "productExternalId",
+    "upstreamCreatedAt",
+    "lastActivityAt",
+    "answered",
+    "read",
+    "replyState",
+    "messageCount",
+    "lastMessageText",
+    "lastMessageAt",
+    "assigneeId",
+  ].map((column) => Prisma.raw(`item."${column}"`)),
+);
 
 function dimensionCondition(dim: BucketDimension, value: string | number | boolean): Prisma.Sql {
   switch (dim) {
@@ -259,7 +291,7 @@ export function rangesQuery(
   c: ItemConstraints,
   options: { direction: Direction; after: { lastActivityAt: Date; id: string } | null; limit: number; columns?: Prisma.Sql },
 ): Prisma.Sql | null {
-  const columns = options.columns ?? LIST_COLUMNS;
+  const columns = options.columns ?? KEY_COLUMNS;
   const desc = options.direction === "desc";
   const order = desc
     ? Prisma.sql`ORDER BY "lastActivityAt" DESC, "id" DESC LIMIT ${options.limit}`
@@ -329,22 +361,23 @@ interface PageRow {
   marked?: string | null;
 }
 
-/** The page's rows with their account, latest reply and (when searching) highlights: page rows only. */
-function pageQuery(ranges: Prisma.Sql, c: ItemConstraints, direction: Direction): Prisma.Sql {
+/** The page's rows (whole, by primary key) with their account, latest reply and (when searching) highlights. */
+function pageQuery(keys: Prisma.Sql, c: ItemConstraints, direction: Direction): Prisma.Sql {
   const q = c.q ? searchQuery(c.q) : null;
-  const preview = Prisma.sql`CASE WHEN page."channel" = 'CHAT' AND page."lastMessageText" IS NOT NULL THEN page."lastMessageText" ELSE page."text" END`;
+  const preview = Prisma.sql`CASE WHEN item."channel" = 'CHAT' AND item."lastMessageText" IS NOT NULL THEN item."lastMessageText" ELSE item."text" END`;
   const highlights = q
     ? Prisma.sql`,
-      ${markedMatches(Prisma.sql`concat_ws(' ', ${preview}, page."pros", page."cons", page."answerText", page."authorName", page."productName")`, q)} AS "marked"`
+      ${markedMatches(Prisma.sql`concat_ws(' ', ${preview}, item."pros", item."cons", item."answerText", item."authorName", item."productName")`, q)} AS "marked"`
     : Prisma.empty;
   const order =
-    direction === "desc" ? Prisma.sql`page."lastActivityAt" DESC, page."id" DESC` : Prisma.sql`page."lastActivityAt" ASC, page."id" ASC`;
-  return Prisma.sql`WITH page AS (${ranges})
-    SELECT page.*, account."displayName" AS "accountName", assignee."name" AS "assigneeName",
-      (SELECT reply."status" FROM "Reply" AS reply WHERE reply."itemId" = page."id" ORDER BY reply."createdAt" DESC, reply."id" DESC LIMIT 1) AS "replyStatus"
+    direction === "desc" ? Prisma.sql`keys."lastActivityAt" DESC, keys."id" DESC` : Prisma.sql`keys."lastActivityAt" ASC, keys."id" ASC`;
+  return Prisma.sql`WITH keys AS (${keys})
+    SELECT ${LIST_COLUMNS}, account."displayName" AS "accountName", assignee."name" AS "assigneeName",
+      (SELECT reply."status" FROM "Reply" AS reply WHERE reply."itemId" = item."id" ORDER BY reply."createdAt" DESC, reply."id" DESC LIMIT 1) AS "replyStatus"
       ${highlights}
-    FROM page JOIN "MarketplaceAccount" AS account ON account."id" = page."accountId"
-      LEFT JOIN "User" AS assignee ON assignee."id" = page."assigneeId"
+    FROM keys JOIN "Item" AS item ON item."id" = keys."id"
+      JOIN "MarketplaceAccount" AS account ON account."id" = item."accountId"
+      LEFT JOIN "User" AS assignee ON assignee."id" = item."assigneeId"
     ORDER BY ${order}`;
 }
 
