@@ -64,7 +64,11 @@ export async function benchTriageQueries(options: TriageScenarioOptions): Promis
       const replay = async () => {
         const client = await options.replayPool.connect();
         try {
+          // Statements the service sends in a transaction (SET LOCAL …) are replayed in one.
+          const transaction = statements.some((statement) => /^SET LOCAL/i.test(statement.sql));
+          if (transaction) await client.query("BEGIN");
           for (const statement of statements) await client.query(statement.sql, statement.params);
+          if (transaction) await client.query("COMMIT");
         } finally {
           client.release();
         }

@@ -23,6 +23,7 @@ import {
   type InboxSeller,
   type ItemConstraints,
 } from "./inbox-list";
+import { searchQuery } from "./inbox-search";
 
 /** A count; `more` means "at least this many" (the count stopped at its cap). */
 export interface InboxCount {
@@ -96,8 +97,10 @@ function withoutFacets(c: ItemConstraints): ItemConstraints {
   return { ...c, channels: undefined, answered: undefined, replyState: undefined, read: undefined };
 }
 
+type CountsClient = Pick<PrismaClient, "$queryRaw" | "$executeRaw" | "$transaction">;
+
 export async function countInbox(
-  prisma: Pick<PrismaClient, "$queryRaw">,
+  prisma: CountsClient,
   sellers: InboxSeller[],
   filter: InboxQueryFilter,
   known?: CountBucket[],
@@ -111,21 +114,55 @@ export async function countInbox(
     const rows = buckets.filter((bucket) => bucketMatches(bucket, base));
     return { ...facets(rows, c, (row) => row.items, false), assignee, exact: true };
   }
-  // Up to SAMPLE_CAP + 1 matching items through the list's own index ranges (any order will do, the
-  // ranges are simply walked until enough rows are found).
-  const ranges = rangesQuery(planRanges(buckets, sellerIds, base, SAMPLE_CAP + 1), base, {
+  const rows = await readSample(prisma, sampleQuery(buckets, sellerIds, base));
+  const capped = rows.length > SAMPLE_CAP;
+  return { ...facets(capped ? rows.slice(0, SAMPLE_CAP) : rows, c, () => 1, capped), assignee, exact: false };
+}
+
+const SAMPLE_COLUMNS = Prisma.sql`"channel", "answered", "read", "replyState"`;
+
+async function readSample(prisma: CountsClient, sample: ReturnType<typeof sampleQuery>): Promise<CountedKey[]> {
+  if (!sample) return [];
+  if (!sample.wordsOnly) return prisma.$queryRaw<CountedKey[]>(sample.query);
+  // The planner would read the table in order when the words look common enough to meet the cap
+  // early; that holds only if the sellers' matches are spread evenly through the table, which a
+  // seller that joined late (its rows at the end) breaks: a million rows read for nothing.
+  const [, rows] = await prisma.$transaction([
+    prisma.$executeRaw`SET LOCAL enable_seqscan = off`,
+    prisma.$queryRaw<CountedKey[]>(sample.query),
+  ]);
+  return rows;
+}
+
+/**
+ * Up to SAMPLE_CAP + 1 items matching `c` (facets removed), in no particular order; null when the
+ * counters show none.
+ */
+export function sampleQuery(
+  buckets: CountBucket[],
+  sellerIds: string[],
+  c: ItemConstraints,
+): { query: Prisma.Sql; wordsOnly: boolean } | null {
+  if (c.q && !c.product && !c.from && !c.to && !c.marketplaces && !c.ratings && c.assignee === undefined) {
+    // Words alone: their matches straight from the search index's bitmap, read in table order until
+    // the cap. Walking the newest items for matches would read cap ÷ (share of items with the words)
+    // rows: 30 000 rows and 200 ms for a word in 3 % of a million items, against 20 ms this way.
+    // With other conditions the walk stays: a bitmap of the words could not skip the rows they exclude.
+    if (!buckets.some((bucket) => sellerIds.includes(bucket.sellerId) && bucket.items > 0)) return null;
+    return {
+      query: Prisma.sql`SELECT ${SAMPLE_COLUMNS} FROM "Item"
+        WHERE "sellerId" = ANY(${sellerIds}::text[]) AND "searchVector" @@ ${searchQuery(c.q)} LIMIT ${SAMPLE_CAP + 1}`,
+      wordsOnly: true,
+    };
+  }
+  // The list's own index ranges, walked until enough rows are found (any order will do).
+  const ranges = rangesQuery(planRanges(buckets, sellerIds, c, SAMPLE_CAP + 1), c, {
     direction: "desc",
     after: null,
     limit: SAMPLE_CAP + 1,
-    columns: Prisma.sql`"id", "lastActivityAt", "channel", "answered", "read", "replyState"`,
+    columns: Prisma.sql`"id", "lastActivityAt", ${SAMPLE_COLUMNS}`,
   });
-  const rows = ranges
-    ? await prisma.$queryRaw<Array<CountedKey & { id: string }>>(
-        Prisma.sql`SELECT "channel", "answered", "read", "replyState" FROM (${ranges}) AS sample`,
-      )
-    : [];
-  const capped = rows.length > SAMPLE_CAP;
-  return { ...facets(capped ? rows.slice(0, SAMPLE_CAP) : rows, c, () => 1, capped), assignee, exact: false };
+  return ranges && { query: Prisma.sql`SELECT ${SAMPLE_COLUMNS} FROM (${ranges}) AS sample`, wordsOnly: false };
 }
 
 /**
