@@ -107,7 +107,7 @@ export async function countInbox(
 ): Promise<InboxCounts> {
   const c = constraintsOf(filter);
   const sellerIds = sellers.map((seller) => seller.id);
-  const buckets = known ?? (await readCountBuckets(prisma, sellerIds));
+  const buckets = known ?? (await readCountBuckets(prisma, sellerIds, { c }));
   const base = withoutFacets(c);
   const assignee = await countAssignees(prisma, sellerIds, filter.viewerId);
   if (!c.q && !c.product && !c.from && !c.to && c.assignee === undefined) {

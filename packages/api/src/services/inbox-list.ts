@@ -77,20 +77,32 @@ export interface CountBucket {
   items: number;
 }
 
-/** The sellers' counter rows: a few dozen per seller, read through InboxCount_sellerId_idx. */
-export function countBucketsQuery(sellerIds: string[]): Prisma.Sql {
-  return Prisma.sql`SELECT "sellerId", "marketplace", "channel", "answered", "read", "replyState", "rating", SUM("items")::int AS "items" FROM (
+/**
+ * The sellers' counter rows: a few dozen per seller, read through InboxCount_sellerId_idx. `byRating`
+ * keeps the ratings apart; without it every row has rating 0 and the rows are about 2.5 times fewer
+ * (ratings split reviews five ways), which is what an all-sellers page pays for on every call.
+ */
+export function countBucketsQuery(sellerIds: string[], { byRating = true }: { byRating?: boolean } = {}): Prisma.Sql {
+  const rating = byRating ? Prisma.sql`"rating"` : Prisma.sql`0`;
+  const ratingKey = byRating ? Prisma.sql`, "rating"` : Prisma.empty;
+  return Prisma.sql`SELECT "sellerId", "marketplace", "channel", "answered", "read", "replyState", ${rating} AS "rating", SUM("items")::int AS "items" FROM (
       SELECT "sellerId", "marketplace", "channel", "answered", "read", "replyState", "rating", "items" FROM "InboxCount" WHERE "sellerId" = ANY(${sellerIds}::text[])
       UNION ALL
       SELECT "sellerId", "marketplace", "channel", "answered", "read", "replyState", "rating", "delta" AS "items" FROM "InboxCountDelta" WHERE "sellerId" = ANY(${sellerIds}::text[])
     ) AS counted
-    GROUP BY "sellerId", "marketplace", "channel", "answered", "read", "replyState", "rating"
+    GROUP BY "sellerId", "marketplace", "channel", "answered", "read", "replyState"${ratingKey}
     HAVING SUM("items") <> 0`;
 }
 
-export async function readCountBuckets(prisma: Pick<PrismaClient, "$queryRaw">, sellerIds: string[]): Promise<CountBucket[]> {
+/** The counter rows a filter needs: apart by rating only when it filters or sorts by rating. */
+export async function readCountBuckets(
+  prisma: Pick<PrismaClient, "$queryRaw">,
+  sellerIds: string[],
+  needs: { c: ItemConstraints; sort?: InboxSort },
+): Promise<CountBucket[]> {
   if (sellerIds.length === 0) return [];
-  return prisma.$queryRaw<CountBucket[]>(countBucketsQuery(sellerIds));
+  const byRating = needs.c.ratings !== undefined || needs.sort === "rating";
+  return prisma.$queryRaw<CountBucket[]>(countBucketsQuery(sellerIds, { byRating }));
 }
 
 type BucketDimension = "marketplace" | "channel" | "answered" | "read" | "replyState" | "rating";
@@ -403,7 +415,7 @@ export async function listInboxPage(
   const c = constraintsOf(filter);
   const after = params.cursor ? decodeInboxCursor(params.cursor, sort) : null;
   const sellerIds = sellers.map((seller) => seller.id);
-  const buckets = await readCountBuckets(prisma, sellerIds);
+  const buckets = await readCountBuckets(prisma, sellerIds, { c, sort });
   const rows: PageRow[] = [];
   const want = params.limit + 1;
   if (sort === "rating") {
@@ -471,7 +483,7 @@ export async function inboxPageStatement(
   const sort = filter.sort ?? "newest";
   let c = constraintsOf(filter);
   const after = params.cursor ? decodeInboxCursor(params.cursor, sort) : null;
-  const buckets = await readCountBuckets(prisma, sellerIds);
+  const buckets = await readCountBuckets(prisma, sellerIds, { c, sort });
   if (sort === "rating") c = { ...c, ratings: [after?.rating ?? RATING_GROUPS.find((group) => !c.ratings || c.ratings.includes(group))!] };
   const limit = params.limit + 1;
   const plans = planRanges(buckets, sellerIds, c, limit);

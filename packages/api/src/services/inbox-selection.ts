@@ -73,7 +73,7 @@ export async function resolveInboxSelection(
   if (sellerIds?.some((sellerId) => !allowed.has(sellerId))) throw refuse();
   const scope = sellerIds ? [...new Set(sellerIds)] : [...allowed.keys()];
   const c = constraintsOf({ ...filter, viewerId: options.viewerId });
-  const buckets = await readCountBuckets(prisma, scope);
+  const buckets = await readCountBuckets(prisma, scope, { c });
   const ranges = rangesQuery(planRanges(buckets, scope, c, cap + 1), c, {
     direction: "desc",
     after: null,
