@@ -221,18 +221,48 @@ export async function rawRest(request: Request, auth: Auth, options: EdgeOptions
  * API tokens are listed without their last-used fields (calling with a token updates them).
  */
 export async function sellerSnapshot(prisma: PrismaClient, sellerId: string) {
-  const [seller, memberships, accounts, items, replies, syncStates, tokens, audit, invitations, notes, events] = await Promise.all([
-    prisma.seller.findUnique({ where: { id: sellerId } }),
-    prisma.membership.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
-    prisma.marketplaceAccount.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
-    prisma.item.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
-    prisma.reply.findMany({ where: { item: { sellerId } }, orderBy: { id: "asc" } }),
-    prisma.syncState.findMany({ where: { account: { sellerId } }, orderBy: { id: "asc" } }),
-    prisma.apiToken.findMany({ where: { sellerId }, orderBy: { id: "asc" }, omit: { lastUsedAt: true, lastUsedIp: true } }),
-    prisma.auditEvent.count({ where: { sellerId } }),
-    prisma.invitation.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
-    prisma.itemNote.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
-    prisma.itemEvent.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
+  const ofItems = { item: { sellerId } };
+  const [seller, memberships, accounts, items, messages, replies, syncStates, syncRuns, tokens, audit, invitations, notes, events] =
+    await Promise.all([
+      prisma.seller.findUnique({ where: { id: sellerId } }),
+      prisma.membership.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
+      prisma.marketplaceAccount.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
+      prisma.item.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
+      prisma.message.findMany({ where: ofItems, orderBy: { id: "asc" } }),
+      prisma.reply.findMany({ where: ofItems, orderBy: { id: "asc" } }),
+      prisma.syncState.findMany({ where: { account: { sellerId } }, orderBy: { id: "asc" } }),
+      prisma.syncRun.findMany({ where: { account: { sellerId } }, orderBy: { id: "asc" } }),
+      prisma.apiToken.findMany({ where: { sellerId }, orderBy: { id: "asc" }, omit: { lastUsedAt: true, lastUsedIp: true } }),
+      prisma.auditEvent.count({ where: { sellerId } }),
+      prisma.invitation.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
+      prisma.itemNote.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
+      prisma.itemEvent.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
+    ]);
+  const [drafts, templates, rules, ruleRuns, sentAnswers] = await Promise.all([
+    prisma.draft.findMany({ where: ofItems, orderBy: [{ itemId: "asc" }, { userId: "asc" }] }),
+    prisma.replyTemplate.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
+    prisma.automationRule.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
+    prisma.automationRun.findMany({ where: { rule: { sellerId } }, orderBy: { id: "asc" } }),
+    prisma.sentAnswer.findMany({ where: { sellerId }, orderBy: { id: "asc" } }),
   ]);
-  return JSON.stringify({ seller, memberships, accounts, items, replies, syncStates, tokens, audit, invitations, notes, events });
+  return JSON.stringify({
+    seller,
+    memberships,
+    accounts,
+    items,
+    messages,
+    replies,
+    syncStates,
+    syncRuns,
+    tokens,
+    audit,
+    invitations,
+    notes,
+    events,
+    drafts,
+    templates,
+    rules,
+    ruleRuns,
+    sentAnswers,
+  });
 }
