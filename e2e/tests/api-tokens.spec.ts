@@ -73,7 +73,7 @@ test("an owner creates a token once, other apps use it over tRPC, REST and the e
   await anonymous.close();
 });
 
-test("another seller's token and user get nothing from the demo seller, through the API and the UI", async ({
+test("another seller's token and user get nothing from the demo seller, and a read-only token cannot answer, through the API and the UI", async ({
   page,
   otherSeller,
   prisma,
@@ -105,6 +105,25 @@ test("another seller's token and user get nothing from the demo seller, through 
   });
   expect(reply.status()).toBe(403);
   expect(await prisma.reply.count({ where: { text: "Чужой ответ по токену" } })).toBe(0);
+
+  // A token of the seller itself, but read-only: it reads, and may not answer.
+  const { token: readOnly } = await createApiToken(prisma, {
+    sellerId: otherSeller.sellerId,
+    createdById: owner.id,
+    name: "только чтение",
+    scopes: ["read"],
+  });
+  const narrow = { authorization: `Bearer ${readOnly}` };
+  expect(
+    (await page.request.get(`/api/v1/sellers/${otherSeller.sellerId}/items/${otherSeller.itemId}`, { headers: narrow })).status(),
+  ).toBe(200);
+  const narrowReply = await page.request.post(`/api/v1/sellers/${otherSeller.sellerId}/items/${otherSeller.itemId}/replies`, {
+    headers: narrow,
+    data: { text: "Ответ токеном только для чтения", idempotencyKey: "read-only-token-e2e" },
+  });
+  expect(narrowReply.status()).toBe(403);
+  expect(((await narrowReply.json()) as { message: string }).message).toMatch(/reply/);
+  expect(await prisma.reply.count({ where: { itemId: otherSeller.itemId } })).toBe(0);
 
   await signInThroughApi(page, otherSeller.email, otherSeller.password);
   const apiPage = await page.goto(`/s/${demoSellerId}/api`);
