@@ -1,10 +1,64 @@
 // The Prisma client over node-postgres. One pool per process (per URL), reused across requests
-// and hot reloads.
+// and hot reloads. The hot read paths (inbox pages and counts) may send their raw statements to the
+// same pool directly (`rawReader`): Prisma's raw-query layer costs more CPU than the statement
+// itself there (docs/performance.md, "The app's CPU per call").
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client";
+import pg from "pg";
+import { type Prisma, PrismaClient } from "./generated/prisma/client";
+
+/** What a raw read needs: Prisma's `$queryRaw` with a `Prisma.sql` statement, or the pool's. */
+export interface RawReader {
+  $queryRaw<T = unknown>(query: Prisma.Sql): Promise<T>;
+}
+
+const readers = new WeakMap<object, RawReader>();
 
 export function createPrismaClient(connectionString: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  // An idle connection that breaks (a database restart) must not crash the process before Prisma,
+  // which adds its own listener when it connects, has run a query: the next query reports it.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  readers.set(prisma, poolReader(pool));
+  return prisma;
+}
+
+/**
+ * The pool behind a client made by `createPrismaClient`, as a raw reader that answers as Prisma's
+ * `$queryRaw` does (timestamps as UTC dates, int8 as bigint). Any other client (a transaction, a
+ * logging client) reads through itself, so statements inside a transaction stay in it.
+ */
+export function rawReader(client: Pick<PrismaClient, "$queryRaw">): RawReader {
+  return readers.get(client) ?? client;
+}
+
+const TIMESTAMP = 1114;
+const TIMESTAMP_ARRAY = 1115;
+const TEXT_ARRAY: number = 1009;
+const INT8 = 20;
+// `timestamp(3)` columns hold UTC wall time (Prisma's convention): never the process's zone.
+const parseTimestamp = (value: string) => new Date(`${value.replace(" ", "T")}Z`);
+const parseTextArray = pg.types.getTypeParser(TEXT_ARRAY) as (value: string) => Array<string | null>;
+const READ_TYPES = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === TIMESTAMP) return parseTimestamp;
+    if (oid === TIMESTAMP_ARRAY) return (value: string) => parseTextArray(value).map((at) => (at === null ? null : parseTimestamp(at)));
+    if (oid === INT8) return (value: string) => BigInt(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+/** Dates as UTC ISO text: node-postgres would send local time with an offset, which `::timestamp` drops. */
+const asParameter = (value: unknown): unknown =>
+  value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.map(asParameter) : value;
+
+function poolReader(pool: pg.Pool): RawReader {
+  return {
+    async $queryRaw<T>(query: Prisma.Sql): Promise<T> {
+      const result = await pool.query({ text: query.text, values: query.values.map(asParameter), types: READ_TYPES });
+      return result.rows as T;
+    },
+  };
 }
 
 const cache = globalThis as unknown as { __inboxPrisma?: PrismaClient };

@@ -7,7 +7,7 @@
 // counters either: with it, the counts are read the same bounded way; and the "assigned to me" and
 // "unassigned" counts themselves are index-only walks of the sellers' assignee ranges, stopped at
 // SAMPLE_CAP + 1 rows.
-import { Prisma, type PrismaClient } from "@inbox/db";
+import { Prisma, rawReader, type PrismaClient, type RawReader } from "@inbox/db";
 import { fromDbChannel, registeredChannels, type ChannelName } from "./enums";
 import { INBOX_STATUSES, type InboxStatus } from "./inbox-filter";
 import {
@@ -107,23 +107,24 @@ export async function countInbox(
 ): Promise<InboxCounts> {
   const c = constraintsOf(filter);
   const sellerIds = sellers.map((seller) => seller.id);
-  const buckets = known ?? (await readCountBuckets(prisma, sellerIds, { c }));
+  const db = rawReader(prisma);
+  const buckets = known ?? (await readCountBuckets(db, sellerIds, { c }));
   const base = withoutFacets(c);
-  const assignee = await countAssignees(prisma, sellerIds, filter.viewerId);
+  const assignee = await countAssignees(db, sellerIds, filter.viewerId);
   if (!c.q && !c.product && !c.from && !c.to && c.assignee === undefined) {
     const rows = buckets.filter((bucket) => bucketMatches(bucket, base));
     return { ...facets(rows, c, (row) => row.items, false), assignee, exact: true };
   }
-  const rows = await readSample(prisma, sampleQuery(buckets, sellerIds, base));
+  const rows = await readSample(prisma, db, sampleQuery(buckets, sellerIds, base));
   const capped = rows.length > SAMPLE_CAP;
   return { ...facets(capped ? rows.slice(0, SAMPLE_CAP) : rows, c, () => 1, capped), assignee, exact: false };
 }
 
 const SAMPLE_COLUMNS = Prisma.sql`"channel", "answered", "read", "replyState"`;
 
-async function readSample(prisma: CountsClient, sample: ReturnType<typeof sampleQuery>): Promise<CountedKey[]> {
+async function readSample(prisma: CountsClient, db: RawReader, sample: ReturnType<typeof sampleQuery>): Promise<CountedKey[]> {
   if (!sample) return [];
-  if (!sample.wordsOnly) return prisma.$queryRaw<CountedKey[]>(sample.query);
+  if (!sample.wordsOnly) return db.$queryRaw<CountedKey[]>(sample.query);
   // The planner would read the table in order when the words look common enough to meet the cap
   // early; that holds only if the sellers' matches are spread evenly through the table, which a
   // seller that joined late (its rows at the end) breaks: a million rows read for nothing.
@@ -182,11 +183,7 @@ export function assigneeCountQuery(sellerIds: string[], assignee: string | null)
   return Prisma.sql`SELECT count(*)::int AS "count" FROM (${ranges}) AS capped`;
 }
 
-async function countAssignees(
-  prisma: Pick<PrismaClient, "$queryRaw">,
-  sellerIds: string[],
-  viewerId: string | undefined,
-): Promise<InboxCounts["assignee"]> {
+async function countAssignees(prisma: RawReader, sellerIds: string[], viewerId: string | undefined): Promise<InboxCounts["assignee"]> {
   const count = async (assignee: string | null): Promise<InboxCount> => {
     if (sellerIds.length === 0) return { count: 0, more: false };
     const [row] = await prisma.$queryRaw<Array<{ count: number }>>(assigneeCountQuery(sellerIds, assignee));

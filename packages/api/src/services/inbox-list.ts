@@ -3,7 +3,16 @@
 // docs/performance.md ("Read path"): every page is a merge of ordered index ranges, one or a few per
 // seller, chosen with the trigger-kept counters, so a page reads about `limit` rows however large
 // the sellers are and however rare the matches; sellers with no matching item are not read at all.
-import { Prisma, type Channel, type Marketplace, type PrismaClient, type ReplyState, type ReplyStatus } from "@inbox/db";
+import {
+  Prisma,
+  rawReader,
+  type Channel,
+  type Marketplace,
+  type PrismaClient,
+  type RawReader,
+  type ReplyState,
+  type ReplyStatus,
+} from "@inbox/db";
 import { fromDbChannel, fromDbMarketplace, toDbChannel, toDbMarketplace } from "./enums";
 import { decodeInboxCursor, encodeInboxCursor, type InboxCursor } from "./inbox-cursor";
 import type { InboxFilter, InboxSort } from "./inbox-filter";
@@ -96,7 +105,7 @@ export function countBucketsQuery(sellerIds: string[], { byRating = true }: { by
 
 /** The counter rows a filter needs: apart by rating only when it filters or sorts by rating. */
 export async function readCountBuckets(
-  prisma: Pick<PrismaClient, "$queryRaw">,
+  prisma: RawReader,
   sellerIds: string[],
   needs: { c: ItemConstraints; sort?: InboxSort },
 ): Promise<CountBucket[]> {
@@ -415,7 +424,8 @@ export async function listInboxPage(
   const c = constraintsOf(filter);
   const after = params.cursor ? decodeInboxCursor(params.cursor, sort) : null;
   const sellerIds = sellers.map((seller) => seller.id);
-  const buckets = await readCountBuckets(prisma, sellerIds, { c, sort });
+  const db = rawReader(prisma);
+  const buckets = await readCountBuckets(db, sellerIds, { c, sort });
   const rows: PageRow[] = [];
   const want = params.limit + 1;
   if (sort === "rating") {
@@ -425,11 +435,11 @@ export async function listInboxPage(
       if (c.ratings && !c.ratings.includes(rating)) continue;
       const group = { ...c, ratings: [rating] };
       const groupAfter = after && after.rating === rating ? after : null;
-      rows.push(...(await fetchRows(prisma, buckets, sellerIds, group, "desc", groupAfter, want - rows.length)));
+      rows.push(...(await fetchRows(db, buckets, sellerIds, group, "desc", groupAfter, want - rows.length)));
       if (rows.length >= want) break;
     }
   } else {
-    rows.push(...(await fetchRows(prisma, buckets, sellerIds, c, sort === "oldest" ? "asc" : "desc", after, want)));
+    rows.push(...(await fetchRows(db, buckets, sellerIds, c, sort === "oldest" ? "asc" : "desc", after, want)));
   }
   const page = rows.slice(0, params.limit);
   const last = page.at(-1);
@@ -457,7 +467,7 @@ function pageStatement(
 }
 
 async function fetchRows(
-  prisma: Pick<PrismaClient, "$queryRaw">,
+  prisma: RawReader,
   buckets: CountBucket[],
   sellerIds: string[],
   c: ItemConstraints,

@@ -1,0 +1,41 @@
+// The hot read paths send their raw statements straight to the pool (rawReader): the answers must be
+// Prisma's own, to the millisecond and whatever the process's time zone.
+import { afterEach, describe, expect, it } from "vitest";
+import { Prisma, rawReader } from "../src";
+import { useTestDatabase } from "../src/testing/use-test-database";
+
+const database = useTestDatabase();
+const zone = process.env.TZ;
+
+afterEach(() => {
+  if (zone === undefined) delete process.env.TZ;
+  else process.env.TZ = zone;
+});
+
+describe("rawReader", () => {
+  it("reads a pool client's statements as Prisma's $queryRaw does, in a process east of UTC", async () => {
+    const { prisma } = database();
+    process.env.TZ = "Asia/Vladivostok";
+    const at = new Date("2026-11-30T23:59:58.123Z");
+    const statement = Prisma.sql`SELECT ${at}::timestamp(3) AS "at", ${[at, new Date(0)]}::timestamp(3)[] AS "ats",
+      ("at" < ${at}::timestamp(3)) AS "earlier", 9007199254740993::bigint AS "big", 7::int AS "small", 'ÑÖ ёлка' AS "text",
+      '{"a":[1,2]}'::jsonb AS "json", NULL::text AS "nothing", ARRAY['x','y'] AS "list"
+      FROM (SELECT ${at}::timestamp(3) - interval '1 millisecond' AS "at") AS earlier_row`;
+    const reader = rawReader(prisma);
+    expect(reader).not.toBe(prisma);
+    const [viaPool] = await reader.$queryRaw<Record<string, unknown>[]>(statement);
+    const [viaPrisma] = await prisma.$queryRaw<Record<string, unknown>[]>(statement);
+    expect(viaPool).toEqual(viaPrisma);
+    expect(viaPool).toMatchObject({ at, earlier: true, big: 9007199254740993n, small: 7, text: "ÑÖ ёлка", json: { a: [1, 2] } });
+  });
+
+  it("leaves a transaction's statements in the transaction", async () => {
+    const { prisma } = database();
+    await prisma.$transaction(async (tx) => {
+      expect(rawReader(tx)).toBe(tx);
+      await tx.$executeRaw`SET LOCAL application_name = 'raw-reader-test'`;
+      const [row] = await rawReader(tx).$queryRaw<{ name: string }[]>(Prisma.sql`SELECT current_setting('application_name') AS "name"`);
+      expect(row!.name).toBe("raw-reader-test");
+    });
+  });
+});
