@@ -11,7 +11,10 @@ export interface RawReader {
   $queryRaw<T = unknown>(query: Prisma.Sql): Promise<T>;
 }
 
-const readers = new WeakMap<object, RawReader>();
+// On globalThis, like the client cache below: the API server in front of Next.js and Next's own
+// bundle each load this module, and either may have made the process's client.
+const registry = globalThis as unknown as { __inboxRawReaders?: WeakMap<object, RawReader> };
+const readers = (registry.__inboxRawReaders ??= new WeakMap<object, RawReader>());
 
 export function createPrismaClient(connectionString: string): PrismaClient {
   const pool = new pg.Pool({ connectionString, max: 10 });
