@@ -19,9 +19,11 @@ test("an agent opens a review, replies, sees the reply queued and then delivered
   const reply = `Спасибо за отзыв! Мы разберёмся и напишем вам. ${Date.now()}`;
   await page.getByLabel("Ответ", { exact: true }).fill(reply);
   await page.getByRole("button", { name: "Отправить" }).click();
-  const replies = page.getByTestId("replies");
-  await expect(replies.getByText(reply)).toBeVisible();
-  await expect(replies.locator(".reply-status").last()).toHaveText(/В очереди|Отправляется|Отправлен/);
+  // At once it is on the page: in the outbox list while queued or being sent, or already as the
+  // review's answer when the worker was quicker than this check (it leaves the list once delivered).
+  // The queued state itself is followed step by step in live.spec.ts.
+  const queued = page.getByTestId("replies").locator("li").filter({ hasText: reply });
+  await expect(queued.or(page.getByTestId("answer").getByText(reply))).toBeVisible();
   // One answer per review: the composer gives way to the reason once the reply is queued.
   await expect(page.getByTestId("composer")).toHaveCount(0);
   // The worker delivers it to the sandbox; the page, refreshing itself while the reply is on its way,
