@@ -16,6 +16,9 @@ export function KeyboardHelp({ open, onClose, t }: { open: boolean; onClose: () 
   return (
     <dialog
       ref={dialogRef}
+      // Esc fires `cancel` at once and `close` only in a later task: the list's keys must work again
+      // from the very next key press.
+      onCancel={onClose}
       onClose={onClose}
       aria-labelledby="keyboard-help-title"
       className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl p-0 shadow-xl backdrop:bg-slate-900/40"
