@@ -44,6 +44,47 @@ test("an agent opens a review, replies, sees the reply queued and then delivered
   expect(await prisma.reply.count({ where: { text: reply } })).toBe(1);
 });
 
+test("an agent edits a delivered answer once, where Wildberries allows it: the edit replaces the answer, then no further edit is offered", async ({
+  page,
+  live,
+  prisma,
+}) => {
+  const review = await prisma.item.findFirstOrThrow({ where: { sellerId: live.sellerId, externalId: live.fresh.review } });
+  await page.goto(`/s/${live.sellerId}/items/${review.id}`);
+  await expect(page.getByTestId("composer-hint")).toHaveText(
+    "На отзыв или вопрос отвечают один раз; потом ответ можно изменить здесь же, пока площадка это разрешает.",
+  );
+  const answer = `Спасибо за отзыв! ${Date.now()}`;
+  await page.getByLabel("Ответ", { exact: true }).fill(answer);
+  await page.getByRole("button", { name: "Отправить" }).click();
+  await expect(page.getByTestId("answer")).toContainText(answer, { timeout: 20_000 });
+
+  // Delivered: the composer comes back to edit it, starting from the answer, and says WB's rule.
+  const editor = page.getByLabel("Изменить ответ");
+  await expect(editor).toHaveValue(answer);
+  await expect(page.getByTestId("composer-hint")).toHaveText(
+    "Wildberries разрешает изменить ответ один раз в течение 60 дней: после этой правки изменить его будет нельзя.",
+  );
+  const save = page.getByRole("button", { name: "Сохранить правку" });
+  await expect(save).toBeDisabled(); // nothing changed yet
+  const edited = `${answer} Размерную сетку в карточке уже исправили.`;
+  await editor.fill(edited);
+  await save.click();
+  await expect(page.getByTestId("answer")).toContainText(edited, { timeout: 20_000 });
+  await expect(page.getByTestId("composer-closed")).toHaveText(/Площадка больше не даёт изменить этот ответ/);
+  await expect(page.getByText(edited, { exact: true })).toHaveCount(1);
+
+  const feedback = live.sandbox.world.feedbacks.find((f) => f.id === live.fresh.review);
+  expect(feedback?.answer?.text).toBe(edited);
+  expect(live.sandbox.world.answers.get(live.fresh.review)).toEqual([answer, edited]);
+  expect(
+    await prisma.reply.findMany({ where: { itemId: review.id }, select: { kind: true, status: true }, orderBy: { createdAt: "asc" } }),
+  ).toEqual([
+    { kind: "ANSWER", status: "SENT" },
+    { kind: "EDIT", status: "SENT" },
+  ]);
+});
+
 test("a failed reply shows why, and Retry delivers it to the marketplace", async ({ page, live, prisma }) => {
   const item = await prisma.item.findFirstOrThrow({ where: { sellerId: live.sellerId, externalId: live.fresh.question } });
   const text = `Здравствуйте! Да, подходит. ${Date.now()}`;

@@ -20,8 +20,14 @@ export const APP_ERROR_CODES = {
   reply_too_long: "BAD_REQUEST",
   /** The marketplace takes no replies to this kind of item through its API. */
   replies_not_supported: "PRECONDITION_FAILED",
-  /** A review or question already has an answer (or one on its way); no connector can edit one. */
+  /** A review or question already has an answer (or one on its way): an edit replaces it, an answer never. */
   already_answered: "CONFLICT",
+  /** An edit of an item that has no answer yet. */
+  not_answered: "PRECONDITION_FAILED",
+  /** The marketplace does not (or no longer) let this answer be edited. */
+  answer_not_editable: "PRECONDITION_FAILED",
+  /** An edit while another reply to the item is still being delivered. */
+  reply_on_its_way: "CONFLICT",
   /** An idempotency key sent again for a different item. */
   idempotency_key_reused: "CONFLICT",
   /** A page cursor that was not issued by us (or was cut short). */

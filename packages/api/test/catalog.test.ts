@@ -80,6 +80,7 @@ describe("catalog.marketplaces", () => {
           markRead: capabilities.markRead,
           replyText: capabilities.sendReply ? capabilities.replyText : null,
           answersPerItem: channel.channel === "chat" ? "many" : "one",
+          editAnswer: channel.channel !== "chat" && capabilities.editReply,
         });
       }
       // Every field any of its connectors' schemas declares, each once.
@@ -96,6 +97,9 @@ describe("catalog.marketplaces", () => {
       ozon: ["clientId:string:true", "apiKey:string:true"],
       "yandex-market": ["apiKey:string:true", "businessId:string:true"],
     });
+    // Wildberries and Yandex Market edit answers through their APIs; Ozon only deletes them.
+    const editable = catalog.flatMap((m) => m.channels.filter((c) => c.editAnswer).map((c) => `${m.id}:${c.channel}`));
+    expect(editable.sort()).toEqual(["wildberries:question", "wildberries:review", "yandex-market:question", "yandex-market:review"]);
     expect(catalog.find((m) => m.id === "wildberries")?.channels.find((c) => c.channel === "review")?.replyText).toEqual({
       min: 2,
       max: 5000,
@@ -130,7 +134,7 @@ describe("catalog.marketplaces", () => {
       expect(catalog.find((m) => m.id === ("acme" as MarketplaceName))).toEqual({
         id: "acme",
         displayName: "ACME",
-        channels: [{ channel: "chat", sendReply: false, markRead: false, replyText: null, answersPerItem: "many" }],
+        channels: [{ channel: "chat", sendReply: false, markRead: false, replyText: null, answersPerItem: "many", editAnswer: false }],
         credentialFields: [
           { name: "apiKey", type: "string", required: true, secret: true },
           { name: "shopId", type: "string", required: true, secret: false },

@@ -174,6 +174,42 @@ describe("WB feedbacks semantics", () => {
     expect(s.world.answers.get(id)).toEqual(["Спасибо за отзыв!"]);
   });
 
+  it("edits an answer once through PATCH: an identical edit sends nothing, a second edit is refused before any write", async () => {
+    const s = await start({ moderation: "instant" });
+    const c = new WBFeedbacksConnector({ apiToken: s.issueToken() }, { ...fast, baseUrl: s.feedbacksUrl });
+    const id = s.world.feedbacks.find((f) => !f.answer)!.id;
+    await expect(c.editReply({ itemId: id, text: "Исправленный ответ" })).rejects.toThrow(/has no answer to edit/);
+    await c.sendReply({ itemId: id, text: "Спасибо за отзыв!" });
+    expect(await c.getItem({ itemId: id })).toMatchObject({ answerText: "Спасибо за отзыв!", answerEditable: true });
+    // An answer never replaces another one: that is an edit.
+    await expect(c.sendReply({ itemId: id, text: "Другой ответ" })).rejects.toThrow(/already has an answer/);
+    await c.editReply({ itemId: id, text: "Спасибо! Размер уточнили в карточке." });
+    await c.editReply({ itemId: id, text: "Спасибо! Размер уточнили в карточке." });
+    expect(await c.getItem({ itemId: id })).toMatchObject({ answerText: "Спасибо! Размер уточнили в карточке.", answerEditable: false });
+    await expect(c.editReply({ itemId: id, text: "Третья версия" })).rejects.toThrow(/no longer lets edit/);
+    // One answer and one edit reached WB (a 429 from its rate limit may make the client repeat a request).
+    expect(s.world.answers.get(id)).toEqual(["Спасибо за отзыв!", "Спасибо! Размер уточнили в карточке."]);
+    expect(c.capabilities).toMatchObject({ sendReply: true, editReply: true });
+  });
+
+  it("the sandbox refuses a second edit of a feedback answer with the spec's 400 body", async () => {
+    const s = await start({ moderation: "instant" });
+    const t = s.issueToken();
+    const id = s.world.feedbacks.find((f) => !f.answer)!.id;
+    const send = (method: string, text: string) =>
+      fetch(`${s.feedbacksUrl}/api/v1/feedbacks/answer`, {
+        method,
+        headers: { Authorization: t, "content-type": "application/json" },
+        body: JSON.stringify({ id, text }),
+      });
+    expect((await send("PATCH", "Правка без ответа")).status).toBe(400);
+    expect((await send("POST", "Спасибо!")).status).toBe(204);
+    expect((await send("PATCH", "Первая правка")).status).toBe(204);
+    const second = await send("PATCH", "Вторая правка");
+    expect(second.status).toBe(400);
+    expect(await second.json()).toMatchObject({ title: "invalid request", detail: expect.stringContaining("один раз") });
+  });
+
   it("moves an answer from reviewRequired to wbRu after moderation", async () => {
     let now = Date.UTC(2026, 10, 1);
     const s = await start({ now: () => now, moderation: "review", moderationDelayMs: 60_000 });
@@ -214,6 +250,28 @@ describe("WB feedbacks semantics", () => {
     expect(snap(a)).toBe(snap(b));
     expect(snap(a)).not.toBe(snap(c));
     expect(a.world.feedbacks.some((f) => /[а-яё]/i.test(f.text))).toBe(true);
+  });
+});
+
+describe("WB questions semantics", () => {
+  it("answers and edits through the same PATCH, once each: a second edit is refused before any write", async () => {
+    const s = await start({ moderation: "instant" });
+    const c = new WBQuestionsConnector({ apiToken: s.issueToken() }, { ...fast, baseUrl: s.feedbacksUrl });
+    const id = s.world.questions.find((q) => !q.answer && !q.rejected)!.id;
+    await c.sendReply({ itemId: id, text: "Да, есть в наличии." });
+    expect(await c.getItem({ itemId: id })).toMatchObject({ answered: true, answerEditable: true });
+    await expect(c.sendReply({ itemId: id, text: "Другой ответ" })).rejects.toThrow(/already has an answer/);
+    await c.editReply({ itemId: id, text: "Да, есть в наличии в размерах S–L." });
+    expect(await c.getItem({ itemId: id })).toMatchObject({ answerText: "Да, есть в наличии в размерах S–L.", answerEditable: false });
+    await expect(c.editReply({ itemId: id, text: "Третья версия" })).rejects.toThrow(/no longer lets edit/);
+    expect(s.world.answers.get(id)).toEqual(["Да, есть в наличии.", "Да, есть в наличии в размерах S–L."]);
+  });
+
+  it("refuses to edit an unknown question before any write", async () => {
+    const s = await start();
+    const c = new WBQuestionsConnector({ apiToken: s.issueToken() }, { ...fast, baseUrl: s.feedbacksUrl });
+    await expect(c.editReply({ itemId: "no-such-question", text: "Правка" })).rejects.toBeInstanceOf(MarketplaceRequestError);
+    expect(s.stats.feedbacks.count("PATCH /api/v1/questions")).toBe(0);
   });
 });
 

@@ -93,6 +93,21 @@ describe("yandex market reviews", () => {
     expect(listed).toMatchObject({ answered: true, answerText: "Спасибо за отзыв!" });
   });
 
+  it("an edit replaces our comment by its id (comments/update with comment.id), not a second comment", async () => {
+    const feedback = sandbox.addFeedback();
+    const connector = new YandexMarketReviewsConnector(sandbox.credentials, options);
+    await expect(connector.editReply({ itemId: String(feedback.id), text: "Правка" })).rejects.toThrow(/has no answer to edit/);
+    await connector.sendReply({ itemId: String(feedback.id), text: "Спасибо за отзыв!" });
+    expect(await connector.getItem({ itemId: String(feedback.id) })).toMatchObject({ answerEditable: true });
+    const edited = await connector.editReply({ itemId: String(feedback.id), text: "Спасибо! Заменим товар." });
+    expect(edited.externalId).toBe(String(feedback.comments[0]!.id));
+    expect(feedback.comments.map((c) => c.text)).toEqual(["Спасибо! Заменим товар."]);
+    // Retrying the same edit sends nothing.
+    await connector.editReply({ itemId: String(feedback.id), text: "Спасибо! Заменим товар." });
+    expect(sandbox.stats.repliesReceived(feedback.id)).toEqual(["Спасибо за отзыв!", "Спасибо! Заменим товар."]);
+    expect(await connector.getItem({ itemId: String(feedback.id) })).toMatchObject({ answerText: "Спасибо! Заменим товар." });
+  });
+
   it("markRead is skip-reaction and returns true once accepted", async () => {
     const feedback = sandbox.addFeedback();
     const connector = new YandexMarketReviewsConnector(sandbox.credentials, options);
@@ -166,6 +181,21 @@ describe("yandex market questions", () => {
       answerState: "UNMODERATED",
     });
     expect(connector.capabilities).toMatchObject({ markRead: false, replyText: { min: 1, max: 5000 } });
+  });
+
+  it("an edit updates our answer (operationType UPDATE with the answer as entity), once per text", async () => {
+    const question = sandbox.addQuestion();
+    const connector = new YandexMarketQuestionsConnector(sandbox.credentials, options);
+    await connector.sendReply({ itemId: String(question.id), text: "Да." });
+    const edited = await connector.editReply({ itemId: String(question.id), text: "Да, подходит с трёх лет." });
+    await connector.editReply({ itemId: String(question.id), text: "Да, подходит с трёх лет." });
+    expect(edited.externalId).toBe(String(question.answers[0]!.id));
+    expect(question.answers.map((a) => a.text)).toEqual(["Да, подходит с трёх лет."]);
+    expect(sandbox.stats.repliesReceived(question.id)).toEqual(["Да.", "Да, подходит с трёх лет."]);
+    expect(await connector.getItem({ itemId: String(question.id) })).toMatchObject({
+      answerText: "Да, подходит с трёх лет.",
+      answerEditable: true,
+    });
   });
 
   it("the sandbox rejects a window over one month and a page over 50; the connector walks month windows without a 400", async () => {

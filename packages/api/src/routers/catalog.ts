@@ -19,8 +19,10 @@ export const catalogRouter = createTRPCRouter({
           markRead: capabilities.markRead,
           /** Reply length the marketplace accepts; null when it takes no replies on this channel. */
           replyText: capabilities.sendReply ? capabilities.replyText : null,
-          /** A chat takes any number of messages; a review or question one answer, which no connector can edit. */
+          /** A chat takes any number of messages; a review or question one answer. */
           answersPerItem: channel === "chat" ? ("many" as const) : ("one" as const),
+          /** The answer can be edited through the API (when the item says it still can: `answerEditable`). */
+          editAnswer: channel !== "chat" && capabilities.editReply,
         })),
         credentialFields: marketplace.credentialFields,
       })),

@@ -157,6 +157,8 @@ export const inboxRouter = createTRPCRouter({
         text: z.string().trim().min(1, "Write a reply first.").max(10_000, "The reply is too long."),
         /** Client-generated; repeating a request with the same key never creates a second reply. */
         idempotencyKey: z.string().min(8).max(100),
+        /** Replace the item's answer (where `inbox.get`'s composer says kind "edit") instead of answering. */
+        edit: z.boolean().default(false),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -166,6 +168,7 @@ export const inboxRouter = createTRPCRouter({
         itemId: input.itemId,
         text: input.text,
         idempotencyKey: input.idempotencyKey,
+        edit: input.edit,
         origin: auditOriginOf(ctx),
       });
       if (reply.status === "PENDING") await queueDelivery(ctx.jobs, reply.id);

@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   "auth.sign_out_everywhere",
   "auth.password_changed",
   "reply.queued",
+  "reply.edit_queued",
   "reply.retried",
   "account.created",
   "account.credentials_updated",

@@ -1,6 +1,5 @@
 // Reading the inbox of one (already authorised) seller: its first-page list and an item. The list over
 // any filter and any set of sellers is services/inbox-list.ts.
-import { listMarketplaces } from "@inbox/connectors";
 import { Prisma, type Channel, type Marketplace, type PrismaClient, type ReplyStatus } from "@inbox/db";
 import { AppError } from "../errors";
 import { fromDbChannel, fromDbMarketplace, fromDbOrderStatus, type ChannelName, type MarketplaceName } from "./enums";
@@ -8,6 +7,7 @@ import { normalize } from "../sync/deliver-reply";
 import { legacyCounts } from "./inbox-counts";
 import { listInboxPage, type InboxQueryFilter } from "./inbox-list";
 import { MESSAGE_PAGE_DEFAULT, readMessagePage, storedAttachments } from "./item-messages";
+import { channelCapabilities } from "./reply-limits";
 
 /** The single-value filter of the first inbox page (still used by the bench's per-seller scenarios). */
 export interface InboxFilter {
@@ -34,24 +34,31 @@ export async function listInbox(prisma: PrismaClient, sellerId: string, params: 
 
 /**
  * Whether the composer is offered, and why: a chat takes any number of messages; a review or
- * question takes one answer, and no connector can edit one, so once it is answered (or an answer is
- * on its way) the answer is shown instead.
+ * question takes one answer, then edits where the marketplace allows them (kind "edit"; Wildberries:
+ * once within 60 days, Yandex Market: while it says the answer can be modified). While a reply is on
+ * its way, or once the answer can no longer change, the answer is shown instead: "answered" where
+ * the marketplace's API edits no answer, "edit_closed" where it does but not this one any more.
  */
 export type ComposerState =
-  { open: true; kind: "message" | "answer" } | { open: false; why: "answered" | "reply_on_its_way" | "replies_not_supported" };
+  | { open: true; kind: "message" | "answer" | "edit" }
+  | { open: false; why: "answered" | "edit_closed" | "reply_on_its_way" | "replies_not_supported" };
 
 function composerState(
-  item: { marketplace: Marketplace; channel: Channel; answered: boolean },
+  item: { marketplace: Marketplace; channel: Channel; answered: boolean; answerEditable: boolean },
   replies: Array<{ status: ReplyStatus }>,
 ): ComposerState {
-  const capabilities = listMarketplaces()
-    .find((entry) => entry.id === fromDbMarketplace(item.marketplace))
-    ?.channels.find((entry) => entry.channel === fromDbChannel(item.channel))?.capabilities;
+  const capabilities = channelCapabilities(fromDbMarketplace(item.marketplace), fromDbChannel(item.channel));
   if (!capabilities?.sendReply) return { open: false, why: "replies_not_supported" };
   if (item.channel === "CHAT") return { open: true, kind: "message" };
-  if (item.answered) return { open: false, why: "answered" };
-  if (replies.some((reply) => reply.status !== "FAILED")) return { open: false, why: "reply_on_its_way" };
-  return { open: true, kind: "answer" };
+  const onItsWay = replies.some((reply) => reply.status === "PENDING" || reply.status === "SENDING");
+  // A sent answer the marketplace does not show yet still counts: a second one would duplicate it.
+  if (!item.answered)
+    return onItsWay || replies.some((reply) => reply.status === "SENT")
+      ? { open: false, why: "reply_on_its_way" }
+      : { open: true, kind: "answer" };
+  if (onItsWay) return { open: false, why: "reply_on_its_way" };
+  if (!capabilities.editReply) return { open: false, why: "answered" };
+  return item.answerEditable ? { open: true, kind: "edit" } : { open: false, why: "edit_closed" };
 }
 
 export function getInboxItem(prisma: PrismaClient, sellerId: string, itemId: string, messageLimit = MESSAGE_PAGE_DEFAULT) {
@@ -75,6 +82,7 @@ async function readInboxItem(prisma: Prisma.TransactionClient, sellerId: string,
         select: {
           id: true,
           text: true,
+          kind: true,
           status: true,
           error: true,
           createdAt: true,
@@ -95,6 +103,7 @@ async function readInboxItem(prisma: Prisma.TransactionClient, sellerId: string,
       ? await prisma.message.findMany({ where: { itemId: item.id, replyId: { not: null } }, select: { replyId: true } })
       : [];
   const shownAsMessage = new Set(sentAsMessages.map((message) => message.replyId));
+  const lastSent = item.replies.findLast((reply) => reply.status === "SENT");
   return {
     id: item.id,
     sellerId: item.sellerId,
@@ -131,11 +140,12 @@ async function readInboxItem(prisma: Prisma.TransactionClient, sellerId: string,
     messages: thread.messages,
     olderMessagesCursor: thread.olderCursor,
     // The outbox entries not already shown as the conversation: a sent chat reply is its message in
-    // the thread, a sent answer to a review or question is `answerText`. One message per reply.
+    // the thread, a sent answer to a review or question is `answerText` (an answer an edit replaced
+    // is gone upstream too). One message per reply.
     replies: item.replies.filter((reply) => {
       if (reply.status !== "SENT") return true;
       if (item.channel === "CHAT") return !shownAsMessage.has(reply.id);
-      return normalize(reply.text) !== normalize(item.answerText);
+      return reply === lastSent && normalize(reply.text) !== normalize(item.answerText);
     }),
     composer: composerState(item, item.replies),
   };

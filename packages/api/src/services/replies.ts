@@ -1,5 +1,5 @@
 // The reply outbox: a reply is stored as PENDING with an idempotency key; a delivery job sends it.
-import type { Prisma, PrismaClient } from "@inbox/db";
+import type { Channel, Marketplace, Prisma, PrismaClient } from "@inbox/db";
 import { AppError } from "../errors";
 import type { JobQueue } from "../jobs/queues";
 import { recordSentAnswer } from "./answer-repetition";
@@ -7,7 +7,7 @@ import { canMarkReadUpstream } from "./inbox-read";
 import { fromDbChannel, fromDbMarketplace } from "./enums";
 import { NO_REQUEST_INFO, recordAudit, type AuditOrigin } from "./audit";
 import { recordReadEvents, recordReplyEvent } from "./item-history";
-import { assertReplyLength, replyTextLimits } from "./reply-limits";
+import { assertReplyLength, channelCapabilities, replyTextLimits } from "./reply-limits";
 
 export interface QueueReplyParams {
   sellerId: string;
@@ -17,6 +17,8 @@ export interface QueueReplyParams {
   automationRuleId?: string;
   text: string;
   idempotencyKey: string;
+  /** Replaces the item's answer where the marketplace allows an edit, instead of answering it. */
+  edit?: boolean;
   /** Who asked, for the audit log; the author without a request address by default. */
   origin?: AuditOrigin;
 }
@@ -48,7 +50,8 @@ export async function queueReplyOnce(prisma: PrismaClient, params: QueueReplyPar
         if (existing.itemId !== item.id) throw new AppError("idempotency_key_reused", "This idempotency key was used for another item.");
         return { reply: existing, created: false };
       }
-      await assertNotAnswered(tx, item);
+      if (params.edit) await assertEditable(tx, item);
+      else await assertNotAnswered(tx, item);
       const reply = await tx.reply.create({
         data: {
           itemId: item.id,
@@ -56,12 +59,13 @@ export async function queueReplyOnce(prisma: PrismaClient, params: QueueReplyPar
           authorId: params.authorId,
           automationRuleId: params.automationRuleId ?? null,
           text,
+          kind: params.edit ? "EDIT" : "ANSWER",
           idempotencyKey: params.idempotencyKey,
         },
       });
       await recordAudit(tx, params.origin ?? { actor: { userId: params.authorId }, request: NO_REQUEST_INFO }, {
         sellerId: params.sellerId,
-        action: "reply.queued",
+        action: params.edit ? "reply.edit_queued" : "reply.queued",
         target: { type: "item", id: item.id },
         detail: { replyId: reply.id, length: text.length, ...(params.automationRuleId ? { ruleId: params.automationRuleId } : {}) },
       });
@@ -95,7 +99,26 @@ async function assertNotAnswered(tx: Prisma.TransactionClient, item: { id: strin
     where: { itemId: item.id, status: { in: ["PENDING", "SENDING", "SENT"] }, ...(exceptReplyId ? { id: { not: exceptReplyId } } : {}) },
   });
   if (locked?.answered || open > 0) {
-    throw new AppError("already_answered", "This item already has an answer. Edit it on the marketplace if it needs to change.");
+    throw new AppError("already_answered", "This item already has an answer: edit it instead, where the marketplace allows.");
+  }
+}
+
+/**
+ * An edit replaces the answer of a review or question that the marketplace still lets edit, one at a
+ * time: the item row is locked as for an answer, and no other reply to it may be on its way (its
+ * outcome decides what the answer is). A sent edit clears answerEditable until a sync says otherwise.
+ */
+async function assertEditable(tx: Prisma.TransactionClient, item: { id: string; marketplace: Marketplace; channel: Channel }) {
+  if (item.channel === "CHAT" || !channelCapabilities(fromDbMarketplace(item.marketplace), fromDbChannel(item.channel))?.editReply) {
+    throw new AppError("answer_not_editable", "This marketplace does not let answers to this kind of item be edited through its API.");
+  }
+  const [locked] = await tx.$queryRaw<Array<{ answered: boolean; answerEditable: boolean }>>`
+    SELECT "answered", "answerEditable" FROM "Item" WHERE "id" = ${item.id} FOR UPDATE`;
+  const open = await tx.reply.count({ where: { itemId: item.id, status: { in: ["PENDING", "SENDING"] } } });
+  if (open > 0) throw new AppError("reply_on_its_way", "A reply to this item is still on its way: wait for its outcome, then edit.");
+  if (!locked?.answered) throw new AppError("not_answered", "This item has no answer to edit yet: answer it instead.");
+  if (!locked.answerEditable) {
+    throw new AppError("answer_not_editable", "The marketplace no longer lets this answer be edited (Wildberries allows one edit).");
   }
 }
 
@@ -103,10 +126,11 @@ export async function retryFailedReply(prisma: PrismaClient, params: { sellerId:
   return prisma.$transaction(async (tx) => {
     const reply = await tx.reply.findFirst({
       where: { id: params.replyId, status: "FAILED", item: { sellerId: params.sellerId } },
-      select: { id: true, item: { select: { id: true, channel: true } } },
+      select: { id: true, kind: true, item: { select: { id: true, marketplace: true, channel: true } } },
     });
     if (!reply) throw new AppError("reply_not_found", "No failed reply with this id in this seller.");
-    await assertNotAnswered(tx, reply.item, reply.id);
+    if (reply.kind === "EDIT") await assertEditable(tx, reply.item);
+    else await assertNotAnswered(tx, reply.item, reply.id);
     // attempts stays ≥ 1, so the next attempt first checks upstream whether an earlier one landed.
     const retried = await tx.reply.update({
       where: { id: reply.id },

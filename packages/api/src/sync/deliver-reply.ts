@@ -87,11 +87,13 @@ async function attempt(
     );
   }
 
+  if (reply.kind === "EDIT") return attemptEdit(prisma, reply, connector, maxAttempts, backoff);
+
   // Answered since the reply was queued (a sync saw an answer given elsewhere, or our own earlier
   // attempt): record ours if it is that answer, and never post a second one otherwise.
   if (item.channel !== "CHAT" && item.answered) {
     if (normalize(item.answerText) === normalize(reply.text)) {
-      await markSent(prisma, reply.id, item.id, item.channel, reply.text);
+      await markSent(prisma, reply.id, item.id, item.channel, reply.text, item.answerEditable);
       return { status: "sent", verifiedUpstream: true };
     }
     return fail(prisma, replyId, "This item was answered on the marketplace meanwhile: check that answer before sending another.");
@@ -110,7 +112,7 @@ async function attempt(
       }
       const upstream = await connector.getItem({ itemId: item.externalId });
       if (upstream && answerLanded(upstream, reply.text, reply.createdAt)) {
-        await markSent(prisma, reply.id, item.id, item.channel, reply.text);
+        await markSent(prisma, reply.id, item.id, item.channel, reply.text, upstream.answerEditable ?? connector.capabilities.editReply);
         return { status: "sent", verifiedUpstream: true };
       }
       if (upstream && upstream.channel !== "chat" && upstream.answered) {
@@ -118,7 +120,7 @@ async function attempt(
         // answered at once (capabilities.answerVisibility): the item was unanswered when this
         // reply started, so the hidden answer is ours. Sending again would post a second one.
         if (connector.capabilities.answerVisibility === "after-moderation" && upstream.answerText === undefined) {
-          await markSent(prisma, reply.id, item.id, item.channel, reply.text);
+          await markSent(prisma, reply.id, item.id, item.channel, reply.text, connector.capabilities.editReply);
           return { status: "sent", verifiedUpstream: false };
         }
         // Answered upstream with another text: sending again would post a second answer.
@@ -133,27 +135,71 @@ async function attempt(
     // 5xx): the next attempt decides, after the check above.
     await connector.sendReply({ itemId: item.externalId, text: reply.text });
     sent = true;
-    await markSent(prisma, reply.id, item.id, item.channel, reply.text);
+    await markSent(prisma, reply.id, item.id, item.channel, reply.text, connector.capabilities.editReply);
     return { status: "sent", verifiedUpstream: false };
   } catch (error) {
     // Sent, but not recorded (the database failed us): leave it SENDING; the worker that takes it
     // over checks upstream first and records it as SENT without sending again.
     if (sent) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    const transient = error instanceof RateLimitedError || (error instanceof UpstreamError && error.retryable);
-    if (transient && reply.attempts < maxAttempts) {
-      const wait = error instanceof RateLimitedError ? Math.max(error.retryAfterMs, backoff(reply.attempts)) : backoff(reply.attempts);
-      const retryAt = new Date(Date.now() + wait);
-      await prisma.reply.update({
-        where: { id: replyId },
-        data: { status: "PENDING", error: readable(error, message), nextAttemptAt: retryAt },
-      });
-      return { status: "retry", retryAt, error: message };
-    }
-    if (transient)
-      return fail(prisma, replyId, `The marketplace did not accept the reply after ${reply.attempts} attempts (${message}). Retry later.`);
-    return fail(prisma, replyId, readable(error, message));
+    return notSent(prisma, reply, error, maxAttempts, backoff);
   }
+}
+
+/**
+ * An edit replaces the answer. Every connector's editReply reads the answer first and sends nothing
+ * when it already reads this text, so an attempt after an unknown outcome needs no check of its own;
+ * and it refuses, without a write, an answer the marketplace no longer lets edit.
+ */
+async function attemptEdit(
+  prisma: PrismaClient,
+  reply: {
+    id: string;
+    text: string;
+    attempts: number;
+    item: { id: string; externalId: string; channel: string; answerText: string | null };
+  },
+  connector: ReturnType<typeof connectorForAccount>,
+  maxAttempts: number,
+  backoff: (attempt: number) => number,
+): Promise<DeliveryOutcome> {
+  // A sync read the edited answer back already (an earlier attempt landed).
+  if (normalize(reply.item.answerText) === normalize(reply.text)) {
+    await markSent(prisma, reply.id, reply.item.id, reply.item.channel, reply.text, false);
+    return { status: "sent", verifiedUpstream: true };
+  }
+  try {
+    await connector.editReply({ itemId: reply.item.externalId, text: reply.text });
+  } catch (error) {
+    return notSent(prisma, reply, error, maxAttempts, backoff);
+  }
+  // Sent: should recording it fail, the reply stays SENDING and the next attempt's editReply finds
+  // the text there and sends nothing.
+  await markSent(prisma, reply.id, reply.item.id, reply.item.channel, reply.text, false);
+  return { status: "sent", verifiedUpstream: false };
+}
+
+/** A send that did not happen: retried later when the failure is transient, failed otherwise. */
+async function notSent(
+  prisma: PrismaClient,
+  reply: { id: string; attempts: number },
+  error: unknown,
+  maxAttempts: number,
+  backoff: (attempt: number) => number,
+): Promise<DeliveryOutcome> {
+  const message = error instanceof Error ? error.message : String(error);
+  const transient = error instanceof RateLimitedError || (error instanceof UpstreamError && error.retryable);
+  if (transient && reply.attempts < maxAttempts) {
+    const wait = error instanceof RateLimitedError ? Math.max(error.retryAfterMs, backoff(reply.attempts)) : backoff(reply.attempts);
+    const retryAt = new Date(Date.now() + wait);
+    await prisma.reply.update({
+      where: { id: reply.id },
+      data: { status: "PENDING", error: readable(error, message), nextAttemptAt: retryAt },
+    });
+    return { status: "retry", retryAt, error: message };
+  }
+  if (transient)
+    return fail(prisma, reply.id, `The marketplace did not accept the reply after ${reply.attempts} attempts (${message}). Retry later.`);
+  return fail(prisma, reply.id, readable(error, message));
 }
 
 /** externalId of a sent reply's message until a sync reads it back from the marketplace. */
@@ -175,7 +221,12 @@ export function answerLanded(upstream: ChannelItem, text: string, queuedAt: Date
   return upstream.answered && normalize(upstream.answerText) === wanted;
 }
 
-async function markSent(prisma: PrismaClient, replyId: string, itemId: string, channel: string, text: string) {
+/**
+ * `answerEditable`: what the item's answer allows next. An answer just given can be edited where the
+ * marketplace edits answers (WB: its one edit is unused; YM: our own comment); Wildberries allows a
+ * single edit, so after a sent edit, none until a sync says otherwise.
+ */
+async function markSent(prisma: PrismaClient, replyId: string, itemId: string, channel: string, text: string, answerEditable: boolean) {
   await prisma.$transaction(async (tx) => {
     const reply = await tx.reply.update({
       where: { id: replyId },
@@ -183,7 +234,7 @@ async function markSent(prisma: PrismaClient, replyId: string, itemId: string, c
     });
     await tx.item.update({
       where: { id: itemId },
-      data: channel === "CHAT" ? { answered: true, read: true } : { answered: true, answerText: text, read: true },
+      data: channel === "CHAT" ? { answered: true, read: true } : { answered: true, answerText: text, answerEditable, read: true },
     });
     if (channel === "CHAT") await recordReplyMessage(tx, reply);
     await recordReplyEvent(tx, replyId, "DELIVERED");

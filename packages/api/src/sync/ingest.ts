@@ -89,6 +89,7 @@ function upstreamFields(item: ChannelItem) {
     answered: item.answered,
     answerText: item.answerText ?? null,
     answerState: item.answerState ?? null,
+    answerEditable: item.answerEditable ?? false,
     lastActivityAt: newest && newest > created ? newest : created,
   };
 }
@@ -120,6 +121,7 @@ const COMPARED = [
   "answered",
   "answerText",
   "answerState",
+  "answerEditable",
   "orderStatus",
 ] as const;
 
@@ -142,6 +144,7 @@ type StoredItem = {
   answered: boolean;
   answerText: string | null;
   answerState: string | null;
+  answerEditable: boolean;
 };
 
 /** Column arrays of `rows`, for `unnest`. Timestamps travel as UTC ISO strings. */
@@ -165,6 +168,7 @@ function columns(rows: ItemFields[]) {
     answered: rows.map((row) => row.answered),
     answerText: rows.map((row) => row.answerText),
     answerState: rows.map((row) => row.answerState),
+    answerEditable: rows.map((row) => row.answerEditable),
     read: rows.map((row) => row.read),
     lastActivityAt: rows.map((row) => row.lastActivityAt.toISOString()),
   };
@@ -181,7 +185,7 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
   const existing = await tx.$queryRaw<StoredItem[]>`
     SELECT "id", "externalId", "read", "lastActivityAt", "text", "pros", "cons", "rating", "authorName", "productName",
       "productUrl", "attachments", "mediaCount", "mediaPending", "orderStatus"::text AS "orderStatus", "answered", "answerText",
-      "answerState"
+      "answerState", "answerEditable"
     FROM "Item"
     WHERE "accountId" = ${target.accountId} AND "channel" = ${target.channel}::"Channel" AND "externalId" = ANY(${[...byId.keys()]}::text[])`;
   const existingById = new Map(existing.map((row) => [row.externalId, row]));
@@ -202,21 +206,21 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
     await tx.$executeRaw`
       INSERT INTO "Item" ("id", "sellerId", "accountId", "marketplace", "channel", "externalId", "text", "pros", "cons", "rating",
         "authorName", "productExternalId", "productName", "productArticle", "productUrl", "attachments", "mediaCount",
-        "mediaPending", "orderStatus", "upstreamCreatedAt", "answered", "answerText", "answerState", "read", "lastActivityAt",
-        "updatedAt")
+        "mediaPending", "orderStatus", "upstreamCreatedAt", "answered", "answerText", "answerState", "answerEditable", "read",
+        "lastActivityAt", "updatedAt")
       SELECT u."id", ${target.sellerId}, ${target.accountId}, ${target.marketplace}::"Marketplace", ${target.channel}::"Channel",
         u."externalId", u."text", u."pros", u."cons", u."rating", u."authorName", u."productExternalId", u."productName",
         u."productArticle", u."productUrl", u."attachments", u."mediaCount", u."mediaPending", u."orderStatus", u."upstreamCreatedAt",
-        u."answered", u."answerText", u."answerState", u."read", u."lastActivityAt", now()
+        u."answered", u."answerText", u."answerState", u."answerEditable", u."read", u."lastActivityAt", now()
       FROM unnest(${c.id}::text[], ${fresh.map((row) => row.externalId)}::text[], ${c.text}::text[], ${c.pros}::text[],
         ${c.cons}::text[], ${c.rating}::int[], ${c.authorName}::text[], ${c.productExternalId}::text[], ${c.productName}::text[],
         ${c.productArticle}::text[], ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.mediaCount}::jsonb[],
         ${c.mediaPending}::boolean[], ${c.orderStatus}::"OrderStatus"[], ${c.upstreamCreatedAt}::timestamp(3)[],
-        ${c.answered}::boolean[], ${c.answerText}::text[], ${c.answerState}::text[], ${c.read}::boolean[],
-        ${c.lastActivityAt}::timestamp(3)[])
+        ${c.answered}::boolean[], ${c.answerText}::text[], ${c.answerState}::text[], ${c.answerEditable}::boolean[],
+        ${c.read}::boolean[], ${c.lastActivityAt}::timestamp(3)[])
         AS u("id", "externalId", "text", "pros", "cons", "rating", "authorName", "productExternalId", "productName",
           "productArticle", "productUrl", "attachments", "mediaCount", "mediaPending", "orderStatus", "upstreamCreatedAt",
-          "answered", "answerText", "answerState", "read", "lastActivityAt")`;
+          "answered", "answerText", "answerState", "answerEditable", "read", "lastActivityAt")`;
   }
 
   // Our own answers the marketplace does not list yet (moderation, a feed page read before the send
@@ -243,6 +247,7 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
       fields.answered = true;
       fields.answerText = row.answerText ?? fields.answerText;
       fields.answerState = row.answerState;
+      fields.answerEditable = row.answerEditable;
     }
     const record: Record<string, unknown> = row;
     // A chat's text, answered flag and activity time follow its stored messages (see below).
@@ -274,16 +279,18 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
         "productArticle" = u."productArticle", "productUrl" = u."productUrl", "attachments" = u."attachments",
         "mediaCount" = u."mediaCount", "mediaPending" = u."mediaPending", "orderStatus" = u."orderStatus",
         "upstreamCreatedAt" = u."upstreamCreatedAt",
-        "answered" = u."answered", "answerText" = u."answerText", "answerState" = u."answerState", "read" = u."read",
+        "answered" = u."answered", "answerText" = u."answerText", "answerState" = u."answerState",
+        "answerEditable" = u."answerEditable", "read" = u."read",
         "lastActivityAt" = u."lastActivityAt", "updatedAt" = now()
       FROM unnest(${c.id}::text[], ${c.text}::text[], ${c.pros}::text[], ${c.cons}::text[], ${c.rating}::int[],
         ${c.authorName}::text[], ${c.productExternalId}::text[], ${c.productName}::text[], ${c.productArticle}::text[],
         ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.mediaCount}::jsonb[], ${c.mediaPending}::boolean[],
         ${c.orderStatus}::"OrderStatus"[], ${c.upstreamCreatedAt}::timestamp(3)[], ${c.answered}::boolean[],
-        ${c.answerText}::text[], ${c.answerState}::text[], ${c.read}::boolean[], ${c.lastActivityAt}::timestamp(3)[])
+        ${c.answerText}::text[], ${c.answerState}::text[], ${c.answerEditable}::boolean[], ${c.read}::boolean[],
+        ${c.lastActivityAt}::timestamp(3)[])
         AS u("id", "text", "pros", "cons", "rating", "authorName", "productExternalId", "productName", "productArticle",
           "productUrl", "attachments", "mediaCount", "mediaPending", "orderStatus", "upstreamCreatedAt", "answered", "answerText",
-          "answerState", "read", "lastActivityAt")
+          "answerState", "answerEditable", "read", "lastActivityAt")
       WHERE i."id" = u."id"`;
   }
 

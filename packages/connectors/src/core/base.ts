@@ -16,6 +16,7 @@ import type {
   MarkReadParams,
   ChannelAttachment,
   ChannelItem,
+  EditReplyParams,
   SendReplyParams,
   SendReplyResult,
 } from "./types";
@@ -31,7 +32,7 @@ export interface ConnectorClass<TConnector extends BaseChannelConnector<unknown>
   readonly prototype: BaseChannelConnector<unknown>;
 }
 
-type OptionalMethod = "sendReply" | "markRead" | "getUpdates" | "getItem" | "getAttachments";
+type OptionalMethod = "sendReply" | "editReply" | "markRead" | "getUpdates" | "getItem" | "getAttachments";
 
 /** Capabilities derived from which optional methods the class overrides, so they cannot lie. */
 export function capabilitiesOf(cls: ConnectorClass): ConnectorCapabilities {
@@ -39,6 +40,7 @@ export function capabilitiesOf(cls: ConnectorClass): ConnectorCapabilities {
   const has = (m: OptionalMethod) => cls.prototype[m] !== base[m];
   return {
     sendReply: has("sendReply"),
+    editReply: has("editReply"),
     markRead: has("markRead"),
     getUpdates: has("getUpdates"),
     getItem: has("getItem"),
@@ -82,6 +84,14 @@ export abstract class BaseChannelConnector<TCredentials = unknown> {
 
   async sendReply(_params: SendReplyParams): Promise<SendReplyResult> {
     throw new NotImplementedError(this.constructor.name, "sendReply");
+  }
+
+  /**
+   * Replaces the seller's answer. Safe to retry: an answer that already reads `text` is not sent
+   * again; an answer the marketplace no longer lets edit is refused before any write.
+   */
+  async editReply(_params: EditReplyParams): Promise<SendReplyResult> {
+    throw new NotImplementedError(this.constructor.name, "editReply");
   }
 
   /** True when the marketplace accepted it (or the item was already read there). */

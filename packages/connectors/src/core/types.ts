@@ -49,6 +49,8 @@ export interface ChannelItem {
   answerText?: string;
   /** Upstream moderation state, e.g. wbRu, reviewRequired, rejected. */
   answerState?: string;
+  /** The marketplace accepts an edit of the answer now (WB: once, within 60 days of answering). */
+  answerEditable?: boolean;
   read?: boolean;
   /** Chats: the thread as far as the call returned it — at least the latest message, oldest first. */
   messages?: ChannelMessage[];
@@ -110,6 +112,12 @@ export interface SendReplyResult {
   externalId?: string;
 }
 
+/** Replaces the seller's answer of a review or question with `text`. */
+export interface EditReplyParams {
+  itemId: string;
+  text: string;
+}
+
 export interface MarkReadParams {
   itemId: string;
 }
@@ -124,6 +132,8 @@ export interface GetAttachmentsParams {
 
 export interface ConnectorCapabilities {
   sendReply: boolean;
+  /** The seller's answer can be edited (when the item says `answerEditable`). */
+  editReply: boolean;
   markRead: boolean;
   getUpdates: boolean;
   getItem: boolean;

@@ -1,7 +1,7 @@
 // Pieces shared by the three Wildberries connectors: credentials, hosts, the HTTP client with
 // WB's error mapping, token-type detection, and the date-window pager used by feedbacks/questions.
 import { z } from "zod";
-import { MarketplaceAuthError, type ConnectorError } from "../core/errors";
+import { MarketplaceAuthError, MarketplaceRequestError, type ConnectorError } from "../core/errors";
 import { MarketplaceHttpClient, retryAfterMs, upstreamMessage, type UpstreamErrorContext } from "../core/http";
 import type { TokenBucketConfig } from "../core/rate-limit";
 import type { ChannelItem, ConnectorOptions } from "../core/types";
@@ -254,4 +254,28 @@ export function updatesCursor(cursor: string | null): { state: WindowCursor; fre
 export function nextPassCursor(newest: number): WindowCursor {
   const o = Math.max(0, newest - UPDATES_LOOKBACK_SECONDS);
   return { p: 0, f: o, s: 0, n: newest, o };
+}
+
+/**
+ * Before a write that answers or edits a feedback or question: whether WB already shows `text` as
+ * its answer (nothing to send; a retry after an unknown outcome stops here). Otherwise throws when
+ * the write must not happen — for an answer, when another answer is there (it would replace it);
+ * for an edit, when there is no answer, or WB no longer lets edit it (once, within 60 days).
+ */
+export function wbAnswerAlreadySent(
+  what: "feedback" | "question",
+  itemId: string,
+  answer: { text?: string | null; editable?: boolean | null } | null | undefined,
+  text: string,
+  write: "answer" | "edit",
+): boolean {
+  const current = answer?.text || undefined;
+  if (current === text) return true;
+  const refuse = (message: string, upstream: string) => {
+    throw new MarketplaceRequestError(`wildberries: ${what} ${itemId} ${message}`, upstream, { marketplace: "wildberries", status: 409 });
+  };
+  if (write === "answer" && current !== undefined) refuse("already has an answer", `${what} already answered`);
+  if (write === "edit" && current === undefined) refuse("has no answer to edit", `${what} has no answer`);
+  if (write === "edit" && answer?.editable !== true) refuse("has an answer WB no longer lets edit", "answer is not editable");
+  return false;
 }

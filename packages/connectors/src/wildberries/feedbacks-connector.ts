@@ -8,6 +8,7 @@ import type {
   ChannelAttachment,
   ChannelItem,
   ConnectorOptions,
+  EditReplyParams,
   GetItemParams,
   GetUpdatesParams,
   GetUpdatesResult,
@@ -27,6 +28,7 @@ import {
   encodeWindow,
   listCursor,
   nextPassCursor,
+  wbAnswerAlreadySent,
   wbEnvelope,
   wildberriesCredentialsSchema,
   windowPage,
@@ -140,11 +142,20 @@ export class WBFeedbacksConnector extends BaseChannelConnector<WildberriesCreden
   }
 
   /**
-   * `POST /api/v1/feedbacks/answer` answers 204 even for an unknown id, so the id is checked first.
-   * An identical existing answer is not re-sent (safe to retry). A different one is refused rather
-   * than edited: WB allows a single edit, and a reply must not silently replace someone's answer.
+   * `POST /api/v1/feedbacks/answer` answers 204 even for an unknown id, so the feedback is read first
+   * (the PATCH that edits does the same). An identical existing answer is not re-sent (safe to
+   * retry); a different one is never replaced by an answer: that is an edit, and WB allows one.
    */
   override async sendReply({ itemId, text }: SendReplyParams): Promise<SendReplyResult> {
+    return this.writeAnswer("POST", itemId, text);
+  }
+
+  /** `PATCH /api/v1/feedbacks/answer`: once, within 60 days of answering (`answer.editable`). */
+  override async editReply({ itemId, text }: EditReplyParams): Promise<SendReplyResult> {
+    return this.writeAnswer("PATCH", itemId, text);
+  }
+
+  private async writeAnswer(method: "POST" | "PATCH", itemId: string, text: string): Promise<SendReplyResult> {
     this.assertReplyText(text);
     const fb = await this.getFeedback(itemId);
     if (!fb) {
@@ -153,14 +164,8 @@ export class WBFeedbacksConnector extends BaseChannelConnector<WildberriesCreden
         status: 422,
       });
     }
-    if (fb.answer?.text === text) return {};
-    if (fb.answer) {
-      throw new MarketplaceRequestError(`wildberries: feedback ${itemId} already has an answer`, "feedback already answered", {
-        marketplace: "wildberries",
-        status: 409,
-      });
-    }
-    await this.http.request({ method: "POST", path: "/api/v1/feedbacks/answer", json: { id: itemId, text }, once: true });
+    if (wbAnswerAlreadySent("feedback", itemId, fb.answer, text, method === "POST" ? "answer" : "edit")) return {};
+    await this.http.request({ method, path: "/api/v1/feedbacks/answer", json: { id: itemId, text }, once: true });
     return {};
   }
 }
@@ -207,6 +212,7 @@ export function toChannelItem(fb: WBFeedback): ChannelItem {
     answered: answerText !== undefined,
     answerText,
     answerState: fb.answer?.state ?? undefined,
+    answerEditable: answerText !== undefined ? fb.answer?.editable === true : undefined,
     // WB has no way to mark a feedback viewed, so "not viewed" must not undo a read marked in Inbox.
     read: fb.wasViewed ? true : undefined,
     orderStatus: fb.orderStatus ? WB_ORDER_STATUSES[fb.orderStatus] : undefined,

@@ -6,6 +6,7 @@ import type { MarketplaceHttpClient } from "../core/http";
 import type {
   ChannelItem,
   ConnectorOptions,
+  EditReplyParams,
   GetItemParams,
   GetUpdatesParams,
   GetUpdatesResult,
@@ -25,6 +26,7 @@ import {
   encodeWindow,
   listCursor,
   nextPassCursor,
+  wbAnswerAlreadySent,
   wbEnvelope,
   wildberriesCredentialsSchema,
   windowPage,
@@ -132,20 +134,28 @@ export class WBQuestionsConnector extends BaseChannelConnector<WildberriesCreden
   }
 
   /**
-   * The same PATCH answers and edits, so an existing answer is looked at first: the identical one is
-   * not re-sent (safe to retry), a different one is refused rather than silently replaced (WB allows
-   * a single edit).
+   * The same PATCH answers and edits, so the question is read first: the identical answer is not
+   * re-sent (safe to retry), and an answer never replaces another one (that is an edit).
    */
   override async sendReply({ itemId, text }: SendReplyParams): Promise<SendReplyResult> {
+    return this.writeAnswer(itemId, text, "answer");
+  }
+
+  /** WB lets an answer be edited once, within 60 days (`answer.editable`). */
+  override async editReply({ itemId, text }: EditReplyParams): Promise<SendReplyResult> {
+    return this.writeAnswer(itemId, text, "edit");
+  }
+
+  private async writeAnswer(itemId: string, text: string, write: "answer" | "edit"): Promise<SendReplyResult> {
     this.assertReplyText(text);
-    const existing = (await this.getQuestion(itemId))?.answer?.text;
-    if (existing === text) return {};
-    if (existing) {
-      throw new MarketplaceRequestError(`wildberries: question ${itemId} already has an answer`, "question already answered", {
+    const question = await this.getQuestion(itemId);
+    if (!question) {
+      throw new MarketplaceRequestError(`wildberries: question ${itemId} not found`, "cannot get question by id", {
         marketplace: "wildberries",
-        status: 409,
+        status: 404,
       });
     }
+    if (wbAnswerAlreadySent("question", itemId, question.answer, text, write)) return {};
     await this.patchQuestion({ id: itemId, answer: { text }, state: "wbRu" });
     return {};
   }
@@ -168,6 +178,7 @@ export function toChannelItem(q: WBQuestion): ChannelItem {
     answered: answerText !== undefined,
     answerText,
     answerState: answerText !== undefined ? (q.state ?? undefined) : undefined,
+    answerEditable: answerText !== undefined ? q.answer?.editable === true : undefined,
     read: q.wasViewed ?? undefined,
     raw: q,
   };

@@ -2,6 +2,7 @@
 // clients (one per documented per-method quota) and the documented limits themselves.
 import { z } from "zod";
 import { BaseChannelConnector } from "../core/base";
+import { MarketplaceRequestError } from "../core/errors";
 import { MarketplaceHttpClient, upstreamMessage, type HttpRequest, type HttpResponse } from "../core/http";
 import type { TokenBucketConfig } from "../core/rate-limit";
 import type { ConnectorOptions } from "../core/types";
@@ -142,4 +143,23 @@ export abstract class YandexMarketConnector extends BaseChannelConnector<YandexM
     }
     return client.request({ ...request, path: `/${this.apiVersion}/businesses/${businessIdOf(this.credentials)}${request.path}` });
   }
+}
+
+/**
+ * The seller's answer an edit replaces, or null when it already reads `text` (nothing to send; a
+ * retry after an unknown outcome stops here). Throws when there is no answer, or YM says the seller
+ * may not modify it (`canModify: false`).
+ */
+export function ymAnswerToEdit<T extends { id: string; text: string; canModify?: boolean }>(
+  what: "review" | "question",
+  itemId: string,
+  answer: T | undefined,
+  text: string,
+): T | null {
+  if (answer?.text === text) return null;
+  const refuse = (message: string) =>
+    new MarketplaceRequestError(`yandex-market: ${what} ${itemId} ${message}`, message, { marketplace: "yandex-market", status: 409 });
+  if (!answer) throw refuse("has no answer to edit");
+  if (answer.canModify === false) throw refuse("has an answer the seller may no longer modify");
+  return answer;
 }

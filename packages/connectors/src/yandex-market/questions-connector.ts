@@ -7,6 +7,7 @@ import { MarketplaceRequestError } from "../core/errors";
 import type {
   ChannelItem,
   ConnectorOptions,
+  EditReplyParams,
   GetItemParams,
   GetUpdatesParams,
   GetUpdatesResult,
@@ -16,7 +17,7 @@ import type {
   SendReplyResult,
 } from "../core/types";
 import { decodeCursor, encodeCursor, toIso } from "../core/util";
-import { YandexMarketConnector, type YandexMarketCredentials } from "./client";
+import { YandexMarketConnector, ymAnswerToEdit, type YandexMarketCredentials } from "./client";
 import {
   ymAnswerListResponseSchema,
   ymQuestionListResponseSchema,
@@ -132,6 +133,17 @@ export class YandexMarketQuestionsConnector extends YandexMarketConnector {
     return res.data.result?.entity.id;
   }
 
+  /** Replaces an answer's text (operationType UPDATE). */
+  async updateAnswer(answerId: string, text: string): Promise<void> {
+    await this.call("questionUpdate", {
+      method: "POST",
+      path: "/goods-questions/update",
+      json: { operationType: "UPDATE", entityId: { id: Number(answerId), type: "ANSWER" }, text },
+      schema: ymQuestionUpdateResponseSchema,
+      once: true,
+    });
+  }
+
   // ---- unified interface -------------------------------------------------------------------
 
   /** Every question from `since` (or YM_QUESTIONS_HISTORY_START) on, a month-sized window at a time. */
@@ -159,6 +171,15 @@ export class YandexMarketQuestionsConnector extends YandexMarketConnector {
     this.assertReplyText(params.text);
     const answerId = await this.createAnswer(params.itemId, params.text);
     return answerId ? { externalId: answerId } : {};
+  }
+
+  /** Our latest own answer; YM says whether it may still be modified (`canModify`). */
+  override async editReply(params: EditReplyParams): Promise<SendReplyResult> {
+    this.assertReplyText(params.text);
+    const answer = (await this.listAnswers(params.itemId)).filter(isOwnAnswer).at(-1);
+    const target = ymAnswerToEdit("question", params.itemId, answer, params.text);
+    if (target) await this.updateAnswer(target.id, params.text);
+    return { externalId: answer!.id };
   }
 
   override async getItem(params: GetItemParams): Promise<ChannelItem | null> {
@@ -230,6 +251,7 @@ export class YandexMarketQuestionsConnector extends YandexMarketConnector {
     if (answer) {
       item.answerText = answer.text;
       item.answerState = answer.status;
+      item.answerEditable = answer.canModify;
     }
     return item;
   }

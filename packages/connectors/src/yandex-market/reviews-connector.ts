@@ -7,6 +7,7 @@ import type {
   ChannelAttachment,
   ChannelItem,
   ConnectorOptions,
+  EditReplyParams,
   GetItemParams,
   GetUpdatesParams,
   GetUpdatesResult,
@@ -17,7 +18,7 @@ import type {
   SendReplyResult,
 } from "../core/types";
 import { decodeCursor, encodeCursor, toIso } from "../core/util";
-import { YandexMarketConnector, type YandexMarketCredentials } from "./client";
+import { YandexMarketConnector, ymAnswerToEdit, type YandexMarketCredentials } from "./client";
 import {
   ymFeedbackCommentListResponseSchema,
   ymFeedbackCommentUpdateResponseSchema,
@@ -137,6 +138,17 @@ export class YandexMarketReviewsConnector extends YandexMarketConnector {
     return res.data.result?.id;
   }
 
+  /** Replaces the text of the seller's comment `commentId` (comments/update with the comment's id). */
+  async updateComment(feedbackId: string, commentId: string, text: string): Promise<void> {
+    await this.call("feedbackCommentUpdate", {
+      method: "POST",
+      path: "/goods-feedback/comments/update",
+      json: { feedbackId: Number(feedbackId), comment: { id: Number(commentId), text } },
+      schema: ymFeedbackCommentUpdateResponseSchema,
+      once: true,
+    });
+  }
+
   /** needReaction → false for up to 50 reviews. */
   async skipReaction(feedbackIds: string[]): Promise<void> {
     await this.call("feedbackSkipReaction", {
@@ -176,6 +188,15 @@ export class YandexMarketReviewsConnector extends YandexMarketConnector {
     this.assertReplyText(params.text);
     const commentId = await this.addComment(params.itemId, params.text);
     return commentId ? { externalId: commentId } : {};
+  }
+
+  /** Our answer is the latest own top-level comment; YM says whether it may still be modified. */
+  override async editReply(params: EditReplyParams): Promise<SendReplyResult> {
+    this.assertReplyText(params.text);
+    const answer = (await this.listComments(params.itemId)).filter(isOwnAnswer).at(-1);
+    const target = ymAnswerToEdit("review", params.itemId, answer, params.text);
+    if (target) await this.updateComment(params.itemId, target.id, params.text);
+    return { externalId: answer!.id };
   }
 
   /** skip-reaction: the review no longer needs a reaction (needReaction: false, "read"). */
@@ -261,6 +282,7 @@ export class YandexMarketReviewsConnector extends YandexMarketConnector {
     if (answer) {
       item.answerText = answer.text;
       item.answerState = answer.status;
+      item.answerEditable = answer.canModify !== false;
     }
     return item;
   }

@@ -145,6 +145,7 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
                 <div className="flex items-center gap-2 text-xs text-slate-500">
                   <ReplyStatusBadge status={reply.status} t={t} />
                   <span data-testid="reply-author">{reply.author?.name}</span>
+                  {reply.kind === "EDIT" && <Badge tone="neutral">{t.item.editKind}</Badge>}
                   {reply.automationRule && (
                     <span data-testid="automatic-reply">
                       <Badge tone="violet">{fill(t.automation.automaticReply, { rule: reply.automationRule.name })}</Badge>
@@ -179,11 +180,14 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
             <ReplyComposer key={item.id} sellerId={sellerId} item={item} />
           ) : (
             <Card className="p-4 text-sm text-slate-600" data-testid="composer-closed">
-              {item.composer.why === "answered"
-                ? t.composer.closedAnswered
-                : item.composer.why === "reply_on_its_way"
-                  ? t.composer.closedOnItsWay
-                  : t.composer.closedUnsupported}
+              {
+                {
+                  answered: t.composer.closedAnswered,
+                  edit_closed: t.composer.closedEditClosed,
+                  reply_on_its_way: t.composer.closedOnItsWay,
+                  replies_not_supported: t.composer.closedUnsupported,
+                }[item.composer.why]
+              }
             </Card>
           )}
           <ReadToggle sellerId={sellerId} itemId={item.id} read={item.read} t={t.item} />

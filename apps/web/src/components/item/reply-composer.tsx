@@ -1,7 +1,8 @@
 "use client";
 // The reply composer: the marketplace's length limits with a live counter (send is disabled outside
 // them), a server-side draft per item and user, template suggestions for the item's channel and
-// rating, and a warning when the text repeats an answer the seller sent in the last 30 days.
+// rating, and a warning when the text repeats an answer the seller sent in the last 30 days. On an
+// answered review or question whose marketplace allows it, it edits the answer (starting from it).
 import type { RouterOutputs } from "@inbox/api";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
@@ -39,9 +40,10 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
   const catalog = useQuery(trpc.catalog.marketplaces.queryOptions());
   const draft = useQuery({ ...trpc.draft.get.queryOptions({ sellerId, itemId: item.id }), staleTime: Infinity });
   const suggestions = useQuery(trpc.template.suggest.queryOptions({ sellerId, itemId: item.id }));
-  // null until the user types: the draft from the server is shown until then.
+  const editing = item.composer.open && item.composer.kind === "edit";
+  // null until the user types: the draft from the server (or, for an edit, the answer) is shown until then.
   const [edited, setEdited] = useState<string | null>(null);
-  const text = edited ?? draft.data?.text ?? "";
+  const text = edited ?? draft.data?.text ?? (editing ? (item.answerText ?? "") : "");
   // One key per draft: a retried or double-submitted send never queues a second reply.
   const [idempotencyKey, setIdempotencyKey] = useState(newKey);
   const [queuedNotice, setQueuedNotice] = useState(false);
@@ -94,18 +96,34 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
   }, []);
 
   const limits = catalog.data?.find((m) => m.id === item.marketplace)?.channels.find((c) => c.channel === item.channel)?.replyText;
+  const editableAnswers = catalog.data
+    ?.find((m) => m.id === item.marketplace)
+    ?.channels.find((c) => c.channel === item.channel)?.editAnswer;
   const length = text.trim().length;
   const tooShort = limits ? length < limits.min : length === 0;
   const tooLong = limits ? length > limits.max : false;
+  const unchanged = editing && text.trim() === (item.answerText ?? "").trim();
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if (tooShort || tooLong) return;
+    if (tooShort || tooLong || unchanged) return;
     setQueuedNotice(false);
-    reply.mutate({ sellerId, itemId: item.id, text, idempotencyKey });
+    reply.mutate({ sellerId, itemId: item.id, text, idempotencyKey, edit: editing });
   }
 
-  const title = item.composer.open && item.composer.kind === "message" ? t.composer.messageTitle : t.composer.title;
+  const title = editing
+    ? t.composer.editTitle
+    : item.composer.open && item.composer.kind === "message"
+      ? t.composer.messageTitle
+      : t.composer.title;
+  const hint =
+    item.channel === "chat"
+      ? t.composer.chatHint
+      : editing
+        ? (t.composer.editHints[item.marketplace] ?? t.composer.editHint)
+        : editableAnswers
+          ? t.composer.answerHintEditable
+          : t.composer.answerHint;
   return (
     <Card className="p-5" data-testid="composer">
       <form onSubmit={onSubmit} className="space-y-3">
@@ -113,7 +131,9 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
           <label htmlFor="reply-text" className="block text-sm font-medium text-slate-700">
             {title}
           </label>
-          <p className="text-xs text-slate-500">{item.channel === "chat" ? t.composer.chatHint : t.composer.answerHint}</p>
+          <p className="text-xs text-slate-500" data-testid="composer-hint">
+            {hint}
+          </p>
         </div>
 
         <TemplateSuggestions
@@ -167,14 +187,19 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
         )}
         {queuedNotice && (
           <p role="status" className="text-sm text-emerald-700">
-            {t.composer.queued}
+            {editing ? t.composer.editQueued : t.composer.queued}
+          </p>
+        )}
+        {unchanged && edited !== null && (
+          <p className="text-sm text-slate-600" data-testid="edit-unchanged">
+            {t.composer.unchanged}
           </p>
         )}
 
         <div className="flex flex-wrap items-center gap-3">
-          <Button type="submit" disabled={reply.isPending || tooShort || tooLong || !limits}>
+          <Button type="submit" disabled={reply.isPending || tooShort || tooLong || unchanged || !limits}>
             {reply.isPending && <Spinner />}
-            {reply.isPending ? t.composer.sending : t.composer.send}
+            {reply.isPending ? t.composer.sending : editing ? t.composer.saveEdit : t.composer.send}
           </Button>
           <span className="text-xs text-slate-600" aria-live="polite">
             {saveDraft.isPending

@@ -4,6 +4,18 @@ export const ru = {
     title: "Ответ",
     messageTitle: "Сообщение покупателю",
     answerHint: "На отзыв или вопрос можно ответить один раз: изменить ответ потом можно только в кабинете маркетплейса.",
+    answerHintEditable: "На отзыв или вопрос отвечают один раз; потом ответ можно изменить здесь же, пока площадка это разрешает.",
+    editTitle: "Изменить ответ",
+    editHints: {
+      wildberries: "Wildberries разрешает изменить ответ один раз в течение 60 дней: после этой правки изменить его будет нельзя.",
+      "yandex-market": "Яндекс Маркет разрешает менять ответ; изменённый ответ снова пройдёт модерацию.",
+    } as Record<string, string>,
+    editHint: "Площадка разрешает изменить этот ответ.",
+    saveEdit: "Сохранить правку",
+    editQueued: "Правка поставлена в очередь.",
+    unchanged: "Текст совпадает с нынешним ответом — измените его, чтобы сохранить правку.",
+    closedEditClosed:
+      "Площадка больше не даёт изменить этот ответ: Wildberries разрешает одну правку в течение 60 дней. При необходимости обратитесь в поддержку маркетплейса.",
     chatHint: "В чат можно писать сколько угодно сообщений.",
     closedAnswered:
       "На это уже ответили. Площадка не даёт изменить ответ через API — при необходимости измените его в кабинете маркетплейса.",
@@ -79,7 +91,10 @@ export const ru = {
   serverError: {
     reply_too_short: "Ответ слишком короткий для этой площадки: нужно от {min} до {max} символов.",
     reply_too_long: "Ответ слишком длинный для этой площадки: максимум {max} символов (сейчас {length}). Сократите текст.",
-    already_answered: "На это сообщение уже ответили. Изменить ответ можно в кабинете маркетплейса.",
+    already_answered: "На это сообщение уже ответили. Обновите страницу: если площадка разрешает, ответ можно изменить.",
+    not_answered: "У этого сообщения ещё нет ответа, править нечего. Обновите страницу и ответьте на него.",
+    answer_not_editable: "Площадка больше не даёт изменить этот ответ (Wildberries — одна правка в течение 60 дней). Обновите страницу.",
+    reply_on_its_way: "Предыдущий ответ ещё отправляется. Дождитесь результата и попробуйте снова.",
     replies_not_supported: "Эта площадка не принимает такие ответы через API. Ответьте в кабинете маркетплейса.",
     item_not_found: "Сообщение не найдено: возможно, его удалили или у вас нет доступа. Вернитесь ко входящим.",
     reply_not_found: "Этот ответ уже не в статусе ошибки. Обновите страницу.",
@@ -119,6 +134,18 @@ export const en: typeof ru = {
     title: "Answer",
     messageTitle: "Message to the buyer",
     answerHint: "A review or question takes one answer: to change it later, use the marketplace's seller portal.",
+    answerHintEditable: "A review or question takes one answer; you can edit it here later, while the marketplace allows.",
+    editTitle: "Edit the answer",
+    editHints: {
+      wildberries: "Wildberries lets an answer be edited once within 60 days: after this edit it cannot change again.",
+      "yandex-market": "Yandex Market lets the answer be changed; the edited answer is moderated again.",
+    },
+    editHint: "The marketplace lets this answer be edited.",
+    saveEdit: "Save the edit",
+    editQueued: "The edit is queued.",
+    unchanged: "The text is the same as the current answer: change it to save an edit.",
+    closedEditClosed:
+      "The marketplace no longer lets this answer change: Wildberries allows one edit within 60 days. Contact the marketplace's support if needed.",
     chatHint: "A chat takes any number of messages.",
     closedAnswered:
       "This is answered. The marketplace does not let us edit an answer through its API; change it in the seller portal if needed.",
@@ -193,7 +220,10 @@ export const en: typeof ru = {
   serverError: {
     reply_too_short: "The reply is too short for this marketplace: {min} to {max} characters.",
     reply_too_long: "The reply is too long for this marketplace: {max} characters at most (it has {length}). Shorten it.",
-    already_answered: "This item is already answered. Change the answer in the marketplace's seller portal.",
+    already_answered: "This item is already answered. Reload the page: where the marketplace allows, the answer can be edited.",
+    not_answered: "This item has no answer yet, so there is nothing to edit. Reload the page and answer it.",
+    answer_not_editable: "The marketplace no longer lets this answer change (Wildberries: one edit within 60 days). Reload the page.",
+    reply_on_its_way: "The previous reply is still being sent. Wait for its outcome and try again.",
     replies_not_supported: "This marketplace does not accept such replies through its API. Answer in the seller portal.",
     item_not_found: "Item not found: it may have been removed, or you have no access. Go back to the inbox.",
     reply_not_found: "This reply is no longer failed. Reload the page.",
