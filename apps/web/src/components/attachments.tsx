@@ -22,6 +22,34 @@ function formatSize(bytes: number | undefined, t: Messages["item"]) {
     : fill(t.sizeKb, String(Math.max(1, Math.round(bytes / 1024))));
 }
 
+/**
+ * One entry per marketplace file: Wildberries lists a chat photo under both `images` and `files`
+ * with the same downloadId (stored messages keep both), and it would show twice. The first entry
+ * stays where it was; a later one only adds what it lacked (the file's name and size).
+ */
+function oncePerFile(attachments: AttachmentView[]): AttachmentView[] {
+  const merged = new Map<string, AttachmentView>();
+  for (const a of attachments) {
+    if (a.downloadId === undefined) continue;
+    const first = merged.get(a.downloadId) ?? a;
+    merged.set(a.downloadId, {
+      ...first,
+      url: first.url ?? a.url,
+      previewUrl: first.previewUrl ?? a.previewUrl,
+      name: first.name ?? a.name,
+      mimeType: first.mimeType ?? a.mimeType,
+      sizeBytes: first.sizeBytes ?? a.sizeBytes,
+    });
+  }
+  const seen = new Set<string>();
+  return attachments.flatMap((a) => {
+    if (a.downloadId === undefined) return [a];
+    if (seen.has(a.downloadId)) return [];
+    seen.add(a.downloadId);
+    return [merged.get(a.downloadId) ?? a];
+  });
+}
+
 export function Attachments({
   attachments,
   sellerId,
@@ -43,7 +71,7 @@ export function Attachments({
       : a.url;
   return (
     <ul className="mt-2 flex flex-wrap gap-2" aria-label={t.attachments} data-testid="attachments">
-      {attachments.map((a, index) => {
+      {oncePerFile(attachments).map((a, index) => {
         const link = href(a);
         if (!link) return null;
         const key = `${a.downloadId ?? a.url}-${index}`;

@@ -1,25 +1,16 @@
 "use client";
 // What a page shows when rendering it failed: a plain explanation in the user's language, Retry
-// (renders the segment again) and a way back to the inbox. The cause goes to the console only.
+// (asks the server for the segment again and renders it) and a way back to the inbox. The cause goes
+// to the console only.
 import Link from "next/link";
-import { useEffect, useSyncExternalStore } from "react";
-import { defaultLocale, locales, messages, type Locale } from "~/i18n/messages";
+import { useEffect } from "react";
+import { useMessages } from "~/i18n/client";
 import { buttonClass, Card } from "./ui";
 
-/** The UI language from the locale cookie (the server's default until the browser has read it). */
-function useLocale(): Locale {
-  return useSyncExternalStore(
-    () => () => {},
-    () => {
-      const value = /(?:^|; )inbox-locale=([^;]*)/.exec(document.cookie)?.[1];
-      return (locales as readonly string[]).includes(value ?? "") ? (value as Locale) : defaultLocale;
-    },
-    () => defaultLocale,
-  );
-}
-
-export function RouteError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  const t = messages[useLocale()].errorPage;
+export function RouteError({ error, retry }: { error: Error & { digest?: string }; retry: () => void }) {
+  // The root layout's locale (the user's stored choice, else the cookie): error boundaries render
+  // inside it, so the error page speaks the language of the rest of the page on every device.
+  const t = useMessages().t.errorPage;
   useEffect(() => console.error(error), [error]);
   return (
     <Card className="mx-auto mt-10 max-w-lg p-6 text-center" role="alert" data-testid="route-error">
@@ -27,7 +18,8 @@ export function RouteError({ error, reset }: { error: Error & { digest?: string 
       <p className="mt-2 text-sm text-slate-600">{t.text}</p>
       {error.digest && <p className="mt-2 font-mono text-xs text-slate-600">{error.digest}</p>}
       <div className="mt-5 flex flex-wrap justify-center gap-3">
-        <button type="button" onClick={reset} className={buttonClass("primary")}>
+        {/* retry, not reset: reset re-renders the failed server payload without fetching it again. */}
+        <button type="button" onClick={retry} className={buttonClass("primary")}>
           {t.retry}
         </button>
         <Link href="/inbox" className={buttonClass("secondary")}>
