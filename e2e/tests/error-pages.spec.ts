@@ -25,6 +25,8 @@ test("an unknown item and an unknown address show the not-found page in Russian,
   const home = { title: "Не найдено", home: "На главную" };
   await expectNotFound(page, `/s/${alpha.id}/items/cm0000000000000000unknown`, home);
   await expect(page.getByText("Такой страницы нет или у вас нет к ней доступа.")).toBeVisible();
+  // An id longer than any item's names no item either: not found, not an error page.
+  await expectNotFound(page, `/s/${alpha.id}/items/${"x".repeat(80)}`, home);
   await expectNotFound(page, "/no-such-page", home);
   await page.getByRole("link", { name: "На главную" }).click();
   await expect(page).toHaveURL(/\/inbox$/);

@@ -9,6 +9,7 @@ export { sessionIsCurrent } from "./auth/sessions";
 export { AppError, type AppErrorReason } from "./errors";
 export { hashPassword, PASSWORD_LENGTH, verifyPassword } from "./auth/password";
 export { downloadItemAttachment } from "./services/attachments";
+export { analyticsPeriodSchema } from "./services/analytics";
 export {
   handleApiRequest,
   handleRestHttpRequest,

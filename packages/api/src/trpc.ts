@@ -123,7 +123,25 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(appErrors);
+/** Whether a string anywhere in the input holds U+0000, which PostgreSQL text cannot store. */
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (depth > 64 || value === null || typeof value !== "object") return false;
+  return Object.values(value).some((entry) => holdsNul(entry, depth + 1));
+}
+
+/**
+ * Refuses input with a NUL character in any text up front: PostgreSQL would reject the statement
+ * (a 500 after a search for "%00"), and no marketplace text holds one.
+ */
+const noNulCharacters = t.middleware(async ({ getRawInput, next }) => {
+  if (holdsNul(await getRawInput())) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Text must not contain the NUL character (U+0000). Remove it and try again." });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(appErrors).use(noNulCharacters);
 
 /** A signed-in user, or a valid API token (then `userId` is the token's creator). */
 const authenticatedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -251,6 +251,28 @@ describe("REST routes under hostile input", () => {
     expect(await sellerSnapshot(prisma, world.target.sellerId)).toBe(before);
   });
 
+  it("text holding a NUL character (a search for %00, a reply) is refused with 400 naming it, and nothing is written", async () => {
+    const { prisma } = database();
+    const before = await sellerSnapshot(prisma, world.target.sellerId);
+    const auth: Auth = { token: world.tokens.all };
+    const calls: Array<[string, "query" | "mutation", unknown]> = [
+      ["inbox.listAll", "query", { q: "брак\u0000" }],
+      ["inbox.countsAll", "query", { q: "%\u0000" }],
+      [
+        "inbox.reply",
+        "mutation",
+        { sellerId: world.target.sellerId, itemId: world.target.itemId, text: "Спасибо\u0000 за отзыв!", idempotencyKey: "nul-reply-0001" },
+      ],
+    ];
+    for (const [path, type, input] of calls) {
+      const answer = await callTrpc(path, type, input, auth, { prisma, live });
+      answers++;
+      expect(answer.status, path).toBe(400);
+      expect(answer.error?.message, path).toContain("NUL");
+    }
+    expect(await sellerSnapshot(prisma, world.target.sellerId)).toBe(before);
+  });
+
   it("saw no server errors at all", () => {
     expect(serverErrors).toEqual([]);
   });

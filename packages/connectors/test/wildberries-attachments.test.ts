@@ -197,7 +197,7 @@ describe("WB attachments", () => {
     expect(threads.flatMap((t) => t.messages ?? []).every((m) => m.attachments === undefined && m.text === "")).toBe(true);
   });
 
-  it("chat files and images become message attachments with type, name and size, downloadable through the connector", async () => {
+  it("chat files and images become message attachments with type, name and size, one per file, downloadable through the connector", async () => {
     const s = await start();
     const c = new WBChatConnector({ apiToken: s.issueToken({ categories: ["chat"] }) }, { ...fast, baseUrl: s.chatUrl });
     const messages = [];
@@ -215,6 +215,8 @@ describe("WB attachments", () => {
         expect(m.attachments).toBeUndefined();
         continue;
       }
+      // One attachment per file, although WB lists a photo under both images and files.
+      expect(m.attachments).toHaveLength(e.files.length);
       const f = e.files[0]!;
       expect(m.attachments).toContainEqual({
         kind: f.contentType.startsWith("image/") ? "image" : "file",

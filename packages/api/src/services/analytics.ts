@@ -13,7 +13,10 @@ export const MAX_PERIOD_DAYS = 366;
 /** Products listed under "most negative reviews", and overdue items listed. */
 const TOP = 10;
 
-const isoDay = z.iso.date();
+/** A calendar day PostgreSQL and the marketplaces know: no year 0, nothing before the marketplaces were. */
+const isoDay = z.iso
+  .date()
+  .refine((day) => day >= "2000-01-01" && day <= "2100-12-31", { message: "Pick a day between 2000-01-01 and 2100-12-31." });
 
 export const analyticsPeriodSchema = z
   .object({ from: isoDay, to: isoDay })

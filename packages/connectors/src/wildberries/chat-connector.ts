@@ -301,7 +301,21 @@ export function eventAttachments(e: WBEvent): ChannelAttachment[] | undefined {
     mimeType: f.contentType || undefined,
     sizeBytes: f.size,
   }));
-  const all = [...images, ...files].filter((x) => x.url !== undefined || x.downloadId !== undefined);
+  // A photo may be listed under both images and files with one downloadID: one attachment, with what
+  // the file entry adds (name, type, size).
+  const all: ChannelAttachment[] = [];
+  const byDownloadId = new Map<string, number>();
+  for (const entry of [...images, ...files]) {
+    if (entry.url === undefined && entry.downloadId === undefined) continue;
+    const seen = entry.downloadId === undefined ? undefined : byDownloadId.get(entry.downloadId);
+    if (seen === undefined) {
+      if (entry.downloadId !== undefined) byDownloadId.set(entry.downloadId, all.length);
+      all.push(entry);
+    } else {
+      // Files come after images: the file entry, keeping the image's URL if it has none.
+      all[seen] = { ...entry, url: entry.url ?? all[seen]!.url };
+    }
+  }
   return all.length > 0 ? all : undefined;
 }
 

@@ -1,5 +1,6 @@
 // The analytics page, for one seller or for all of the caller's sellers: the period lives in the URL
 // (?from=YYYY-MM-DD&to=YYYY-MM-DD, Moscow days; 30 days up to today by default).
+import { analyticsPeriodSchema } from "@inbox/api";
 import Link from "next/link";
 import { z } from "zod";
 import { getMessages } from "~/i18n/server";
@@ -35,7 +36,8 @@ export async function AnalyticsPage({
   const requested = periodParams.parse(searchParams);
   const fallback = { from: moscowDay(now - 29 * DAY), to: moscowDay(now) };
   const period = { from: requested.from ?? fallback.from, to: requested.to ?? fallback.to };
-  const valid = period.from <= period.to && Date.parse(period.to) - Date.parse(period.from) < 366 * DAY;
+  // A period the API would refuse (reversed, too long, a day out of range) shows the default instead.
+  const valid = analyticsPeriodSchema.safeParse(period).success;
   const shown = valid ? period : fallback;
   const caller = await getServerCaller();
   const [data, sellers] = await Promise.all([

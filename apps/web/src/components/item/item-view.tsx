@@ -177,7 +177,9 @@ export function ItemView({ sellerId, itemId }: { sellerId: string; itemId: strin
       ) : (
         <>
           {item.composer.open ? (
-            <ReplyComposer key={item.id} sellerId={sellerId} item={item} />
+            // A new composer when the answer becomes one to edit: it starts from the answer, not from
+            // the text just sent.
+            <ReplyComposer key={`${item.id}:${item.composer.kind}`} sellerId={sellerId} item={item} />
           ) : (
             <Card className="p-4 text-sm text-slate-600" data-testid="composer-closed">
               {

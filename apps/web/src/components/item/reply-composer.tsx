@@ -95,10 +95,8 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
     return () => window.removeEventListener("inbox:focus-composer", focus);
   }, []);
 
-  const limits = catalog.data?.find((m) => m.id === item.marketplace)?.channels.find((c) => c.channel === item.channel)?.replyText;
-  const editableAnswers = catalog.data
-    ?.find((m) => m.id === item.marketplace)
-    ?.channels.find((c) => c.channel === item.channel)?.editAnswer;
+  const channel = catalog.data?.find((m) => m.id === item.marketplace)?.channels.find((c) => c.channel === item.channel);
+  const limits = channel?.replyText;
   const length = text.trim().length;
   const tooShort = limits ? length < limits.min : length === 0;
   const tooLong = limits ? length > limits.max : false;
@@ -121,7 +119,7 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
       ? t.composer.chatHint
       : editing
         ? (t.composer.editHints[item.marketplace] ?? t.composer.editHint)
-        : editableAnswers
+        : channel?.editAnswer
           ? t.composer.answerHintEditable
           : t.composer.answerHint;
   return (

@@ -15,7 +15,7 @@ export const ru = {
     editQueued: "Правка поставлена в очередь.",
     unchanged: "Текст совпадает с нынешним ответом — измените его, чтобы сохранить правку.",
     closedEditClosed:
-      "Площадка больше не даёт изменить этот ответ: Wildberries разрешает одну правку в течение 60 дней. При необходимости обратитесь в поддержку маркетплейса.",
+      "Площадка больше не даёт изменить этот ответ: правка уже сделана или её срок прошёл (Wildberries разрешает одну правку в течение 60 дней). При необходимости обратитесь в поддержку маркетплейса.",
     chatHint: "В чат можно писать сколько угодно сообщений.",
     closedAnswered:
       "На это уже ответили. Площадка не даёт изменить ответ через API — при необходимости измените его в кабинете маркетплейса.",
@@ -145,7 +145,7 @@ export const en: typeof ru = {
     editQueued: "The edit is queued.",
     unchanged: "The text is the same as the current answer: change it to save an edit.",
     closedEditClosed:
-      "The marketplace no longer lets this answer change: Wildberries allows one edit within 60 days. Contact the marketplace's support if needed.",
+      "The marketplace no longer lets this answer change: it was edited already or the time for an edit is over (Wildberries allows one edit within 60 days). Contact the marketplace's support if needed.",
     chatHint: "A chat takes any number of messages.",
     closedAnswered:
       "This is answered. The marketplace does not let us edit an answer through its API; change it in the seller portal if needed.",

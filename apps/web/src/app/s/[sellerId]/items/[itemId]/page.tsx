@@ -12,7 +12,7 @@ export default async function ItemPage({ params }: { params: Promise<{ sellerId:
   const { sellerId, itemId } = await params;
   const queryClient = getServerQueryClient();
   const [, , { t }] = await Promise.all([
-    orNotFound(queryClient.fetchQuery(serverTRPC.inbox.get.queryOptions({ sellerId, itemId }))),
+    orNotFound(queryClient.fetchQuery(serverTRPC.inbox.get.queryOptions({ sellerId, itemId })), { idsFromPath: true }),
     queryClient.prefetchQuery(serverTRPC.seller.list.queryOptions()),
     getMessages(),
   ]);
