@@ -7,10 +7,14 @@
 import { Prisma, type PrismaClient } from "@inbox/db";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { beforeAll, describe, expect, it } from "vitest";
+import { decodeInboxCursor } from "../src/services/inbox-cursor";
 import {
   countBucketsQuery,
   inboxPageStatement,
   listInboxPage,
+  mergedRangesQuery,
+  planRanges,
+  rangesQuery,
   readCountBuckets,
   constraintsOf,
   type InboxQueryFilter,
@@ -234,6 +238,45 @@ async function assertPagePlan(
   assertPageIsSeek(await explain(prisma, statement), { cursor: cursor !== null, search, indexes });
 }
 
+/**
+ * The ranges of a page (its first rating group for the rating sort) as both merges: the recursive one
+ * (mergedRangesQuery) and the UNION ALL (rangesQuery), over the same planned ranges.
+ */
+async function rangeMerges(prisma: Pick<PrismaClient, "$queryRaw">, sellers: string[], filter: InboxQueryFilter, cursor: string | null) {
+  const sort = filter.sort ?? "newest";
+  const after = cursor ? decodeInboxCursor(cursor, sort) : null;
+  let c = constraintsOf(filter);
+  const buckets = await readCountBuckets(prisma, sellers, { c, sort });
+  if (sort === "rating") c = { ...c, ratings: [after?.rating ?? Math.min(...(c.ratings ?? [1]))] };
+  const plans = planRanges(buckets, sellers, c, LIMIT + 1);
+  const options = { direction: sort === "oldest" ? ("asc" as const) : ("desc" as const), after, limit: LIMIT + 1 };
+  return {
+    merged: mergedRangesQuery(plans, c, options)!,
+    union: rangesQuery(plans, c, options)!,
+    indexes: plans.map((plan) => plan.index),
+    ranges: plans.reduce((count, plan) => count + plan.ranges.length, 0),
+  };
+}
+
+/** The recursive merge: index seeks as a page is, and as many Item scans whatever the number of ranges. */
+async function assertMergedPlan(
+  prisma: Pick<PrismaClient, "$queryRaw">,
+  sellers: string[],
+  { filter }: Case,
+  cursor: string | null = null,
+) {
+  const { merged, indexes } = await rangeMerges(prisma, sellers, filter, cursor);
+  const plan = await explain(prisma, merged);
+  expect(plan.some((node) => node["Node Type"] === "Recursive Union")).toBe(true);
+  assertPageIsSeek(plan, { cursor: cursor !== null, indexes });
+  // Two seeks per index the ranges use (a range's first key, then its next one), never one per range.
+  const seeks = plan.filter((node) => node["Index Name"]?.startsWith("Item_"));
+  expect(seeks.length).toBeLessThanOrEqual(2 * new Set(indexes).size);
+}
+
+/** Cases without words or product: those pages merge their ranges recursively once there are enough. */
+const MERGED_CASES = CASES.filter((c) => !c.filter.q && !c.filter.product);
+
 describe("inbox query plans", () => {
   it.each(CASES)("the first page ($name) of one seller is index seeks reading about one page", async (c) => {
     await assertPagePlan(database().prisma, [BIG_SELLER], c);
@@ -254,6 +297,35 @@ describe("inbox query plans", () => {
       await assertPagePlan(prisma, [BIG_SELLER], c, cursor);
     },
   );
+
+  it.each(MERGED_CASES)("the recursive merge of all six sellers' ranges ($name) is the UNION ALL's keys, in order", async (c) => {
+    const { prisma } = database();
+    for (const pages of [0, 50]) {
+      const cursor = pages === 0 ? null : await cursorAfter(prisma, ALL_SELLERS, c.filter, pages);
+      if (pages > 0 && !cursor) continue;
+      const { merged, union } = await rangeMerges(prisma, ALL_SELLERS, c.filter, cursor);
+      const keys = (rows: Array<{ lastActivityAt: Date; id: string }>) =>
+        rows.map((row) => `${row.lastActivityAt.toISOString()} ${row.id}`);
+      const expected = keys(await prisma.$queryRaw(union));
+      expect(expected.length, "a page to compare").toBeGreaterThan(0);
+      expect(keys(await prisma.$queryRaw(merged)), `${pages} pages deep`).toEqual(expected);
+    }
+  });
+
+  it.each(MERGED_CASES)("the recursive merge ($name) is index seeks, first page and 50 pages deep", async (c) => {
+    const { prisma } = database();
+    await assertMergedPlan(prisma, ALL_SELLERS, c);
+    const cursor = await cursorAfter(prisma, ALL_SELLERS, c.filter, c.filter.status?.startsWith("reply") ? 1 : 50);
+    if (cursor) await assertMergedPlan(prisma, ALL_SELLERS, c, cursor);
+  });
+
+  it("a page over many ranges is the recursive merge", async () => {
+    const { prisma } = database();
+    const filter: InboxQueryFilter = { status: "unanswered", unread: true, channels: ["review"], ratings: [1, 2] };
+    expect((await rangeMerges(prisma, ALL_SELLERS, filter, null)).ranges).toBeGreaterThanOrEqual(10);
+    const { statement } = await pageStatement(prisma, ALL_SELLERS, { ...filter });
+    expect((await explain(prisma, statement)).some((node) => node["Node Type"] === "Recursive Union")).toBe(true);
+  });
 
   it("counts read only the sellers' counter rows", async () => {
     const { prisma } = database();
@@ -339,6 +411,7 @@ describe("inbox query plans", () => {
             for (const c of CASES) {
               for (const sellers of [[BIG_SELLER], ALL_SELLERS]) await assertPagePlan(tx, sellers, c);
             }
+            for (const c of MERGED_CASES) await assertMergedPlan(tx, ALL_SELLERS, c);
             throw new Error("all plans still passed");
           },
           { timeout: 120_000 },

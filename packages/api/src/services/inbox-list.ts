@@ -277,9 +277,14 @@ function residualConditions(c: ItemConstraints, fixed: ReadonlySet<BucketDimensi
     else conditions.push(byStars ?? Prisma.sql`"rating" IS NULL`);
   }
   if (c.q) conditions.push(Prisma.sql`"searchVector" @@ ${searchQuery(c.q)}`);
-  if (c.assignee === null) conditions.push(Prisma.sql`"assigneeId" IS NULL`);
-  else if (c.assignee !== undefined) conditions.push(Prisma.sql`"assigneeId" = ${c.assignee}`);
+  const assignee = assigneeCondition(c);
+  if (assignee) conditions.push(assignee);
   return conditions;
+}
+
+function assigneeCondition(c: ItemConstraints): Prisma.Sql | null {
+  if (c.assignee === undefined) return null;
+  return c.assignee === null ? Prisma.sql`"assigneeId" IS NULL` : Prisma.sql`"assigneeId" = ${c.assignee}`;
 }
 
 /**
@@ -349,6 +354,96 @@ export function rangesQuery(
   }
   if (selects.length === 0) return null;
   return Prisma.sql`SELECT * FROM (${Prisma.join(selects, " UNION ALL ")}) AS ranges ${order}`;
+}
+
+/** SQL array types of the range values a merged walk passes as parameters. */
+const DIMENSION_ARRAY_TYPES: Record<BucketDimension, string> = {
+  marketplace: '"Marketplace"[]',
+  channel: '"Channel"[]',
+  answered: "boolean[]",
+  read: "boolean[]",
+  replyState: '"ReplyState"[]',
+  rating: "int[]",
+};
+
+/**
+ * The first `limit` keys of the merged ranges in `direction`, as one statement whose size depends on
+ * the indexes used, not on the number of ranges. The ranges' values are array parameters; a recursive
+ * merge keeps every range's next key (its head) in arrays, emits the best head and replaces it with
+ * the next key of its range (a `LIMIT 1` seek after it). So it reads what a Merge Append of the
+ * ranges reads (the page plus a look-ahead row per range), but plans a handful of seeks instead of one
+ * per range: with 20 sellers × 2 ratings, planning the UNION ALL of 40 ranges took 4–15 ms.
+ * Not for words or products: there the planner's choice per range (ordered walk or search index) matters.
+ */
+export function mergedRangesQuery(
+  plans: RangePlan[],
+  c: ItemConstraints,
+  options: { direction: Direction; after: { lastActivityAt: Date; id: string } | null; limit: number },
+): Prisma.Sql | null {
+  const ranges = plans.flatMap((plan) => plan.ranges.map((range) => ({ sellerId: plan.sellerId, index: plan.index, range })));
+  if (ranges.length === 0) return null;
+  const desc = options.direction === "desc";
+  const order = desc ? Prisma.sql`"lastActivityAt" DESC, "id" DESC` : Prisma.sql`"lastActivityAt" ASC, "id" ASC`;
+  const before = desc ? Prisma.raw("<") : Prisma.raw(">");
+  const shared: Prisma.Sql[] = [];
+  if (c.from) shared.push(Prisma.sql`"lastActivityAt" >= ${c.from}::timestamp(3)`);
+  if (c.to) shared.push(Prisma.sql`"lastActivityAt" < ${c.to}::timestamp(3)`);
+  const values = (type: string, pick: (range: (typeof ranges)[number]) => unknown) =>
+    Prisma.sql`(${ranges.map(pick)}::${Prisma.raw(type)})`;
+  const assignee = assigneeCondition(c);
+  // The next key of range `n` after `after`: one ordered seek per index the ranges use, each run
+  // only for the ranges of its index.
+  const probe = (n: Prisma.Sql, after: Prisma.Sql | null) =>
+    Prisma.join(
+      [...new Set(ranges.map((range) => range.index))].map((name) => {
+        const index = RANGE_INDEXES.find((candidate) => candidate.name === name) ?? { name, dims: [] };
+        const where = [
+          Prisma.sql`${values("text[]", (range) => range.index)}[${n}] = ${name}`,
+          Prisma.sql`"sellerId" = ${values("text[]", (range) => range.sellerId)}[${n}]`,
+          ...index.dims.map(
+            (dim) =>
+              Prisma.sql`${Prisma.raw(`"${dim}"`)} = ${values(DIMENSION_ARRAY_TYPES[dim], (range) => range.range[dim] ?? null)}[${n}]`,
+          ),
+          // With the assignee filter every range walks an assignee index: the condition is its key.
+          ...(assignee ? [assignee] : []),
+          // The seller is a parameter here, so the planner estimates the range from an average seller:
+          // among many small sellers it might read a big one's range through another index that can
+          // take a residual condition, then sort. As plain filters (IS TRUE), the residual conditions
+          // leave the planned index the only one that narrows the range, and the ordered seek the
+          // cheapest plan whatever the estimate.
+          ...residualConditions({ ...c, assignee: undefined }, new Set(index.dims)).map((condition) => Prisma.sql`(${condition}) IS TRUE`),
+          ...shared,
+          ...(after ? [Prisma.sql`("lastActivityAt", "id") ${before} ${after}`] : []),
+        ];
+        return Prisma.sql`(SELECT "lastActivityAt", "id" FROM "Item" WHERE ${Prisma.join(where, " AND ")} ORDER BY ${order} LIMIT 1)`;
+      }),
+      " UNION ALL ",
+    );
+  const start = options.after && Prisma.sql`(${options.after.lastActivityAt}::timestamp(3), ${options.after.id})`;
+  // The state row carries the heads as parallel arrays (a head is NULL once its range is exhausted).
+  return Prisma.sql`WITH RECURSIVE heads AS (
+      SELECT range.n, head."lastActivityAt", head."id"
+      FROM generate_series(1, ${ranges.length}::int) AS range(n)
+      CROSS JOIN LATERAL (${probe(Prisma.sql`range.n`, start)}) AS head
+    ), merged AS (
+      SELECT NULL::timestamp AS "lastActivityAt", NULL::text AS "id", 0 AS "step",
+        array_agg(heads."lastActivityAt")::timestamp[] AS "headAt", array_agg(heads."id") AS "headId", array_agg(heads.n) AS "headRange"
+      FROM heads
+      UNION ALL
+      SELECT top."lastActivityAt", top."id", merged."step" + 1,
+        merged."headAt"[:top.i - 1] || next."lastActivityAt"::timestamp || merged."headAt"[top.i + 1:],
+        merged."headId"[:top.i - 1] || next."id" || merged."headId"[top.i + 1:],
+        merged."headRange"
+      FROM merged
+      CROSS JOIN LATERAL (
+        SELECT head."lastActivityAt", head."id", head.n, head.i
+        FROM unnest(merged."headAt", merged."headId", merged."headRange") WITH ORDINALITY AS head("lastActivityAt", "id", n, i)
+        WHERE head."id" IS NOT NULL ORDER BY ${order} LIMIT 1
+      ) AS top
+      LEFT JOIN LATERAL (${probe(Prisma.sql`top.n`, Prisma.sql`(top."lastActivityAt", top."id")`)}) AS next ON true
+      WHERE merged."step" < ${options.limit}::int
+    )
+    SELECT "lastActivityAt", "id" FROM merged WHERE "step" > 0`;
 }
 
 interface PageRow {
@@ -454,6 +549,21 @@ export async function listInboxPage(
   };
 }
 
+/**
+ * From this many ranges on, planning a UNION ALL costs more than the recursive merge's fixed overhead
+ * (about 1 ms): measured at 1 M items, 10 ranges cost both about 2 ms, 20 ranges 2.2–3.1 ms as a
+ * UNION ALL against 1.8–2.0 ms merged, 40 ranges 10 ms against 3 ms.
+ */
+const MERGE_RECURSIVELY_FROM = 10;
+
+/**
+ * Whether a page merges its ranges recursively (mergedRangesQuery) rather than as a UNION ALL: when
+ * there are several ranges, and no words or product, whose reads the planner chooses per range.
+ */
+function mergesRanges(plans: RangePlan[], c: ItemConstraints): boolean {
+  return !c.q && !c.product && plans.reduce((count, plan) => count + plan.ranges.length, 0) >= MERGE_RECURSIVELY_FROM;
+}
+
 function pageStatement(
   buckets: CountBucket[],
   sellerIds: string[],
@@ -462,7 +572,10 @@ function pageStatement(
   after: Pick<InboxCursor, "lastActivityAt" | "id"> | null,
   limit: number,
 ): Prisma.Sql | null {
-  const ranges = rangesQuery(planRanges(buckets, sellerIds, c, limit), c, { direction, after, limit });
+  const plans = planRanges(buckets, sellerIds, c, limit);
+  const ranges = mergesRanges(plans, c)
+    ? mergedRangesQuery(plans, c, { direction, after, limit })
+    : rangesQuery(plans, c, { direction, after, limit });
   return ranges && pageQuery(ranges, c, direction);
 }
 
