@@ -28,6 +28,10 @@ export const APP_ERROR_CODES = {
   answer_not_editable: "PRECONDITION_FAILED",
   /** An edit while another reply to the item is still being delivered. */
   reply_on_its_way: "CONFLICT",
+  /** An edit whose text is the answer already (spacing aside). */
+  answer_unchanged: "BAD_REQUEST",
+  /** A failed edit retried after the answer it replaces changed (a later edit, or upstream). */
+  answer_changed: "CONFLICT",
   /** An idempotency key sent again for a different item. */
   idempotency_key_reused: "CONFLICT",
   /** A page cursor that was not issued by us (or was cut short). */

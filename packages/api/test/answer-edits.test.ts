@@ -120,7 +120,7 @@ describe("editing a Wildberries answer through the outbox", () => {
 });
 
 describe("edit requests the marketplace would refuse", () => {
-  it("are refused with a reason before anything is queued: no answer yet, a marketplace without edits, another seller, a viewer", async () => {
+  it("are refused with a reason: no answer yet, a marketplace without edits, an unchanged text, a stale retry, another seller, a viewer", async () => {
     const { prisma } = database();
     const world = await createSellerWithItems(prisma, "Edit rules", [
       { marketplace: "WILDBERRIES" },
@@ -151,6 +151,37 @@ describe("edit requests the marketplace would refuse", () => {
       reason: "answer_not_editable",
     });
     expect((await caller.inbox.get({ sellerId: world.seller.id, itemId: ozon!.id })).composer).toEqual({ open: false, why: "answered" });
+    // An edit that changes nothing but spacing would use up Wildberries' one edit.
+    const answered = await prisma.item.update({
+      where: { id: unanswered!.id },
+      data: { answered: true, answerText: "Спасибо за отзыв!", answerEditable: true },
+    });
+    await expect(
+      caller.inbox.reply({
+        sellerId: world.seller.id,
+        itemId: answered.id,
+        text: " Спасибо  за отзыв! ",
+        idempotencyKey: "rules-edit-7",
+        edit: true,
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", cause: { reason: "answer_unchanged" } });
+    // A failed edit retried after the answer it replaces changed (a later edit) would overwrite an
+    // answer its author never saw.
+    const stale = await caller.inbox.reply({
+      sellerId: world.seller.id,
+      itemId: answered.id,
+      text: "Спасибо! Первая правка.",
+      idempotencyKey: "rules-edit-8",
+      edit: true,
+    });
+    expect(stale).toMatchObject({ kind: "EDIT", replaces: "Спасибо за отзыв!" });
+    await prisma.reply.update({ where: { id: stale.id }, data: { status: "FAILED", error: "The marketplace did not respond." } });
+    await prisma.item.update({ where: { id: answered.id }, data: { answerText: "Спасибо! Вторая правка, уже доставлена." } });
+    expect(await reason(caller.inbox.retryReply({ sellerId: world.seller.id, replyId: stale.id }))).toEqual({
+      code: "CONFLICT",
+      reason: "answer_changed",
+    });
+
     // Another seller's editable answer is not found, through the caller's seller or its own.
     expect(await reason(edit(world.seller.id, other.items[0]!.id, "rules-edit-4"))).toEqual({
       code: "NOT_FOUND",
@@ -158,6 +189,12 @@ describe("edit requests the marketplace would refuse", () => {
     });
     expect((await reason(edit(other.seller.id, other.items[0]!.id, "rules-edit-5"))).code).toBe("NOT_FOUND");
     expect((await reason(edit(other.seller.id, other.items[0]!.id, "rules-edit-6", callerFor(prisma, viewer.id)))).code).toBe("FORBIDDEN");
-    expect(await prisma.reply.count({ where: { itemId: { in: [...world.items, ...other.items].map((item) => item.id) } } })).toBe(0);
+    // Of all these requests, only the stale edit was queued.
+    expect(
+      await prisma.reply.findMany({
+        where: { itemId: { in: [...world.items, ...other.items].map((item) => item.id) } },
+        select: { id: true },
+      }),
+    ).toEqual([{ id: stale.id }]);
   });
 });

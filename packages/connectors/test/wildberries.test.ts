@@ -183,8 +183,13 @@ describe("WB feedbacks semantics", () => {
     expect(await c.getItem({ itemId: id })).toMatchObject({ answerText: "Спасибо за отзыв!", answerEditable: true });
     // An answer never replaces another one: that is an edit.
     await expect(c.sendReply({ itemId: id, text: "Другой ответ" })).rejects.toThrow(/already has an answer/);
-    await c.editReply({ itemId: id, text: "Спасибо! Размер уточнили в карточке." });
-    await c.editReply({ itemId: id, text: "Спасибо! Размер уточнили в карточке." });
+    // Written against another answer than WB shows (changed in the portal meanwhile): nothing is written.
+    await expect(c.editReply({ itemId: id, text: "Правка", replacing: "Ответ, которого там уже нет" })).rejects.toThrow(
+      /changed meanwhile/,
+    );
+    await c.editReply({ itemId: id, text: "Спасибо! Размер уточнили в карточке.", replacing: "Спасибо  за отзыв!" });
+    // Retried after an unknown outcome: WB shows the text already (spacing aside), nothing is sent.
+    await c.editReply({ itemId: id, text: "Спасибо!  Размер уточнили в карточке. ", replacing: "Спасибо за отзыв!" });
     expect(await c.getItem({ itemId: id })).toMatchObject({ answerText: "Спасибо! Размер уточнили в карточке.", answerEditable: false });
     await expect(c.editReply({ itemId: id, text: "Третья версия" })).rejects.toThrow(/no longer lets edit/);
     // One answer and one edit reached WB (a 429 from its rate limit may make the client repeat a request).

@@ -187,7 +187,11 @@ describe("yandex market questions", () => {
     const question = sandbox.addQuestion();
     const connector = new YandexMarketQuestionsConnector(sandbox.credentials, options);
     await connector.sendReply({ itemId: String(question.id), text: "Да." });
-    const edited = await connector.editReply({ itemId: String(question.id), text: "Да, подходит с трёх лет." });
+    await expect(connector.editReply({ itemId: String(question.id), text: "Нет.", replacing: "Другой ответ" })).rejects.toThrow(
+      /changed meanwhile/,
+    );
+    // The spec answers an update with an empty response: the connector reads no body.
+    const edited = await connector.editReply({ itemId: String(question.id), text: "Да, подходит с трёх лет.", replacing: "Да." });
     await connector.editReply({ itemId: String(question.id), text: "Да, подходит с трёх лет." });
     expect(edited.externalId).toBe(String(question.answers[0]!.id));
     expect(question.answers.map((a) => a.text)).toEqual(["Да, подходит с трёх лет."]);

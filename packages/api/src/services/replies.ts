@@ -8,6 +8,7 @@ import { fromDbChannel, fromDbMarketplace } from "./enums";
 import { NO_REQUEST_INFO, recordAudit, type AuditOrigin } from "./audit";
 import { recordReadEvents, recordReplyEvent } from "./item-history";
 import { assertReplyLength, channelCapabilities, replyTextLimits } from "./reply-limits";
+import { normalize } from "../sync/deliver-reply";
 
 export interface QueueReplyParams {
   sellerId: string;
@@ -50,8 +51,8 @@ export async function queueReplyOnce(prisma: PrismaClient, params: QueueReplyPar
         if (existing.itemId !== item.id) throw new AppError("idempotency_key_reused", "This idempotency key was used for another item.");
         return { reply: existing, created: false };
       }
-      if (params.edit) await assertEditable(tx, item);
-      else await assertNotAnswered(tx, item);
+      const replaces = params.edit ? await assertEditable(tx, item, text) : null;
+      if (!params.edit) await assertNotAnswered(tx, item);
       const reply = await tx.reply.create({
         data: {
           itemId: item.id,
@@ -60,6 +61,7 @@ export async function queueReplyOnce(prisma: PrismaClient, params: QueueReplyPar
           automationRuleId: params.automationRuleId ?? null,
           text,
           kind: params.edit ? "EDIT" : "ANSWER",
+          replaces,
           idempotencyKey: params.idempotencyKey,
         },
       });
@@ -106,31 +108,51 @@ async function assertNotAnswered(tx: Prisma.TransactionClient, item: { id: strin
 /**
  * An edit replaces the answer of a review or question that the marketplace still lets edit, one at a
  * time: the item row is locked as for an answer, and no other reply to it may be on its way (its
- * outcome decides what the answer is). A sent edit clears answerEditable until a sync says otherwise.
+ * outcome decides what the answer is). Returns the answer it replaces, which delivery checks
+ * upstream before writing. A sent edit clears answerEditable until a sync says otherwise.
  */
-async function assertEditable(tx: Prisma.TransactionClient, item: { id: string; marketplace: Marketplace; channel: Channel }) {
+async function assertEditable(
+  tx: Prisma.TransactionClient,
+  item: { id: string; marketplace: Marketplace; channel: Channel },
+  text: string,
+): Promise<string> {
   if (item.channel === "CHAT" || !channelCapabilities(fromDbMarketplace(item.marketplace), fromDbChannel(item.channel))?.editReply) {
     throw new AppError("answer_not_editable", "This marketplace does not let answers to this kind of item be edited through its API.");
   }
-  const [locked] = await tx.$queryRaw<Array<{ answered: boolean; answerEditable: boolean }>>`
-    SELECT "answered", "answerEditable" FROM "Item" WHERE "id" = ${item.id} FOR UPDATE`;
+  const [locked] = await tx.$queryRaw<Array<{ answered: boolean; answerEditable: boolean; answerText: string | null }>>`
+    SELECT "answered", "answerEditable", "answerText" FROM "Item" WHERE "id" = ${item.id} FOR UPDATE`;
   const open = await tx.reply.count({ where: { itemId: item.id, status: { in: ["PENDING", "SENDING"] } } });
   if (open > 0) throw new AppError("reply_on_its_way", "A reply to this item is still on its way: wait for its outcome, then edit.");
-  if (!locked?.answered) throw new AppError("not_answered", "This item has no answer to edit yet: answer it instead.");
+  if (!locked?.answered || locked.answerText === null) {
+    throw new AppError("not_answered", "This item has no answer to edit yet: answer it instead.");
+  }
   if (!locked.answerEditable) {
     throw new AppError("answer_not_editable", "The marketplace no longer lets this answer be edited (Wildberries allows one edit).");
   }
+  // Sent, it would use up Wildberries' one edit for nothing.
+  if (normalize(text) === normalize(locked.answerText))
+    throw new AppError("answer_unchanged", "The edit is the answer as it stands: change the text.");
+  return locked.answerText;
 }
 
 export async function retryFailedReply(prisma: PrismaClient, params: { sellerId: string; replyId: string; origin?: AuditOrigin }) {
   return prisma.$transaction(async (tx) => {
     const reply = await tx.reply.findFirst({
       where: { id: params.replyId, status: "FAILED", item: { sellerId: params.sellerId } },
-      select: { id: true, kind: true, item: { select: { id: true, marketplace: true, channel: true } } },
+      select: { id: true, kind: true, text: true, replaces: true, item: { select: { id: true, marketplace: true, channel: true } } },
     });
     if (!reply) throw new AppError("reply_not_found", "No failed reply with this id in this seller.");
-    if (reply.kind === "EDIT") await assertEditable(tx, reply.item);
-    else await assertNotAnswered(tx, reply.item, reply.id);
+    if (reply.kind === "EDIT") {
+      // Only against the answer it was written for: after a later edit (or a change upstream) it
+      // would overwrite an answer its author never saw.
+      const current = await assertEditable(tx, reply.item, reply.text);
+      if (normalize(current) !== normalize(reply.replaces)) {
+        throw new AppError(
+          "answer_changed",
+          "The answer changed since this edit was written: write the edit again from the current answer.",
+        );
+      }
+    } else await assertNotAnswered(tx, reply.item, reply.id);
     // attempts stays ≥ 1, so the next attempt first checks upstream whether an earlier one landed.
     const retried = await tx.reply.update({
       where: { id: reply.id },

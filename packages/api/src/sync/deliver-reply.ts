@@ -155,20 +155,22 @@ async function attemptEdit(
   reply: {
     id: string;
     text: string;
+    replaces: string | null;
     attempts: number;
-    item: { id: string; externalId: string; channel: string; answerText: string | null };
+    item: { id: string; externalId: string; channel: string; answerText: string | null; answerEditable: boolean };
   },
   connector: ReturnType<typeof connectorForAccount>,
   maxAttempts: number,
   backoff: (attempt: number) => number,
 ): Promise<DeliveryOutcome> {
-  // A sync read the edited answer back already (an earlier attempt landed).
+  // A sync read the edited answer back already (an earlier attempt landed): the sync's word on
+  // whether it can change again stands.
   if (normalize(reply.item.answerText) === normalize(reply.text)) {
-    await markSent(prisma, reply.id, reply.item.id, reply.item.channel, reply.text, false);
+    await markSent(prisma, reply.id, reply.item.id, reply.item.channel, reply.text, reply.item.answerEditable);
     return { status: "sent", verifiedUpstream: true };
   }
   try {
-    await connector.editReply({ itemId: reply.item.externalId, text: reply.text });
+    await connector.editReply({ itemId: reply.item.externalId, text: reply.text, replacing: reply.replaces ?? undefined });
   } catch (error) {
     return notSent(prisma, reply, error, maxAttempts, backoff);
   }

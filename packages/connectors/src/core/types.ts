@@ -116,6 +116,11 @@ export interface SendReplyResult {
 export interface EditReplyParams {
   itemId: string;
   text: string;
+  /**
+   * The answer the edit was written against. When the marketplace shows another (changed in its
+   * portal, or by a later edit), nothing is written: the edit would overwrite an answer nobody saw.
+   */
+  replacing?: string;
 }
 
 export interface MarkReadParams {

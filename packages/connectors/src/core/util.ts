@@ -5,6 +5,12 @@ import { z } from "zod";
 export const zId = z.union([z.string(), z.number().int()]).transform((v) => String(v));
 
 /** Unix seconds/milliseconds or a date string → ISO 8601. */
+/** Two texts that differ only in spacing are one text (marketplaces may trim or fold whitespace). */
+export function sameText(a: string | null | undefined, b: string | null | undefined): boolean {
+  const fold = (text: string | null | undefined) => (text ?? "").replace(/\s+/g, " ").trim();
+  return fold(a) === fold(b);
+}
+
 export function toIso(value: string | number | Date): string {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "number") return new Date(value < 1e12 ? value * 1000 : value).toISOString();

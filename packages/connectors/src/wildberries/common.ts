@@ -5,7 +5,7 @@ import { MarketplaceAuthError, MarketplaceRequestError, type ConnectorError } fr
 import { MarketplaceHttpClient, retryAfterMs, upstreamMessage, type UpstreamErrorContext } from "../core/http";
 import type { TokenBucketConfig } from "../core/rate-limit";
 import type { ChannelItem, ConnectorOptions } from "../core/types";
-import { decodeCursor, encodeCursor, zId } from "../core/util";
+import { decodeCursor, encodeCursor, sameText, zId } from "../core/util";
 
 export const WB_FEEDBACKS_HOST = "https://feedbacks-api.wildberries.ru";
 /** WB's sandbox for feedbacks and questions; only test tokens work there. Buyer chat has none. */
@@ -260,22 +260,29 @@ export function nextPassCursor(newest: number): WindowCursor {
  * Before a write that answers or edits a feedback or question: whether WB already shows `text` as
  * its answer (nothing to send; a retry after an unknown outcome stops here). Otherwise throws when
  * the write must not happen — for an answer, when another answer is there (it would replace it);
- * for an edit, when there is no answer, or WB no longer lets edit it (once, within 60 days).
+ * for an edit, when there is no answer, it is not the one the edit replaces, or WB no longer lets
+ * edit it (once, within 60 days).
  */
 export function wbAnswerAlreadySent(
   what: "feedback" | "question",
   itemId: string,
   answer: { text?: string | null; editable?: boolean | null } | null | undefined,
   text: string,
-  write: "answer" | "edit",
+  write: { kind: "answer" } | { kind: "edit"; replacing?: string },
 ): boolean {
   const current = answer?.text || undefined;
-  if (current === text) return true;
+  if (current !== undefined && sameText(current, text)) return true;
   const refuse = (message: string, upstream: string) => {
     throw new MarketplaceRequestError(`wildberries: ${what} ${itemId} ${message}`, upstream, { marketplace: "wildberries", status: 409 });
   };
-  if (write === "answer" && current !== undefined) refuse("already has an answer", `${what} already answered`);
-  if (write === "edit" && current === undefined) refuse("has no answer to edit", `${what} has no answer`);
-  if (write === "edit" && answer?.editable !== true) refuse("has an answer WB no longer lets edit", "answer is not editable");
+  if (write.kind === "answer") {
+    if (current !== undefined) refuse("already has an answer", `${what} already answered`);
+    return false;
+  }
+  if (current === undefined) refuse("has no answer to edit", `${what} has no answer`);
+  if (write.replacing !== undefined && !sameText(current, write.replacing)) {
+    refuse("has another answer than the one the edit replaces: it changed meanwhile", "answer changed");
+  }
+  if (answer?.editable !== true) refuse("has an answer WB no longer lets edit", "answer is not editable");
   return false;
 }

@@ -147,15 +147,15 @@ export class WBFeedbacksConnector extends BaseChannelConnector<WildberriesCreden
    * retry); a different one is never replaced by an answer: that is an edit, and WB allows one.
    */
   override async sendReply({ itemId, text }: SendReplyParams): Promise<SendReplyResult> {
-    return this.writeAnswer("POST", itemId, text);
+    return this.writeAnswer(itemId, text, { kind: "answer" });
   }
 
   /** `PATCH /api/v1/feedbacks/answer`: once, within 60 days of answering (`answer.editable`). */
-  override async editReply({ itemId, text }: EditReplyParams): Promise<SendReplyResult> {
-    return this.writeAnswer("PATCH", itemId, text);
+  override async editReply({ itemId, text, replacing }: EditReplyParams): Promise<SendReplyResult> {
+    return this.writeAnswer(itemId, text, { kind: "edit", replacing });
   }
 
-  private async writeAnswer(method: "POST" | "PATCH", itemId: string, text: string): Promise<SendReplyResult> {
+  private async writeAnswer(itemId: string, text: string, write: Parameters<typeof wbAnswerAlreadySent>[4]): Promise<SendReplyResult> {
     this.assertReplyText(text);
     const fb = await this.getFeedback(itemId);
     if (!fb) {
@@ -164,7 +164,8 @@ export class WBFeedbacksConnector extends BaseChannelConnector<WildberriesCreden
         status: 422,
       });
     }
-    if (wbAnswerAlreadySent("feedback", itemId, fb.answer, text, method === "POST" ? "answer" : "edit")) return {};
+    if (wbAnswerAlreadySent("feedback", itemId, fb.answer, text, write)) return {};
+    const method = write.kind === "answer" ? "POST" : "PATCH";
     await this.http.request({ method, path: "/api/v1/feedbacks/answer", json: { id: itemId, text }, once: true });
     return {};
   }

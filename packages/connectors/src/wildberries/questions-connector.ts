@@ -138,15 +138,15 @@ export class WBQuestionsConnector extends BaseChannelConnector<WildberriesCreden
    * re-sent (safe to retry), and an answer never replaces another one (that is an edit).
    */
   override async sendReply({ itemId, text }: SendReplyParams): Promise<SendReplyResult> {
-    return this.writeAnswer(itemId, text, "answer");
+    return this.writeAnswer(itemId, text, { kind: "answer" });
   }
 
   /** WB lets an answer be edited once, within 60 days (`answer.editable`). */
-  override async editReply({ itemId, text }: EditReplyParams): Promise<SendReplyResult> {
-    return this.writeAnswer(itemId, text, "edit");
+  override async editReply({ itemId, text, replacing }: EditReplyParams): Promise<SendReplyResult> {
+    return this.writeAnswer(itemId, text, { kind: "edit", replacing });
   }
 
-  private async writeAnswer(itemId: string, text: string, write: "answer" | "edit"): Promise<SendReplyResult> {
+  private async writeAnswer(itemId: string, text: string, write: Parameters<typeof wbAnswerAlreadySent>[4]): Promise<SendReplyResult> {
     this.assertReplyText(text);
     const question = await this.getQuestion(itemId);
     if (!question) {

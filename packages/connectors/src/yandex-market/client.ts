@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { BaseChannelConnector } from "../core/base";
 import { MarketplaceRequestError } from "../core/errors";
+import { sameText } from "../core/util";
 import { MarketplaceHttpClient, upstreamMessage, type HttpRequest, type HttpResponse } from "../core/http";
 import type { TokenBucketConfig } from "../core/rate-limit";
 import type { ConnectorOptions } from "../core/types";
@@ -146,20 +147,24 @@ export abstract class YandexMarketConnector extends BaseChannelConnector<YandexM
 }
 
 /**
- * The seller's answer an edit replaces, or null when it already reads `text` (nothing to send; a
- * retry after an unknown outcome stops here). Throws when there is no answer, or YM says the seller
- * may not modify it (`canModify: false`).
+ * What an edit of the seller's answer does: nothing when the answer already reads `text` (a retry
+ * after an unknown outcome stops here), else replace that answer. Throws when there is no answer, it
+ * is not the one the edit replaces (changed meanwhile), or YM says the seller may not modify it
+ * (`canModify`: required on question answers, optional on review comments, so only `false` refuses).
  */
-export function ymAnswerToEdit<T extends { id: string; text: string; canModify?: boolean }>(
+export function ymEditOf<T extends { id: string; text: string; canModify?: boolean }>(
   what: "review" | "question",
   itemId: string,
   answer: T | undefined,
-  text: string,
-): T | null {
-  if (answer?.text === text) return null;
+  edit: { text: string; replacing?: string },
+): { write: boolean; answer: T } {
   const refuse = (message: string) =>
     new MarketplaceRequestError(`yandex-market: ${what} ${itemId} ${message}`, message, { marketplace: "yandex-market", status: 409 });
   if (!answer) throw refuse("has no answer to edit");
+  if (sameText(answer.text, edit.text)) return { write: false, answer };
+  if (edit.replacing !== undefined && !sameText(answer.text, edit.replacing)) {
+    throw refuse("has another answer than the one the edit replaces: it changed meanwhile");
+  }
   if (answer.canModify === false) throw refuse("has an answer the seller may no longer modify");
-  return answer;
+  return { write: true, answer };
 }

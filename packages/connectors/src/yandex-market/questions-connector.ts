@@ -17,7 +17,7 @@ import type {
   SendReplyResult,
 } from "../core/types";
 import { decodeCursor, encodeCursor, toIso } from "../core/util";
-import { YandexMarketConnector, ymAnswerToEdit, type YandexMarketCredentials } from "./client";
+import { YandexMarketConnector, ymEditOf, type YandexMarketCredentials } from "./client";
 import {
   ymAnswerListResponseSchema,
   ymQuestionListResponseSchema,
@@ -135,11 +135,11 @@ export class YandexMarketQuestionsConnector extends YandexMarketConnector {
 
   /** Replaces an answer's text (operationType UPDATE). */
   async updateAnswer(answerId: string, text: string): Promise<void> {
+    // No body is read: the spec answers an update with an empty response.
     await this.call("questionUpdate", {
       method: "POST",
       path: "/goods-questions/update",
       json: { operationType: "UPDATE", entityId: { id: Number(answerId), type: "ANSWER" }, text },
-      schema: ymQuestionUpdateResponseSchema,
       once: true,
     });
   }
@@ -177,9 +177,9 @@ export class YandexMarketQuestionsConnector extends YandexMarketConnector {
   override async editReply(params: EditReplyParams): Promise<SendReplyResult> {
     this.assertReplyText(params.text);
     const answer = (await this.listAnswers(params.itemId)).filter(isOwnAnswer).at(-1);
-    const target = ymAnswerToEdit("question", params.itemId, answer, params.text);
-    if (target) await this.updateAnswer(target.id, params.text);
-    return { externalId: answer!.id };
+    const edit = ymEditOf("question", params.itemId, answer, params);
+    if (edit.write) await this.updateAnswer(edit.answer.id, params.text);
+    return { externalId: edit.answer.id };
   }
 
   override async getItem(params: GetItemParams): Promise<ChannelItem | null> {

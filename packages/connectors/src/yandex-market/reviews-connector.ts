@@ -18,7 +18,7 @@ import type {
   SendReplyResult,
 } from "../core/types";
 import { decodeCursor, encodeCursor, toIso } from "../core/util";
-import { YandexMarketConnector, ymAnswerToEdit, type YandexMarketCredentials } from "./client";
+import { YandexMarketConnector, ymEditOf, type YandexMarketCredentials } from "./client";
 import {
   ymFeedbackCommentListResponseSchema,
   ymFeedbackCommentUpdateResponseSchema,
@@ -194,9 +194,9 @@ export class YandexMarketReviewsConnector extends YandexMarketConnector {
   override async editReply(params: EditReplyParams): Promise<SendReplyResult> {
     this.assertReplyText(params.text);
     const answer = (await this.listComments(params.itemId)).filter(isOwnAnswer).at(-1);
-    const target = ymAnswerToEdit("review", params.itemId, answer, params.text);
-    if (target) await this.updateComment(params.itemId, target.id, params.text);
-    return { externalId: answer!.id };
+    const edit = ymEditOf("review", params.itemId, answer, params);
+    if (edit.write) await this.updateComment(params.itemId, edit.answer.id, params.text);
+    return { externalId: edit.answer.id };
   }
 
   /** skip-reaction: the review no longer needs a reaction (needReaction: false, "read"). */

@@ -18,6 +18,8 @@ type Item = RouterOutputs["inbox"]["get"];
 const DRAFT_SAVE_DELAY_MS = 400;
 const REPETITION_CHECK_DELAY_MS = 600;
 
+const foldSpaces = (text: string) => text.replace(/\s+/g, " ").trim();
+
 function newKey() {
   return crypto.randomUUID();
 }
@@ -50,11 +52,13 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
 
   const saveDraft = useMutation(trpc.draft.save.mutationOptions());
   const savedText = useRef<string | null>(null);
+  // The draft write on its way, if any: sending waits for it (see onSubmit).
+  const draftWrite = useRef<Promise<unknown> | null>(null);
   const settledText = useSettled(text, DRAFT_SAVE_DELAY_MS);
   useEffect(() => {
     if (edited === null || settledText !== edited || savedText.current === settledText) return;
     savedText.current = settledText;
-    saveDraft.mutate({ sellerId, itemId: item.id, text: settledText });
+    draftWrite.current = saveDraft.mutateAsync({ sellerId, itemId: item.id, text: settledText }).catch(() => null);
   }, [settledText, edited, saveDraft, sellerId, item.id]);
   // Leaving the item before the save delay: save what was typed.
   const latest = useRef({ edited, sellerId, itemId: item.id });
@@ -100,12 +104,16 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
   const length = text.trim().length;
   const tooShort = limits ? length < limits.min : length === 0;
   const tooLong = limits ? length > limits.max : false;
-  const unchanged = editing && text.trim() === (item.answerText ?? "").trim();
+  // As the server compares (spacing aside): an unchanged edit would use up Wildberries' one edit.
+  const unchanged = editing && foldSpaces(text) === foldSpaces(item.answerText ?? "");
 
-  function onSubmit(event: FormEvent) {
+  async function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (tooShort || tooLong || unchanged) return;
     setQueuedNotice(false);
+    // Queuing the reply deletes the draft: a draft write still on its way would land after that and
+    // bring the sent text back on the next visit.
+    await draftWrite.current;
     reply.mutate({ sellerId, itemId: item.id, text, idempotencyKey, edit: editing });
   }
 
@@ -124,12 +132,12 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
           : t.composer.answerHint;
   return (
     <Card className="p-5" data-testid="composer">
-      <form onSubmit={onSubmit} className="space-y-3">
+      <form onSubmit={(event) => void onSubmit(event)} className="space-y-3">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <label htmlFor="reply-text" className="block text-sm font-medium text-slate-700">
             {title}
           </label>
-          <p className="text-xs text-slate-500" data-testid="composer-hint">
+          <p id="composer-hint" className="text-xs text-slate-500" data-testid="composer-hint">
             {hint}
           </p>
         </div>
@@ -155,7 +163,7 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
             setQueuedNotice(false);
           }}
           placeholder={t.item.replyPlaceholder}
-          aria-describedby="reply-counter reply-limit"
+          aria-describedby="composer-hint reply-counter reply-limit edit-unchanged"
           aria-invalid={tooLong || undefined}
           className={cn(
             "block w-full rounded-md border px-3 py-2 text-sm shadow-sm focus:outline-none focus:ring-1",
@@ -189,7 +197,7 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
           </p>
         )}
         {unchanged && edited !== null && (
-          <p className="text-sm text-slate-600" data-testid="edit-unchanged">
+          <p id="edit-unchanged" role="status" className="text-sm text-slate-600" data-testid="edit-unchanged">
             {t.composer.unchanged}
           </p>
         )}

@@ -821,7 +821,8 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
         found.a.status = "UNMODERATED";
         recordReply(found.q.id, found.a.text);
       } else found.a.status = "DELETED";
-      return { status: "OK" };
+      // "При обновлении и удалении возвращается пустой ответ" (updateGoodsQuestionTextEntity, 200).
+      return null;
     },
   };
 
@@ -888,7 +889,9 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
         };
       }
       try {
-        const result = handlers[route.method](business, req) as Record<string, unknown>;
+        const result = handlers[route.method](business, req) as Record<string, unknown> | null;
+        // null: the spec's "empty response" (goods-questions/update when updating or deleting).
+        if (result === null) return { status: 200, headers: quota.headers, body: "" };
         const transform = transforms.get(route.method);
         return { status: 200, headers: quota.headers, json: transform ? transform(result) : result };
       } catch (err) {

@@ -4,4 +4,6 @@ CREATE TYPE "ReplyKind" AS ENUM ('ANSWER', 'EDIT');
 
 ALTER TABLE "Reply" ADD COLUMN "kind" "ReplyKind" NOT NULL DEFAULT 'ANSWER';
 
+ALTER TABLE "Reply" ADD COLUMN "replaces" TEXT;
+
 ALTER TABLE "Item" ADD COLUMN "answerEditable" BOOLEAN NOT NULL DEFAULT false;
