@@ -1,5 +1,6 @@
-// Replies that travel to the marketplace and back: delivery, retry, and a sync reading a sent chat
-// message back. Each test has its own seller and Wildberries sandbox (live-seller.ts).
+// Replies that travel to the marketplace and back: delivery, an edit of a delivered answer, retry, and a
+// sync reading a sent chat message back. Each test has its own seller and Wildberries sandbox (live-seller.ts).
+import path from "node:path";
 import { expect, test } from "./live-seller";
 
 // Each test waits on the marketplace: a first sync, a delivery, in one case a second sync.
@@ -50,7 +51,7 @@ test("an agent edits a delivered answer once, where Wildberries allows it: the e
   page,
   live,
   prisma,
-}) => {
+}, testInfo) => {
   const review = await prisma.item.findFirstOrThrow({ where: { sellerId: live.sellerId, externalId: live.fresh.review } });
   await page.goto(`/s/${live.sellerId}/items/${review.id}`);
   await expect(page.getByTestId("composer-hint")).toHaveText(
@@ -69,6 +70,14 @@ test("an agent edits a delivered answer once, where Wildberries allows it: the e
   );
   const save = page.getByRole("button", { name: "Сохранить правку" });
   await expect(save).toBeDisabled(); // nothing changed yet
+  // To the test's output folder; `UPDATE_SCREENSHOTS=1` writes docs/screenshots/.
+  await page.screenshot({
+    path:
+      process.env.UPDATE_SCREENSHOTS === "1"
+        ? path.resolve(import.meta.dirname, "../../docs/screenshots/answer-edit-ru.png")
+        : testInfo.outputPath("answer-edit-ru.png"),
+    fullPage: true,
+  });
   const edited = `${answer} Размерную сетку в карточке уже исправили.`;
   await editor.fill(edited);
   await save.click();

@@ -179,7 +179,8 @@ describe("WB feedbacks semantics", () => {
     const c = new WBFeedbacksConnector({ apiToken: s.issueToken() }, { ...fast, baseUrl: s.feedbacksUrl });
     const id = s.world.feedbacks.find((f) => !f.answer)!.id;
     await expect(c.editReply({ itemId: id, text: "Исправленный ответ" })).rejects.toThrow(/has no answer to edit/);
-    await c.sendReply({ itemId: id, text: "Спасибо за отзыв!" });
+    // The write says what the answer allows next: a new answer has its one edit left, an edit uses it up.
+    expect(await c.sendReply({ itemId: id, text: "Спасибо за отзыв!" })).toEqual({ answerEditable: true });
     expect(await c.getItem({ itemId: id })).toMatchObject({ answerText: "Спасибо за отзыв!", answerEditable: true });
     // An answer never replaces another one: that is an edit.
     await expect(c.sendReply({ itemId: id, text: "Другой ответ" })).rejects.toThrow(/already has an answer/);
@@ -187,7 +188,9 @@ describe("WB feedbacks semantics", () => {
     await expect(c.editReply({ itemId: id, text: "Правка", replacing: "Ответ, которого там уже нет" })).rejects.toThrow(
       /changed meanwhile/,
     );
-    await c.editReply({ itemId: id, text: "Спасибо! Размер уточнили в карточке.", replacing: "Спасибо  за отзыв!" });
+    expect(await c.editReply({ itemId: id, text: "Спасибо! Размер уточнили в карточке.", replacing: "Спасибо  за отзыв!" })).toEqual({
+      answerEditable: false,
+    });
     // Retried after an unknown outcome: WB shows the text already (spacing aside), nothing is sent.
     await c.editReply({ itemId: id, text: "Спасибо!  Размер уточнили в карточке. ", replacing: "Спасибо за отзыв!" });
     expect(await c.getItem({ itemId: id })).toMatchObject({ answerText: "Спасибо! Размер уточнили в карточке.", answerEditable: false });

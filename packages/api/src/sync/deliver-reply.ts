@@ -133,9 +133,9 @@ async function attempt(
     }
     // The HTTP layer never repeats this write after an unknown outcome (timeout, dropped connection,
     // 5xx): the next attempt decides, after the check above.
-    await connector.sendReply({ itemId: item.externalId, text: reply.text });
+    const result = await connector.sendReply({ itemId: item.externalId, text: reply.text });
     sent = true;
-    await markSent(prisma, reply.id, item.id, item.channel, reply.text, connector.capabilities.editReply);
+    await markSent(prisma, reply.id, item.id, item.channel, reply.text, result.answerEditable ?? connector.capabilities.editReply);
     return { status: "sent", verifiedUpstream: false };
   } catch (error) {
     // Sent, but not recorded (the database failed us): leave it SENDING; the worker that takes it
@@ -169,14 +169,15 @@ async function attemptEdit(
     await markSent(prisma, reply.id, reply.item.id, reply.item.channel, reply.text, reply.item.answerEditable);
     return { status: "sent", verifiedUpstream: true };
   }
+  let result: Awaited<ReturnType<typeof connector.editReply>>;
   try {
-    await connector.editReply({ itemId: reply.item.externalId, text: reply.text, replacing: reply.replaces ?? undefined });
+    result = await connector.editReply({ itemId: reply.item.externalId, text: reply.text, replacing: reply.replaces ?? undefined });
   } catch (error) {
     return notSent(prisma, reply, error, maxAttempts, backoff);
   }
   // Sent: should recording it fail, the reply stays SENDING and the next attempt's editReply finds
-  // the text there and sends nothing.
-  await markSent(prisma, reply.id, reply.item.id, reply.item.channel, reply.text, false);
+  // the text there and sends nothing. Unknown whether another edit is allowed: none until a sync says.
+  await markSent(prisma, reply.id, reply.item.id, reply.item.channel, reply.text, result.answerEditable ?? false);
   return { status: "sent", verifiedUpstream: false };
 }
 
@@ -224,9 +225,9 @@ export function answerLanded(upstream: ChannelItem, text: string, queuedAt: Date
 }
 
 /**
- * `answerEditable`: what the item's answer allows next. An answer just given can be edited where the
- * marketplace edits answers (WB: its one edit is unused; YM: our own comment); Wildberries allows a
- * single edit, so after a sent edit, none until a sync says otherwise.
+ * `answerEditable`: what the item's answer allows next, as the connector's write said (WB: a new
+ * answer has its one edit left, an edit uses it up; YM: our own answer stays modifiable), else as
+ * the marketplace's capability suggests; the next sync that reads the item has the last word.
  */
 async function markSent(prisma: PrismaClient, replyId: string, itemId: string, channel: string, text: string, answerEditable: boolean) {
   await prisma.$transaction(async (tx) => {

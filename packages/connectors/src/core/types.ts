@@ -110,6 +110,8 @@ export interface SendReplyParams {
 
 export interface SendReplyResult {
   externalId?: string;
+  /** Whether the answer can still be edited after this write, where the connector knows it. */
+  answerEditable?: boolean;
 }
 
 /** Replaces the seller's answer of a review or question with `text`. */

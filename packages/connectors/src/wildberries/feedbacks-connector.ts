@@ -167,7 +167,8 @@ export class WBFeedbacksConnector extends BaseChannelConnector<WildberriesCreden
     if (wbAnswerAlreadySent("feedback", itemId, fb.answer, text, write)) return {};
     const method = write.kind === "answer" ? "POST" : "PATCH";
     await this.http.request({ method, path: "/api/v1/feedbacks/answer", json: { id: itemId, text }, once: true });
-    return {};
+    // A new answer has its one edit left; an edit uses it up.
+    return { answerEditable: write.kind === "answer" };
   }
 }
 

@@ -157,7 +157,8 @@ export class WBQuestionsConnector extends BaseChannelConnector<WildberriesCreden
     }
     if (wbAnswerAlreadySent("question", itemId, question.answer, text, write)) return {};
     await this.patchQuestion({ id: itemId, answer: { text }, state: "wbRu" });
-    return {};
+    // A new answer has its one edit left; an edit uses it up.
+    return { answerEditable: write.kind === "answer" };
   }
 
   override async markRead({ itemId }: MarkReadParams): Promise<boolean> {

@@ -170,7 +170,8 @@ export class YandexMarketQuestionsConnector extends YandexMarketConnector {
   override async sendReply(params: SendReplyParams): Promise<SendReplyResult> {
     this.assertReplyText(params.text);
     const answerId = await this.createAnswer(params.itemId, params.text);
-    return answerId ? { externalId: answerId } : {};
+    // Our own answer: YM lets the seller modify it (canModify), as often as needed.
+    return { ...(answerId ? { externalId: answerId } : {}), answerEditable: true };
   }
 
   /** Our latest own answer; YM says whether it may still be modified (`canModify`). */
@@ -179,7 +180,7 @@ export class YandexMarketQuestionsConnector extends YandexMarketConnector {
     const answer = (await this.listAnswers(params.itemId)).filter(isOwnAnswer).at(-1);
     const edit = ymEditOf("question", params.itemId, answer, params);
     if (edit.write) await this.updateAnswer(edit.answer.id, params.text);
-    return { externalId: edit.answer.id };
+    return { externalId: edit.answer.id, answerEditable: edit.answer.canModify };
   }
 
   override async getItem(params: GetItemParams): Promise<ChannelItem | null> {

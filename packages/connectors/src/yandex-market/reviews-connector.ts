@@ -187,7 +187,8 @@ export class YandexMarketReviewsConnector extends YandexMarketConnector {
   override async sendReply(params: SendReplyParams): Promise<SendReplyResult> {
     this.assertReplyText(params.text);
     const commentId = await this.addComment(params.itemId, params.text);
-    return commentId ? { externalId: commentId } : {};
+    // Our own comment: YM lets the seller modify it (canModify), as often as needed.
+    return { ...(commentId ? { externalId: commentId } : {}), answerEditable: true };
   }
 
   /** Our answer is the latest own top-level comment; YM says whether it may still be modified. */
@@ -196,7 +197,7 @@ export class YandexMarketReviewsConnector extends YandexMarketConnector {
     const answer = (await this.listComments(params.itemId)).filter(isOwnAnswer).at(-1);
     const edit = ymEditOf("review", params.itemId, answer, params);
     if (edit.write) await this.updateComment(params.itemId, edit.answer.id, params.text);
-    return { externalId: edit.answer.id };
+    return { externalId: edit.answer.id, answerEditable: edit.answer.canModify !== false };
   }
 
   /** skip-reaction: the review no longer needs a reaction (needReaction: false, "read"). */
