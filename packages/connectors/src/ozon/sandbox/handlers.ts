@@ -301,10 +301,10 @@ function pageByLastId<T extends { id: string; seq: number }>(
   ascending: boolean,
   limit: number,
 ) {
-  const ordered = inSeqOrder(all);
+  const { ordered, byId } = listIndex(all);
   let start = ascending ? 0 : ordered.length - 1;
   if (lastId) {
-    const anchor = all.find((i) => i.id === lastId);
+    const anchor = byId.get(lastId);
     if (!anchor) throw invalid(group, `invalid value for field "last_id": unknown id ${lastId}`);
     // The first position past the anchor in the walk's direction.
     let low = 0;
@@ -329,10 +329,21 @@ function pageByLastId<T extends { id: string; seq: number }>(
   return { page, hasNext, lastId: page[page.length - 1]?.id ?? lastId ?? "" };
 }
 
-/** The items by seq, ascending: the account's list as it is (items are appended as created), else a sorted copy. */
-function inSeqOrder<T extends { seq: number }>(items: T[]): T[] {
-  for (let i = 1; i < items.length; i++) if (items[i - 1]!.seq > items[i]!.seq) return [...items].sort((a, b) => a.seq - b.seq);
-  return items;
+interface ListIndex<T> {
+  length: number;
+  /** By seq, ascending. */
+  ordered: T[];
+  byId: Map<string, T>;
+}
+const listIndexes = new WeakMap<object, ListIndex<unknown>>();
+
+/** An account's list by seq and by id, rebuilt when the list grows (items are only ever appended). */
+function listIndex<T extends { id: string; seq: number }>(items: T[]): ListIndex<T> {
+  const cached = listIndexes.get(items) as ListIndex<T> | undefined;
+  if (cached?.length === items.length) return cached;
+  const index = { length: items.length, ordered: [...items].sort((a, b) => a.seq - b.seq), byId: new Map(items.map((i) => [i.id, i])) };
+  listIndexes.set(items, index as ListIndex<unknown>);
+  return index;
 }
 
 const reviewList: Handler = (body, ctx) => {
