@@ -96,7 +96,7 @@ describe("drafts", () => {
 });
 
 describe("repetition check", () => {
-  it("finds an exact and a near repeat of an answer sent in the last 30 days, and only the seller's own", async () => {
+  it("finds an exact and a near repeat of an answer sent in the last 30 days, only the seller's own and not the item's own", async () => {
     const { prisma } = database();
     const sent = "Анна, спасибо за ваш отзыв! Мы рады, что чайник вам понравился. Ждём вас снова в нашем магазине.";
     await anna.inbox.reply({ sellerId, itemId: world.items[2]!.id, text: sent, idempotencyKey: "repeat-reply-0001" });
@@ -106,6 +106,8 @@ describe("repetition check", () => {
       text: "анна,  спасибо за ваш ОТЗЫВ!! Мы рады, что чайник вам понравился. Ждём вас снова в нашем магазине",
     });
     expect(exact.repeats[0]).toMatchObject({ similarity: 1, text: sent, itemId: world.items[2]!.id });
+    // Editing that item's answer starts from it: its own answers are no repeats.
+    expect((await anna.template.repetition({ sellerId, text: sent, itemId: world.items[2]!.id })).repeats).toEqual([]);
 
     const near = await anna.template.repetition({ sellerId, text: sent.replace("Анна", "Борис").replace("чайник", "утюг") });
     expect(near.repeats[0]?.text).toBe(sent);

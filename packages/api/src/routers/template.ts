@@ -63,8 +63,13 @@ export const templateRouter = createTRPCRouter({
 
   /** Answers of this seller from the last 30 days that the text repeats or nearly repeats (Ozon penalises them). */
   repetition: sellerProcedure
-    .input(z.object({ text: z.string().max(10_000) }))
-    .query(async ({ ctx, input }) => ({ repeats: await findRepeatedAnswers(ctx.prisma, ctx.seller.id, input.text) })),
+    .input(
+      z.object({
+        text: z.string().max(10_000),
+        /** The item being answered: its own answers are no repeats. */ itemId: z.string().min(1).max(64).optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) => ({ repeats: await findRepeatedAnswers(ctx.prisma, ctx.seller.id, input.text, input.itemId) })),
 
   /**
    * The items a bulk selection (picked items, or "all matching this filter") stands for, among the

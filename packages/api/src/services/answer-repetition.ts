@@ -42,8 +42,17 @@ export interface RepeatedAnswer {
   similarity: number;
 }
 
-/** Up to three of the seller's answers of the last 30 days that this text repeats, closest first. */
-export async function findRepeatedAnswers(prisma: PrismaClient, sellerId: string, text: string): Promise<RepeatedAnswer[]> {
+/**
+ * Up to three of the seller's answers of the last 30 days that this text repeats, closest first.
+ * `exceptItemId`: the item being answered, whose own answers are left out (an edit starts from the
+ * answer it replaces, which is no repeat of another answer).
+ */
+export async function findRepeatedAnswers(
+  prisma: PrismaClient,
+  sellerId: string,
+  text: string,
+  exceptItemId?: string,
+): Promise<RepeatedAnswer[]> {
   const normalized = normalizeAnswer(text);
   if (normalized.length < MIN_CHECKED_LENGTH) return [];
   const since = new Date(Date.now() - REPETITION_WINDOW_DAYS * 24 * 3_600_000);
@@ -58,7 +67,7 @@ export async function findRepeatedAnswers(prisma: PrismaClient, sellerId: string
       JOIN "Reply" AS reply ON reply."id" = answer."replyId"
       WHERE answer."sellerId" = ${sellerId} AND answer."createdAt" >= ${since}
         AND (answer."textHash" = ${answerHash(normalized)} OR answer."normalizedText" % ${normalized})
-        AND reply."status" <> 'FAILED'
+        AND reply."status" <> 'FAILED' AND reply."itemId" IS DISTINCT FROM ${exceptItemId ?? null}::text
       ORDER BY "similarity" DESC, answer."createdAt" DESC
       LIMIT 3`;
   });

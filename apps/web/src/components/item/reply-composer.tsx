@@ -74,7 +74,7 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
 
   const checkedText = useSettled(text, REPETITION_CHECK_DELAY_MS);
   const repetition = useQuery({
-    ...trpc.template.repetition.queryOptions({ sellerId, text: checkedText }),
+    ...trpc.template.repetition.queryOptions({ sellerId, text: checkedText, itemId: item.id }),
     enabled: checkedText.trim().length >= 20,
   });
   const repeat = checkedText.trim().length >= 20 && checkedText === text ? repetition.data?.repeats[0] : undefined;
