@@ -13,10 +13,20 @@ function databaseUrl(): string {
   return runtime.databaseUrl;
 }
 
+/**
+ * For API calls a test makes beside the browser: a connection of its own each time. Playwright's
+ * request client reuses an idle keep-alive connection without retrying, so a call after a long pause
+ * (a second server starting) could meet one the server was just closing (ECONNRESET).
+ */
+export const FRESH_CONNECTION = { connection: "close" } as const;
+
 export async function signInThroughApi(page: Page, email: string, password: string) {
-  const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const { csrfToken } = (await (await page.request.get("/api/auth/csrf", { headers: FRESH_CONNECTION })).json()) as {
+    csrfToken: string;
+  };
   const response = await page.request.post("/api/auth/callback/credentials", {
     form: { csrfToken, email, password, json: "true" },
+    headers: FRESH_CONNECTION,
   });
   expect(response.ok()).toBe(true);
 }

@@ -7,7 +7,7 @@ import { hashPassword } from "@inbox/api";
 import { startWildberriesSandbox, type WildberriesSandbox } from "@inbox/connectors/sandbox";
 import type { PrismaClient } from "@inbox/db";
 import type { Page } from "@playwright/test";
-import { expect, removeTestData, signInThroughApi, test as base } from "./fixtures";
+import { expect, FRESH_CONNECTION, removeTestData, signInThroughApi, test as base } from "./fixtures";
 
 export interface LiveSeller {
   sellerId: string;
@@ -23,7 +23,7 @@ export interface LiveSeller {
 const ITEMS_PER_CHANNEL = 2;
 
 async function trpcMutation(page: Page, path: string, input: unknown): Promise<unknown> {
-  const response = await page.request.post(`/api/trpc/${path}`, { data: { json: input } });
+  const response = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: FRESH_CONNECTION });
   const body = (await response.json()) as { result?: { data: { json: unknown } }; error?: unknown };
   expect(response.ok(), `${path}: ${JSON.stringify(body.error)}`).toBe(true);
   return body.result!.data.json;

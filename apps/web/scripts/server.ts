@@ -30,6 +30,11 @@ const server = http.createServer((req, res) => {
       res.end();
     });
 });
+// Idle keep-alive connections stay open longer than clients and proxies keep theirs before reusing
+// them (60 s is usual for nginx and load balancers). With Node's 5 s, a request sent on a connection
+// the server was closing at that moment failed with ECONNRESET (seen in the browser tests' API calls).
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(port, hostname);
 
 const stop = () => {

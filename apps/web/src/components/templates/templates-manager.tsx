@@ -3,7 +3,7 @@
 // ratings it suits).
 import type { RouterOutputs } from "@inbox/api";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState, type FormEvent } from "react";
+import { useLayoutEffect, useRef, useState, type FormEvent } from "react";
 import { channelName } from "~/components/labels";
 import { fill, serverErrorMessage } from "~/components/server-error";
 import { Badge, Button, Card, inputClass, Spinner } from "~/components/ui";
@@ -119,16 +119,24 @@ function TemplateForm({ sellerId, template, onDone }: { sellerId: string; templa
   const saving = create.isPending || update.isPending;
   const error = create.error ?? update.error;
 
+  // Where the caret goes once an inserted variable is on screen: set right after React commits the
+  // text, before the next key is handled (a frame later, keys typed meanwhile landed before the caret).
+  const caretAfterInsert = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const field = textRef.current;
+    if (caretAfterInsert.current === null || !field) return;
+    field.focus();
+    field.setSelectionRange(caretAfterInsert.current, caretAfterInsert.current);
+    caretAfterInsert.current = null;
+  }, [text]);
+
   function insertVariable(variable: string) {
     const field = textRef.current;
     const token = `{${variable}}`;
     const start = field?.selectionStart ?? text.length;
     const end = field?.selectionEnd ?? text.length;
+    caretAfterInsert.current = start + token.length;
     setText(text.slice(0, start) + token + text.slice(end));
-    requestAnimationFrame(() => {
-      field?.focus();
-      field?.setSelectionRange(start + token.length, start + token.length);
-    });
   }
 
   function onSubmit(event: FormEvent) {
