@@ -1,7 +1,7 @@
 // The hot read paths send their raw statements straight to the pool (rawReader): the answers must be
 // Prisma's own, to the millisecond and whatever the process's time zone.
 import { afterEach, describe, expect, it } from "vitest";
-import { Prisma, rawReader } from "../src";
+import { Prisma, queryRawWithSettings, rawReader } from "../src";
 import { useTestDatabase } from "../src/testing/use-test-database";
 
 const database = useTestDatabase();
@@ -37,5 +37,26 @@ describe("rawReader", () => {
       const [row] = await rawReader(tx).$queryRaw<{ name: string }[]>(Prisma.sql`SELECT current_setting('application_name') AS "name"`);
       expect(row!.name).toBe("raw-reader-test");
     });
+  });
+
+  it("applies planner settings to one statement only, on the pool or through Prisma, and leaves no transaction open after an error", async () => {
+    const { prisma } = database();
+    const seqscan = Prisma.sql`SELECT current_setting('enable_seqscan') AS "value"`;
+    for (const client of [prisma, prisma.$extends({})]) {
+      const [inside] = await queryRawWithSettings<{ value: string }[]>(client, { enable_seqscan: "off" }, seqscan);
+      expect(inside!.value).toBe("off");
+      await expect(queryRawWithSettings(client, { enable_seqscan: "off" }, Prisma.sql`SELECT 1 / 0`)).rejects.toThrow(/division by zero/);
+    }
+    // Every pooled connection is back at the default, outside any transaction.
+    const reader = rawReader(prisma);
+    const rows = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        reader.$queryRaw<{ value: string; open: boolean }[]>(
+          Prisma.sql`SELECT current_setting('enable_seqscan') AS "value", now() <> statement_timestamp() AS "open"`,
+        ),
+      ),
+    );
+    expect(rows.flat()).toEqual(Array.from({ length: 12 }, () => ({ value: "on", open: false })));
+    await expect(queryRawWithSettings(prisma, { "enable_seqscan; DROP TABLE x": "off" }, seqscan)).rejects.toThrow(/Not a planner setting/);
   });
 });

@@ -1,0 +1,95 @@
+// Counts that cannot come from the counter rows (search words, product, dates, assignee) read at
+// most SAMPLE_CAP + 1 matching items: exact below the cap, "1000+" (`more`) above it, with every facet
+// a lower bound taken from the same thousand items. Both sample paths (words alone through the search
+// index, words with another condition through the list's ranges) and the assignee counts.
+import type { PrismaClient } from "@inbox/db";
+import { useTestDatabase } from "@inbox/db/testing/use-test-database";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SAMPLE_CAP } from "../src/services/inbox-counts";
+import { addMember, callerFor, createUser } from "./fixtures";
+
+const database = useTestDatabase();
+const OVER_CAP = SAMPLE_CAP + 150;
+const RARE = 40;
+/** All of the first seller's 650 items and 400 of the second's 500 are assigned to the user. */
+const ASSIGNED_IN_SECOND = 400;
+
+let prisma: PrismaClient;
+let userId: string;
+let sellerIds: string[];
+
+beforeAll(async () => {
+  prisma = database().prisma;
+  userId = (await createUser(prisma, "Cap")).id;
+  sellerIds = [];
+  // Two sellers, so the capped reads stop across sellers, not within one.
+  for (const [index, size] of [OVER_CAP - 500, 500].entries()) {
+    const seller = await prisma.seller.create({ data: { name: `Лимит ${index}` } });
+    const account = await prisma.marketplaceAccount.create({
+      data: { sellerId: seller.id, marketplace: "OZON", displayName: "Ozon", credentialsEncrypted: "v1:a:b:c" },
+    });
+    await addMember(prisma, userId, seller.id, "AGENT");
+    sellerIds.push(seller.id);
+    const at = Date.parse("2026-11-20T12:00:00Z");
+    await prisma.item.createMany({
+      data: Array.from({ length: size }, (_, n) => ({
+        sellerId: seller.id,
+        accountId: account.id,
+        marketplace: "OZON" as const,
+        channel: n % 4 === 3 ? ("QUESTION" as const) : ("REVIEW" as const),
+        externalId: `cap-${index}-${n}`,
+        // Every item mentions delivery; a few also a defect.
+        text: n < RARE / 2 ? "Доставка быстрая, но брак на шве" : "Доставка быстрая, упаковка целая",
+        rating: n % 4 === 3 ? null : 1 + (n % 5),
+        productName: "Чайник",
+        upstreamCreatedAt: new Date(at - n * 60_000),
+        lastActivityAt: new Date(at - n * 60_000),
+        answered: n % 2 === 0,
+        read: n % 3 === 0,
+        assigneeId: index === 0 || n < ASSIGNED_IN_SECOND ? userId : null,
+      })),
+    });
+  }
+});
+
+const capped = { count: SAMPLE_CAP, more: true };
+
+describe("counts over the sample cap", () => {
+  it.each([
+    ["words alone", { q: "доставка" }],
+    ["words and a marketplace", { q: "доставка", marketplaces: ["ozon" as const] }],
+    ["a product", { product: "Чайник" }],
+  ])("with %s, say 1000+ and keep every facet a lower bound of the same thousand items", async (_, filter) => {
+    const counts = await callerFor(prisma, userId).inbox.countsAll(filter);
+    expect(counts.exact).toBe(false);
+    expect(counts.total).toEqual(capped);
+    const { answered, unanswered, reply_pending, reply_failed } = counts.status;
+    expect(answered.count + unanswered.count).toBe(SAMPLE_CAP);
+    expect([answered, unanswered].every((count) => count.more && count.count > 0)).toBe(true);
+    expect(reply_pending.count + reply_failed.count).toBe(0);
+    expect(counts.channels.review.count + counts.channels.question.count).toBe(SAMPLE_CAP);
+    expect(counts.channels.chat).toEqual({ count: 0, more: true });
+    expect(counts.unread.count).toBeLessThan(SAMPLE_CAP);
+  });
+
+  it("are exact below the cap, alone and with a facet filter", async () => {
+    const caller = callerFor(prisma, userId);
+    const rare = await caller.inbox.countsAll({ q: "брак" });
+    expect(rare.total).toEqual({ count: RARE, more: false });
+    expect(rare.status.answered).toEqual({ count: RARE / 2, more: false });
+    expect(rare.channels.question).toEqual({ count: RARE / 4, more: false });
+    const unansweredQuestions = await caller.inbox.countsAll({ q: "брак", status: "unanswered", channels: ["question"] });
+    expect(unansweredQuestions.total).toEqual({ count: RARE / 4, more: false });
+    expect(unansweredQuestions.status.answered).toEqual({ count: 0, more: false });
+  });
+
+  it("count the items assigned to me and to nobody up to the cap, across sellers", async () => {
+    const counts = await callerFor(prisma, userId).inbox.countsAll({});
+    expect(counts.assignee.me).toEqual(capped);
+    expect(counts.assignee.none).toEqual({ count: 500 - ASSIGNED_IN_SECOND, more: false });
+    const other = await createUser(prisma, "Other");
+    await addMember(prisma, other.id, sellerIds[1]!, "AGENT");
+    const theirs = await callerFor(prisma, other.id).inbox.countsAll({});
+    expect(theirs.assignee).toEqual({ me: { count: 0, more: false }, none: { count: 500 - ASSIGNED_IN_SECOND, more: false } });
+  });
+});
