@@ -170,6 +170,8 @@ export function parseMultipart(req: SandboxRequest): MultipartPart[] | null {
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness and Russian text
 
+const HEX_DIGITS = "0123456789abcdef";
+
 /** mulberry32: tiny, fast, deterministic. */
 export class SeededRandom {
   private state: number;
@@ -193,8 +195,15 @@ export class SeededRandom {
   }
   /** Deterministic UUID v4-shaped string. */
   uuid(): string {
-    const hex = Array.from({ length: 32 }, () => Math.floor(this.next() * 16).toString(16)).join("");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    // Joined once from single characters: a template of slices would keep a tree of ~10 string
+    // pieces per id alive (~300 bytes instead of 56), which a million seeded reviews pay for.
+    const chars: string[] = [];
+    for (let i = 0; i < 32; i++) {
+      const digit = HEX_DIGITS[Math.floor(this.next() * 16)]!;
+      if (i === 8 || i === 12 || i === 16 || i === 20) chars.push("-");
+      chars.push(i === 12 ? "4" : i === 16 ? "a" : digit);
+    }
+    return chars.join("");
   }
   /** Alphanumeric id like WB feedback ids ("dfs8SD8s9d8a"). */
   token(length = 20): string {
@@ -311,9 +320,17 @@ const CHAT_LINES = [
 
 /** "Брала в подарок." + "муж доволен" → "Брала в подарок. Муж доволен." (a new sentence starts upper-case). */
 function reviewText(opener: string, body: string) {
-  const next = opener.endsWith(".") ? body.charAt(0).toUpperCase() + body.slice(1) : body;
-  return `${opener} ${next}.`;
+  const key = `${opener}|${body}`;
+  let text = REVIEW_TEXTS.get(key);
+  if (text === undefined) {
+    const next = opener.endsWith(".") ? body.charAt(0).toUpperCase() + body.slice(1) : body;
+    text = `${opener} ${next}.`;
+    REVIEW_TEXTS.set(key, text);
+  }
+  return text;
 }
+/** One string per opener and body: every seeded review shares it instead of holding its own copy. */
+const REVIEW_TEXTS = new Map<string, string>();
 
 export const ru = {
   personName: (r: SeededRandom) => `${r.pick(FIRST_NAMES)} ${r.pick(LAST_INITIALS)}`,

@@ -9,6 +9,8 @@ import {
   findQuestion,
   findReview,
   lastMessage,
+  listIndex,
+  positionAfterSeq,
   unreadCount,
   type AnswerPublication,
   type OzonSubscriptions,
@@ -287,7 +289,6 @@ function requireReview(ctx: HandlerContext, id: string): SandboxReview {
   return review;
 }
 
-/** Pages by last_id in (published_at, creation) order; items added later land after the cursor. */
 /**
  * The page after `lastId` (any item of the account: one the filter no longer matches still positions
  * the cursor) among the items that match, in creation order. Walks from the anchor instead of
@@ -307,14 +308,8 @@ function pageByLastId<T extends { id: string; seq: number }>(
     const anchor = byId.get(lastId);
     if (!anchor) throw invalid(group, `invalid value for field "last_id": unknown id ${lastId}`);
     // The first position past the anchor in the walk's direction.
-    let low = 0;
-    let high = ordered.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (ordered[middle]!.seq <= anchor.seq) low = middle + 1;
-      else high = middle;
-    }
-    start = ascending ? low : low - 2;
+    const after = positionAfterSeq(ordered, anchor.seq);
+    start = ascending ? after : after - 2;
   }
   const page: T[] = [];
   let hasNext = false;
@@ -327,23 +322,6 @@ function pageByLastId<T extends { id: string; seq: number }>(
     page.push(ordered[i]!);
   }
   return { page, hasNext, lastId: page[page.length - 1]?.id ?? lastId ?? "" };
-}
-
-interface ListIndex<T> {
-  length: number;
-  /** By seq, ascending. */
-  ordered: T[];
-  byId: Map<string, T>;
-}
-const listIndexes = new WeakMap<object, ListIndex<unknown>>();
-
-/** An account's list by seq and by id, rebuilt when the list grows (items are only ever appended). */
-function listIndex<T extends { id: string; seq: number }>(items: T[]): ListIndex<T> {
-  const cached = listIndexes.get(items) as ListIndex<T> | undefined;
-  if (cached?.length === items.length) return cached;
-  const index = { length: items.length, ordered: [...items].sort((a, b) => a.seq - b.seq), byId: new Map(items.map((i) => [i.id, i])) };
-  listIndexes.set(items, index as ListIndex<unknown>);
-  return index;
 }
 
 const reviewList: Handler = (body, ctx) => {

@@ -139,12 +139,59 @@ export function findChat(account: SandboxAccount, chatId: string): SandboxChat |
   return account.chats.find((c) => c.id === chatId);
 }
 
+/** Looked up in the list's id index: a scan cost the position of the review (61 % of a deep sync's CPU). */
 export function findReview(account: SandboxAccount, reviewId: string): SandboxReview | undefined {
-  return account.reviews.find((r) => r.id === reviewId);
+  return listIndex(account.reviews).byId.get(reviewId);
 }
 
 export function findQuestion(account: SandboxAccount, questionId: string): SandboxQuestion | undefined {
-  return account.questions.find((q) => q.id === questionId);
+  return listIndex(account.questions).byId.get(questionId);
+}
+
+export interface ListIndex<T> {
+  /** How many items of the list are indexed (its length when last looked at). */
+  length: number;
+  /** By seq, ascending. */
+  ordered: T[];
+  /** The first item with each id, as a scan from the start would find it. */
+  byId: Map<string, T>;
+}
+const listIndexes = new WeakMap<object, ListIndex<unknown>>();
+
+/**
+ * An account's review or question list by seq and by id. Items are only ever appended, so the index
+ * takes in the items appended since it last looked (each one once) instead of being rebuilt: a
+ * review added between two pages costs one insertion, not a sort of the million before it. An
+ * append arrives in seq order (seqs are allocated increasing); one that does not is inserted at
+ * its place. A list that got shorter (never done; tests could) is indexed afresh.
+ */
+export function listIndex<T extends { id: string; seq: number }>(items: T[]): ListIndex<T> {
+  let index = listIndexes.get(items) as ListIndex<T> | undefined;
+  if (!index || items.length < index.length) {
+    index = { length: 0, ordered: [], byId: new Map() };
+    listIndexes.set(items, index as ListIndex<unknown>);
+  }
+  const { ordered, byId } = index;
+  for (let i = index.length; i < items.length; i++) {
+    const item = items[i]!;
+    if (!byId.has(item.id)) byId.set(item.id, item);
+    if (ordered.length === 0 || ordered[ordered.length - 1]!.seq <= item.seq) ordered.push(item);
+    else ordered.splice(positionAfterSeq(ordered, item.seq), 0, item);
+  }
+  index.length = items.length;
+  return index;
+}
+
+/** The first position in `ordered` (ascending by seq) whose seq is greater than `seq`. */
+export function positionAfterSeq(ordered: readonly { seq: number }[], seq: number): number {
+  let low = 0;
+  let high = ordered.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (ordered[middle]!.seq <= seq) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 export function lastMessage(chat: SandboxChat): SandboxChatMessage | undefined {
