@@ -277,17 +277,6 @@ function readRunningPostmaster(dataDir: string): { pid: number; port: number } |
   return { pid, port };
 }
 
-/**
- * A quarter of the machine's memory (PostgreSQL's own guidance for a dedicated server), between its
- * default 128 MB and 8 GB. At the default, a million items (1.8 GB with indexes) are read from the
- * OS cache page by page: a search count visiting 1 000 scattered rows paid for each. The memory is
- * taken as pages are first used, so a small database, or a test's, never grows to it.
- */
-export function sharedBuffersMb(totalBytes = os.totalmem()): number {
-  const quarter = Math.floor(totalBytes / 4 / 2 ** 20);
-  return Math.min(8192, Math.max(128, quarter));
-}
-
 function startPostmaster(binDir: string, dataDir: string, port: number, owner: Owner | null, log: (line: string) => void) {
   return new Promise<ChildProcess>((resolve, reject) => {
     const child = spawn(
@@ -303,8 +292,6 @@ function startPostmaster(binDir: string, dataDir: string, port: number, owner: O
         "unix_socket_directories=",
         "-c",
         "max_connections=200",
-        "-c",
-        `shared_buffers=${sharedBuffersMb()}MB`,
       ],
       // Own process group: a Ctrl-C in the terminal reaches our launcher, which stops PostgreSQL last,
       // after the app and the workers have let go of their connections.
