@@ -1,16 +1,23 @@
 // Editing an answer where the marketplace allows it (Wildberries: once within 60 days; Yandex Market:
 // while it says canModify): the composer offers it, the outbox delivers it exactly once over real
 // HTTP to the sandbox, and every request the marketplace would refuse is refused with a reason first.
-import { startWildberriesSandbox, type WildberriesSandbox } from "@inbox/connectors/sandbox";
+import {
+  startWildberriesSandbox,
+  startYandexMarketSandbox,
+  type WildberriesSandbox,
+  type YandexMarketSandbox,
+} from "@inbox/connectors/sandbox";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, callerFor, createSellerWithItems, createUser } from "./fixtures";
 import { deliverUntilSettled, simulateCrashAfterSend } from "./support/replies";
+import { createSandboxAccount, FAST_CONNECTOR_OPTIONS } from "./sync-fixtures";
 import { createWbAccount, syncUntilCaughtUp, WB_CONNECTOR_OPTIONS, WB_TIME_SCALE } from "./support/wildberries";
 
 const database = useTestDatabase();
 let sandbox: WildberriesSandbox;
+let ym: YandexMarketSandbox;
 
 beforeAll(async () => {
   sandbox = await startWildberriesSandbox({
@@ -21,8 +28,9 @@ beforeAll(async () => {
     timeScale: WB_TIME_SCALE,
     moderation: "instant",
   });
+  ym = await startYandexMarketSandbox({ seed: 5, feedbacks: 6, questions: 6, chats: 1, hourlyLimits: false });
 });
-afterAll(() => sandbox.close());
+afterAll(() => Promise.all([sandbox.close(), ym.close()]));
 
 async function reason(promise: Promise<unknown>) {
   const error = await promise.then(
@@ -115,6 +123,57 @@ describe("editing a Wildberries answer through the outbox", () => {
       });
       const audit = await prisma.auditEvent.findMany({ where: { sellerId: seller.id, targetId: item.id }, orderBy: { createdAt: "asc" } });
       expect(audit.map((entry) => entry.action)).toEqual(["reply.queued", "reply.edit_queued"]);
+    }
+  });
+});
+
+describe("editing a Yandex Market answer through the outbox", () => {
+  it("updates our own comment or answer in place, and it stays editable for the next edit", async () => {
+    const { prisma } = database();
+    const { seller, account } = await createSandboxAccount(prisma, {
+      marketplace: "YANDEX_MARKET",
+      baseUrls: { "*": ym.url },
+      credentials: ym.credentials,
+      sellerName: "Edits YM",
+    });
+    const agent = await createUser(prisma, "YM edit agent");
+    await addMember(prisma, agent.id, seller.id, "AGENT");
+    const caller = callerFor(prisma, agent.id);
+    await syncUntilCaughtUp(prisma, account.id, { connectorOptions: FAST_CONNECTOR_OPTIONS });
+    const business = ym.business();
+    /** What the marketplace shows as our answer: every comment or answer of ours, in order. */
+    const ours = (channel: "REVIEW" | "QUESTION", externalId: string) =>
+      channel === "REVIEW"
+        ? business.feedbacks
+            .find((feedback) => String(feedback.id) === externalId)!
+            .comments.filter((c) => c.authorType === "BUSINESS")
+            .map((c) => c.text)
+        : business.questions
+            .find((question) => String(question.id) === externalId)!
+            .answers.filter((a) => a.authorType === "BUSINESS")
+            .map((a) => a.text);
+
+    for (const channel of ["REVIEW", "QUESTION"] as const) {
+      const item = await prisma.item.findFirstOrThrow({
+        where: { accountId: account.id, channel, answered: false },
+        orderBy: { externalId: "asc" },
+      });
+      const get = () => caller.inbox.get({ sellerId: seller.id, itemId: item.id });
+      const send = async (text: string, key: string, edit: boolean) => {
+        const reply = await caller.inbox.reply({ sellerId: seller.id, itemId: item.id, text, idempotencyKey: `${key}-${item.id}`, edit });
+        await deliverUntilSettled(prisma, [reply.id], FAST_CONNECTOR_OPTIONS);
+        return prisma.reply.findUniqueOrThrow({ where: { id: reply.id } });
+      };
+      expect(await send("Спасибо за отзыв!", "answer", false)).toMatchObject({ kind: "ANSWER", status: "SENT" });
+      expect((await get()).composer).toEqual({ open: true, kind: "edit" });
+      expect(await send("Спасибо! Заменим товар по гарантии.", "edit-1", true)).toMatchObject({ kind: "EDIT", status: "SENT" });
+      // Yandex Market keeps our answer modifiable: a second edit goes through the same way.
+      await syncUntilCaughtUp(prisma, account.id, { connectorOptions: FAST_CONNECTOR_OPTIONS });
+      expect((await get()).composer).toEqual({ open: true, kind: "edit" });
+      expect(await send("Спасибо! Заменим товар по гарантии в течение недели.", "edit-2", true)).toMatchObject({ status: "SENT" });
+      // One answer upstream, updated in place (never a second comment or answer), and the item shows it.
+      expect(ours(channel, item.externalId)).toEqual(["Спасибо! Заменим товар по гарантии в течение недели."]);
+      expect(await get()).toMatchObject({ answered: true, answerText: "Спасибо! Заменим товар по гарантии в течение недели." });
     }
   });
 });
