@@ -42,7 +42,9 @@ describe("rawReader", () => {
   it("applies planner settings to one statement only, on the pool or through Prisma, and leaves no transaction open after an error", async () => {
     const { prisma } = database();
     const seqscan = Prisma.sql`SELECT current_setting('enable_seqscan') AS "value"`;
-    for (const client of [prisma, prisma.$extends({})]) {
+    // An extended client is not createPrismaClient's own: it takes the Prisma batch transaction path.
+    const throughPrisma = prisma.$extends({}) as unknown as typeof prisma;
+    for (const client of [prisma, throughPrisma]) {
       const [inside] = await queryRawWithSettings<{ value: string }[]>(client, { enable_seqscan: "off" }, seqscan);
       expect(inside!.value).toBe("off");
       await expect(queryRawWithSettings(client, { enable_seqscan: "off" }, Prisma.sql`SELECT 1 / 0`)).rejects.toThrow(/division by zero/);
