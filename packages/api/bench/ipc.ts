@@ -14,11 +14,15 @@ export interface ChildHandle {
   stop(): Promise<void>;
 }
 
-/** Forks bench/<script> under tsx and waits for its "ready" message. */
-export async function startChild(script: string, env: Record<string, string | undefined> = {}): Promise<ChildHandle> {
+/** Forks bench/<script> under tsx (with `nodeFlags`, e.g. a heap limit) and waits for its "ready" message. */
+export async function startChild(
+  script: string,
+  env: Record<string, string | undefined> = {},
+  nodeFlags: string[] = [],
+): Promise<ChildHandle> {
   const child: ChildProcess = fork(path.join(benchDir, script), [], {
     cwd: path.resolve(benchDir, ".."),
-    execArgv: ["--import", "tsx"],
+    execArgv: [...nodeFlags, "--import", "tsx"],
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

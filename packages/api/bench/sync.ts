@@ -5,6 +5,7 @@
 //    multi-row upserts of the same rows, worker RSS while it runs;
 //  - incremental after 1 % new reviews; 1 000 replies delivered.
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
 import { getConnector, type ChannelItem } from "@inbox/connectors";
 import { accountSecretContext, encryptSecret, type PrismaClient } from "@inbox/db";
 import pg from "pg";
@@ -77,6 +78,17 @@ export interface SyncFigures {
 
 export class NothingMeasuredError extends Error {}
 
+/**
+ * The node flags of `pnpm worker` (package.json's `worker` script: the heap limit, see
+ * src/jobs/cli.ts), so the bench's stand-in for the worker runs with the heap the worker has.
+ */
+export function workerNodeFlags(): string[] {
+  const manifest = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { scripts: { worker: string } };
+  const flags = manifest.scripts.worker.split(/\s+/).filter((arg) => arg.startsWith("--"));
+  if (flags.length === 0) throw new Error(`no node flags in the worker script (${manifest.scripts.worker})`);
+  return flags;
+}
+
 function expect(condition: boolean, message: string): asserts condition {
   if (!condition) throw new NothingMeasuredError(message);
 }
@@ -110,7 +122,7 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
   let worker: ChildHandle | null = null;
   let sandbox: ChildHandle | null = null;
   try {
-    worker = await startChild("sync-worker.ts", env);
+    worker = await startChild("sync-worker.ts", env, workerNodeFlags());
 
     // ── Our side alone (no rate limits) ─────────────────────────────────────────────────────────
     sandbox = await startChild("sandbox-process.ts");

@@ -1,4 +1,5 @@
 // The sync engine against the Ozon sandbox over real HTTP and a real PostgreSQL.
+import { getEventListeners } from "node:events";
 import { isOzonBuyerChatType, startOzonSandbox, type OzonSandbox } from "@inbox/connectors/sandbox";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -70,6 +71,47 @@ describe("Ozon sync", () => {
     expect(again.status === "done" && again.channels.map((channel) => channel.changed)).toEqual([0, 0, 0]);
     const runs = await prisma.syncRun.findMany({ where: { accountId: account.id } });
     expect(runs.every((run) => run.finishedAt && run.requests > 0)).toBe(true);
+  });
+
+  it("stops when the caller's signal aborts, keeping its checkpoint, and leaves nothing on that signal", async () => {
+    const { prisma } = database();
+    // The worker's shutdown signal lives as long as the process and is handed to every sync job:
+    // a sync must not leave anything on it (Node 20's AbortSignal.any keeps an entry per call).
+    const shutdown = new AbortController();
+    const leftOn = (signal: AbortSignal) => {
+      const dependants = Object.getOwnPropertySymbols(signal).find((key) => key.description === "kDependantSignals");
+      const size = dependants ? ((signal as unknown as Record<symbol, Set<unknown> | undefined>)[dependants]?.size ?? 0) : 0;
+      return { listeners: getEventListeners(signal, "abort").length, dependants: size };
+    };
+    const { account } = await createOzonAccount();
+    const first = await syncAccount({
+      prisma,
+      accountId: account.id,
+      connectorOptions: FAST_CONNECTOR_OPTIONS,
+      pageSize: 20,
+      signal: shutdown.signal,
+    });
+    expect(first.status === "done" && first.channels.map((channel) => channel.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
+    expect(leftOn(shutdown.signal)).toEqual({ listeners: 0, dependants: 0 });
+
+    const { account: stopped } = await createOzonAccount();
+    let requests = 0;
+    const stopping = await syncAccount({
+      prisma,
+      accountId: stopped.id,
+      connectorOptions: { ...FAST_CONNECTOR_OPTIONS, onRequest: () => (requests += 1) === 2 && shutdown.abort(new Error("shutdown")) },
+      pageSize: 20,
+      signal: shutdown.signal,
+    });
+    // Stopped during the first page or at its end (whichever the second response lands in): the
+    // other channels are not started, and at most the first page is stored, with its checkpoint.
+    expect(stopping.status === "done" && stopping.channels.map((channel) => channel.channel)).toEqual(["REVIEW"]);
+    expect(leftOn(shutdown.signal).listeners).toBe(0);
+    const state = await prisma.syncState.findFirstOrThrow({ where: { accountId: stopped.id, channel: "REVIEW" } });
+    const stored = await prisma.item.count({ where: { accountId: stopped.id } });
+    expect([0, 20]).toContain(stored);
+    expect(state.cursor === null).toBe(stored === 0);
+    expect((await prisma.marketplaceAccount.findUniqueOrThrow({ where: { id: stopped.id } })).lastSyncedAt).toBeNull();
   });
 
   it("picks up items customers add upstream after and during a sync by the next run", async () => {

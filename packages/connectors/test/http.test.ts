@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import {
@@ -26,6 +27,7 @@ function scriptedFetch(script: Reply[]) {
   const fn = (async (url: string, init: RequestInit) => {
     calls.push({ url, init });
     const next = script.shift() ?? { status: 200, body: "{}" };
+    if (init.signal?.aborted) throw init.signal.reason; // as fetch does
     if (next === "hang") {
       return new Promise((_r, reject) => init.signal?.addEventListener("abort", () => reject(new Error("aborted"))));
     }
@@ -195,6 +197,42 @@ describe("MarketplaceHttpClient retries", () => {
     setTimeout(() => ac.abort(new Error("stop")), 10);
     await expect(c.request({ method: "GET", path: "/x" })).rejects.toThrow("stop");
     expect(calls).toHaveLength(1);
+  });
+
+  it("keeps nothing on the caller's signal once its requests are done", async () => {
+    // A sync's signal lives for the whole sync (hundreds of thousands of requests): whatever a
+    // request hangs on it must go when the request ends. AbortSignal.any did not (Node 20 keeps one
+    // entry per call in the source's kDependantSignals set), which grew the worker's heap per request.
+    const ac = new AbortController();
+    const { c, calls } = client([ok, { status: 503 }, ok, Object.assign(new Error("reset"), { code: "ECONNRESET" }), ok], {
+      signal: ac.signal,
+    });
+    for (const path of ["/a", "/b", "/c"]) expect((await c.request({ method: "GET", path, schema: okSchema })).data.ok).toBe(true);
+    expect(calls).toHaveLength(5);
+    expect(getEventListeners(ac.signal, "abort")).toHaveLength(0);
+    const dependants = Object.getOwnPropertySymbols(ac.signal).find((key) => key.description === "kDependantSignals");
+    expect(dependants ? ((ac.signal as unknown as Record<symbol, Set<unknown> | undefined>)[dependants]?.size ?? 0) : 0).toBe(0);
+  });
+
+  it("hangs one listener on the caller's signal however many requests are in flight, and its abort stops them all", async () => {
+    const ac = new AbortController();
+    const { c, calls } = client(
+      Array.from({ length: 12 }, () => "hang" as const),
+      { signal: ac.signal, timeoutMs: 5000 },
+    );
+    const requests = Array.from({ length: 12 }, (_, i) => c.request({ method: "GET", path: `/r${i}` }));
+    await vi.waitFor(() => expect(calls).toHaveLength(12));
+    expect(getEventListeners(ac.signal, "abort")).toHaveLength(1);
+    ac.abort(new Error("stop"));
+    for (const request of requests) await expect(request).rejects.toThrow("stop");
+    expect(getEventListeners(ac.signal, "abort")).toHaveLength(0);
+  });
+
+  it("stops at once when the caller's signal is already aborted", async () => {
+    const ac = new AbortController();
+    ac.abort(new Error("shutting down"));
+    const { c } = client(["hang", ok], { signal: ac.signal, timeoutMs: 5000 });
+    await expect(c.request({ method: "GET", path: "/x" })).rejects.toThrow("shutting down");
   });
 });
 

@@ -1,6 +1,16 @@
 // `pnpm worker`: the background workers as a process of their own. Run any number of them, on any
 // number of machines, against one PostgreSQL (DATABASE_URL); without DATABASE_URL they join the
 // embedded database of this checkout (started by `npm start`, or started here).
+//
+// The `worker` script runs this with --max-old-space-size=512, on purpose. Every job holds a bounded
+// working set (a sync: one page of 100 items and the page read ahead; automation: RULE_BATCH items):
+// ~30 MB of live heap after a GC, ~50 MB at most between collections under this limit, the same
+// after 200 000 synced reviews as after 20 000, so a 1 M-review sync (10 000 pages) needs no more.
+// Without a limit V8 sizes the heap from the machine's memory (4 GB on a 24 GB host) and lets
+// garbage pile up: heap ~170 MB and RSS ~270 MB over 200 000 reviews, 282 → 370 MB over the bench's
+// 1 M. With 512 MB (256 or 384 do the same) V8 collects sooner: heap ~78 MB, RSS ~175–195 MB, flat;
+// 512 leaves ten times the largest working set seen as margin. bench/sync-worker.ts is started with
+// the same flags (bench/sync.ts).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPrismaClient } from "@inbox/db";

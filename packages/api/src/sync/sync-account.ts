@@ -65,17 +65,23 @@ export async function syncAccount(options: SyncAccountOptions): Promise<SyncAcco
   // must not let a second sync of the account in. A killed worker stops renewing; its lease expires.
   // Should renewal fail (the lease was taken over, or the write failed, so holding it is unproven),
   // the sync stops at the next page boundary, its checkpoint kept.
-  const leaseLost = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, leaseLost.signal]) : leaseLost.signal;
+  const stopSync = new AbortController();
+  const signal = stopSync.signal;
+  // The caller's stop (the worker's shutdown signal, alive as long as the process) is forwarded by a
+  // listener removed when this sync ends, not AbortSignal.any: on Node 20 each AbortSignal.any call
+  // leaves an entry on its long-lived source that is never removed, one per sync job.
+  const forwardStop = () => stopSync.abort(options.signal?.reason);
+  if (options.signal?.aborted) forwardStop();
+  else options.signal?.addEventListener("abort", forwardStop, { once: true });
   const heartbeat = startHeartbeat(
     async () => {
       if (!(await acquireLease(prisma, accountId, workerId, config.leaseMs)))
-        leaseLost.abort(new Error("The account's sync lease was lost."));
+        stopSync.abort(new Error("The account's sync lease was lost."));
     },
     {
       everyMs: config.leaseMs / 3,
       onError: (error) =>
-        leaseLost.abort(
+        stopSync.abort(
           new Error(`The account's sync lease could not be renewed: ${error instanceof Error ? error.message : String(error)}`),
         ),
     },
@@ -114,6 +120,7 @@ export async function syncAccount(options: SyncAccountOptions): Promise<SyncAcco
     });
     return { status: "done", channels };
   } finally {
+    options.signal?.removeEventListener("abort", forwardStop);
     await heartbeat.stop(); // a renewal landing after the release would hold the account for another lease
     await releaseLease(prisma, accountId, workerId);
   }

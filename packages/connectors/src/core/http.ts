@@ -144,7 +144,8 @@ export class MarketplaceHttpClient {
       const release = await this.acquire(o.maxRetryWaitMs, req);
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new Error("timeout")), o.timeoutMs);
-      const signal = this.opts.signal ? AbortSignal.any([this.opts.signal, controller.signal]) : controller.signal;
+      const untrack = this.trackAttempt(controller);
+      const signal = controller.signal;
       const started = Date.now();
       let status = 0;
       let headers: Headers;
@@ -196,6 +197,7 @@ export class MarketplaceHttpClient {
         );
       } finally {
         clearTimeout(timer);
+        untrack();
         release();
       }
       this.report(req.method, url, status, attempt, started);
@@ -255,6 +257,34 @@ export class MarketplaceHttpClient {
       }
       return { status, headers, data: parsed.data, requestId };
     }
+  }
+
+  /** Attempts in flight, aborted together when the caller's signal aborts. */
+  private readonly inFlight = new Set<AbortController>();
+  private readonly abortInFlight = () => {
+    for (const controller of this.inFlight) controller.abort(this.opts.signal?.reason);
+  };
+
+  /**
+   * Lets the caller's signal (a sync's, alive for the whole sync) abort `controller`; the returned
+   * function ends that. Not AbortSignal.any: on Node 20 every AbortSignal.any call leaves an entry
+   * on its source signals that is never removed (~55 bytes of heap per request, ~17 MB over a
+   * 1 M-review Ozon sync). One listener per client while attempts are in flight, not one per
+   * attempt: a page's follow-up requests run at once and would pass Node's 10-listener warning.
+   */
+  private trackAttempt(controller: AbortController): () => void {
+    const caller = this.opts.signal;
+    if (!caller) return () => {};
+    if (caller.aborted) {
+      controller.abort(caller.reason);
+      return () => {};
+    }
+    if (this.inFlight.size === 0) caller.addEventListener("abort", this.abortInFlight, { once: true });
+    this.inFlight.add(controller);
+    return () => {
+      this.inFlight.delete(controller);
+      if (this.inFlight.size === 0) caller.removeEventListener("abort", this.abortInFlight);
+    };
   }
 
   private async acquire(maxWaitMs: number, req: HttpRequest<unknown>): Promise<() => void> {
