@@ -192,7 +192,10 @@ export function writeResults(results: {
   const dir = path.join(repoRoot, "bench", "results");
   fs.mkdirSync(dir, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
-  const base = path.join(dir, results.mode === "full" ? date : `${date}-${results.mode}`);
+  const name = results.mode === "full" ? date : `${date}-${results.mode}`;
+  // A second run on the same day gets its own files (-2, -3, …): an earlier result is never overwritten.
+  let base = path.join(dir, name);
+  for (let run = 2; fs.existsSync(`${base}.md`) || fs.existsSync(`${base}.json`); run += 1) base = path.join(dir, `${name}-${run}`);
   fs.writeFileSync(`${base}.json`, `${JSON.stringify({ date: new Date().toISOString(), ...results }, null, 2)}\n`);
   const dataset = results.read?.dataset;
   const lines = [
