@@ -54,9 +54,12 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
   const savedText = useRef<string | null>(null);
   // The draft write on its way, if any: sending waits for it (see onSubmit).
   const draftWrite = useRef<Promise<unknown> | null>(null);
+  // While a send is on its way the text is the reply's, not a draft: a save started then (the save
+  // delay ending mid-send) would land after the reply deleted the draft and bring the text back.
+  const sending = useRef(false);
   const settledText = useSettled(text, DRAFT_SAVE_DELAY_MS);
   useEffect(() => {
-    if (edited === null || settledText !== edited || savedText.current === settledText) return;
+    if (sending.current || edited === null || settledText !== edited || savedText.current === settledText) return;
     savedText.current = settledText;
     draftWrite.current = saveDraft.mutateAsync({ sellerId, itemId: item.id, text: settledText }).catch(() => null);
   }, [settledText, edited, saveDraft, sellerId, item.id]);
@@ -67,7 +70,7 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
   useEffect(
     () => () => {
       const { edited: pending, sellerId: seller, itemId } = latest.current;
-      if (pending !== null && savedText.current !== pending) save({ sellerId: seller, itemId, text: pending });
+      if (!sending.current && pending !== null && savedText.current !== pending) save({ sellerId: seller, itemId, text: pending });
     },
     [save],
   );
@@ -82,6 +85,7 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
   const reply = useMutation(
     trpc.inbox.reply.mutationOptions({
       onSuccess: () => {
+        sending.current = false;
         setEdited("");
         savedText.current = "";
         setIdempotencyKey(newKey());
@@ -89,6 +93,13 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
         queryClient.setQueryData(trpc.draft.get.queryKey({ sellerId, itemId: item.id }), null);
         void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
         window.dispatchEvent(new CustomEvent("inbox:reply-queued", { detail: { sellerId, itemId: item.id } }));
+      },
+      // Refused: the text stays in the composer and is a draft again, saved as such.
+      onError: (_error, variables) => {
+        sending.current = false;
+        if (savedText.current === variables.text) return;
+        savedText.current = variables.text;
+        draftWrite.current = saveDraft.mutateAsync({ sellerId, itemId: item.id, text: variables.text }).catch(() => null);
       },
     }),
   );
@@ -111,6 +122,7 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
     event.preventDefault();
     if (tooShort || tooLong || unchanged) return;
     setQueuedNotice(false);
+    sending.current = true;
     // Queuing the reply deletes the draft: a draft write still on its way would land after that and
     // bring the sent text back on the next visit.
     await draftWrite.current;
