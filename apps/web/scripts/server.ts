@@ -7,6 +7,7 @@
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { gracefulClose } from "../src/server/graceful-close";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 3000);
@@ -35,12 +36,15 @@ const server = http.createServer((req, res) => {
 // the server was closing at that moment failed with ECONNRESET (seen in the browser tests' API calls).
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
+const closing = gracefulClose(server);
 server.listen(port, hostname);
 
 const stop = () => {
-  // Open keep-alive connections would hold close() open: idle ones are closed now, busy ones after their answer.
-  server.close(() => void app.close().finally(() => process.exit(0)));
-  server.closeIdleConnections();
+  // Idle connections close now, busy ones after their answer.
+  void closing
+    .close()
+    .then(() => app.close())
+    .finally(() => process.exit(0));
   // Live-update streams never finish on their own: they end now, and their clients resume elsewhere.
   endEventStreams();
 };

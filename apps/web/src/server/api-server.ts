@@ -85,6 +85,8 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
 
 /** Live-update streams open on this server: ended at shutdown, so it can close (endEventStreams). */
 const openStreams = new Set<ServerResponse>();
+/** Set at shutdown: a stream asked for after it ends at once, and its client resumes elsewhere. */
+let streamsEnded = false;
 
 /**
  * A server-sent event stream (live.events): each event is written as it comes, never buffered or
@@ -100,13 +102,18 @@ async function streamEvents(
 ) {
   const reader = body.getReader();
   const cancel = () => void reader.cancel().catch(() => {});
-  res.once("close", cancel);
-  openStreams.add(res);
   // Small events must leave at once, not wait for Nagle's algorithm to fill a packet.
   req.socket.setNoDelay(true);
   // `no-transform` and `X-Accel-Buffering: no` keep compressing or buffering proxies out of the way.
   res.writeHead(status, { ...headers, "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" });
+  if (streamsEnded) {
+    cancel();
+    res.end();
+    return;
+  }
   res.flushHeaders();
+  res.once("close", cancel);
+  openStreams.add(res);
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -122,6 +129,7 @@ async function streamEvents(
 
 /** Ends every open event stream (clients reconnect elsewhere and resume from their last event). */
 export function endEventStreams() {
+  streamsEnded = true;
   for (const res of openStreams) {
     res.end();
     res.socket?.end(); // a kept-alive connection would otherwise hold the closing server open
@@ -134,6 +142,11 @@ function headersFor(https: boolean): Record<string, string> {
 }
 
 async function answer(req: IncomingMessage, res: ServerResponse, url: URL, https: boolean) {
+  if (streamsEnded && req.headers.accept === "text/event-stream") {
+    // Shutting down: a live stream (EventSource asks so) ends before it starts and reconnects elsewhere.
+    res.writeHead(200, { ...headersFor(https), "content-type": "text/event-stream", "cache-control": "no-cache" }).end();
+    return;
+  }
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
   const aborted = new AbortController();
