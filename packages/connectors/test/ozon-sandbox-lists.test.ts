@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listIndex } from "../src/ozon/sandbox/model";
 import { startOzonSandbox, type OzonSandbox } from "../src/ozon/sandbox/index";
+import { postToOzonSandbox } from "./support/ozon-sandbox";
 
 let sandbox: OzonSandbox;
 
@@ -13,30 +14,24 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-async function post(path: string, body: unknown) {
-  const res = await fetch(sandbox.url + path, {
-    method: "POST",
-    headers: { "content-type": "application/json", "Client-Id": sandbox.credentials.clientId, "Api-Key": sandbox.credentials.apiKey },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const post = (path: string, body: unknown) => postToOzonSandbox(sandbox, path, body);
 
 type Page = { ids: string[]; hasNext: boolean; lastId: string };
 
-async function reviewPage(lastId: string, extra: Record<string, unknown> = {}): Promise<Page> {
-  const res = await post("/v2/review/list", { limit: 20, sort_dir: "ASC", ...(lastId ? { last_id: lastId } : {}), ...extra });
+/** One page of a last_id walk: the review and question lists page alike, only path and list field differ. */
+async function listPage(path: string, listField: "reviews" | "questions", body: Record<string, unknown>): Promise<Page> {
+  const res = await post(path, body);
   expect(res.status).toBe(200);
-  const reviews = res.body.reviews as Array<{ id: string }>;
-  return { ids: reviews.map((r) => r.id), hasNext: res.body.has_next as boolean, lastId: res.body.last_id as string };
+  const items = res.body[listField] as Array<{ id: string }>;
+  return { ids: items.map((i) => i.id), hasNext: res.body.has_next as boolean, lastId: res.body.last_id as string };
 }
 
-async function questionPage(lastId: string): Promise<Page> {
-  const res = await post("/v1/question/list", { limit: 30, sort_dir: "ASC", last_id: lastId });
-  expect(res.status).toBe(200);
-  const questions = res.body.questions as Array<{ id: string }>;
-  return { ids: questions.map((q) => q.id), hasNext: res.body.has_next as boolean, lastId: res.body.last_id as string };
-}
+// The request bodies stay as each walk sent them: the review walk leaves last_id out on its first page,
+// the question walk sends it empty.
+const reviewPage = (lastId: string, extra: Record<string, unknown> = {}) =>
+  listPage("/v2/review/list", "reviews", { limit: 20, sort_dir: "ASC", ...(lastId ? { last_id: lastId } : {}), ...extra });
+
+const questionPage = (lastId: string) => listPage("/v1/question/list", "questions", { limit: 30, sort_dir: "ASC", last_id: lastId });
 
 describe("ozon sandbox list walks", () => {
   it("an ascending review walk returns every review once, in creation order, while reviews are appended between pages", async () => {

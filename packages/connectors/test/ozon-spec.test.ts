@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getConnector, resetSharedBuckets, type ConnectorOptions } from "../src/index";
 import { OzonChatConnector, OzonQuestionsConnector, OzonReviewsConnector } from "../src/ozon/index";
 import { startOzonSandbox, type OzonSandbox } from "../src/ozon/sandbox/index";
+import { postToOzonSandbox, type OzonResponse } from "./support/ozon-sandbox";
 
 let sandbox: OzonSandbox;
 let options: ConnectorOptions;
@@ -25,17 +26,10 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-async function rawPost(path: string, body: unknown) {
-  const res = await fetch(sandbox.url + path, {
-    method: "POST",
-    headers: { "content-type": "application/json", "Client-Id": sandbox.credentials.clientId, "Api-Key": sandbox.credentials.apiKey },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const rawPost = (path: string, body: unknown) => postToOzonSandbox(sandbox, path, body);
 
 /** Ozon's validation error: 400 with rpcStatus {code: 3, message, details}. */
-function expectValidationError(res: { status: number; body: Record<string, unknown> }, field: string) {
+function expectValidationError(res: OzonResponse, field: string) {
   expect(res.status).toBe(400);
   expect(res.body).toMatchObject({ code: 3, message: expect.stringContaining(field) });
   expect(res.body).toHaveProperty("details");
