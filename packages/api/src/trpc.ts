@@ -3,7 +3,6 @@
 import type { ConnectorOptions } from "@inbox/connectors";
 import { getPrisma, type PrismaClient, type Role } from "@inbox/db";
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { z, ZodError } from "zod";
 import { roleForScopes, type ApiTokenPrincipal, type ApiTokenScope } from "./auth/api-tokens";
@@ -12,6 +11,7 @@ import { getJobQueue, type JobQueue } from "./jobs/queues";
 import { getLiveHub, type LiveHub } from "./live/live-hub";
 import { NO_REQUEST_INFO, type AuditRequestInfo } from "./services/audit";
 import { listMemberships, type SellerMembership } from "./services/memberships";
+import { wireTransformer } from "./wire-transformer";
 
 export interface CreateContextOptions {
   /** The signed-in user (from the next-auth session), or null. */
@@ -84,7 +84,7 @@ const t = initTRPC
   .context<TRPCContext>()
   .meta<ProcedureMeta>()
   .create({
-    transformer: superjson,
+    transformer: wireTransformer,
     // Live updates (routers/live.ts): a ping every 10 s keeps idle proxies from closing the stream,
     // and a client that hears nothing for 25 s reconnects (it resumes from its last event id).
     sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
