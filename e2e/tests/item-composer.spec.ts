@@ -55,6 +55,8 @@ async function createWorld(prisma: PrismaClient): Promise<ComposerWorld & { emai
       attachments: [
         { kind: "image", url: PHOTO, name: "Фото 1" },
         { kind: "image", url: PHOTO, name: "Фото 2" },
+        // A marketplace CDN link that no longer answers (port 9 refuses connections).
+        { kind: "image", url: "https://127.0.0.1:9/vol1/photos/fs.webp", name: "Фото 3" },
       ],
       upstreamCreatedAt: new Date(now - 60_000),
       lastActivityAt: new Date(now - 60_000),
@@ -143,7 +145,7 @@ test("a review whose photos cannot be fetched from the marketplace still opens, 
   await expect(view.getByTestId("attachments")).toHaveCount(0);
 });
 
-test("a review shows stars, pros and cons, photos opening full size, the buyer's name, the order status and the product card", async ({
+test("a review shows stars, pros and cons, photos opening full size (a photo that cannot load says so), the buyer's name, the order status and the product card", async ({
   page,
   world,
 }) => {
@@ -155,9 +157,12 @@ test("a review shows stars, pros and cons, photos opening full size, the buyer's
   await expect(view.getByText("Тихий")).toBeVisible();
   await expect(view.getByText("Короткий шнур")).toBeVisible();
   const photos = view.getByTestId("attachments").getByRole("link");
-  await expect(photos).toHaveCount(2);
+  await expect(photos).toHaveCount(3);
   await expect(photos.first()).toHaveAttribute("href", /^data:image\/png/);
   await expect(photos.first()).toHaveAttribute("target", "_blank");
+  await expect(photos.first().getByRole("img", { name: "Фото 1" })).toBeVisible();
+  await expect(photos.nth(2).getByTestId("photo-unavailable")).toHaveText("Превью не загрузилось — открыть фото");
+  await expect(photos.nth(2)).toHaveAttribute("href", "https://127.0.0.1:9/vol1/photos/fs.webp");
   const product = view.getByTestId("product");
   await expect(product.getByRole("link", { name: "Чайник электрический" })).toHaveAttribute(
     "href",

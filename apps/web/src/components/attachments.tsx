@@ -1,6 +1,8 @@
 // Photos, videos and files of a review or chat message. Images open full size in a new tab; files
 // served only through the marketplace API (a downloadId) go through our server route, which adds the
 // account's token server-side.
+"use client";
+import { useEffect, useRef, useState } from "react";
 import type { Messages } from "~/i18n/messages";
 import { cn } from "~/components/ui";
 
@@ -50,6 +52,40 @@ function oncePerFile(attachments: AttachmentView[]): AttachmentView[] {
   });
 }
 
+/**
+ * A photo's thumbnail; when it cannot load (a marketplace CDN link that expired or is out of reach)
+ * a placeholder says so, and the link around it still opens the full-size photo.
+ */
+function Thumbnail({ src, alt, t }: { src: string; alt: string; t: Messages["item"] }) {
+  const image = useRef<HTMLImageElement>(null);
+  const [failed, setFailed] = useState(false);
+  // An image that failed before hydration fired its error event before React listened.
+  useEffect(() => {
+    if (image.current?.complete && image.current.naturalWidth === 0) setFailed(true);
+  }, []);
+  if (failed) {
+    return (
+      <span
+        className="flex h-24 w-24 items-center justify-center rounded-lg border border-dashed border-slate-300 bg-slate-50 p-1 text-center text-xs text-slate-600"
+        data-testid="photo-unavailable"
+      >
+        {t.photoUnavailable}
+      </span>
+    );
+  }
+  return (
+    // Marketplace CDNs and our download route: a plain <img>, no Next image optimiser.
+    <img
+      ref={image}
+      src={src}
+      alt={alt}
+      loading="lazy"
+      onError={() => setFailed(true)}
+      className="h-24 w-24 rounded-lg border border-slate-200 object-cover"
+    />
+  );
+}
+
 export function Attachments({
   attachments,
   sellerId,
@@ -79,13 +115,7 @@ export function Attachments({
           return (
             <li key={key}>
               <a href={link} target="_blank" rel="noopener noreferrer" title={a.name ?? t.photo}>
-                {/* Marketplace CDNs and our download route: a plain <img>, no Next image optimiser. */}
-                <img
-                  src={a.downloadId ? link : (a.previewUrl ?? link)}
-                  alt={a.name ?? t.photo}
-                  loading="lazy"
-                  className="h-24 w-24 rounded-lg border border-slate-200 object-cover"
-                />
+                <Thumbnail src={a.downloadId ? link : (a.previewUrl ?? link)} alt={a.name ?? t.photo} t={t} />
               </a>
             </li>
           );
