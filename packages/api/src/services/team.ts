@@ -104,10 +104,14 @@ export async function createInvitation(
     await tx.$queryRaw`SELECT "id" FROM "Seller" WHERE "id" = ${params.sellerId} FOR NO KEY UPDATE`;
     const member = await tx.membership.findFirst({ where: { sellerId: params.sellerId, user: { email } }, select: { id: true } });
     if (member) throw new AppError("already_member", "This person is already a member of the seller.");
-    const [pending, lastHour] = await Promise.all([
-      tx.invitation.count({ where: { sellerId: params.sellerId, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } } }),
-      tx.invitation.count({ where: { sellerId: params.sellerId, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } }),
-    ]);
+    // One after the other: a transaction is one connection, which runs one statement at a time
+    // (node-postgres queues a second one and warns that pg 9 will refuse it).
+    const pending = await tx.invitation.count({
+      where: { sellerId: params.sellerId, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
+    });
+    const lastHour = await tx.invitation.count({
+      where: { sellerId: params.sellerId, createdAt: { gt: new Date(now.getTime() - 3_600_000) } },
+    });
     if (pending >= MAX_PENDING_INVITATIONS)
       throw new AppError("invitations_limit", `A seller can have at most ${MAX_PENDING_INVITATIONS} open invitations: revoke one first.`, {
         details: { max: MAX_PENDING_INVITATIONS },
