@@ -4,6 +4,7 @@
 // open a new live stream in the meantime (a second app instance stopped in a browser test hung so).
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
+import { closeLiveHub } from "@inbox/api";
 import { getPrisma } from "@inbox/db";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { encode } from "next-auth/jwt";
@@ -63,13 +64,18 @@ interface Answer {
 function get(url: string, agent: http.Agent, headers: Record<string, string> = {}) {
   let answered!: (response: http.IncomingMessage) => void;
   const headersIn = new Promise<http.IncomingMessage>((resolve) => (answered = resolve));
+  let ready!: () => void;
+  const liveReady = new Promise<void>((resolve) => (ready = resolve));
   const done = new Promise<Answer>((resolve, reject) => {
     http
       .get(url, { agent, headers }, (response) => {
         answered(response);
         let body = "";
         response.setEncoding("utf8");
-        response.on("data", (part: string) => (body += part));
+        response.on("data", (part: string) => {
+          body += part;
+          if (body.includes('"kind":"ready"')) ready();
+        });
         response.on("end", () =>
           resolve({
             status: response.statusCode ?? 0,
@@ -81,7 +87,7 @@ function get(url: string, agent: http.Agent, headers: Record<string, string> = {
       })
       .on("error", reject);
   });
-  return { headersIn, done };
+  return { headersIn, liveReady, done };
 }
 
 const liveEventsPath = `/api/trpc/live.events?${new URLSearchParams({ input: JSON.stringify({ json: {} }) })}`;
@@ -99,6 +105,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The streams' LISTEN connection, before the test database goes away under it.
+  await closeLiveHub();
   await getPrisma().$disconnect();
 });
 
@@ -153,6 +161,8 @@ describe("closing the production server", () => {
     const agent = new http.Agent({ keepAlive: true });
     const stream = get(`${server.base}${liveEventsPath}`, agent, { cookie, accept: "text/event-stream" });
     expect((await stream.headersIn).headers["content-type"]).toMatch(/^text\/event-stream/);
+    // The subscription is set up (memberships read, listening) once its "ready" event arrives.
+    await stream.liveReady;
     const closed = server.closing.close();
     endEventStreams();
     expect((await stream.done).status).toBe(200);

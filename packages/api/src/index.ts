@@ -43,6 +43,7 @@ export { INVITATION_TTL_MS, type InvitationState, type InvitationView } from "./
 export { inboxFilterSchema, INBOX_SORTS, INBOX_STATUSES, type InboxFilter, type InboxFilterInput } from "./services/inbox-filter";
 export { answerHash, normalizeAnswer } from "./services/answer-repetition";
 export { removeAccounts, removeSellers } from "./services/data-removal";
+export { closeLiveHub } from "./live/live-hub";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

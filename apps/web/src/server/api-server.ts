@@ -151,7 +151,8 @@ async function answer(req: IncomingMessage, res: ServerResponse, url: URL, https
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
   const aborted = new AbortController();
   res.once("close", () => {
-    if (!res.writableFinished) aborted.abort();
+    // A stream ended by endEventStreams finished writing, but its subscription must stop too.
+    if (!res.writableFinished || openStreams.has(res)) aborted.abort();
   });
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   const request = new Request(url, {

@@ -110,3 +110,10 @@ export function getLiveHub(): LiveHub {
   }
   return cache.__inboxLiveHub;
 }
+
+/** Closes the process-wide hub (its LISTEN connection) at shutdown; a later subscription opens a new one. */
+export async function closeLiveHub(): Promise<void> {
+  const hub = cache.__inboxLiveHub;
+  cache.__inboxLiveHub = undefined;
+  await hub?.close();
+}
