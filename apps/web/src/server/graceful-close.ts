@@ -2,8 +2,6 @@ import type { Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
 export interface GracefulClose {
-  /** True once close() was called. */
-  readonly closing: boolean;
   /** Stops accepting connections and resolves when the last one has ended. */
   close(): Promise<void>;
 }
@@ -25,9 +23,6 @@ export function gracefulClose(server: Server): GracefulClose {
     res.once("close", () => underWay.delete(res));
   });
   return {
-    get closing() {
-      return closing;
-    },
     close() {
       closing = true;
       const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
