@@ -1,11 +1,13 @@
 // Counts that cannot come from the counter rows (search words, product, dates, assignee) read at
 // most SAMPLE_CAP + 1 matching items: exact below the cap, "1000+" (`more`) above it, with every facet
 // a lower bound taken from the same thousand items. Both sample paths (words alone through the search
-// index, words with another condition through the list's ranges) and the assignee counts.
-import type { PrismaClient } from "@inbox/db";
+// index, probed through a random subset first; words with another condition through the list's
+// ranges) and the assignee counts.
+import { queryRawWithSettings, type PrismaClient } from "@inbox/db";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_CAP } from "../src/services/inbox-counts";
+import { SAMPLE_CAP, WORDS_PROBE_LIMIT, WORDS_PROBE_SETTINGS, wordsOnlySampleQuery } from "../src/services/inbox-counts";
+import { constraintsOf } from "../src/services/inbox-list";
 import { addMember, callerFor, createUser } from "./fixtures";
 
 const database = useTestDatabase();
@@ -50,6 +52,26 @@ beforeAll(async () => {
       })),
     });
   }
+  // A seller nobody here belongs to, whose items also mention delivery: more matches in all than the
+  // search index's probe hands over, so the probe reads a random subset of everyone's matches.
+  const stranger = await prisma.seller.create({ data: { name: "Чужой" } });
+  const strangerAccount = await prisma.marketplaceAccount.create({
+    data: { sellerId: stranger.id, marketplace: "WILDBERRIES", displayName: "WB", credentialsEncrypted: "v1:a:b:c" },
+  });
+  await prisma.item.createMany({
+    data: Array.from({ length: 2 * WORDS_PROBE_LIMIT }, (_, n) => ({
+      sellerId: stranger.id,
+      accountId: strangerAccount.id,
+      marketplace: "WILDBERRIES" as const,
+      channel: "REVIEW" as const,
+      externalId: `stranger-${n}`,
+      text: "Доставка долгая",
+      upstreamCreatedAt: new Date(Date.parse("2026-11-01T12:00:00Z") - n * 60_000),
+      lastActivityAt: new Date(Date.parse("2026-11-01T12:00:00Z") - n * 60_000),
+    })),
+  });
+  // New entries wait in the index's pending list, which is read whole; autovacuum would merge them.
+  await prisma.$queryRaw`SELECT gin_clean_pending_list('"Item_search_idx"'::regclass)`;
 });
 
 const capped = { count: SAMPLE_CAP, more: true };
@@ -70,6 +92,25 @@ describe("counts over the sample cap", () => {
     expect(counts.channels.review.count + counts.channels.question.count).toBe(SAMPLE_CAP);
     expect(counts.channels.chat).toEqual({ count: 0, more: true });
     expect(counts.unread.count).toBeLessThan(SAMPLE_CAP);
+  });
+
+  it("are exact when the search index's random probe holds fewer than the cap of the sellers' matches", async () => {
+    // The probe alone would undercount the second seller's 500 matches of the 11 150 in the table.
+    const probe = await queryRawWithSettings<Array<{ items: number }>>(
+      prisma,
+      WORDS_PROBE_SETTINGS,
+      wordsOnlySampleQuery([sellerIds[1]!], constraintsOf({ q: "доставка" }))!,
+    );
+    const probed = probe.reduce((sum, row) => sum + row.items, 0);
+    expect(probed).toBeGreaterThan(0);
+    expect(probed).toBeLessThan(500);
+    const member = await createUser(prisma, "Second only");
+    await addMember(prisma, member.id, sellerIds[1]!, "AGENT");
+    const counts = await callerFor(prisma, member.id).inbox.countsAll({ q: "доставка" });
+    expect(counts.total).toEqual({ count: 500, more: false });
+    expect(counts.channels.question).toEqual({ count: 125, more: false });
+    // Both sellers: 1 150 matches, more than the probe's share of them holds, still "1000+".
+    expect((await callerFor(prisma, userId).inbox.countsAll({ q: "доставка" })).total).toEqual(capped);
   });
 
   it("are exact below the cap, alone and with a facet filter", async () => {

@@ -76,22 +76,28 @@ function poolReader(pool: pg.Pool): RawReader {
   return reader;
 }
 
-/** Planner settings for one statement, e.g. `{ enable_seqscan: "off" }`. */
-export type PlannerSettings = Record<string, "on" | "off">;
+/** Settings for one statement: planner switches (`{ enable_seqscan: "off" }`) or integers (`gin_fuzzy_search_limit`). */
+export type StatementSettings = Record<string, "on" | "off" | number>;
+
+const settingValue = (name: string, value: StatementSettings[string]): string => {
+  if (value === "on" || value === "off") return value;
+  if (Number.isSafeInteger(value) && value >= 0) return String(value);
+  throw new Error(`Not a value for ${name}: ${String(value)}`);
+};
 
 /**
- * One read with planner settings of its own: `SET LOCAL` in a transaction around it, so the settings
+ * One read with settings of its own: `SET LOCAL` in a transaction around it, so the settings
  * end with it. On a client from `createPrismaClient` it runs on one pooled connection (Prisma's batch
  * transaction cost ~2 ms more CPU per call); on any other client, as a Prisma batch transaction.
  */
 export async function queryRawWithSettings<T>(
   client: Pick<PrismaClient, "$queryRaw" | "$executeRawUnsafe" | "$transaction">,
-  settings: PlannerSettings,
+  settings: StatementSettings,
   query: Prisma.Sql,
 ): Promise<T> {
   const set = Object.entries(settings).map(([name, value]) => {
-    if (!/^[a-z_]+$/.test(name)) throw new Error(`Not a planner setting: ${name}`);
-    return `SET LOCAL ${name} = ${value === "on" ? "on" : "off"}`;
+    if (!/^[a-z_]+$/.test(name)) throw new Error(`Not a setting: ${name}`);
+    return `SET LOCAL ${name} = ${settingValue(name, value)}`;
   });
   const pool = pools.get(rawReader(client));
   if (!pool) {

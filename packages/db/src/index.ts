@@ -1,6 +1,6 @@
 // @inbox/db: the Prisma client, generated types and at-rest encryption of secrets. Server-only.
 export * from "./generated/prisma/client";
-export { createPrismaClient, getPrisma, queryRawWithSettings, rawReader, type PlannerSettings, type RawReader } from "./client";
+export { createPrismaClient, getPrisma, queryRawWithSettings, rawReader, type StatementSettings, type RawReader } from "./client";
 export {
   accountSecretContext,
   decryptSecret,

@@ -59,6 +59,20 @@ describe("rawReader", () => {
       ),
     );
     expect(rows.flat()).toEqual(Array.from({ length: 12 }, () => ({ value: "on", open: false })));
-    await expect(queryRawWithSettings(prisma, { "enable_seqscan; DROP TABLE x": "off" }, seqscan)).rejects.toThrow(/Not a planner setting/);
+    await expect(queryRawWithSettings(prisma, { "enable_seqscan; DROP TABLE x": "off" }, seqscan)).rejects.toThrow(/Not a setting/);
+  });
+
+  it("applies integer settings, and refuses values that are not whole numbers before sending anything", async () => {
+    const { prisma } = database();
+    const limit = Prisma.sql`SELECT current_setting('gin_fuzzy_search_limit') AS "value"`;
+    const [inside] = await queryRawWithSettings<{ value: string }[]>(prisma, { gin_fuzzy_search_limit: 5000 }, limit);
+    expect(inside!.value).toBe("5000");
+    for (const value of [-1, 1.5, Number.NaN]) {
+      await expect(queryRawWithSettings(prisma, { gin_fuzzy_search_limit: value }, limit)).rejects.toThrow(
+        /Not a value for gin_fuzzy_search_limit/,
+      );
+    }
+    const [after] = await rawReader(prisma).$queryRaw<{ value: string }[]>(limit);
+    expect(after!.value).toBe("0");
   });
 });
