@@ -1,3 +1,4 @@
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../src/testing/use-test-database";
 
@@ -29,4 +30,25 @@ describe("database", () => {
     await prisma.item.create({ data: item });
     await expect(prisma.item.create({ data: item })).rejects.toThrow(/Unique constraint/);
   });
+
+  it.skipIf(process.env.DATABASE_URL !== undefined)(
+    "reaches the embedded server through its Unix socket, and over TCP without it",
+    async () => {
+      const { url } = database();
+      const viaUrl = new URL(url);
+      expect(viaUrl.searchParams.get("host")).toMatch(/^\//);
+      const tcp = new URL(url);
+      tcp.searchParams.delete("host");
+      for (const [connectionString, unixSocket] of [
+        [url, true],
+        [tcp.toString(), false],
+      ] as const) {
+        const client = new pg.Client({ connectionString });
+        await client.connect();
+        const { rows } = await client.query<{ unix: boolean }>(`SELECT inet_server_addr() IS NULL AS "unix"`);
+        await client.end();
+        expect(rows[0]!.unix).toBe(unixSocket);
+      }
+    },
+  );
 });
