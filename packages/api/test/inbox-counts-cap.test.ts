@@ -71,7 +71,7 @@ beforeAll(async () => {
     })),
   });
   // New entries wait in the index's pending list, which is read whole; autovacuum would merge them.
-  await prisma.$queryRaw`SELECT gin_clean_pending_list('"Item_search_idx"'::regclass)`;
+  await prisma.$queryRaw`SELECT gin_clean_pending_list('"Item_seller_search_idx"'::regclass)`;
 });
 
 const capped = { count: SAMPLE_CAP, more: true };
@@ -95,21 +95,27 @@ describe("counts over the sample cap", () => {
   });
 
   it("are exact when the search index's random probe holds fewer than the cap of the sellers' matches", async () => {
-    // The probe alone would undercount the second seller's 500 matches of the 11 150 in the table.
+    // Two sellers, one without any match: the probe reads the words' key alone and would undercount
+    // the second seller's 500 matches of the 11 150 in the table.
+    const empty = await prisma.seller.create({ data: { name: "Без отзывов" } });
     const probe = await queryRawWithSettings<Array<{ items: number }>>(
       prisma,
       WORDS_PROBE_SETTINGS,
-      wordsOnlySampleQuery([sellerIds[1]!], constraintsOf({ q: "доставка" }))!,
+      wordsOnlySampleQuery([sellerIds[1]!, empty.id], constraintsOf({ q: "доставка" }))!,
     );
     const probed = probe.reduce((sum, row) => sum + row.items, 0);
     expect(probed).toBeGreaterThan(0);
     expect(probed).toBeLessThan(500);
-    const member = await createUser(prisma, "Second only");
+    const member = await createUser(prisma, "Second and empty");
     await addMember(prisma, member.id, sellerIds[1]!, "AGENT");
+    await addMember(prisma, member.id, empty.id, "AGENT");
     const counts = await callerFor(prisma, member.id).inbox.countsAll({ q: "доставка" });
     expect(counts.total).toEqual({ count: 500, more: false });
     expect(counts.channels.question).toEqual({ count: 125, more: false });
-    // Both sellers: 1 150 matches, more than the probe's share of them holds, still "1000+".
+    // One seller: its own key in the index, so the probe holds all of its matches.
+    const one = await callerFor(prisma, member.id).inbox.counts({ sellerId: sellerIds[1]!, q: "доставка" });
+    expect(one.total).toEqual({ count: 500, more: false });
+    // Both first sellers: 1 150 matches, more than the probe's share of them holds, still "1000+".
     expect((await callerFor(prisma, userId).inbox.countsAll({ q: "доставка" })).total).toEqual(capped);
   });
 

@@ -425,7 +425,7 @@ describe("inbox query plans", () => {
       "Item_reply_state_activity_idx",
       "Item_product_article_activity_idx",
       "Item_product_id_activity_idx",
-      "Item_search_idx",
+      "Item_seller_search_idx",
       "Item_assignee_activity_idx",
       "Item_unassigned_activity_idx",
     ]) {

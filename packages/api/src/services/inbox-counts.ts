@@ -107,7 +107,7 @@ export async function countInbox(prisma: CountsClient, sellers: InboxSeller[], f
   const [buckets, assignee, wordGroups] = await Promise.all([
     readCountBuckets(db, sellerIds, { c }),
     countAssignees(db, sellerIds, filter.viewerId),
-    words && sampleWords(prisma, words),
+    words && sampleWords(prisma, words, sellerIds.length),
   ]);
   if (!c.q && !c.product && !c.from && !c.to && c.assignee === undefined) {
     const rows = buckets.filter((bucket) => bucketMatches(bucket, base));
@@ -142,12 +142,14 @@ export const WORDS_PROBE_LIMIT = 5000;
 export const WORDS_PROBE_SETTINGS: StatementSettings = { ...WORDS_ONLY_SETTINGS, gin_fuzzy_search_limit: WORDS_PROBE_LIMIT };
 
 /**
- * The words-only sample, probed first: a subset that still holds SAMPLE_CAP + 1 of the sellers'
- * matches proves "1000+", and its first thousand give lower bounds as the exact read's would. Fewer
- * (rare words, or sellers with a small share of the matches) and the probe proves nothing: the sample
- * is read again, whole.
+ * The words-only sample of several sellers, probed first: a subset that still holds SAMPLE_CAP + 1 of
+ * the sellers' matches proves "1000+", and its first thousand give lower bounds as the exact read's
+ * would. Fewer (rare words, or sellers with a small share of the matches) and the probe proves
+ * nothing: the sample is read again, whole. One seller's sample is read exactly at once: it reads both
+ * keys of the index, each thinned by the probe, so their intersection would rarely reach the cap.
  */
-async function sampleWords(prisma: CountsClient, words: Prisma.Sql): Promise<SampleGroup[]> {
+async function sampleWords(prisma: CountsClient, words: Prisma.Sql, sellers: number): Promise<SampleGroup[]> {
+  if (sellers === 1) return queryRawWithSettings<SampleGroup[]>(prisma, WORDS_ONLY_SETTINGS, words);
   const probe = await queryRawWithSettings<SampleGroup[]>(prisma, WORDS_PROBE_SETTINGS, words);
   if (probe.some((row) => row.beyondCap)) return probe;
   return queryRawWithSettings<SampleGroup[]>(prisma, WORDS_ONLY_SETTINGS, words);
@@ -166,8 +168,12 @@ async function sampleWords(prisma: CountsClient, words: Prisma.Sql): Promise<Sam
 export function wordsOnlySampleQuery(sellerIds: string[], c: ItemConstraints): Prisma.Sql | null {
   if (!c.q || c.product || c.from || c.to || c.marketplaces || c.ratings || c.assignee !== undefined) return null;
   if (sellerIds.length === 0) return null;
+  // One seller: both keys of Item_seller_search_idx. Several: the words' key alone, the sellers checked
+  // on the rows (IS TRUE keeps the planner from one index scan per seller, ~1 ms each at 1 M items).
+  const sellers =
+    sellerIds.length === 1 ? Prisma.sql`"sellerId" = ${sellerIds[0]}` : Prisma.sql`("sellerId" = ANY(${sellerIds}::text[])) IS TRUE`;
   return grouped(Prisma.sql`SELECT ${SAMPLE_COLUMNS} FROM "Item"
-    WHERE "sellerId" = ANY(${sellerIds}::text[]) AND "searchVector" @@ ${searchQuery(c.q)} LIMIT ${SAMPLE_CAP + 1}`);
+    WHERE ${sellers} AND "searchVector" @@ ${searchQuery(c.q)} LIMIT ${SAMPLE_CAP + 1}`);
 }
 
 /**

@@ -612,7 +612,7 @@ export async function inboxPageStatement(
   const plans = planRanges(buckets, sellerIds, c, limit);
   const statement = pageStatement(buckets, sellerIds, c, sort === "oldest" ? "asc" : "desc", after, limit);
   if (!statement) return null;
-  const search = "Item_search_idx";
+  const search = "Item_seller_search_idx";
   const indexes = c.product
     ? // Common name words may walk the activity index instead of reading every match.
       ["Item_product_article_activity_idx", "Item_product_id_activity_idx", search, "Item_sellerId_lastActivityAt_id_idx"]

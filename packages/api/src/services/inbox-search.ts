@@ -1,5 +1,6 @@
-// Russian full-text search over Item."searchVector" (generated column, GIN index Item_search_idx;
-// migration inbox_triage) and the highlighted snippets of a page's rows.
+// Russian full-text search over Item."searchVector" (generated column, migration inbox_triage; GIN
+// index Item_seller_search_idx over ("sellerId", "searchVector"), migration item_seller_search) and the
+// highlighted snippets of a page's rows.
 import { Prisma } from "@inbox/db";
 
 /** The user's search words (websearch syntax: "phrase", or, -word) with Russian stemming. */
