@@ -53,6 +53,13 @@ export async function benchTriageQueries(options: TriageScenarioOptions): Promis
     },
     { name: "inbox.countsAll (counts beside the filters)", procedure: "inbox.countsAll", input: { status: "unanswered" } },
     { name: "inbox.countsAll with search words (bounded)", procedure: "inbox.countsAll", input: { q: "доставку" } },
+    // Words with a condition the counters cannot check for them: the marketplace's items are walked,
+    // or read from the search index by both keys.
+    {
+      name: "inbox.countsAll with search words on one marketplace",
+      procedure: "inbox.countsAll",
+      input: { q: "доставку", marketplaces: ["ozon"] },
+    },
   ];
   const capture = capturingClient(options.databaseUrl);
   const figures: QueryFigures[] = [];

@@ -6,7 +6,7 @@
 import { queryRawWithSettings, type PrismaClient } from "@inbox/db";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_CAP, WORDS_PROBE_LIMIT, WORDS_PROBE_SETTINGS, wordsOnlySampleQuery } from "../src/services/inbox-counts";
+import { SAMPLE_CAP, WORDS_PROBE_LIMIT, WORDS_PROBE_SETTINGS, wordsSampleQuery } from "../src/services/inbox-counts";
 import { constraintsOf } from "../src/services/inbox-list";
 import { addMember, callerFor, createUser } from "./fixtures";
 
@@ -101,7 +101,7 @@ describe("counts over the sample cap", () => {
     const probe = await queryRawWithSettings<Array<{ items: number }>>(
       prisma,
       WORDS_PROBE_SETTINGS,
-      wordsOnlySampleQuery([sellerIds[1]!, empty.id], constraintsOf({ q: "доставка" }))!,
+      wordsSampleQuery([sellerIds[1]!, empty.id], constraintsOf({ q: "доставка" }))!.query,
     );
     const probed = probe.reduce((sum, row) => sum + row.items, 0);
     expect(probed).toBeGreaterThan(0);

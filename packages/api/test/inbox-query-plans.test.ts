@@ -23,9 +23,9 @@ import {
   assigneeCountQuery,
   rangeSampleQuery,
   SAMPLE_CAP,
-  WORDS_ONLY_SETTINGS,
   WORDS_PROBE_SETTINGS,
-  wordsOnlySampleQuery,
+  WORDS_SAMPLE_SETTINGS,
+  wordsSampleQuery,
 } from "../src/services/inbox-counts";
 
 const database = useTestDatabase();
@@ -370,20 +370,26 @@ describe("inbox query plans", () => {
       { q: "доставку" },
       { q: "размер" },
       { q: "доставку", ratings: [1] },
+      { q: "размер", marketplaces: ["ozon" as const], ratings: [5] },
+      { q: "доставку", product: "Чайник" },
       { product: "Чайник" },
       { from: new Date("2026-11-25T00:00:00Z") },
     ];
     for (const sellers of [[BIG_SELLER], ALL_SELLERS]) {
       for (const filter of filters) {
         const c = constraintsOf(filter);
-        const words = wordsOnlySampleQuery(sellers, c);
-        // As countInbox reads a words-only sample: probed, then exactly when the probe proves nothing,
+        const words = wordsSampleQuery(sellers, c);
+        // As countInbox reads a words sample: probed (words alone, several sellers), then exactly,
         // with the settings that rule out reading the table in order.
         const reads = words
-          ? [await explainWith(prisma, WORDS_PROBE_SETTINGS, words), await explainWith(prisma, WORDS_ONLY_SETTINGS, words)]
+          ? [
+              ...(words.probe ? [await explainWith(prisma, WORDS_PROBE_SETTINGS, words.query)] : []),
+              await explainWith(prisma, WORDS_SAMPLE_SETTINGS, words.query),
+            ]
           : [await explain(prisma, rangeSampleQuery(await readCountBuckets(prisma, sellers, { c }), sellers, c)!)];
         for (const read of reads) assertBoundedSample(read, filter);
-        expect(words !== null, JSON.stringify(filter)).toBe(Object.keys(filter).join() === "q");
+        expect(words !== null, JSON.stringify(filter)).toBe("q" in filter && !("product" in filter));
+        expect(words?.probe, JSON.stringify(filter)).toBe(words ? sellers.length > 1 && Object.keys(filter).join() === "q" : undefined);
       }
     }
   });

@@ -102,12 +102,12 @@ export async function countInbox(prisma: CountsClient, sellers: InboxSeller[], f
   const sellerIds = sellers.map((seller) => seller.id);
   const db = rawReader(prisma);
   const base = withoutFacets(c);
-  const words = wordsOnlySampleQuery(sellerIds, base);
+  const words = wordsSampleQuery(sellerIds, base);
   // Independent statements, on connections of the pool at once.
   const [buckets, assignee, wordGroups] = await Promise.all([
     readCountBuckets(db, sellerIds, { c }),
     countAssignees(db, sellerIds, filter.viewerId),
-    words && sampleWords(prisma, words, sellerIds.length),
+    words && sampleWords(prisma, words),
   ]);
   if (!c.q && !c.product && !c.from && !c.to && c.assignee === undefined) {
     const rows = buckets.filter((bucket) => bucketMatches(bucket, base));
@@ -125,55 +125,70 @@ const SAMPLE_COLUMNS = Prisma.sql`"channel", "answered", "read", "replyState"`;
 type SampleGroup = CountedKey & { items: number; beyondCap: boolean };
 
 /**
- * How countInbox reads a words-only sample. The planner would read the table in order when the
- * words look common enough to meet the cap early; that holds only if the sellers' matches are spread
- * evenly through the table, which a seller that joined late (its rows at the end) breaks: a million
- * rows read for nothing.
+ * How countInbox reads a words sample. The planner would read the table in order when the words look
+ * common enough to meet the cap early; that holds only if the sellers' matches are spread evenly
+ * through the table, which a seller that joined late (its rows at the end) breaks: a million rows
+ * read for nothing.
  */
-export const WORDS_ONLY_SETTINGS: StatementSettings = { enable_seqscan: "off" };
+export const WORDS_SAMPLE_SETTINGS: StatementSettings = { enable_seqscan: "off" };
 
 /**
- * The first read of a words-only sample: the search index hands over a random subset of about
- * WORDS_PROBE_LIMIT of a word's matches instead of the bitmap of all of them (gin_fuzzy_search_limit;
- * «доставку» has 33 331 at a million items, 13–20 ms of bitmap alone, where the subset takes ~2 ms).
- * A subset is read only when the word has more matches than the limit (per word of the query).
+ * The first read of several sellers' words-only sample: the search index hands over a random subset
+ * of about WORDS_PROBE_LIMIT of a word's matches instead of the bitmap of all of them
+ * (gin_fuzzy_search_limit; «доставку» has 33 331 at a million items, 13–20 ms of bitmap alone, where
+ * the subset takes ~2 ms). A subset is read only when the word has more matches than the limit.
  */
 export const WORDS_PROBE_LIMIT = 5000;
-export const WORDS_PROBE_SETTINGS: StatementSettings = { ...WORDS_ONLY_SETTINGS, gin_fuzzy_search_limit: WORDS_PROBE_LIMIT };
+export const WORDS_PROBE_SETTINGS: StatementSettings = { ...WORDS_SAMPLE_SETTINGS, gin_fuzzy_search_limit: WORDS_PROBE_LIMIT };
+
+export interface WordsSample {
+  query: Prisma.Sql;
+  /** Read through the words' key alone, so a random probe of their matches can prove "1000+" first. */
+  probe: boolean;
+}
 
 /**
- * The words-only sample of several sellers, probed first: a subset that still holds SAMPLE_CAP + 1 of
- * the sellers' matches proves "1000+", and its first thousand give lower bounds as the exact read's
- * would. Fewer (rare words, or sellers with a small share of the matches) and the probe proves
- * nothing: the sample is read again, whole. One seller's sample is read exactly at once: it reads both
- * keys of the index, each thinned by the probe, so their intersection would rarely reach the cap.
+ * A words sample, probed first where it reads the words' key alone: a subset that still holds
+ * SAMPLE_CAP + 1 of the sellers' matches proves "1000+", and its first thousand give lower bounds as
+ * the exact read's would. Fewer (rare words, or sellers with a small share of the matches) and the
+ * probe proves nothing: the sample is read again, whole. A sample by several keys (a seller, a
+ * marketplace, a rating) is read exactly at once: the probe would thin every key, and their
+ * intersection would rarely reach the cap.
  */
-async function sampleWords(prisma: CountsClient, words: Prisma.Sql, sellers: number): Promise<SampleGroup[]> {
-  if (sellers === 1) return queryRawWithSettings<SampleGroup[]>(prisma, WORDS_ONLY_SETTINGS, words);
-  const probe = await queryRawWithSettings<SampleGroup[]>(prisma, WORDS_PROBE_SETTINGS, words);
-  if (probe.some((row) => row.beyondCap)) return probe;
-  return queryRawWithSettings<SampleGroup[]>(prisma, WORDS_ONLY_SETTINGS, words);
+async function sampleWords(prisma: CountsClient, words: WordsSample): Promise<SampleGroup[]> {
+  if (words.probe) {
+    const probe = await queryRawWithSettings<SampleGroup[]>(prisma, WORDS_PROBE_SETTINGS, words.query);
+    if (probe.some((row) => row.beyondCap)) return probe;
+  }
+  return queryRawWithSettings<SampleGroup[]>(prisma, WORDS_SAMPLE_SETTINGS, words.query);
 }
 
 // Both samples are grouped by facet key in SQL: a thousand rows through the driver cost more than
 // finding them.
 
 /**
- * Words alone (no other non-facet condition): up to SAMPLE_CAP + 1 of their matches straight from
- * the search index's bitmap, read in table order; null for any other filter. Walking the newest items
- * for matches would read cap ÷ (share of items with the words) rows: 30 000 rows and 200 ms for a
- * word in 3 % of a million items, against ~13 ms this way. With other conditions the walk of
- * `rangeSampleQuery` stays: a bitmap of the words could not skip the rows they exclude.
+ * Words, alone or with marketplaces and ratings (no product, dates or assignee): up to SAMPLE_CAP + 1
+ * of their matches straight from the search index (Item_seller_search_idx, whose keys are the seller,
+ * marketplace, rating and words), read in table order; null for any other filter. Walking the newest
+ * items for matches reads cap ÷ (share of items with the words) rows: 30 000 rows and 200 ms for a word
+ * in 3 % of a million items, against ~13 ms this way; and a word that a rating's items never hold walked
+ * every item of that rating (840 ms for «доставку» among 1-star reviews at 1 M items, 5 ms through the
+ * index's intersected keys). With product, dates or assignee the walk of `rangeSampleQuery` stays.
  */
-export function wordsOnlySampleQuery(sellerIds: string[], c: ItemConstraints): Prisma.Sql | null {
-  if (!c.q || c.product || c.from || c.to || c.marketplaces || c.ratings || c.assignee !== undefined) return null;
+export function wordsSampleQuery(sellerIds: string[], c: ItemConstraints): WordsSample | null {
+  if (!c.q || c.product || c.from || c.to || c.assignee !== undefined) return null;
   if (sellerIds.length === 0) return null;
-  // One seller: both keys of Item_seller_search_idx. Several: the words' key alone, the sellers checked
-  // on the rows (IS TRUE keeps the planner from one index scan per seller, ~1 ms each at 1 M items).
+  // One seller: its key in the index. Several: checked on the rows (IS TRUE keeps the planner from one
+  // index scan per seller, ~1 ms each at 1 M items), unless another key narrows the index's read.
+  const keys = [
+    ...(c.marketplaces ? [Prisma.sql`"marketplace" = ANY(${c.marketplaces}::"Marketplace"[])`] : []),
+    ...(c.ratings ? [Prisma.sql`"rating" = ANY(${c.ratings}::int[])`] : []),
+  ];
   const sellers =
     sellerIds.length === 1 ? Prisma.sql`"sellerId" = ${sellerIds[0]}` : Prisma.sql`("sellerId" = ANY(${sellerIds}::text[])) IS TRUE`;
-  return grouped(Prisma.sql`SELECT ${SAMPLE_COLUMNS} FROM "Item"
-    WHERE ${sellers} AND "searchVector" @@ ${searchQuery(c.q)} LIMIT ${SAMPLE_CAP + 1}`);
+  const query = grouped(Prisma.sql`SELECT ${SAMPLE_COLUMNS} FROM "Item"
+    WHERE ${Prisma.join([sellers, ...keys, Prisma.sql`"searchVector" @@ ${searchQuery(c.q)}`], " AND ")} LIMIT ${SAMPLE_CAP + 1}`);
+  return { query, probe: sellerIds.length > 1 && keys.length === 0 };
 }
 
 /**
