@@ -1,8 +1,8 @@
 // Counts that cannot come from the counter rows (search words, product, dates, assignee) read at
 // most SAMPLE_CAP + 1 matching items: exact below the cap, "1000+" (`more`) above it, with every facet
-// a lower bound taken from the same thousand items. Both sample paths (words alone through the search
-// index, probed through a random subset first; words with another condition through the list's
-// ranges) and the assignee counts.
+// a lower bound taken from the same thousand items. Both sample paths (words, alone or with a
+// marketplace, through the search index, several sellers' words alone probed through a random subset
+// first; a product through the list's ranges) and the assignee counts.
 import { queryRawWithSettings, type PrismaClient } from "@inbox/db";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -16,12 +16,12 @@ import {
   planRanges,
   rangesQuery,
   readCountBuckets,
+  residualConditions,
   type CountBucket,
   type InboxQueryFilter,
   type InboxSeller,
   type ItemConstraints,
 } from "./inbox-list";
-import { searchQuery } from "./inbox-search";
 
 /** A count; `more` means "at least this many" (the count stopped at its cap). */
 export interface InboxCount {
@@ -179,16 +179,12 @@ export function wordsSampleQuery(sellerIds: string[], c: ItemConstraints): Words
   if (!c.q || c.product || c.from || c.to || c.assignee !== undefined) return null;
   if (sellerIds.length === 0) return null;
   // One seller: its key in the index. Several: checked on the rows (IS TRUE keeps the planner from one
-  // index scan per seller, ~1 ms each at 1 M items), unless another key narrows the index's read.
-  const keys = [
-    ...(c.marketplaces ? [Prisma.sql`"marketplace" = ANY(${c.marketplaces}::"Marketplace"[])`] : []),
-    ...(c.ratings ? [Prisma.sql`"rating" = ANY(${c.ratings}::int[])`] : []),
-  ];
+  // index scan per seller, ~1 ms each at 1 M items); marketplaces, ratings and words are index keys.
   const sellers =
     sellerIds.length === 1 ? Prisma.sql`"sellerId" = ${sellerIds[0]}` : Prisma.sql`("sellerId" = ANY(${sellerIds}::text[])) IS TRUE`;
   const query = grouped(Prisma.sql`SELECT ${SAMPLE_COLUMNS} FROM "Item"
-    WHERE ${Prisma.join([sellers, ...keys, Prisma.sql`"searchVector" @@ ${searchQuery(c.q)}`], " AND ")} LIMIT ${SAMPLE_CAP + 1}`);
-  return { query, probe: sellerIds.length > 1 && keys.length === 0 };
+    WHERE ${Prisma.join([sellers, ...residualConditions(c, new Set())], " AND ")} LIMIT ${SAMPLE_CAP + 1}`);
+  return { query, probe: sellerIds.length > 1 && !c.marketplaces && !c.ratings };
 }
 
 /**

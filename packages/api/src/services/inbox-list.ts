@@ -262,7 +262,7 @@ function dimensionCondition(dim: BucketDimension, value: string | number | boole
 }
 
 /** Conditions for the constrained dimensions a range does not fix itself. */
-function residualConditions(c: ItemConstraints, fixed: ReadonlySet<BucketDimension>): Prisma.Sql[] {
+export function residualConditions(c: ItemConstraints, fixed: ReadonlySet<BucketDimension>): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
   if (c.marketplaces && !fixed.has("marketplace")) conditions.push(Prisma.sql`"marketplace" = ANY(${c.marketplaces}::"Marketplace"[])`);
   if (c.channels && !fixed.has("channel")) conditions.push(Prisma.sql`"channel" = ANY(${c.channels}::"Channel"[])`);

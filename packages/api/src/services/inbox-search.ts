@@ -1,6 +1,6 @@
 // Russian full-text search over Item."searchVector" (generated column, migration inbox_triage; GIN
-// index Item_seller_search_idx over ("sellerId", "searchVector"), migration item_seller_search) and the
-// highlighted snippets of a page's rows.
+// index Item_seller_search_idx over ("sellerId", "marketplace", "rating", "searchVector"), migration
+// item_seller_search) and the highlighted snippets of a page's rows.
 import { Prisma } from "@inbox/db";
 
 /** The user's search words (websearch syntax: "phrase", or, -word) with Russian stemming. */
