@@ -17,7 +17,7 @@ const hostname = process.env.HOST ?? "127.0.0.1";
 Object.assign(process.env, { NODE_ENV: "production" });
 const { default: next } = await import("next");
 const { createApiListener, endEventStreams } = await import("../src/server/api-server");
-const { closeLiveHub } = await import("@inbox/api");
+const { closeLiveHub, closeMembershipCache } = await import("@inbox/api");
 const app = next({ dir: webDir, dev: false, hostname, port });
 await app.prepare();
 const handleNext = app.getRequestHandler();
@@ -44,7 +44,7 @@ const stop = () => {
   // Idle connections close now, busy ones after their answer.
   void closing
     .close()
-    .then(() => closeLiveHub())
+    .then(() => Promise.all([closeLiveHub(), closeMembershipCache()]))
     .then(() => app.close())
     .finally(() => process.exit(0));
   // Live-update streams never finish on their own: they end now, and their clients resume elsewhere.

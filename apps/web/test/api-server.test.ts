@@ -5,7 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
-import { createApiToken } from "@inbox/api";
+import { closeMembershipCache, createApiToken } from "@inbox/api";
 import { getPrisma } from "@inbox/db";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { encode } from "next-auth/jwt";
@@ -78,6 +78,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
+  // The membership cache's LISTEN connection, before the test database goes away under it.
+  await closeMembershipCache();
   await getPrisma().$disconnect();
 });
 

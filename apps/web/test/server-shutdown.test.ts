@@ -4,7 +4,7 @@
 // open a new live stream in the meantime (a second app instance stopped in a browser test hung so).
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
-import { closeLiveHub } from "@inbox/api";
+import { closeLiveHub, closeMembershipCache } from "@inbox/api";
 import { getPrisma } from "@inbox/db";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { encode } from "next-auth/jwt";
@@ -105,8 +105,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // The streams' LISTEN connection, before the test database goes away under it.
-  await closeLiveHub();
+  // The LISTEN connections (streams, membership cache), before the test database goes away under them.
+  await Promise.all([closeLiveHub(), closeMembershipCache()]);
   await getPrisma().$disconnect();
 });
 

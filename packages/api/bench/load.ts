@@ -16,6 +16,8 @@ export interface ThroughputFigures {
   p95Ms: number;
   /** CPU time per call of the process that serves it (when `cpuOf` was given), in ms. */
   cpuMsPerCall?: number;
+  /** CPU time per call of the bench's own process when it drives another one (`cpuOf` a pid), in ms. */
+  driverCpuMsPerCall?: number;
 }
 
 /** CPU time (user + system) a process has used so far, in ms: from /proc for another process. */
@@ -67,6 +69,7 @@ export async function throughput(
   await Promise.all(Array.from({ length: concurrency }, () => call()));
   const durations: number[] = [];
   const cpuBefore = cpuOf === undefined ? 0 : processCpuMs(cpuOf);
+  const driverCpuBefore = processCpuMs("self");
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
@@ -86,5 +89,6 @@ export async function throughput(
     perSecond: durations.length / elapsed,
     p95Ms: summarise(durations).p95Ms,
     ...(cpuOf === undefined ? {} : { cpuMsPerCall: (processCpuMs(cpuOf) - cpuBefore) / durations.length }),
+    ...(typeof cpuOf === "number" ? { driverCpuMsPerCall: (processCpuMs("self") - driverCpuBefore) / durations.length } : {}),
   };
 }

@@ -14,6 +14,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { listInbox, type InboxFilter } from "../src/services/inbox";
 import { latency, summarise, throughput, type LatencyFigures, type ThroughputFigures } from "./load";
+import { signIn } from "./http-client";
 import { seedSeller, type BenchUser, type SeededInbox, type SeedPlan } from "./seed";
 import { NothingMeasuredError } from "./sync";
 import { benchTriageQueries } from "./triage-scenarios";
@@ -66,7 +67,7 @@ export async function benchReadPath(options: ReadPathOptions): Promise<ReadPathF
   const capture = capturingClient(options.databaseUrl);
   const replayPool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
   try {
-    const http = await signIn(app.url, user);
+    const http = await signInForReads(app.url, user);
     const firstPage: Input = { limit: 30 };
     const isolated = async () => {
       // A long warm-up (3 s of calls at concurrency 4, then 50 more): the first measurement follows
@@ -114,13 +115,14 @@ export async function benchReadPath(options: ReadPathOptions): Promise<ReadPathF
         }
       };
       const callHttp = () => http.list(largest, input);
+      const callHttpUnchecked = () => http.listAnswered(largest, input);
       queries.push({
         name,
         statements: statements.length,
         // CPU per call: the app's process for HTTP, the bench's own (the pg client) for the replay.
         http: {
           c1: await latency(callHttp, plan.read.samplesC1),
-          c16: await throughput(callHttp, HIGH_CONCURRENCY, plan.read.secondsC16, app.pid),
+          c16: await throughput(callHttpUnchecked, HIGH_CONCURRENCY, plan.read.secondsC16, app.pid),
         },
         sql: {
           c1: await latency(replay, plan.read.samplesC1),
@@ -131,6 +133,7 @@ export async function benchReadPath(options: ReadPathOptions): Promise<ReadPathF
     queries.push(
       ...(await benchTriageQueries({
         baseUrl: app.url,
+        appPid: app.pid,
         user,
         databaseUrl: options.databaseUrl,
         replayPool,
@@ -297,52 +300,20 @@ async function startApp(databaseUrl: string, log: (line: string) => void) {
   };
 }
 
-function cookiesOf(response: Response): string[] {
-  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
-}
-
-/** Signs in through next-auth's credentials flow; returns calls carrying the session cookie. */
-async function signIn(baseUrl: string, user: BenchUser) {
-  const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
-  const callback = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiesOf(csrfResponse).join("; ") },
-    body: new URLSearchParams({ csrfToken, email: user.email, password: user.password, json: "true" }),
-  });
-  const session = cookiesOf(callback).find((cookie) => cookie.startsWith("next-auth.session-token="));
-  if (!session) throw new NothingMeasuredError(`sign-in failed (HTTP ${callback.status}): no session cookie`);
-  const headers = { cookie: session };
-
-  async function trpc<T>(procedure: string, input?: unknown): Promise<T> {
-    const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-    const response = await fetch(`${baseUrl}/api/trpc/${procedure}${query}`, { headers });
-    const body = await response.text();
-    if (!response.ok) throw new NothingMeasuredError(`${procedure} answered HTTP ${response.status}: ${body.slice(0, 300)}`);
-    return (JSON.parse(body) as { result: { data: { json: T } } }).result.data.json;
-  }
-  const me = await trpc<unknown[]>("seller.list");
+/** Signs in (http-client.ts) and adds the read path's checked calls. */
+async function signInForReads(baseUrl: string, user: BenchUser) {
+  const session = await signIn(baseUrl, user);
+  const me = await session.trpc<unknown[]>("seller.list");
   if (me.length === 0) throw new NothingMeasuredError("seller.list returned no sellers for the bench user");
   return {
     async list(sellerId: string, input: Input) {
-      const result = await trpc<{ items: unknown[]; nextCursor: string | null }>("inbox.list", { sellerId, ...input });
+      const result = await session.trpc<{ items: unknown[]; nextCursor: string | null }>("inbox.list", { sellerId, ...input });
       if (result.items.length === 0) throw new NothingMeasuredError(`inbox.list of ${sellerId} returned no items`);
       return result;
     },
-    sellerList: () => trpc<unknown[]>("seller.list"),
-    /** A page: time to its first body byte, then to its last (it streams until its data is rendered). */
-    async page(pathname: string) {
-      const started = performance.now();
-      const response = await fetch(`${baseUrl}${pathname}`, { headers, redirect: "manual" });
-      const reader = response.body!.getReader();
-      const first = await reader.read();
-      const firstByteMs = performance.now() - started;
-      if (response.status !== 200 || first.done) throw new NothingMeasuredError(`${pathname} answered HTTP ${response.status}`);
-      while (!(await reader.read()).done) {
-        // drain the stream
-      }
-      return { firstByteMs, completeMs: performance.now() - started };
-    },
+    /** The same call, its answer not decoded (http-client.ts, `trpcAnswered`). */
+    listAnswered: (sellerId: string, input: Input) => session.trpcAnswered("inbox.list", { sellerId, ...input }),
+    sellerList: () => session.trpcAnswered("seller.list"),
+    page: session.page,
   };
 }

@@ -40,7 +40,8 @@ const ratio = (value: number) => `${value.toFixed(2)}×`;
 /** "; CPU per call: app X ms, pg client Y ms": what each side spends, less sensitive to a loaded machine than rates. */
 function cpuPerCall(http: ThroughputFigures, sql: ThroughputFigures): string {
   if (http.cpuMsPerCall === undefined || sql.cpuMsPerCall === undefined) return "";
-  return `; CPU per call: app ${http.cpuMsPerCall.toFixed(1)} ms, direct pg client ${sql.cpuMsPerCall.toFixed(2)} ms`;
+  const driver = http.driverCpuMsPerCall === undefined ? "" : ` (load driver ${http.driverCpuMsPerCall.toFixed(2)} ms)`;
+  return `; CPU per call: app ${http.cpuMsPerCall.toFixed(1)} ms${driver}, direct pg client ${sql.cpuMsPerCall.toFixed(2)} ms`;
 }
 
 export function evaluateGoals(read: ReadPathFigures | null, sync: SyncFigures | null): Goal[] {

@@ -8,6 +8,7 @@ import type pg from "pg";
 import { countInbox } from "../src/services/inbox-counts";
 import type { InboxFilter } from "../src/services/inbox-filter";
 import { listInboxPage, type InboxSeller } from "../src/services/inbox-list";
+import { signIn } from "./http-client";
 import { latency, throughput } from "./load";
 import type { QueryFigures } from "./read-path";
 import type { BenchUser, SeedPlan } from "./seed";
@@ -17,6 +18,8 @@ const HIGH_CONCURRENCY = 16;
 
 export interface TriageScenarioOptions {
   baseUrl: string;
+  /** The app's process, whose CPU per call is reported. */
+  appPid: number;
   user: BenchUser;
   databaseUrl: string;
   replayPool: pg.Pool;
@@ -35,7 +38,7 @@ interface Scenario {
 
 export async function benchTriageQueries(options: TriageScenarioOptions): Promise<QueryFigures[]> {
   const { log, plan } = options;
-  const trpc = await signIn(options.baseUrl, options.user);
+  const { trpc, trpcAnswered } = await signIn(options.baseUrl, options.user);
   const sellers = await trpc<Array<{ id: string; name: string }>>("seller.list");
   const largest = options.sellerIds[0]!;
   const scenarios: Scenario[] = [
@@ -89,8 +92,19 @@ export async function benchTriageQueries(options: TriageScenarioOptions): Promis
       figures.push({
         name: scenario.name,
         statements: statements.length,
-        http: { c1: await latency(callHttp, plan.read.samplesC1), c16: await throughput(callHttp, HIGH_CONCURRENCY, plan.read.secondsC16) },
-        sql: { c1: await latency(replay, plan.read.samplesC1), c16: await throughput(replay, HIGH_CONCURRENCY, plan.read.secondsC16) },
+        http: {
+          c1: await latency(callHttp, plan.read.samplesC1),
+          c16: await throughput(
+            () => trpcAnswered(scenario.procedure, scenario.input),
+            HIGH_CONCURRENCY,
+            plan.read.secondsC16,
+            options.appPid,
+          ),
+        },
+        sql: {
+          c1: await latency(replay, plan.read.samplesC1),
+          c16: await throughput(replay, HIGH_CONCURRENCY, plan.read.secondsC16, "self"),
+        },
       });
     }
   } finally {
@@ -118,30 +132,5 @@ function capturingClient(databaseUrl: string) {
       return statements;
     },
     close: () => client.$disconnect(),
-  };
-}
-
-function cookiesOf(response: Response): string[] {
-  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
-}
-
-/** next-auth's credentials flow, as read-path.ts signs in; returns a tRPC GET caller with the session. */
-async function signIn(baseUrl: string, user: BenchUser) {
-  const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
-  const callback = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiesOf(csrfResponse).join("; ") },
-    body: new URLSearchParams({ csrfToken, email: user.email, password: user.password, json: "true" }),
-  });
-  const session = cookiesOf(callback).find((cookie) => cookie.startsWith("next-auth.session-token="));
-  if (!session) throw new NothingMeasuredError(`sign-in failed (HTTP ${callback.status}): no session cookie`);
-  return async function trpc<T>(procedure: string, input?: unknown): Promise<T> {
-    const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-    const response = await fetch(`${baseUrl}/api/trpc/${procedure}${query}`, { headers: { cookie: session } });
-    const body = await response.text();
-    if (!response.ok) throw new NothingMeasuredError(`${procedure} answered HTTP ${response.status}: ${body.slice(0, 300)}`);
-    return (JSON.parse(body) as { result: { data: { json: T } } }).result.data.json;
   };
 }

@@ -44,6 +44,7 @@ export { inboxFilterSchema, INBOX_SORTS, INBOX_STATUSES, type InboxFilter, type 
 export { answerHash, normalizeAnswer } from "./services/answer-repetition";
 export { removeAccounts, removeSellers } from "./services/data-removal";
 export { closeLiveHub } from "./live/live-hub";
+export { closeMembershipCache } from "./auth/membership-cache";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

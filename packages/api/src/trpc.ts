@@ -8,6 +8,7 @@ import { z, ZodError } from "zod";
 import { roleForScopes, type ApiTokenPrincipal, type ApiTokenScope } from "./auth/api-tokens";
 import { APP_ERROR_CODES, AppError } from "./errors";
 import { getJobQueue, type JobQueue } from "./jobs/queues";
+import { getMembershipCache, type MembershipCache } from "./auth/membership-cache";
 import { getLiveHub, type LiveHub } from "./live/live-hub";
 import { NO_REQUEST_INFO, type AuditRequestInfo } from "./services/audit";
 import { listMemberships, type SellerMembership } from "./services/memberships";
@@ -27,6 +28,11 @@ export interface CreateContextOptions {
   request?: AuditRequestInfo;
   /** Where live-update streams listen; the process-wide hub (one LISTEN connection) by default. */
   live?: LiveHub;
+  /**
+   * Where the caller's memberships are kept between requests: by default the process-wide cache
+   * when the context reads through the process-wide client (no `prisma` given), none otherwise.
+   */
+  membershipCache?: MembershipCache | null;
 }
 
 /** Connects to pg-boss on first use, so requests that queue nothing never touch it. */
@@ -41,13 +47,16 @@ export function createTRPCContext(options: CreateContextOptions) {
   const { userId } = options;
   const apiToken = options.apiToken ?? null;
   const prisma = options.prisma ?? getPrisma();
+  const membershipCache = options.membershipCache !== undefined ? options.membershipCache : options.prisma ? null : getMembershipCache();
   let memberships: Promise<SellerMembership[]> | undefined;
   /** A token sees only its own seller, with the role its scopes amount to. */
   const listCallerMemberships = (): Promise<SellerMembership[]> =>
     apiToken
       ? Promise.resolve([{ id: apiToken.sellerId, name: apiToken.sellerName, role: roleForScopes(apiToken.scopes) }])
       : userId
-        ? listMemberships(prisma, userId)
+        ? membershipCache
+          ? membershipCache.read(userId, () => listMemberships(prisma, userId))
+          : listMemberships(prisma, userId)
         : Promise.resolve([]);
   return {
     userId,
@@ -61,9 +70,9 @@ export function createTRPCContext(options: CreateContextOptions) {
     /** Connects on first use, so requests that stream nothing never open the LISTEN connection. */
     live: (): LiveHub => options.live ?? getLiveHub(),
     /**
-     * The caller's sellers and roles, read at most once per context. A context lives for one
-     * request (an HTTP batch, or one page render), so access checks never see stale memberships
-     * across requests, and a page that lists sellers and reads one of them queries them once.
+     * The caller's sellers and roles, asked for at most once per context (one request: an HTTP batch
+     * or one page render), from the membership cache, which drops a user's entry when the database
+     * notifies a change to their memberships (auth/membership-cache.ts).
      */
     memberships: (): Promise<SellerMembership[]> => (memberships ??= listCallerMemberships()),
   };

@@ -11,6 +11,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { createOpenApiFetchHandler, generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
 import { resolveApiToken, type ApiTokenPrincipal } from "../auth/api-tokens";
+import { getMembershipCache } from "../auth/membership-cache";
 import { apiRateLimitFromEnv, TokenBucketLimiter } from "../auth/rate-limit";
 import type { JobQueue } from "../jobs/queues";
 import type { LiveHub } from "../live/live-hub";
@@ -117,6 +118,8 @@ function contextFor(request: Request, caller: Caller, options: ApiHttpOptions, p
     apiToken: caller.apiToken,
     request: requestInfoFromHeaders(request.headers),
     prisma,
+    // The process-wide client (no `prisma` option) reads memberships through the process-wide cache.
+    membershipCache: options.prisma ? null : getMembershipCache(),
     jobs: options.jobs,
     connectorOptions: options.connectorOptions,
     live: options.live,

@@ -3,7 +3,7 @@
 // replies of that seller commits (migration live_updates); the hub wakes the streams of this process
 // that watch that seller. A wake carries nothing but "look again": each stream reads what changed
 // from its own cursor, so a lost or folded notification costs latency, never an event.
-import pg from "pg";
+import { createPgListener } from "./pg-listener";
 
 export const LIVE_CHANNEL = "inbox_live";
 
@@ -23,56 +23,22 @@ interface Subscriber {
   wake: () => void;
 }
 
-const RETRY_MIN_MS = 250;
-const RETRY_MAX_MS = 5_000;
-
 export function createLiveHub(connectionString: string, log: Pick<Console, "error"> = console): LiveHub {
   const subscribers = new Set<Subscriber>();
-  let client: pg.Client | null = null;
-  let listening: Promise<void> | null = null;
   let closed = false;
-  let retryMs = RETRY_MIN_MS;
-  let retryTimer: NodeJS.Timeout | undefined;
-
-  const wakeAll = () => subscribers.forEach((subscriber) => subscriber.wake());
-
-  const connect = (): Promise<void> => {
-    const connection = new pg.Client({ connectionString, application_name: "inbox-live" });
-    client = connection;
-    const lost = (error?: Error) => {
-      if (client !== connection) return;
-      client = null;
-      listening = null;
-      connection.removeAllListeners("notification");
-      void connection.end().catch(() => {});
-      if (closed) return;
-      if (error) log.error("Live updates: the LISTEN connection failed; reconnecting.", error.message);
-      retryTimer = setTimeout(() => {
-        retryTimer = undefined;
-        if (closed || listening) return;
-        // Streams learn nothing while the connection was down: they read again once it is back.
-        listening = connect().then(wakeAll, () => {});
-      }, retryMs);
-      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
-    };
-    connection.on("notification", (message) => {
-      const sellerId = message.payload;
-      if (!sellerId) return;
+  const listener = createPgListener({
+    connectionString,
+    channel: LIVE_CHANNEL,
+    applicationName: "inbox-live",
+    log,
+    onNotification(sellerId) {
       for (const subscriber of subscribers) if (subscriber.sellerIds.has(sellerId)) subscriber.wake();
-    });
-    connection.on("error", (error) => lost(error));
-    connection.on("end", () => lost());
-    return connection
-      .connect()
-      .then(() => connection.query(`LISTEN ${LIVE_CHANNEL}`))
-      .then(() => {
-        retryMs = RETRY_MIN_MS;
-      })
-      .catch((error: unknown) => {
-        lost(error instanceof Error ? error : new Error(String(error)));
-        throw error;
-      });
-  };
+    },
+    // Streams learn nothing while the connection was down: they read again once it is back.
+    onListening(reconnected) {
+      if (reconnected) subscribers.forEach((subscriber) => subscriber.wake());
+    },
+  });
 
   return {
     async subscribe(sellerIds, wake) {
@@ -80,7 +46,7 @@ export function createLiveHub(connectionString: string, log: Pick<Console, "erro
       const subscriber: Subscriber = { sellerIds, wake };
       subscribers.add(subscriber);
       try {
-        await (listening ??= connect());
+        await listener.listen();
       } catch (error) {
         subscribers.delete(subscriber);
         throw error;
@@ -89,12 +55,8 @@ export function createLiveHub(connectionString: string, log: Pick<Console, "erro
     },
     async close() {
       closed = true;
-      clearTimeout(retryTimer);
       subscribers.clear();
-      const connection = client;
-      client = null;
-      listening = null;
-      await connection?.end().catch(() => {});
+      await listener.close();
     },
   };
 }

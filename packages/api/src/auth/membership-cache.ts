@@ -1,0 +1,120 @@
+// The callers' memberships, kept per process between requests. Every access check reads them
+// (seller.list and every seller-scoped procedure); read from the database on each call they were one
+// of the three statements of an inbox page and a third of its database time (docs/performance.md,
+// "Memberships cached between requests").
+//
+// Freshness comes from the database, not from a clock: migration access_notify makes every change to
+// a membership notify channel `inbox_access` with the user's id on commit (`*` when a seller is renamed
+// or the table truncated), and the cache drops what it names. It keeps entries only while its LISTEN
+// connection listens; when that is lost, everything is dropped and every read goes to the database
+// until it listens again. So a revoked member is refused as soon as the notification arrives (a few
+// milliseconds after the commit), in every process.
+import type { SellerMembership } from "../services/memberships";
+import { createPgListener } from "../live/pg-listener";
+
+export const ACCESS_CHANNEL = "inbox_access";
+/** Payload that drops every entry. */
+const EVERYONE = "*";
+
+export interface MembershipCacheOptions {
+  /**
+   * A backstop only: an entry is read again after this long even if no notification came (a
+   * connection that stopped delivering without failing).
+   */
+  maxAgeMs?: number;
+  /** Entries kept at most; the oldest go first. */
+  maxUsers?: number;
+  log?: Pick<Console, "error">;
+}
+
+export interface MembershipCache {
+  /** The user's memberships: cached, or read with `load` (and kept when nothing changed meanwhile). */
+  read(userId: string, load: () => Promise<SellerMembership[]>): Promise<SellerMembership[]>;
+  /** True while changes reach the cache (its LISTEN connection listens): only then are reads kept. */
+  readonly listening: boolean;
+  /** Resolves once every membership change committed before the call has reached this cache. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Entry {
+  memberships: Promise<SellerMembership[]>;
+  readAt: number;
+}
+
+export function createMembershipCache(connectionString: string, options: MembershipCacheOptions = {}): MembershipCache {
+  const maxAgeMs = options.maxAgeMs ?? 60_000;
+  const maxUsers = options.maxUsers ?? 10_000;
+  const entries = new Map<string, Entry>();
+  // Bumped by every notification and connection change: a read that started before one is not kept,
+  // as it may have seen the database before the change it announces.
+  let generation = 0;
+  const dropAll = () => {
+    generation += 1;
+    entries.clear();
+  };
+  const listener = createPgListener({
+    connectionString,
+    channel: ACCESS_CHANNEL,
+    applicationName: "inbox-access",
+    log: options.log,
+    onNotification(userId) {
+      generation += 1;
+      if (userId === EVERYONE) entries.clear();
+      else entries.delete(userId);
+    },
+    onListening: dropAll,
+    onLost: dropAll,
+  });
+
+  return {
+    read(userId, load) {
+      if (!listener.listening) {
+        // Not listening yet (first use) or any more (lost): the database answers until it does.
+        listener.listen().catch(() => {});
+        return load();
+      }
+      const cached = entries.get(userId);
+      if (cached && performance.now() - cached.readAt < maxAgeMs) return cached.memberships;
+      const startedIn = generation;
+      const entry: Entry = { memberships: load(), readAt: performance.now() };
+      entry.memberships.then(
+        () => {
+          if (generation !== startedIn || !listener.listening) return;
+          entries.delete(userId);
+          entries.set(userId, entry);
+          if (entries.size > maxUsers) entries.delete(entries.keys().next().value!);
+        },
+        () => {},
+      );
+      return entry.memberships;
+    },
+    get listening() {
+      return listener.listening;
+    },
+    settled: () => listener.settled(),
+    async close() {
+      dropAll();
+      await listener.close();
+    },
+  };
+}
+
+const cache = globalThis as unknown as { __inboxMembershipCache?: MembershipCache };
+
+/** The process-wide cache for DATABASE_URL (the process-wide client's database). */
+export function getMembershipCache(): MembershipCache {
+  if (!cache.__inboxMembershipCache) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start` or set it to a PostgreSQL URL.");
+    cache.__inboxMembershipCache = createMembershipCache(url);
+  }
+  return cache.__inboxMembershipCache;
+}
+
+/** Closes the process-wide cache (its LISTEN connection) at shutdown. */
+export async function closeMembershipCache(): Promise<void> {
+  const existing = cache.__inboxMembershipCache;
+  cache.__inboxMembershipCache = undefined;
+  await existing?.close();
+}
