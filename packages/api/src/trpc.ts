@@ -75,6 +75,18 @@ export function createTRPCContext(options: CreateContextOptions) {
      * notifies a change to their memberships (auth/membership-cache.ts).
      */
     memberships: (): Promise<SellerMembership[]> => (memberships ??= listCallerMemberships()),
+    /**
+     * Runs a write that changes `userId`'s memberships, then drops that user's cached entry in this
+     * process at once: the user's next request (a redirect right after accepting an invitation) must
+     * not wait for the database's notification, which the other processes go by.
+     */
+    async changingMemberships<T>(userId: string, write: () => Promise<T>): Promise<T> {
+      try {
+        return await write();
+      } finally {
+        membershipCache?.changed(userId);
+      }
+    },
   };
 }
 

@@ -76,6 +76,30 @@ describe("membership cache", () => {
     expect(await caller().seller.list()).toEqual([]);
   });
 
+  it("refuses a member removed through the app at once in the app's process, before any notification", async () => {
+    const { prisma } = database();
+    const { user: agent, seller } = await memberOfOneSeller("Ефим");
+    const owner = await createUser(prisma, "Владелица");
+    await addMember(prisma, owner.id, seller.id, "OWNER");
+    await cache.settled();
+    const callerOf = (userId: string) => createCaller(createTRPCContext({ userId, prisma, membershipCache: cache }));
+    expect((await callerOf(agent.id).inbox.list({ sellerId: seller.id })).items).toHaveLength(1);
+
+    await callerOf(owner.id).team.remove({ sellerId: seller.id, userId: agent.id });
+    await expect(callerOf(agent.id).inbox.list({ sellerId: seller.id })).rejects.toSatisfy(
+      (error: unknown) => error instanceof TRPCError && error.code === "NOT_FOUND",
+    );
+  });
+
+  it("drops a user's entry when this process says it changed them", async () => {
+    const { user } = await memberOfOneSeller("Жанна");
+    const load = countingLoader(user.id);
+    await cache.read(user.id, load);
+    cache.changed(user.id);
+    await cache.read(user.id, load);
+    expect(load.reads).toBe(2);
+  });
+
   it("does not keep a read that started before a change it may have missed", async () => {
     const { prisma } = database();
     const { user, seller } = await memberOfOneSeller("Вера");

@@ -30,6 +30,8 @@ export interface MembershipCacheOptions {
 export interface MembershipCache {
   /** The user's memberships: cached, or read with `load` (and kept when nothing changed meanwhile). */
   read(userId: string, load: () => Promise<SellerMembership[]>): Promise<SellerMembership[]>;
+  /** Drops the user's entry now: this process changed their memberships (the notification follows). */
+  changed(userId: string): void;
   /** True while changes reach the cache (its LISTEN connection listens): only then are reads kept. */
   readonly listening: boolean;
   /** Resolves once every membership change committed before the call has reached this cache. */
@@ -53,15 +55,18 @@ export function createMembershipCache(connectionString: string, options: Members
     generation += 1;
     entries.clear();
   };
+  const drop = (userId: string) => {
+    generation += 1;
+    entries.delete(userId);
+  };
   const listener = createPgListener({
     connectionString,
     channel: ACCESS_CHANNEL,
     applicationName: "inbox-access",
     log: options.log,
     onNotification(userId) {
-      generation += 1;
-      if (userId === EVERYONE) entries.clear();
-      else entries.delete(userId);
+      if (userId === EVERYONE) dropAll();
+      else drop(userId);
     },
     onListening: dropAll,
     onLost: dropAll,
@@ -89,6 +94,7 @@ export function createMembershipCache(connectionString: string, options: Members
       );
       return entry.memberships;
     },
+    changed: drop,
     get listening() {
       return listener.listening;
     },

@@ -75,14 +75,20 @@ export const teamRouter = createTRPCRouter({
     .meta(restRoute("PATCH", "/sellers/{sellerId}/members/{userId}", "Change a member's role"))
     .input(z.object({ userId: id, role: roleSchema }))
     .mutation(({ ctx, input }) =>
-      changeMemberRole(ctx.prisma, { sellerId: ctx.seller.id, userId: input.userId, role: input.role }, auditOriginOf(ctx)),
+      ctx.changingMemberships(input.userId, () =>
+        changeMemberRole(ctx.prisma, { sellerId: ctx.seller.id, userId: input.userId, role: input.role }, auditOriginOf(ctx)),
+      ),
     ),
 
   /** The seller's last owner cannot be removed. */
   remove: sellerOwnerProcedure
     .meta(restRoute("DELETE", "/sellers/{sellerId}/members/{userId}", "Remove a member from the seller"))
     .input(z.object({ userId: id }))
-    .mutation(({ ctx, input }) => removeMember(ctx.prisma, { sellerId: ctx.seller.id, userId: input.userId }, auditOriginOf(ctx))),
+    .mutation(({ ctx, input }) =>
+      ctx.changingMemberships(input.userId, () =>
+        removeMember(ctx.prisma, { sellerId: ctx.seller.id, userId: input.userId }, auditOriginOf(ctx)),
+      ),
+    ),
 });
 
 export const invitationRouter = createTRPCRouter({
@@ -92,5 +98,9 @@ export const invitationRouter = createTRPCRouter({
    */
   accept: protectedProcedure
     .input(z.object({ token: z.string().min(1).max(100) }))
-    .mutation(({ ctx, input }) => acceptInvitation(ctx.prisma, { token: input.token, userId: ctx.userId }, auditOriginOf(ctx))),
+    .mutation(({ ctx, input }) =>
+      ctx.changingMemberships(ctx.userId, () =>
+        acceptInvitation(ctx.prisma, { token: input.token, userId: ctx.userId }, auditOriginOf(ctx)),
+      ),
+    ),
 });
