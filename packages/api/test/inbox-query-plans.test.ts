@@ -17,6 +17,7 @@ import {
   rangesQuery,
   readCountBuckets,
   constraintsOf,
+  type CountBucket,
   type InboxQueryFilter,
 } from "../src/services/inbox-list";
 import {
@@ -357,11 +358,35 @@ describe("inbox query plans", () => {
     expect((await explain(prisma, statement)).some((node) => node["Node Type"] === "Recursive Union")).toBe(true);
   });
 
+  it("counter rows for a rating filter keep its ratings apart and sum the others into rating -1, totals unchanged", async () => {
+    const { prisma } = database();
+    const all = await prisma.$queryRaw<CountBucket[]>(countBucketsQuery(ALL_SELLERS, { ratings: "all" }));
+    const kept = await prisma.$queryRaw<CountBucket[]>(countBucketsQuery(ALL_SELLERS, { ratings: [1, 2] }));
+    const keyOf = (bucket: CountBucket) =>
+      [bucket.sellerId, bucket.marketplace, bucket.channel, bucket.answered, bucket.read, bucket.replyState].join("|");
+    const totals = (buckets: CountBucket[]) => {
+      const sums = new Map<string, number>();
+      for (const bucket of buckets) sums.set(keyOf(bucket), (sums.get(keyOf(bucket)) ?? 0) + bucket.items);
+      return Object.fromEntries([...sums].sort());
+    };
+    const withRatings = (buckets: CountBucket[], ratings: number[]) =>
+      buckets
+        .filter((bucket) => ratings.includes(bucket.rating))
+        .map((bucket) => `${keyOf(bucket)}|${bucket.rating}|${bucket.items}`)
+        .sort();
+    expect(new Set(all.map((bucket) => bucket.rating)).size).toBeGreaterThan(3);
+    expect([...new Set(kept.map((bucket) => bucket.rating))].sort()).toEqual([-1, 1, 2]);
+    expect(withRatings(kept, [1, 2])).toEqual(withRatings(all, [1, 2]));
+    expect(totals(kept)).toEqual(totals(all));
+    expect(kept.length).toBeLessThan(all.length);
+  });
+
   it("counts read only the sellers' counter rows", async () => {
     const { prisma } = database();
     assertCountsSkipItems(await explain(prisma, countBucketsQuery([BIG_SELLER])));
     assertCountsSkipItems(await explain(prisma, countBucketsQuery(ALL_SELLERS)));
-    assertCountsSkipItems(await explain(prisma, countBucketsQuery(ALL_SELLERS, { byRating: false })));
+    assertCountsSkipItems(await explain(prisma, countBucketsQuery(ALL_SELLERS, { ratings: "none" })));
+    assertCountsSkipItems(await explain(prisma, countBucketsQuery(ALL_SELLERS, { ratings: [1, 2] })));
   });
 
   it("counts narrowed by words, product or dates read at most the sample cap through the indexes", async () => {
