@@ -126,7 +126,7 @@ function contextFor(request: Request, caller: Caller, options: ApiHttpOptions, p
   });
 }
 
-function withBody(request: Request, body: string | null): Request {
+function withBody(request: Request, body: string): Request {
   return new Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal });
 }
 
@@ -186,7 +186,8 @@ export async function handleTrpcHttpRequest(request: Request, options: ApiHttpOp
   }
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
-    req: withBody(request, body),
+    // A request without a body was not read: it goes on as it came.
+    req: body === null ? request : withBody(request, body),
     router: appRouter,
     maxBatchSize: MAX_BATCH_CALLS,
     createContext: () => contextFor(request, caller, options, prisma),
@@ -227,7 +228,7 @@ export async function handleRestHttpRequest(request: Request, options: ApiHttpOp
   }
   return createOpenApiFetchHandler({
     endpoint: REST_ENDPOINT,
-    req: withBody(request, body),
+    req: body === null ? request : withBody(request, body),
     router: restRouter(),
     createContext: () => contextFor(request, caller, options, prisma),
     onError: ({ error, path }: { error: TRPCError; path?: string }) => logFailure("REST", path, error),
