@@ -11,7 +11,6 @@ import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { createOpenApiFetchHandler, generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
 import { resolveApiToken, type ApiTokenPrincipal } from "../auth/api-tokens";
-import { getMembershipCache } from "../auth/membership-cache";
 import { apiRateLimitFromEnv, TokenBucketLimiter } from "../auth/rate-limit";
 import type { JobQueue } from "../jobs/queues";
 import type { LiveHub } from "../live/live-hub";
@@ -112,14 +111,13 @@ function rateLimit(caller: Caller, calls: number, limiter: TokenBucketLimiter) {
   }
 }
 
-function contextFor(request: Request, caller: Caller, options: ApiHttpOptions, prisma: PrismaClient) {
+function contextFor(request: Request, caller: Caller, options: ApiHttpOptions) {
   return createTRPCContext({
     userId: caller.userId,
     apiToken: caller.apiToken,
     request: requestInfoFromHeaders(request.headers),
-    prisma,
-    // The process-wide client (no `prisma` option) reads memberships through the process-wide cache.
-    membershipCache: options.prisma ? null : getMembershipCache(),
+    // Unset, the context takes the process-wide client and with it the process-wide membership cache.
+    prisma: options.prisma,
     jobs: options.jobs,
     connectorOptions: options.connectorOptions,
     live: options.live,
@@ -190,7 +188,7 @@ export async function handleTrpcHttpRequest(request: Request, options: ApiHttpOp
     req: body === null ? request : withBody(request, body),
     router: appRouter,
     maxBatchSize: MAX_BATCH_CALLS,
-    createContext: () => contextFor(request, caller, options, prisma),
+    createContext: () => contextFor(request, caller, options),
     onError: ({ error, path }) => logFailure("tRPC", path, error),
   });
 }
@@ -230,7 +228,7 @@ export async function handleRestHttpRequest(request: Request, options: ApiHttpOp
     endpoint: REST_ENDPOINT,
     req: body === null ? request : withBody(request, body),
     router: restRouter(),
-    createContext: () => contextFor(request, caller, options, prisma),
+    createContext: () => contextFor(request, caller, options),
     onError: ({ error, path }: { error: TRPCError; path?: string }) => logFailure("REST", path, error),
   });
 }

@@ -47,8 +47,12 @@ export function createPgListener(options: PgListenerOptions): PgListener {
   let retryMs = RETRY_MIN_MS;
   let retryTimer: NodeJS.Timeout | undefined;
   const settling = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
-
   let listenedBefore = false;
+  /** A `settled()` waiting on a connection that went away would wait forever. */
+  const abandonSettling = (why: string) => {
+    for (const waiter of settling.values()) waiter.reject(new Error(`LISTEN ${channel}: ${why}`));
+    settling.clear();
+  };
 
   const connect = (): Promise<void> => {
     const connection = new pg.Client({
@@ -65,8 +69,7 @@ export function createPgListener(options: PgListenerOptions): PgListener {
       connection.removeAllListeners("notification");
       void connection.end().catch(() => {});
       options.onLost?.();
-      for (const waiter of settling.values()) waiter.reject(new Error(`LISTEN ${channel}: the connection was lost.`));
-      settling.clear();
+      abandonSettling("the connection was lost.");
       if (closed) return;
       if (error) log.error(`LISTEN ${channel}: the connection failed; reconnecting.`, error.message);
       retryTimer = setTimeout(() => {
@@ -127,6 +130,7 @@ export function createPgListener(options: PgListenerOptions): PgListener {
       client = null;
       connecting = null;
       listening = false;
+      abandonSettling("the listener is closed.");
       await connection?.end().catch(() => {});
     },
   };
