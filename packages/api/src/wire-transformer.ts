@@ -32,6 +32,12 @@ function collect(inner: Annotations | undefined, key: string, child: Annotation 
  * undefined and valid Dates in which no object occurs twice; null for anything else (Map, Set,
  * BigInt, NaN, -0, class instances, shared references: superjson annotates them in ways this
  * writer does not repeat).
+ *
+ * Its `json` is the tree itself wherever the tree already stringifies as superjson's would: Dates
+ * stay Dates, which `JSON.stringify` writes with `toISOString()` as superjson does, and an undefined
+ * array item is written as null by both. Only an object holding an undefined property (superjson
+ * writes null, `JSON.stringify` would drop the key) is copied, with its ancestors. The copy of every
+ * node cost as much as the walk itself; the tree is never changed.
  */
 export function writePlainTree(root: unknown): SuperJSONResult | null {
   // A Date or undefined at the root is annotated as the root itself (meta.values is an array).
@@ -42,6 +48,7 @@ export function writePlainTree(root: unknown): SuperJSONResult | null {
   // integer-like keys first: at each level the annotated leaves "0", "2" precede "1.text").
   let annotations: Annotation | Annotations | undefined;
 
+  /** The value as it is to be stringified: itself, or a copy when something under it must change. */
   const write = (value: unknown): unknown => {
     annotations = undefined;
     switch (typeof value) {
@@ -61,38 +68,49 @@ export function writePlainTree(root: unknown): SuperJSONResult | null {
     if (value === null) return null;
     if (seen.has(value)) return UNSUPPORTED;
     seen.add(value);
-    if (value instanceof Date) {
-      if (Number.isNaN(value.getTime())) return UNSUPPORTED;
+    const prototype: unknown = Object.getPrototypeOf(value);
+    if (prototype === Date.prototype) {
+      if (Number.isNaN((value as Date).getTime())) return UNSUPPORTED;
       annotations = ["Date"];
-      return value.toISOString();
+      return value;
     }
     let inner: Annotations | undefined;
     if (Array.isArray(value)) {
-      if (Object.getPrototypeOf(value) !== Array.prototype) return UNSUPPORTED;
-      const written: unknown[] = new Array<unknown>(value.length);
+      if (prototype !== Array.prototype) return UNSUPPORTED;
+      let copy: unknown[] | undefined;
       for (let i = 0; i < value.length; i++) {
         if (!(i in value)) return UNSUPPORTED; // superjson skips holes
-        const item = write(value[i]);
+        const element: unknown = value[i];
+        const item = write(element);
         if (item === UNSUPPORTED) return UNSUPPORTED;
         if (annotations) inner = collect(inner, String(i), annotations);
-        written[i] = item;
+        // An undefined item is stringified as null either way.
+        if (copy) copy[i] = item;
+        else if (item !== element && element !== undefined) (copy = value.slice(0, i))[i] = item;
       }
       annotations = inner;
-      return written;
+      return copy ?? value;
     }
-    const prototype: unknown = Object.getPrototypeOf(value);
     if (prototype !== Object.prototype && prototype !== null) return UNSUPPORTED;
-    const written: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
+    let copy: Record<string, unknown> | undefined;
+    const keys = Object.keys(value);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
       // superjson refuses these (prototype pollution): its own error is the answer.
       if (key === "__proto__" || key === "constructor" || key === "prototype") return UNSUPPORTED;
-      const item = write((value as Record<string, unknown>)[key]);
+      const element = (value as Record<string, unknown>)[key];
+      const item = write(element);
       if (item === UNSUPPORTED) return UNSUPPORTED;
       if (annotations) inner = collect(inner, key, annotations);
-      written[key] = item;
+      if (copy) copy[key] = item;
+      else if (item !== element) {
+        copy = {};
+        for (let j = 0; j < k; j++) copy[keys[j]!] = (value as Record<string, unknown>)[keys[j]!];
+        copy[key] = item;
+      }
     }
     annotations = inner;
-    return written;
+    return copy ?? value;
   };
 
   const json = write(root);

@@ -90,6 +90,29 @@ describe("the wire transformer", () => {
     writtenItselfAsSuperjson(Object.assign(Object.create(null) as object, { nullPrototype: true, at }));
   });
 
+  it("hands the tree itself to JSON.stringify, copying only objects with an undefined property and never changing the input", () => {
+    const at = new Date("2026-12-05T10:00:00.000Z");
+    const page = {
+      items: [
+        { id: "a", at, rating: null },
+        { id: "b", at: new Date(at.getTime() + 1), list: [1, undefined] },
+      ],
+    };
+    expect(writePlainTree(page)!.json).toBe(page);
+
+    // A Date met twice is a shared reference, which superjson annotates: each item has its own.
+    const later = new Date(at.getTime() + 2);
+    const item = { id: "c", assignee: undefined, at: later };
+    const withUndefined = { items: [page.items[0], item] };
+    const written = writePlainTree(withUndefined)!.json as { items: unknown[] };
+    expect(written).not.toBe(withUndefined);
+    expect(written.items[0]).toBe(page.items[0]);
+    expect(written.items[1]).toEqual({ id: "c", assignee: null, at: later });
+    expect(item).toEqual({ id: "c", assignee: undefined, at: later });
+    expect(Object.keys(item)).toEqual(["id", "assignee", "at"]);
+    writtenItselfAsSuperjson(withUndefined);
+  });
+
   it("leaves what it does not write itself to superjson, with superjson's own result", () => {
     const shared = { id: "shared" };
     const date = new Date("2026-12-03T00:00:00Z");
