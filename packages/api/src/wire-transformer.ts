@@ -86,28 +86,24 @@ export function writePlainTree(root: unknown): SuperJSONResult | null {
         if (annotations) inner = collect(inner, String(i), annotations);
         // An undefined item is stringified as null either way.
         if (copy) copy[i] = item;
-        else if (item !== element && element !== undefined) (copy = value.slice(0, i))[i] = item;
+        else if (item !== element && element !== undefined) (copy = value.slice())[i] = item;
       }
       annotations = inner;
       return copy ?? value;
     }
     if (prototype !== Object.prototype && prototype !== null) return UNSUPPORTED;
+    const record = value as Record<string, unknown>;
     let copy: Record<string, unknown> | undefined;
-    const keys = Object.keys(value);
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k]!;
+    for (const key of Object.keys(record)) {
       // superjson refuses these (prototype pollution): its own error is the answer.
       if (key === "__proto__" || key === "constructor" || key === "prototype") return UNSUPPORTED;
-      const element = (value as Record<string, unknown>)[key];
+      const element = record[key];
       const item = write(element);
       if (item === UNSUPPORTED) return UNSUPPORTED;
       if (annotations) inner = collect(inner, key, annotations);
+      // The copy keeps the key order; the keys after this one are overwritten as they are written.
       if (copy) copy[key] = item;
-      else if (item !== element) {
-        copy = {};
-        for (let j = 0; j < k; j++) copy[keys[j]!] = (value as Record<string, unknown>)[keys[j]!];
-        copy[key] = item;
-      }
+      else if (item !== element) (copy = { ...record })[key] = item;
     }
     annotations = inner;
     return copy ?? value;
