@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { getConnector, type ChannelItem } from "@inbox/connectors";
-import { accountSecretContext, encryptSecret, type PrismaClient } from "@inbox/db";
+import { accountSecretContext, encryptSecret, rawTransaction, type PrismaClient } from "@inbox/db";
 import pg from "pg";
 import { channelsOfAccount } from "../src/sync/account-connector";
 import { ingestItems, type IngestTarget } from "../src/sync/ingest";
@@ -260,7 +260,7 @@ async function measureIngest(options: SyncBenchOptions, pages: ChannelItem[][], 
   const ingestAccount = await createAccount(prisma, options.sellerId, "ingest sample", sandbox);
   const target: IngestTarget = { sellerId: options.sellerId, accountId: ingestAccount.id, marketplace: "OZON", channel: "REVIEW" };
   let started = performance.now();
-  for (const page of pages) await prisma.$transaction((tx) => ingestItems(tx, target, page));
+  for (const page of pages) await rawTransaction(prisma, (tx) => ingestItems(tx, target, page));
   const ingestMs = performance.now() - started;
   expect((await storedItems(prisma, ingestAccount.id)) === rows, "ingest sample stored fewer rows than it read");
 

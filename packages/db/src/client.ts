@@ -1,10 +1,11 @@
 // The Prisma client over node-postgres. One pool per process (per URL), reused across requests
-// and hot reloads. The hot read paths (inbox pages and counts) may send their raw statements to the
-// same pool directly (`rawReader`): Prisma's raw-query layer costs more CPU than the statement
-// itself there (docs/performance.md, "The app's CPU per call").
+// and hot reloads. The hot paths send their raw statements to the same pool directly: the inbox
+// pages and counts (`rawReader`) and the sync's page saves (`rawTransaction`), where Prisma's
+// raw-query layer costs more CPU than the statements themselves (docs/performance.md, "The app's
+// CPU per call" and "Sync").
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { type Prisma, PrismaClient } from "./generated/prisma/client";
+import { Prisma, PrismaClient } from "./generated/prisma/client";
 
 /** What a raw read needs: Prisma's `$queryRaw` with a `Prisma.sql` statement, or the pool's. */
 export interface RawReader {
@@ -64,16 +65,72 @@ const READ_TYPES = {
 const asParameter = (value: unknown): unknown =>
   value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.map(asParameter) : value;
 
-const readQuery = (query: Prisma.Sql) => ({ text: query.text, values: query.values.map(asParameter), types: READ_TYPES });
+const poolQuery = (query: Prisma.Sql) => ({ text: query.text, values: query.values.map(asParameter), types: READ_TYPES });
 
 function poolReader(pool: pg.Pool): RawReader {
   const reader: RawReader = {
     async $queryRaw<T>(query: Prisma.Sql): Promise<T> {
-      return (await pool.query(readQuery(query))).rows as T;
+      return (await pool.query(poolQuery(query))).rows as T;
     },
   };
   pools.set(reader, pool);
   return reader;
+}
+
+/**
+ * The statements a raw transaction offers: Prisma's tagged-template `$queryRaw` and `$executeRaw`
+ * (a Prisma transaction client is one too).
+ */
+export interface RawTransaction {
+  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
+}
+
+/** BEGIN (with any settings), the work, COMMIT on one pooled connection; ROLLBACK when anything fails. */
+async function onePoolTransaction<T>(pool: pg.Pool, begin: string, work: (connection: pg.PoolClient) => Promise<T>): Promise<T> {
+  const connection = await pool.connect();
+  let broken = false;
+  try {
+    await connection.query(begin);
+    const result = await work(connection);
+    await connection.query("COMMIT");
+    return result;
+  } catch (error) {
+    // A connection that cannot even roll back is dropped rather than lent again mid-transaction.
+    await connection.query("ROLLBACK").catch(() => (broken = true));
+    throw error;
+  } finally {
+    connection.release(broken);
+  }
+}
+
+// A template's strings are an array; a `Prisma.sql` statement is not (and may come from another copy
+// of this module, so `instanceof` would not do).
+const sqlOf = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Prisma.Sql =>
+  Array.isArray(query) ? Prisma.sql(query as TemplateStringsArray, ...values) : (query as Prisma.Sql);
+
+/**
+ * A transaction of raw statements. On a client from `createPrismaClient` it runs on one pooled
+ * connection, answering as Prisma's `$queryRaw` does: Prisma's interactive transaction costs its
+ * query engine's CPU on every statement and on BEGIN and COMMIT (docs/performance.md, "Sync"). On any
+ * other client (a logging one, a transaction), it is that client's own interactive transaction.
+ */
+export async function rawTransaction<T>(
+  client: Pick<PrismaClient, "$queryRaw" | "$transaction">,
+  work: (tx: RawTransaction) => Promise<T>,
+): Promise<T> {
+  const pool = pools.get(rawReader(client));
+  if (!pool) return (client as PrismaClient).$transaction((tx) => work(tx));
+  return onePoolTransaction(pool, "BEGIN", (connection) =>
+    work({
+      async $queryRaw<R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<R> {
+        return (await connection.query(poolQuery(sqlOf(query, values)))).rows as R;
+      },
+      async $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number> {
+        return (await connection.query(poolQuery(sqlOf(query, values)))).rowCount ?? 0;
+      },
+    }),
+  );
 }
 
 /** Settings for one statement: planner switches (`{ enable_seqscan: "off" }`) or integers (`gin_fuzzy_search_limit`). */
@@ -104,20 +161,7 @@ export async function queryRawWithSettings<T>(
     const results = await client.$transaction([...set.map((statement) => client.$executeRawUnsafe(statement)), client.$queryRaw<T>(query)]);
     return results.at(-1) as T;
   }
-  const connection = await pool.connect();
-  let broken = false;
-  try {
-    await connection.query(["BEGIN", ...set].join("; "));
-    const result = await connection.query(readQuery(query));
-    await connection.query("COMMIT");
-    return result.rows as T;
-  } catch (error) {
-    // A connection that cannot even roll back is dropped rather than lent again mid-transaction.
-    await connection.query("ROLLBACK").catch(() => (broken = true));
-    throw error;
-  } finally {
-    connection.release(broken);
-  }
+  return onePoolTransaction(pool, ["BEGIN", ...set].join("; "), async (connection) => (await connection.query(poolQuery(query))).rows as T);
 }
 
 const cache = globalThis as unknown as { __inboxPrisma?: PrismaClient };

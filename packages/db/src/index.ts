@@ -1,6 +1,15 @@
 // @inbox/db: the Prisma client, generated types and at-rest encryption of secrets. Server-only.
 export * from "./generated/prisma/client";
-export { createPrismaClient, getPrisma, queryRawWithSettings, rawReader, type StatementSettings, type RawReader } from "./client";
+export {
+  createPrismaClient,
+  getPrisma,
+  queryRawWithSettings,
+  rawReader,
+  rawTransaction,
+  type RawReader,
+  type RawTransaction,
+  type StatementSettings,
+} from "./client";
 export {
   accountSecretContext,
   decryptSecret,

@@ -1,7 +1,7 @@
 // The hot read paths send their raw statements straight to the pool (rawReader): the answers must be
 // Prisma's own, to the millisecond and whatever the process's time zone.
 import { afterEach, describe, expect, it } from "vitest";
-import { Prisma, queryRawWithSettings, rawReader } from "../src";
+import { Prisma, queryRawWithSettings, rawReader, rawTransaction, type RawTransaction } from "../src";
 import { useTestDatabase } from "../src/testing/use-test-database";
 
 const database = useTestDatabase();
@@ -74,5 +74,65 @@ describe("rawReader", () => {
     }
     const [after] = await rawReader(prisma).$queryRaw<{ value: string }[]>(limit);
     expect(after!.value).toBe("0");
+  });
+});
+
+describe("rawTransaction", () => {
+  // What ingest sends: text arrays with quotes, backslashes, braces, commas and NULLs, nullable int
+  // arrays, booleans, JSON as text for jsonb[], UTC ISO strings for timestamp(3)[].
+  const texts = ['he said "hi"', "back\\slash", "{braces}, commas", null, "ёлка"];
+  const work = async (tx: RawTransaction) => {
+    const inserted = await tx.$executeRaw`
+      INSERT INTO raw_tx_probe ("id", "note", "rating", "flag", "doc", "at")
+      SELECT * FROM unnest(${[1, 2, 3, 4, 5]}::int[], ${texts}::text[], ${[5, null, 1, null, 3]}::int[],
+        ${[true, false, true, false, true]}::boolean[], ${['{"a":[1,"x"]}', null, "[]", null, '{"b":null}']}::jsonb[],
+        ${["2026-12-05T01:02:03.456Z", "1970-01-01T00:00:00.000Z", "2026-12-05T01:02:03.456Z", "2026-12-05T01:02:03.456Z", "2026-12-05T01:02:03.456Z"]}::timestamp(3)[])`;
+    const updated = await tx.$executeRaw(Prisma.sql`UPDATE raw_tx_probe SET "flag" = NOT "flag" WHERE "id" > ${3}`);
+    const rows = await tx.$queryRaw<Record<string, unknown>[]>`
+      SELECT *, txid_current() AS "tx", (xmax = 0) AS "fresh" FROM raw_tx_probe ORDER BY "id"`;
+    return { inserted, updated, rows };
+  };
+
+  it("runs its statements in one transaction and answers as Prisma's interactive transaction does", async () => {
+    const { prisma } = database();
+    await prisma.$executeRawUnsafe(
+      `CREATE TABLE raw_tx_probe ("id" int PRIMARY KEY, "note" text, "rating" int, "flag" boolean, "doc" jsonb, "at" timestamp(3))`,
+    );
+    const viaPool = await rawTransaction(prisma, work);
+    await prisma.$executeRawUnsafe("TRUNCATE raw_tx_probe");
+    // An extended client is not createPrismaClient's own: the work runs in Prisma's own transaction.
+    const viaPrisma = await rawTransaction(prisma.$extends({}) as unknown as typeof prisma, work);
+    expect(viaPool.inserted).toBe(5);
+    expect(viaPool.updated).toBe(2);
+    expect(new Set(viaPool.rows.map((row) => row.tx)).size).toBe(1);
+    expect(viaPool.rows.map((row) => row.note)).toEqual(texts);
+    expect(viaPool.rows[0]).toMatchObject({ rating: 5, flag: true, doc: { a: [1, "x"] }, at: new Date("2026-12-05T01:02:03.456Z") });
+    const withoutTx = (result: typeof viaPool) => result.rows.map(({ tx: _tx, ...row }) => row);
+    expect(withoutTx(viaPool)).toEqual(withoutTx(viaPrisma));
+    expect({ ...viaPool, rows: undefined }).toEqual({ ...viaPrisma, rows: undefined });
+  });
+
+  it("keeps nothing of a failed transaction and lends its connection again outside any transaction", async () => {
+    const { prisma } = database();
+    await prisma.$executeRawUnsafe(`CREATE TABLE raw_tx_failed ("id" int PRIMARY KEY)`);
+    await expect(
+      rawTransaction(prisma, async (tx) => {
+        await tx.$executeRaw`INSERT INTO raw_tx_failed VALUES (1), (2)`;
+        await tx.$executeRaw`INSERT INTO raw_tx_failed VALUES (2)`;
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    await expect(
+      rawTransaction(prisma, async (tx) => {
+        await tx.$executeRaw`INSERT INTO raw_tx_failed VALUES (3)`;
+        throw new Error("the work failed after writing");
+      }),
+    ).rejects.toThrow("the work failed after writing");
+    expect(await prisma.$queryRaw`SELECT count(*)::int AS "rows" FROM raw_tx_failed`).toEqual([{ rows: 0 }]);
+    const open = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        rawReader(prisma).$queryRaw<{ open: boolean }[]>(Prisma.sql`SELECT now() <> statement_timestamp() AS "open"`),
+      ),
+    );
+    expect(open.flat().every((row) => !row.open)).toBe(true);
   });
 });

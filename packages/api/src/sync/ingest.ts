@@ -7,7 +7,7 @@
 // arrays (unnest), so ingest keeps up with the marketplace's rate limits at any volume.
 import { randomBytes } from "node:crypto";
 import type { ChannelAttachment, ChannelItem } from "@inbox/connectors";
-import type { Channel, Marketplace, Prisma } from "@inbox/db";
+import type { Channel, Marketplace, RawTransaction } from "@inbox/db";
 import { normalize, REPLY_MESSAGE_PREFIX } from "./deliver-reply";
 
 export interface IngestTarget {
@@ -23,7 +23,8 @@ export interface IngestResult {
   changed: number;
 }
 
-type Tx = Prisma.TransactionClient;
+/** A transaction: `rawTransaction`'s (what sync uses) or a Prisma interactive one. */
+type Tx = RawTransaction;
 
 function toDate(iso: string, field: string): Date {
   const date = new Date(iso);

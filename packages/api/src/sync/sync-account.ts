@@ -10,7 +10,16 @@ import {
   type BaseChannelConnector,
   type ConnectorOptions,
 } from "@inbox/connectors";
-import type { AccountStatus, Channel, MarketplaceAccount, PrismaClient, SyncErrorReason, SyncRunStatus } from "@inbox/db";
+import {
+  Prisma,
+  rawTransaction,
+  type AccountStatus,
+  type Channel,
+  type MarketplaceAccount,
+  type PrismaClient,
+  type SyncErrorReason,
+  type SyncRunStatus,
+} from "@inbox/db";
 import { startHeartbeat } from "../background";
 import { channelsOfAccount, connectorForAccount } from "./account-connector";
 import { ingestItems } from "./ingest";
@@ -162,23 +171,28 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
     cursorField: "cursor" | "rescanCursor",
     done: boolean,
   ) => {
-    await prisma.$transaction(async (tx) => {
+    // Raw statements on one pooled connection (rawTransaction): a page is a few multi-row statements,
+    // and Prisma's interactive transaction cost its engine's CPU on each of them.
+    await rawTransaction(prisma, async (tx) => {
       const result = await ingestItems(tx, target, page.items);
       totals.fetched += result.fetched;
       totals.changed += result.changed;
-      await tx.syncState.update({
-        where: { id: state.id },
-        data:
-          cursorField === "cursor"
-            ? { cursor: page.nextCursor }
-            : done
-              ? { rescanCursor: null, rescanFrom: null, lastRescanAt: new Date() }
-              : { rescanCursor: page.nextCursor },
-      });
-      await tx.syncRun.update({
-        where: { id: run.id },
-        data: { itemsFetched: totals.fetched, itemsChanged: totals.changed, pages: { increment: 1 }, requests },
-      });
+      // `updatedAt` as Prisma's @updatedAt sets it: the app's clock, UTC.
+      const now = new Date().toISOString();
+      const checkpoint =
+        cursorField === "cursor"
+          ? Prisma.sql`"cursor" = ${page.nextCursor}`
+          : done
+            ? Prisma.sql`"rescanCursor" = NULL, "rescanFrom" = NULL, "lastRescanAt" = ${now}::timestamp(3)`
+            : Prisma.sql`"rescanCursor" = ${page.nextCursor}`;
+      // The checkpoint and the run's progress in one statement.
+      await tx.$executeRaw`
+        WITH checkpoint AS (
+          UPDATE "SyncState" SET ${checkpoint}, "updatedAt" = ${now}::timestamp(3) WHERE "id" = ${state.id}
+        )
+        UPDATE "SyncRun"
+        SET "itemsFetched" = ${totals.fetched}, "itemsChanged" = ${totals.changed}, "pages" = "pages" + 1, "requests" = ${requests}
+        WHERE "id" = ${run.id}`;
     });
   };
 
