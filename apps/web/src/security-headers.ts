@@ -23,13 +23,28 @@ export function contentSecurityPolicy(nonce: string, options: { dev: boolean }):
 }
 
 export function securityHeaders(options: { nonce: string; dev: boolean; https: boolean }): Record<string, string> {
+  return { "Content-Security-Policy": contentSecurityPolicy(options.nonce, options), ...headersOfEveryResponse(options.https) };
+}
+
+/**
+ * For the API's answers (JSON and event streams, api-server.ts): nothing in them may load or run
+ * anything, or be framed, so the policy needs no nonce and the headers are the same for every answer.
+ */
+export function apiSecurityHeaders(https: boolean): Readonly<Record<string, string>> {
+  return (apiHeaders[https ? "https" : "http"] ??= Object.freeze({
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    ...headersOfEveryResponse(https),
+  }));
+}
+const apiHeaders: { http?: Readonly<Record<string, string>>; https?: Readonly<Record<string, string>> } = {};
+
+function headersOfEveryResponse(https: boolean): Record<string, string> {
   return {
-    "Content-Security-Policy": contentSecurityPolicy(options.nonce, options),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     // For browsers that predate frame-ancestors.
     "X-Frame-Options": "DENY",
     // Only over TLS: over plain http the header is ignored, and on localhost it would pin the port.
-    ...(options.https ? { "Strict-Transport-Security": "max-age=31536000; includeSubDomains" } : {}),
+    ...(https ? { "Strict-Transport-Security": "max-age=31536000; includeSubDomains" } : {}),
   };
 }

@@ -2,8 +2,9 @@
 // so this proves our decryption accepts exactly what next-auth issues and rejects everything else.
 import { createCipheriv, randomBytes, hkdfSync } from "node:crypto";
 import { encode } from "next-auth/jwt";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { decryptSessionToken, sessionCookieName, sessionCookieValue } from "../src/server/session-token";
+import { sessionClaimsOf } from "../src/server/session-user";
 
 const secret = "a-secret-of-this-test-only-1234567890";
 const claims = { sub: "user-1", name: "Анна", email: "anna@example.com" };
@@ -82,5 +83,29 @@ describe("session cookie", () => {
       ),
     ).toBe("onetwo");
     expect(sessionCookieValue([{ name: "other", value: "x" }], name)).toBeNull();
+  });
+});
+
+describe("sessionClaimsOf", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllEnvs();
+  });
+
+  it("decrypts a cookie once, yet refuses it when it expires or the secret changes", async () => {
+    vi.stubEnv("NEXTAUTH_SECRET", secret);
+    vi.stubEnv("NEXTAUTH_URL", "http://127.0.0.1:3000");
+    const cookies = [{ name: "next-auth.session-token", value: await encode({ token: claims, secret, maxAge: 60 }) }];
+    const first = sessionClaimsOf(cookies);
+    expect(first).toMatchObject(claims);
+    // The same claims object: the second call did not decrypt again.
+    expect(sessionClaimsOf(cookies)).toBe(first);
+    vi.useFakeTimers({ now: Date.now() + 80_000 });
+    expect(sessionClaimsOf(cookies)).toBeNull();
+    vi.useRealTimers();
+    expect(sessionClaimsOf(cookies)).toBe(first);
+    vi.stubEnv("NEXTAUTH_SECRET", "another-secret-entirely-0987654321");
+    expect(sessionClaimsOf(cookies)).toBeNull();
+    expect(sessionClaimsOf([{ name: "next-auth.session-token", value: "not-a-token" }])).toBeNull();
   });
 });

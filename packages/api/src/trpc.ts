@@ -167,7 +167,8 @@ export const publicProcedure = t.procedure.use(appErrors).use(noNulCharacters);
 /** A signed-in user, or a valid API token (then `userId` is the token's creator). */
 const authenticatedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
-  return next({ ctx: { ...ctx, userId: ctx.userId } });
+  // tRPC merges what `next` is given into the context: only the narrowed field is passed.
+  return next({ ctx: { userId: ctx.userId } });
 });
 
 function requireTokenScope(token: ApiTokenPrincipal, scope: ApiTokenScope | undefined, path: string) {
@@ -200,7 +201,7 @@ export const sellerProcedure = authenticatedProcedure
     }
     const membership = (await ctx.memberships()).find((candidate) => candidate.id === input.sellerId);
     if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "Seller not found." });
-    return next({ ctx: { ...ctx, seller: { id: membership.id, name: membership.name }, role: membership.role } });
+    return next({ ctx: { seller: { id: membership.id, name: membership.name }, role: membership.role } });
   });
 
 /** Seller procedures that change data: OWNER or AGENT. */

@@ -200,6 +200,30 @@ describe("inbox.listAll and inbox.list", () => {
     expect(page.items.every((item) => item.highlight === null)).toBe(true);
   });
 
+  it("previews a text cut to 280 characters with an ellipsis and a chat by its newest message, and highlights words past the cut", async () => {
+    const [review, exactReview] = stored.filter((item) => item.sellerId === sellerA && item.channel === "REVIEW");
+    const chat = stored.find((item) => item.sellerId === sellerA && item.channel === "CHAT")!;
+    // Astral characters count twice in JavaScript and once in PostgreSQL: the cut must still be the same.
+    const long = `${"Очень длинный отзыв 👟 ".repeat(14)}застёжка сломалась`;
+    expect(long.length).toBeGreaterThan(300);
+    await prisma.item.update({ where: { id: review!.id }, data: { text: long } });
+    await prisma.item.update({ where: { id: exactReview!.id }, data: { text: "я".repeat(280) } });
+    await prisma.item.update({ where: { id: chat.id }, data: { lastMessageText: "ю".repeat(281) } });
+    try {
+      const rows = new Map((await caller().inbox.list({ sellerId: sellerA, limit: 100 })).items.map((row) => [row.id, row]));
+      expect(rows.get(review!.id)!.text).toBe(`${long.slice(0, 279)}…`);
+      expect(rows.get(exactReview!.id)!.text).toBe("я".repeat(280));
+      expect(rows.get(chat.id)!.text).toBe(`${"ю".repeat(279)}…`);
+      const found = await caller().inbox.list({ sellerId: sellerA, q: "застёжка", limit: 10 });
+      const snippet = found.items.find((row) => row.id === review!.id)!.highlight!.snippet!;
+      expect(snippet.filter((segment) => segment.match).map((segment) => segment.text)).toEqual(["застёжка"]);
+    } finally {
+      await prisma.item.update({ where: { id: review!.id }, data: { text: review!.text } });
+      await prisma.item.update({ where: { id: exactReview!.id }, data: { text: exactReview!.text } });
+      await prisma.item.update({ where: { id: chat.id }, data: { lastMessageText: null } });
+    }
+  });
+
   it("refuses sellers the caller does not belong to", async () => {
     await expectCode(caller().inbox.listAll({ sellerIds: [sellerA, foreignSeller] }), "FORBIDDEN");
     await expectCode(caller().inbox.countsAll({ sellerIds: [foreignSeller] }), "FORBIDDEN");

@@ -3,12 +3,11 @@
 // proxy and route-handler pipeline (docs/performance.md, "HTTP and rendering"). These paths get what
 // they got under Next.js: the same @inbox/api handlers with the session cookie's user, the headers
 // and the session's sliding expiry of src/proxy.ts, gzip for clients that ask for it.
-import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { constants as zlibConstants, gzipSync } from "node:zlib";
 import { handleApiRequest, isApiPath } from "@inbox/api";
-import { securityHeaders } from "../security-headers";
+import { apiSecurityHeaders } from "../security-headers";
 import { publicUrlIsHttps } from "./session-policy";
 import { renewedSessionCookie, serializeSessionCookie } from "./session-refresh";
 import { parseCookieHeader } from "./session-token";
@@ -136,9 +135,9 @@ export function endEventStreams() {
   }
 }
 
-/** What src/proxy.ts sets on every response. The nonce is unused by JSON, but the policy is the same. */
-function headersFor(https: boolean): Record<string, string> {
-  return securityHeaders({ nonce: randomBytes(16).toString("base64"), dev: false, https: https || publicUrlIsHttps() });
+/** The security headers of src/proxy.ts, with the API's own policy (security-headers.ts). */
+function headersFor(https: boolean): Readonly<Record<string, string>> {
+  return apiSecurityHeaders(https || publicUrlIsHttps());
 }
 
 async function answer(req: IncomingMessage, res: ServerResponse, url: URL, https: boolean) {

@@ -60,12 +60,15 @@ export function decryptSessionToken(token: string, secret: string, salt = "", no
     return null; // wrong key or altered token: the GCM tag does not match
   }
   const claims = parseJson(plaintext);
-  if (!claims) return null;
+  return claims && claimsValidAt(claims, nowS) ? (claims as JWT) : null;
+}
+
+/** Whether decrypted claims are in force at `nowS` (next-auth's 15 s clock tolerance). */
+export function claimsValidAt(claims: Record<string, unknown>, nowS = Date.now() / 1000): boolean {
   // next-auth always sets `exp`; a token without one is not ours.
-  if (typeof claims.exp !== "number" || claims.exp <= nowS - CLOCK_TOLERANCE_S) return null;
-  if (claims.nbf !== undefined && (typeof claims.nbf !== "number" || claims.nbf > nowS + CLOCK_TOLERANCE_S)) return null;
-  if (claims.iat !== undefined && typeof claims.iat !== "number") return null;
-  return claims as JWT;
+  if (typeof claims.exp !== "number" || claims.exp <= nowS - CLOCK_TOLERANCE_S) return false;
+  if (claims.nbf !== undefined && (typeof claims.nbf !== "number" || claims.nbf > nowS + CLOCK_TOLERANCE_S)) return false;
+  return claims.iat === undefined || typeof claims.iat === "number";
 }
 
 /** The session cookie's value: next-auth splits tokens over 4 kB into `name.0`, `name.1`, … */

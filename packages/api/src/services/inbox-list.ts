@@ -239,10 +239,6 @@ const LIST_COLUMNS = Prisma.join(
     "accountId",
     "marketplace",
     "channel",
-    "text",
-    "pros",
-    "cons",
-    "answerText",
     "rating",
     "authorName",
     "productName",
@@ -254,7 +250,6 @@ const LIST_COLUMNS = Prisma.join(
     "read",
     "replyState",
     "messageCount",
-    "lastMessageText",
     "lastMessageAt",
     "assigneeId",
   ].map((column) => Prisma.raw(`item."${column}"`)),
@@ -469,7 +464,11 @@ interface PageRow {
   accountName: string;
   marketplace: Marketplace;
   channel: Channel;
-  text: string;
+  /**
+   * The row's preview (a chat's newest message, else its text): whole with search words (the
+   * highlight's snippet is cut around the matches), else at most PREVIEW_CHARS + 1 characters.
+   */
+  preview: string;
   rating: number | null;
   authorName: string | null;
   productName: string | null;
@@ -481,32 +480,35 @@ interface PageRow {
   read: boolean;
   replyState: ReplyState;
   messageCount: number;
-  lastMessageText: string | null;
   lastMessageAt: Date | null;
   replyStatus: ReplyStatus | null;
   assigneeId: string | null;
   assigneeName: string | null;
-  pros: string | null;
-  cons: string | null;
-  answerText: string | null;
-  /** With search words: ts_headline's marks over the row's searchable text. */
+  /** With search words only (for the highlight), as `marked`: ts_headline's marks over the row's searchable text. */
+  pros?: string | null;
+  cons?: string | null;
+  answerText?: string | null;
   marked?: string | null;
 }
+
+/** The list shows this many characters of an item's text. */
+const PREVIEW_CHARS = 280;
 
 /** The page's rows (whole, by primary key) with their account, latest reply and (when searching) highlights. */
 function pageQuery(keys: Prisma.Sql, c: ItemConstraints, direction: Direction): Prisma.Sql {
   const q = c.q ? searchQuery(c.q) : null;
   const preview = Prisma.sql`CASE WHEN item."channel" = 'CHAT' AND item."lastMessageText" IS NOT NULL THEN item."lastMessageText" ELSE item."text" END`;
-  const highlights = q
-    ? Prisma.sql`,
+  // Only what the row shows is read: the preview cut to one character more than the list shows
+  // (so toListItem knows to add "…"), the whole texts only for a highlight.
+  const texts = q
+    ? Prisma.sql`${preview} AS "preview", item."pros", item."cons", item."answerText",
       ${markedMatches(Prisma.sql`concat_ws(' ', ${preview}, item."pros", item."cons", item."answerText", item."authorName", item."productName")`, q)} AS "marked"`
-    : Prisma.empty;
+    : Prisma.sql`left(${preview}, ${PREVIEW_CHARS + 1}) AS "preview"`;
   const order =
     direction === "desc" ? Prisma.sql`keys."lastActivityAt" DESC, keys."id" DESC` : Prisma.sql`keys."lastActivityAt" ASC, keys."id" ASC`;
   return Prisma.sql`WITH keys AS (${keys})
-    SELECT ${LIST_COLUMNS}, account."displayName" AS "accountName", assignee."name" AS "assigneeName",
+    SELECT ${LIST_COLUMNS}, ${texts}, account."displayName" AS "accountName", assignee."name" AS "assigneeName",
       (SELECT reply."status" FROM "Reply" AS reply WHERE reply."itemId" = item."id" ORDER BY reply."createdAt" DESC, reply."id" DESC LIMIT 1) AS "replyStatus"
-      ${highlights}
     FROM keys JOIN "Item" AS item ON item."id" = keys."id"
       JOIN "MarketplaceAccount" AS account ON account."id" = item."accountId"
       LEFT JOIN "User" AS assignee ON assignee."id" = item."assigneeId"
@@ -674,15 +676,15 @@ export interface InboxListItem {
 }
 
 function toListItem(row: PageRow, sellerName: string): InboxListItem {
-  // A chat is previewed by its newest message; a review or question by its own text.
-  const preview = row.channel === "CHAT" && row.lastMessageText !== null ? row.lastMessageText : row.text;
+  // A chat is previewed by its newest message; a review or question by its own text (pageQuery).
+  const preview = row.preview;
   return {
     id: row.id,
     seller: { id: row.sellerId, name: sellerName },
     marketplace: fromDbMarketplace(row.marketplace),
     channel: fromDbChannel(row.channel),
     account: { id: row.accountId, displayName: row.accountName },
-    text: preview.length > 280 ? `${preview.slice(0, 279)}…` : preview,
+    text: preview.length > PREVIEW_CHARS ? `${preview.slice(0, PREVIEW_CHARS - 1)}…` : preview,
     rating: row.rating,
     authorName: row.authorName,
     productName: row.productName,
