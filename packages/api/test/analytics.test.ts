@@ -3,6 +3,7 @@
 import type { Channel, Marketplace, PrismaClient } from "@inbox/db";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { describe, expect, it } from "vitest";
+import { SeededRandom } from "@inbox/connectors/sandbox";
 import { moscowToday } from "../src/services/analytics";
 import { addMember, callerFor, createUser } from "./fixtures";
 
@@ -10,17 +11,6 @@ const database = useTestDatabase();
 
 const HOUR = 3_600_000;
 const moscowDay = (at: number) => new Date(at + 3 * HOUR).toISOString().slice(0, 10);
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface SeededItem {
   sellerId: string;
@@ -47,7 +37,8 @@ interface SeededReply {
  * so the overdue cutoffs (whole hours back from now) never fall within seconds of an item.
  */
 async function seedSeller(prisma: PrismaClient, name: string, count: number, seed: number, now: number) {
-  const next = random(seed);
+  const random = new SeededRandom(seed);
+  const next = () => random.next();
   const seller = await prisma.seller.create({ data: { name } });
   const accounts = {
     WILDBERRIES: await prisma.marketplaceAccount.create({

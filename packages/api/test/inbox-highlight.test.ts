@@ -4,6 +4,7 @@
 // outside the BMP, combining marks, and the characters whose lower case is longer (İ) or depends on
 // what follows (Σ).
 import { describe, expect, it } from "vitest";
+import { SeededRandom } from "@inbox/connectors/sandbox";
 import { highlightSegments, type HighlightSegment } from "../src/services/inbox-search";
 
 function byWords(text: string | null, words: Set<string>): HighlightSegment[] | null {
@@ -19,16 +20,6 @@ function byWords(text: string | null, words: Set<string>): HighlightSegment[] | 
   if (segments.length === 0) return null;
   if (last < text.length) segments.push({ text: text.slice(last), match: false });
   return segments;
-}
-
-/** A small deterministic generator (mulberry32), so a failure names its case. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = [
@@ -62,7 +53,9 @@ const PIECES = [
 
 describe("highlightSegments", () => {
   it("cuts 5 000 generated texts exactly as the plain definition does", () => {
-    const next = random(20261205);
+    // Seeded, so a failure names its case.
+    const random = new SeededRandom(20261205);
+    const next = () => random.next();
     for (let run = 0; run < 5_000; run += 1) {
       const text = Array.from({ length: 1 + Math.floor(next() * 12) }, () => PIECES[Math.floor(next() * PIECES.length)]!).join("");
       const tokens = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((token) => token[0].toLowerCase());

@@ -3,17 +3,8 @@
 // whatever it does not handle must come out of superjson unchanged.
 import superjson from "superjson";
 import { describe, expect, it } from "vitest";
+import { SeededRandom } from "@inbox/connectors/sandbox";
 import { serializeForWire, writePlainTree } from "../src/wire-transformer";
-
-/** A small deterministic PRNG (mulberry32): the same trees on every run. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ["id", "text", "a.b", "back\\slash", "items", "0", "12", "", "ключ", "x.y\\z", "lastActivityAt"];
 const STRINGS = ["", "доставка", "a.b", "\\", "emoji 🙂", "line\nbreak", '"quoted"'];
@@ -52,7 +43,9 @@ function writtenItselfAsSuperjson(value: unknown) {
 
 describe("the wire transformer", () => {
   it("writes what superjson writes for 5 000 generated plain trees, and superjson reads them back", () => {
-    const next = random(20261203);
+    // Seeded: the same trees on every run.
+    const random = new SeededRandom(20261203);
+    const next = () => random.next();
     for (let i = 0; i < 5_000; i++) {
       const value = { root: plainTree(next, 4), list: [plainTree(next, 3), plainTree(next, 2)] };
       writtenItselfAsSuperjson(value);
