@@ -26,6 +26,9 @@ export function securityHeaders(options: { nonce: string; dev: boolean; https: b
   return { "Content-Security-Policy": contentSecurityPolicy(options.nonce, options), ...headersOfEveryResponse(options.https) };
 }
 
+/** The API's headers, one frozen set per scheme. */
+const apiHeaders: { http?: Readonly<Record<string, string>>; https?: Readonly<Record<string, string>> } = {};
+
 /**
  * For the API's answers (JSON and event streams, api-server.ts): nothing in them may load or run
  * anything, or be framed, so the policy needs no nonce and the headers are the same for every answer.
@@ -36,7 +39,6 @@ export function apiSecurityHeaders(https: boolean): Readonly<Record<string, stri
     ...headersOfEveryResponse(https),
   }));
 }
-const apiHeaders: { http?: Readonly<Record<string, string>>; https?: Readonly<Record<string, string>> } = {};
 
 function headersOfEveryResponse(https: boolean): Record<string, string> {
   return {

@@ -100,8 +100,8 @@ export async function benchReadPath(options: ReadPathOptions): Promise<ReadPathF
       amongP50s.push((await latency(among, samples, 10, 10)).p50Ms);
     }
     await aloneApp.stop();
-    const aloneP50Ms = median(aloneP50s);
-    const amongAllP50Ms = median(amongP50s);
+    const aloneP50Ms = summarise(aloneP50s).p50Ms;
+    const amongAllP50Ms = summarise(amongP50s).p50Ms;
 
     const largest = seeded.sellerIds[0]!;
     let cursor: string | null = null;
@@ -199,8 +199,6 @@ export async function benchReadPath(options: ReadPathOptions): Promise<ReadPathF
 }
 
 const ISOLATION_ROUNDS = 5;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** A second database on the same server, migrated, holding the bench user and the small seller only. */
 async function databaseWithSmallSellerAlone(databaseUrl: string, small: { key: string; name: string; items: number }) {
