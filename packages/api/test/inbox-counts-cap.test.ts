@@ -6,7 +6,7 @@
 import { queryRawWithSettings, type PrismaClient } from "@inbox/db";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_CAP, WORDS_PROBE_LIMIT, WORDS_PROBE_SETTINGS, wordsSampleQuery } from "../src/services/inbox-counts";
+import { SAMPLE_CAP, WORDS_PROBE_LIMIT, WORDS_PROBE_SETTINGS, wordsProbeSettings, wordsSampleQuery } from "../src/services/inbox-counts";
 import { constraintsOf } from "../src/services/inbox-list";
 import { addMember, callerFor, createUser } from "./fixtures";
 
@@ -101,7 +101,7 @@ describe("counts over the sample cap", () => {
     const probe = await queryRawWithSettings<Array<{ items: number }>>(
       prisma,
       WORDS_PROBE_SETTINGS,
-      wordsSampleQuery([sellerIds[1]!, empty.id], constraintsOf({ q: "доставка" }))!.query,
+      wordsSampleQuery([sellerIds[1]!, empty.id], constraintsOf({ q: "доставка" }))!.probe!,
     );
     const probed = probe.reduce((sum, row) => sum + row.items, 0);
     expect(probed).toBeGreaterThan(0);
@@ -117,6 +117,49 @@ describe("counts over the sample cap", () => {
     expect(one.total).toEqual({ count: 500, more: false });
     // Both first sellers: 1 150 matches, more than the probe's share of them holds, still "1000+".
     expect((await callerFor(prisma, userId).inbox.countsAll({ q: "доставка" })).total).toEqual(capped);
+  });
+
+  it("with words on one marketplace across sellers, say 1000+ for a marketplace with most of the matches and count a small one exactly", async () => {
+    // The stranger's 10 000 Wildberries matches and the first seller's 650 Ozon ones: a member of both.
+    const stranger = await prisma.seller.findFirstOrThrow({ where: { name: "Чужой" } });
+    const member = await createUser(prisma, "Stranger and first");
+    await addMember(prisma, member.id, stranger.id, "AGENT");
+    await addMember(prisma, member.id, sellerIds[0]!, "AGENT");
+    const caller = callerFor(prisma, member.id);
+    // Wildberries: 94 % of the sellers' items, probed (a random 5 000 of the 11 150 matches hold ~4 500).
+    const wildberries = await caller.inbox.countsAll({ q: "доставка", marketplaces: ["wildberries"] });
+    expect(wildberries.total).toEqual(capped);
+    expect(wildberries.channels.review).toEqual(capped);
+    expect(wildberries.channels.question).toEqual({ count: 0, more: true });
+    // Ozon: 6 %, too small a share for a probe (it would hold ~290 of the 650 and prove nothing): exact.
+    const ozon = await caller.inbox.countsAll({ q: "доставка", marketplaces: ["ozon"] });
+    expect(ozon.total).toEqual({ count: OVER_CAP - 500, more: false });
+    expect(ozon.channels.question).toEqual({ count: Math.floor((OVER_CAP - 500) / 4), more: false });
+  });
+
+  it("size the words probe by the share of the sellers' items its marketplaces hold, and never probe with ratings", () => {
+    const bucket = (marketplace: "OZON" | "WILDBERRIES" | "YANDEX_MARKET", items: number) => ({
+      sellerId: "s",
+      marketplace,
+      channel: "REVIEW" as const,
+      answered: false,
+      read: false,
+      replyState: "NONE" as const,
+      rating: 5,
+      items,
+    });
+    const buckets = [bucket("OZON", 400), bucket("WILDBERRIES", 450), bucket("YANDEX_MARKET", 150)];
+    const limit = (filter: Parameters<typeof constraintsOf>[0]) =>
+      wordsProbeSettings(buckets, constraintsOf({ q: "доставка", ...filter }))?.gin_fuzzy_search_limit ?? null;
+    expect(limit({})).toBe(WORDS_PROBE_LIMIT);
+    expect(limit({ marketplaces: ["wildberries", "ozon"] })).toBe(WORDS_PROBE_LIMIT); // 85 %: 2 500 ÷ 0.85 < 5 000
+    expect(limit({ marketplaces: ["ozon"] })).toBe(6250); // 40 %
+    expect(limit({ marketplaces: ["yandex-market"] })).toBe(null); // 15 %: the exact read
+    expect(wordsProbeSettings([], constraintsOf({ q: "доставка" }))).toBe(null);
+    const both = [sellerIds[0]!, sellerIds[1]!];
+    expect(wordsSampleQuery(both, constraintsOf({ q: "доставка", marketplaces: ["ozon"] }))!.probe).not.toBe(null);
+    expect(wordsSampleQuery(both, constraintsOf({ q: "доставка", ratings: [1] }))!.probe).toBe(null);
+    expect(wordsSampleQuery([sellerIds[0]!], constraintsOf({ q: "доставка" }))!.probe).toBe(null);
   });
 
   it("are exact below the cap, alone and with a facet filter", async () => {

@@ -298,6 +298,18 @@ function listeningSocketDir(dataDir: string, port: number): string | null {
   return socketDir !== "" && fs.existsSync(path.join(socketDir, `.s.PGSQL.${port}`)) ? socketDir : null;
 }
 
+/**
+ * PostgreSQL's own cache, an eighth of the machine's memory (128 MB to 4 GB): the default 128 MB holds
+ * a tenth of a million items' table and indexes, so every read past it copied its pages from the OS
+ * cache again (a words count at a million items: 1 800 such copies, 18 ms, against 4.5 ms from the
+ * cache). An eighth, not the quarter PostgreSQL suggests for a server of its own: here it shares the
+ * machine with the app, its workers and a browser. Memory is taken as pages are first used.
+ */
+function sharedBuffersMb(): number {
+  const eighth = Math.floor(os.totalmem() / 8 / 1024 / 1024);
+  return Math.min(4096, Math.max(128, eighth));
+}
+
 function startPostmaster(binDir: string, dataDir: string, port: number, owner: Owner | null, log: (line: string) => void) {
   return new Promise<ChildProcess>((resolve, reject) => {
     const child = spawn(
@@ -313,6 +325,8 @@ function startPostmaster(binDir: string, dataDir: string, port: number, owner: O
         `unix_socket_directories=${socketDirSetting(dataDir, port)}`,
         "-c",
         "max_connections=200",
+        "-c",
+        `shared_buffers=${sharedBuffersMb()}MB`,
       ],
       // Own process group: a Ctrl-C in the terminal reaches our launcher, which stops PostgreSQL last,
       // after the app and the workers have let go of their connections.

@@ -103,11 +103,12 @@ export async function countInbox(prisma: CountsClient, sellers: InboxSeller[], f
   const db = rawReader(prisma);
   const base = withoutFacets(c);
   const words = wordsSampleQuery(sellerIds, base);
+  const bucketsRead = readCountBuckets(db, sellerIds, { c });
   // Independent statements, on connections of the pool at once.
   const [buckets, assignee, wordGroups] = await Promise.all([
-    readCountBuckets(db, sellerIds, { c }),
+    bucketsRead,
     countAssignees(db, sellerIds, filter.viewerId),
-    words && sampleWords(prisma, words),
+    words && sampleWords(prisma, words, bucketsRead, base),
   ]);
   if (!c.q && !c.product && !c.from && !c.to && c.assignee === undefined) {
     const rows = buckets.filter((bucket) => bucketMatches(bucket, base));
@@ -133,31 +134,68 @@ type SampleGroup = CountedKey & { items: number; beyondCap: boolean };
 export const WORDS_SAMPLE_SETTINGS: StatementSettings = { enable_seqscan: "off" };
 
 /**
- * The first read of several sellers' words-only sample: the search index hands over a random subset
- * of about WORDS_PROBE_LIMIT of a word's matches instead of the bitmap of all of them
- * (gin_fuzzy_search_limit; «доставку» has 33 331 at a million items, 13–20 ms of bitmap alone, where
- * the subset takes ~2 ms). A subset is read only when the word has more matches than the limit.
+ * The first read of several sellers' words sample: the search index hands over a random subset of
+ * about `gin_fuzzy_search_limit` of a word's matches instead of the bitmap of all of them («доставку»
+ * has 33 331 at a million items, 13–20 ms of bitmap alone, where the subset takes ~2 ms). A subset
+ * is read only when the word has more matches than the limit. WORDS_PROBE_LIMIT is the least limit:
+ * the sellers are checked on the rows, and the limit leaves room for a share of the matches that
+ * belongs to sellers of other users.
  */
 export const WORDS_PROBE_LIMIT = 5000;
 export const WORDS_PROBE_SETTINGS: StatementSettings = { ...WORDS_SAMPLE_SETTINGS, gin_fuzzy_search_limit: WORDS_PROBE_LIMIT };
+/** Matches of the chosen marketplaces a probe expects to meet: 2.5 × the cap. */
+const WORDS_PROBE_EXPECTED = 2500;
+/**
+ * The largest subset probed: marketplaces with a third of the sellers' items. With less, a probe that
+ * meets too few matches (a word of another marketplace's vocabulary) reads the whole subset before the
+ * exact read: ~9 ms lost where a common word gains ~7.
+ */
+const WORDS_PROBE_MAX_LIMIT = 7500;
 
 export interface WordsSample {
+  /** Read exactly: one seller, marketplaces, ratings and the words are keys of the search index. */
   query: Prisma.Sql;
-  /** Read through the words' key alone, so a random probe of their matches can prove "1000+" first. */
-  probe: boolean;
+  /**
+   * Several sellers, no ratings: the same sample with the words as the index's only key and the
+   * marketplaces checked on the rows, so a random probe of the words' matches thins them alone and can
+   * prove "1000+" first. Never with ratings: a review's words follow its stars, so a rating's share of
+   * the items says little of its share of the matches («доставку» has none among 1-star reviews; a
+   * probe read 20 000 rows to find that out, 27 ms where the exact read takes 6).
+   */
+  probe: Prisma.Sql | null;
 }
 
 /**
- * A words sample, probed first where it reads the words' key alone: a subset that still holds
- * SAMPLE_CAP + 1 of the sellers' matches proves "1000+", and its first thousand give lower bounds as
- * the exact read's would. Fewer (rare words, or sellers with a small share of the matches) and the
- * probe proves nothing: the sample is read again, whole. A sample by several keys (a seller, a
- * marketplace, a rating) is read exactly at once: the probe would thin every key, and their
- * intersection would rarely reach the cap.
+ * The probe's settings for these sellers' counter rows: a subset large enough to hold about
+ * WORDS_PROBE_EXPECTED items of the chosen marketplaces (5 000 for all of them, 6 250 for Ozon's 40 %
+ * of the items at a million); null when they hold too small a share for a probe to pay.
  */
-async function sampleWords(prisma: CountsClient, words: WordsSample): Promise<SampleGroup[]> {
-  if (words.probe) {
-    const probe = await queryRawWithSettings<SampleGroup[]>(prisma, WORDS_PROBE_SETTINGS, words.query);
+export function wordsProbeSettings(buckets: CountBucket[], c: ItemConstraints): StatementSettings | null {
+  const all = buckets.reduce((sum, bucket) => sum + bucket.items, 0);
+  const chosen = buckets
+    .filter((bucket) => bucketMatches(bucket, { marketplaces: c.marketplaces }))
+    .reduce((sum, bucket) => sum + bucket.items, 0);
+  if (chosen === 0) return null;
+  const limit = Math.max(WORDS_PROBE_LIMIT, Math.ceil((WORDS_PROBE_EXPECTED * all) / chosen));
+  return limit <= WORDS_PROBE_MAX_LIMIT ? { ...WORDS_SAMPLE_SETTINGS, gin_fuzzy_search_limit: limit } : null;
+}
+
+/**
+ * A words sample, probed first where it has a probe: a subset that still holds SAMPLE_CAP + 1 of the
+ * sellers' matches proves "1000+", and its first thousand give lower bounds as the exact read's would.
+ * Fewer (rare words, or sellers with a small share of the matches) and the probe proves nothing: the
+ * sample is read again, exactly. The probe waits for the counter rows (`buckets`) to size itself; the
+ * exact read alone starts at once.
+ */
+async function sampleWords(
+  prisma: CountsClient,
+  words: WordsSample,
+  buckets: Promise<CountBucket[]>,
+  c: ItemConstraints,
+): Promise<SampleGroup[]> {
+  const probeSettings = words.probe && wordsProbeSettings(await buckets, c);
+  if (words.probe && probeSettings) {
+    const probe = await queryRawWithSettings<SampleGroup[]>(prisma, probeSettings, words.probe);
     if (probe.some((row) => row.beyondCap)) return probe;
   }
   return queryRawWithSettings<SampleGroup[]>(prisma, WORDS_SAMPLE_SETTINGS, words.query);
@@ -178,13 +216,21 @@ async function sampleWords(prisma: CountsClient, words: WordsSample): Promise<Sa
 export function wordsSampleQuery(sellerIds: string[], c: ItemConstraints): WordsSample | null {
   if (!c.q || c.product || c.from || c.to || c.assignee !== undefined) return null;
   if (sellerIds.length === 0) return null;
-  // One seller: its key in the index. Several: checked on the rows (IS TRUE keeps the planner from one
-  // index scan per seller, ~1 ms each at 1 M items); marketplaces, ratings and words are index keys.
-  const sellers =
-    sellerIds.length === 1 ? Prisma.sql`"sellerId" = ${sellerIds[0]}` : Prisma.sql`("sellerId" = ANY(${sellerIds}::text[])) IS TRUE`;
-  const query = grouped(Prisma.sql`SELECT ${SAMPLE_COLUMNS} FROM "Item"
-    WHERE ${Prisma.join([sellers, ...residualConditions(c, new Set())], " AND ")} LIMIT ${SAMPLE_CAP + 1}`);
-  return { query, probe: sellerIds.length > 1 && !c.marketplaces && !c.ratings };
+  const sample = (conditions: Prisma.Sql[]) =>
+    grouped(Prisma.sql`SELECT ${SAMPLE_COLUMNS} FROM "Item" WHERE ${Prisma.join(conditions, " AND ")} LIMIT ${SAMPLE_CAP + 1}`);
+  if (sellerIds.length === 1)
+    return { query: sample([Prisma.sql`"sellerId" = ${sellerIds[0]}`, ...residualConditions(c, new Set())]), probe: null };
+  // Several sellers: checked on the rows (IS TRUE keeps the planner from one index scan per seller,
+  // ~1 ms each at 1 M items); marketplaces, ratings and words are index keys of the exact read. The
+  // probe checks marketplaces on the rows too: as keys, the random subset would thin each of them, and
+  // their intersection would rarely reach the cap.
+  const sellers = Prisma.sql`("sellerId" = ANY(${sellerIds}::text[])) IS TRUE`;
+  const query = sample([sellers, ...residualConditions(c, new Set())]);
+  if (c.ratings) return { query, probe: null };
+  const marketplaces = residualConditions({ marketplaces: c.marketplaces }, new Set()).map(
+    (condition) => Prisma.sql`(${condition}) IS TRUE`,
+  );
+  return { query, probe: sample([sellers, ...marketplaces, ...residualConditions({ q: c.q }, new Set())]) };
 }
 
 /**
