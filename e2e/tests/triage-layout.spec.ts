@@ -2,7 +2,7 @@
 // of both. They go to the test's output folder; `UPDATE_SCREENSHOTS=1` writes docs/screenshots/.
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { expect, test } from "./triage-fixtures";
+import { expect, openInbox, test } from "./triage-fixtures";
 
 const DOCS_SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 
@@ -61,4 +61,38 @@ test("screenshots of the inbox in Russian on a laptop (1440 px) and a phone (390
   await page.goto("/inbox");
   await expect(page.getByTestId("inbox-item").first()).toBeVisible();
   await page.screenshot({ path: screenshot("inbox-phone-390-ru.png"), fullPage: true });
+});
+
+/** True when the element's top is in the window and nothing lies over its top-left corner. */
+function uncoveredAtTop(element: Element): boolean {
+  const box = element.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + 4, box.top + 4);
+  return box.top >= 0 && hit !== null && element.contains(hit);
+}
+
+test("with the list scrolled, the bulk bar and the open item stay whole at the top of the window", async ({ page, world }) => {
+  const [alpha] = world.sellers;
+  await world.addItems(
+    alpha,
+    Array.from({ length: 20 }, (_, n) => ({
+      channel: "QUESTION" as const,
+      text: `Вопрос ${n + 1}: когда будет доставка?`,
+      productName: "Рюкзак городской",
+      minutesAgo: 500 + n,
+    })),
+  );
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: 800 });
+    await openInbox(page, `/s/${alpha.id}`);
+    if (width === 1440) await page.getByTestId("inbox-item").first().click();
+    await page.getByTestId("inbox-item").first().getByTestId("select-item").check();
+    // Half way down the list (at its very end the list's bottom edge takes the split view up with it).
+    await page
+      .getByTestId("inbox-item")
+      .nth(12)
+      .evaluate((row) => row.scrollIntoView({ block: "center" }));
+    expect(await page.evaluate(() => window.scrollY), `${width} px`).toBeGreaterThan(300);
+    expect(await page.getByTestId("bulk-bar").evaluate(uncoveredAtTop), `bulk bar at ${width} px`).toBe(true);
+    if (width === 1440) expect(await page.getByTestId("split-pane").evaluate(uncoveredAtTop), "split pane").toBe(true);
+  }
 });

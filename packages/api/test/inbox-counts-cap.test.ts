@@ -175,11 +175,29 @@ describe("counts over the sample cap", () => {
 
   it("count the items assigned to me and to nobody up to the cap, across sellers", async () => {
     const counts = await callerFor(prisma, userId).inbox.countsAll({});
-    expect(counts.assignee.me).toEqual(capped);
-    expect(counts.assignee.none).toEqual({ count: 500 - ASSIGNED_IN_SECOND, more: false });
+    expect(counts.assignee?.me).toEqual(capped);
+    expect(counts.assignee?.none).toEqual({ count: 500 - ASSIGNED_IN_SECOND, more: false });
     const other = await createUser(prisma, "Other");
     await addMember(prisma, other.id, sellerIds[1]!, "AGENT");
     const theirs = await callerFor(prisma, other.id).inbox.countsAll({});
     expect(theirs.assignee).toEqual({ me: { count: 0, more: false }, none: { count: 500 - ASSIGNED_IN_SECOND, more: false } });
+    expect((await callerFor(prisma, userId).inbox.countsAll({ assignee: "none" })).assignee?.none).toEqual({
+      count: 500 - ASSIGNED_IN_SECOND,
+      more: false,
+    });
+  });
+
+  it("leave out the assignee counts under any filter but sellers and assignee, which they could not follow", async () => {
+    const caller = callerFor(prisma, userId);
+    for (const filter of [
+      { q: "брак" },
+      { status: "unanswered" as const },
+      { channels: ["question" as const] },
+      { ratings: [1] },
+      { unread: true },
+    ]) {
+      expect((await caller.inbox.countsAll(filter)).assignee).toBe(null);
+    }
+    expect((await caller.inbox.countsAll({ sellerIds: [sellerIds[1]!] })).assignee).not.toBe(null);
   });
 });

@@ -1,5 +1,7 @@
 // The header of every signed-in page: inbox, seller switch (or all sellers), accounts, members, language, the
 // user's account page and sign-out. It wraps onto two lines on a phone instead of widening the page.
+// It scrolls away with the page: wrapped, it is 93 px tall on a laptop and 217 px on a phone, and the
+// bulk bar and the split view stick to the top of the window instead.
 import Link from "next/link";
 import { getMessages } from "~/i18n/server";
 import { getSellers } from "~/trpc/server";
@@ -13,7 +15,7 @@ export async function AppHeader({ sellerId }: { sellerId: string | null }) {
   const accountsOf = sellerId ?? sellers[0]?.id;
   const link = "inline-flex min-h-9 items-center text-sm text-slate-700 hover:text-slate-900";
   return (
-    <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/90 backdrop-blur">
+    <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-[100rem] flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">
         <Link href="/inbox" className="font-semibold tracking-tight">
           {t.app.name}

@@ -37,8 +37,12 @@ export interface InboxCounts {
   unread: InboxCount;
   /** Per channel (every channel a registered marketplace serves), apart from `channels`. */
   channels: Record<ChannelName, InboxCount>;
-  /** Items of the sellers assigned to the caller, and to nobody (the sellers only, no other filter). */
-  assignee: { me: InboxCount; none: InboxCount };
+  /**
+   * Items of the sellers assigned to the caller, and to nobody; null when the filter has anything but
+   * sellers and an assignee. These walk the assignee indexes, which know no other dimension, and a
+   * count of all the sellers' items beside a narrower list would not be what choosing it lists.
+   */
+  assignee: { me: InboxCount; none: InboxCount } | null;
   /** True when every count is exact (no q, product or date filter). */
   exact: boolean;
 }
@@ -107,7 +111,7 @@ export async function countInbox(prisma: CountsClient, sellers: InboxSeller[], f
   // Independent statements, on connections of the pool at once.
   const [buckets, assignee, wordGroups] = await Promise.all([
     bucketsRead,
-    countAssignees(db, sellerIds, filter.viewerId),
+    onlyAssignee(c) ? countAssignees(db, sellerIds, filter.viewerId) : null,
     words && sampleWords(prisma, words, bucketsRead, base),
   ]);
   if (!c.q && !c.product && !c.from && !c.to && c.assignee === undefined) {
@@ -271,6 +275,11 @@ export function assigneeCountQuery(sellerIds: string[], assignee: string | null)
       ) AS range
       LIMIT ${SAMPLE_CAP + 1}
     ) AS capped`;
+}
+
+/** True when the filter has nothing but sellers and an assignee: the assignee counts are what choosing them lists. */
+function onlyAssignee(c: ItemConstraints): boolean {
+  return Object.entries(c).every(([key, value]) => key === "assignee" || value === undefined);
 }
 
 async function countAssignees(prisma: RawReader, sellerIds: string[], viewerId: string | undefined): Promise<InboxCounts["assignee"]> {

@@ -1,7 +1,7 @@
 "use client";
 // Actions on several items at once: the selected rows, or every item matching the filter. Shows
 // progress while it works and then a result per item (changed, already so, or not found).
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import type { Messages } from "~/i18n/messages";
 import { useTRPCClient } from "~/trpc/client";
 import { TemplateReplyDialog } from "../bulk/template-reply-dialog";
@@ -39,6 +39,7 @@ export function BulkBar({
   onSelectAllMatching,
   onClear,
   onDone,
+  onHeightChange,
 }: {
   selection: BulkSelection | null;
   pageRows: InboxRow[];
@@ -50,8 +51,22 @@ export function BulkBar({
   onSelectAllMatching: () => void;
   onClear: () => void;
   onDone: () => Promise<void>;
+  /** The bar's height in px while it is shown, 0 when it goes: what sticks below it keeps clear of it. */
+  onHeightChange: (height: number) => void;
 }) {
   const tb = t.triage.bulk;
+  const observeHeight = useCallback(
+    (bar: HTMLDivElement | null) => {
+      if (!bar) return;
+      const observer = new ResizeObserver(() => onHeightChange(bar.offsetHeight));
+      observer.observe(bar);
+      return () => {
+        observer.disconnect();
+        onHeightChange(0);
+      };
+    },
+    [onHeightChange],
+  );
   const client = useTRPCClient();
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [results, setResults] = useState<ItemResult[] | null>(null);
@@ -123,7 +138,11 @@ export function BulkBar({
   return (
     <>
       {/* Outside the bar: its backdrop blur would otherwise contain the dialog's fixed overlay. */}
-      <Card className="sticky top-16 z-[5] space-y-2 border-brand-600/40 bg-white/95 p-3 backdrop-blur" data-testid="bulk-bar">
+      <Card
+        ref={observeHeight}
+        className="sticky top-2 z-[5] space-y-2 border-brand-600/40 bg-white/95 p-3 backdrop-blur"
+        data-testid="bulk-bar"
+      >
         {selection && (
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <span className="font-medium" aria-live="polite">

@@ -109,6 +109,8 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
   /** Items that arrived above the list since it was read: the fresh first page, shown on a click. */
   const [arrived, setArrived] = useState<{ page: InboxPage; count: number } | null>(null);
   const [split, setSplit] = useState(false);
+  /** The sticky bulk bar's height: the split view sticks below it (0 while no bar is shown). */
+  const [bulkBarHeight, setBulkBarHeight] = useState(0);
   // Set once the keyboard and click handlers are attached (tests wait for it before pressing keys).
   const [ready, setReady] = useState(false);
   const [now, setNow] = useState(renderedAt);
@@ -539,6 +541,7 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
             setAllMatching(false);
           }}
           onDone={() => queryClient.invalidateQueries({ queryKey: ["inbox-pages"] })}
+          onHeightChange={setBulkBarHeight}
         />
       )}
       {actionError && (
@@ -553,7 +556,7 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
             <button
               type="button"
               onClick={showArrived}
-              className="sticky top-16 z-[5] mx-auto flex min-h-9 items-center gap-2 rounded-full bg-brand-600 px-4 py-1.5 text-sm font-medium text-white shadow-md hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
+              className="sticky top-2 z-[5] mx-auto flex min-h-9 items-center gap-2 rounded-full bg-brand-600 px-4 py-1.5 text-sm font-medium text-white shadow-md hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
               data-testid="live-new-items"
             >
               {(
@@ -584,7 +587,12 @@ export function InboxView({ scope, state, initialPage, sellers, catalog, t, loca
         {split && (
           <aside
             aria-label={tf.openItem}
-            className="sticky top-20 max-h-[calc(100vh-6rem)] min-w-0 overflow-y-auto rounded-xl"
+            className="sticky min-w-0 overflow-y-auto rounded-xl"
+            // 1 rem from the window's top, or 0.5 rem below the bulk bar (itself 0.5 rem from the top).
+            style={{
+              top: bulkBarHeight + 16,
+              maxHeight: `calc(100vh - ${bulkBarHeight + 32}px)`,
+            }}
             data-testid="split-pane"
           >
             {openRow ? (
