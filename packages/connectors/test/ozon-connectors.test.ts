@@ -194,6 +194,21 @@ describe("ozon chats", () => {
     }
   });
 
+  it("an Ozon notice or support message after the seller's reply leaves the chat answered, named as theirs", async () => {
+    const { chat } = sandbox.addBuyerMessage({ text: "Когда отправите?" });
+    const connector = new OzonChatConnector(sandbox.credentials, options);
+    await connector.sendReply({ itemId: chat.id, text: "Сегодня вечером." });
+    sandbox.addBuyerMessage({ chatId: chat.id, from: "crm", text: "Заказ передан в доставку" });
+    sandbox.addBuyerMessage({ chatId: chat.id, from: "support", text: "Поддержка Ozon на связи" });
+    const item = await connector.getItem({ itemId: chat.id });
+    expect(item).toMatchObject({ answered: true, text: "Когда отправите?", answerText: "Сегодня вечером." });
+    expect(item!.messages!.slice(-2)).toMatchObject([
+      { direction: "in", authorName: "Ozon", text: "Заказ передан в доставку" },
+      { direction: "in", authorName: "Ozon support", text: "Поддержка Ozon на связи" },
+    ]);
+    expect(item!.updatedAt).toBe(item!.messages!.at(-1)!.createdAt);
+  });
+
   it("getUpdates re-delivers a known chat when the buyer writes again", async () => {
     const connector = new OzonChatConnector(sandbox.credentials, options);
     let cursor: string | null = null;
@@ -340,5 +355,21 @@ describe("ozon reviews and questions", () => {
     const processed = sandbox.account().reviews.find((r) => r.status === "PROCESSED")!;
     await connector.markRead({ itemId: processed.id });
     expect(processed.status).toBe("PROCESSED");
+  });
+
+  it("markRead accepts an empty 200 from change-status, which the schema declares without a body", async () => {
+    const review = sandbox.addReview();
+    const question = sandbox.account().questions.find((q) => q.status === "NEW")!;
+    sandbox.setResponseTransform("/v2/review/change-status", () => undefined);
+    sandbox.setResponseTransform("/v1/question/change-status", () => undefined);
+    try {
+      await new OzonReviewsConnector(sandbox.credentials, options).markRead({ itemId: review.id });
+      await new OzonQuestionsConnector(sandbox.credentials, options).markRead({ itemId: question.id });
+    } finally {
+      sandbox.setResponseTransform("/v2/review/change-status", undefined);
+      sandbox.setResponseTransform("/v1/question/change-status", undefined);
+    }
+    expect(review.status).toBe("VIEWED");
+    expect(question.status).toBe("VIEWED");
   });
 });

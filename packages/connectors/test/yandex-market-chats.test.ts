@@ -271,6 +271,21 @@ describe("yandex market chats", () => {
     expect(chat.status).toBe("WAITING_FOR_CUSTOMER");
   });
 
+  it("a notice from Market or its support after the seller's reply leaves the chat answered, named as theirs", async () => {
+    const { chat } = sandbox.addCustomerMessage({ text: "Где заказ?" });
+    const connector = new YandexMarketChatConnector(sandbox.credentials, options);
+    await connector.sendReply({ itemId: String(chat.id), text: "Передали в доставку." });
+    sandbox.addMarketMessage({ chatId: chat.id, text: "Заказ передан в службу доставки" });
+    sandbox.addMarketMessage({ chatId: chat.id, text: "Здравствуйте, это поддержка Маркета", sender: "SUPPORT" });
+    const item = await connector.getItem({ itemId: String(chat.id) });
+    expect(item).toMatchObject({ answered: true, text: "Где заказ?", answerText: "Передали в доставку." });
+    expect(item!.messages!.slice(-2)).toMatchObject([
+      { direction: "in", authorName: "Yandex Market", text: "Заказ передан в службу доставки" },
+      { direction: "in", authorName: "Yandex Market support", text: "Здравствуйте, это поддержка Маркета" },
+    ]);
+    expect(chat.status).toBe("WAITING_FOR_CUSTOMER");
+  });
+
   it("markRead is not offered: the Partner API has no such method", () => {
     expect(new YandexMarketChatConnector(sandbox.credentials, options).capabilities).toMatchObject({
       markRead: false,

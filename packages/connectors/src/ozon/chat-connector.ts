@@ -271,9 +271,12 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
         ...(AUTHOR_LABELS[userType] ? { authorName: AUTHOR_LABELS[userType] } : {}),
       };
     });
-    const last = messages[messages.length - 1];
-    const lastIn = [...messages].reverse().find((m) => m.direction === "in");
-    const lastOut = [...messages].reverse().find((m) => m.direction === "out");
+    // Ozon's notices, its support and couriers stay in the thread but neither answer the buyer nor
+    // ask for an answer.
+    const fromParties = messages.filter((_, i) => !AUTHOR_LABELS[(raw[i]!.user?.type ?? "").toLowerCase()]);
+    const last = fromParties.at(-1) ?? messages.at(-1);
+    const lastIn = fromParties.findLast((m) => m.direction === "in");
+    const lastOut = fromParties.findLast((m) => m.direction === "out");
     const sku = raw.find((m) => m.context?.sku !== undefined && m.context.sku !== null && m.context.sku !== "")?.context?.sku;
     const unread = entry
       ? (entry.unread_count ?? 0) > 0
@@ -288,7 +291,8 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
       read: !unread,
       messages,
     };
-    if (last) item.updatedAt = last.createdAt;
+    const newest = messages.at(-1);
+    if (newest) item.updatedAt = newest.createdAt;
     if (lastOut) item.answerText = lastOut.text;
     if (sku !== undefined && sku !== null) item.product = { externalId: String(sku) };
     return item;

@@ -141,8 +141,11 @@ export const reviewCommentListSchema = z.looseObject({
   offset: optInt,
 });
 
-/** change-status methods answer 200 with an empty object. */
-export const emptyResponseSchema = z.looseObject({});
+/**
+ * change-status methods: the schema declares their 200 without a body ("Статус изменён"); an empty
+ * object (what the sandbox sends) is success too.
+ */
+export const emptyResponseSchema = z.looseObject({}).optional();
 
 // ---- questions (question.v1 list/info/answer) -----------------------------------------------
 

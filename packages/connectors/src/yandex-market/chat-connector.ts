@@ -244,6 +244,7 @@ export class YandexMarketChatConnector extends YandexMarketConnector {
   private async toItem([chatId, updatedAt, createdAt]: QueuedChat, listedCustomerName?: string): Promise<ChannelItem> {
     const history = await this.getAllMessages(chatId);
     const customerName = listedCustomerName ?? history.customerName;
+    const fromParties: ChannelMessage[] = [];
     const messages: ChannelMessage[] = history.messages.map((m) => {
       const sender = m.sender.toUpperCase();
       const out: ChannelMessage = {
@@ -260,11 +261,15 @@ export class YandexMarketChatConnector extends YandexMarketConnector {
       }));
       if (attachments.length > 0) out.attachments = attachments;
       if (sender === "CUSTOMER" && customerName) out.authorName = customerName;
+      const market = MARKET_AUTHORS[sender];
+      if (market) out.authorName = market;
+      else fromParties.push(out);
       return out;
     });
-    const last = messages.at(-1);
-    const lastIn = messages.findLast((m) => m.direction === "in");
-    const lastOut = messages.findLast((m) => m.direction === "out");
+    // Market's notices and staff stay in the thread but neither answer the buyer nor ask for an answer.
+    const last = fromParties.at(-1) ?? messages.at(-1);
+    const lastIn = fromParties.findLast((m) => m.direction === "in");
+    const lastOut = fromParties.findLast((m) => m.direction === "out");
     const item: ChannelItem = {
       externalId: chatId,
       marketplace: "yandex-market",
@@ -280,6 +285,9 @@ export class YandexMarketChatConnector extends YandexMarketConnector {
     return item;
   }
 }
+
+/** Senders that are neither the buyer nor the seller (ChatMessageSenderType): named, not counted as the buyer. */
+const MARKET_AUTHORS: Record<string, string> = { MARKET: "Yandex Market", SUPPORT: "Yandex Market support" };
 
 function queued(chat: YmChat): QueuedChat {
   return [chat.chatId, toIso(chat.updatedAt), toIso(chat.createdAt)];

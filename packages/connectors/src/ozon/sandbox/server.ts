@@ -107,6 +107,8 @@ export interface AddBuyerMessageInput {
   /** Type of a newly opened chat. Default BUYER_SELLER. */
   chatType?: "BUYER_SELLER" | "BUYER_SELLER_SELECT";
   text?: string;
+  /** Who writes: the buyer (default), or Ozon's notices (crm), its support or a courier. */
+  from?: "customer" | "crm" | "support" | "courier";
 }
 
 export interface OzonSandbox {
@@ -369,8 +371,13 @@ export async function startOzonSandbox(options: OzonSandboxOptions = {}): Promis
       const message: SandboxChatMessage = {
         id: allocateMessageId(world),
         createdAt: stamp(previous?.createdAt ?? chat.createdAt),
-        userType: "customer",
-        userId: previous?.userType === "customer" ? previous.userId : String(rng.int(10_000_000, 99_999_999)),
+        userType: input.from ?? "customer",
+        userId:
+          (input.from ?? "customer") !== "customer"
+            ? (input.from as string)
+            : previous?.userType === "customer"
+              ? previous.userId
+              : String(rng.int(10_000_000, 99_999_999)),
         text: input.text ?? ru.chatLine(rng),
       };
       chat.status = "OPENED";

@@ -14,7 +14,6 @@ import {
   type SandboxResponse,
 } from "../../sandbox/kit";
 import type {
-  YmChatStatus,
   YmChatType,
   YmSandboxAnswer,
   YmSandboxBusiness,
@@ -113,6 +112,8 @@ export interface YandexMarketSandbox {
     chat: YmSandboxChat;
     message: YmSandboxMessage;
   };
+  /** Yandex Market itself (an automatic notice) or its support staff writes into a chat. */
+  addMarketMessage(input: { businessId?: number; chatId: number; text: string; sender?: "MARKET" | "SUPPORT" }): YmSandboxMessage;
   addFeedback(input?: { businessId?: number; rating?: number; comment?: string; photos?: string[] }): YmSandboxFeedback;
   addQuestion(input?: { businessId?: number; text?: string }): YmSandboxQuestion;
   /** Rewrites successful responses of one method (schema-drift tests); undefined removes it. */
@@ -308,8 +309,9 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
     const message: YmSandboxMessage = { id: world.nextMessageId++, createdAt: moscowIso(ms), sender, text, files };
     chat.messages.push(message);
     chat.updatedAt = message.createdAt;
-    const status: YmChatStatus = sender === "PARTNER" ? "WAITING_FOR_CUSTOMER" : chat.messages.length === 1 ? "NEW" : "WAITING_FOR_PARTNER";
-    chat.status = status;
+    // Market's own notices and its staff do not change whose turn it is.
+    if (sender === "PARTNER") chat.status = "WAITING_FOR_CUSTOMER";
+    else if (sender === "CUSTOMER") chat.status = chat.messages.length === 1 ? "NEW" : "WAITING_FOR_PARTNER";
     return message;
   };
 
@@ -926,6 +928,11 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
       const text = input.text ?? (files.length > 0 ? "" : ru.chatLine(rng));
       const message = post(chat, "CUSTOMER", text, now(), files);
       return { chat, message };
+    },
+    addMarketMessage(input) {
+      const chat = businessOf(input.businessId).chats.find((c) => c.id === input.chatId);
+      if (!chat) throw new Error(`Yandex Market sandbox: unknown chat ${input.chatId}`);
+      return post(chat, input.sender ?? "MARKET", input.text, now());
     },
     addFeedback(input = {}) {
       return newFeedback(businessOf(input.businessId), now(), input);
