@@ -60,4 +60,41 @@ describe("ingest", () => {
     await prisma.$transaction((tx) => ingestItems(tx, target, [review("r-9")]));
     expect(await prisma.item.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ answered: true, answerText: "Спасибо!" });
   });
+
+  it("keeps a chat answered and read when the marketplace's notice follows our answer, and takes its time as activity", async () => {
+    const { prisma } = database();
+    const { seller, accounts } = await createSellerWithItems(prisma, "Notices", []);
+    const target = { sellerId: seller.id, accountId: accounts.OZON.id, marketplace: "OZON" as const, channel: "CHAT" as const };
+    const message = (externalId: string, direction: "in" | "out" | "notice", text: string, createdAt: string) => ({
+      externalId,
+      direction,
+      text,
+      createdAt,
+    });
+    const thread = [
+      message("m-1", "in", "Когда отправите?", "2026-11-01T10:00:00Z"),
+      message("m-2", "out", "Сегодня вечером.", "2026-11-01T10:05:00Z"),
+    ];
+    const chat = (messages: typeof thread): ChannelItem => ({
+      externalId: "c-1",
+      marketplace: "ozon",
+      channel: "chat",
+      text: "",
+      createdAt: "2026-11-01T10:00:00Z",
+      answered: false,
+      messages,
+    });
+    await prisma.$transaction((tx) => ingestItems(tx, target, [chat(thread)]));
+    await prisma.item.updateMany({ where: { externalId: "c-1" }, data: { read: true } });
+    // The next page brings only the notice (feeds may send new messages alone).
+    await prisma.$transaction((tx) =>
+      ingestItems(tx, target, [chat([message("m-3", "notice", "Заказ передан в доставку", "2026-11-01T12:00:00Z")])]),
+    );
+    const item = await prisma.item.findFirstOrThrow({
+      where: { externalId: "c-1" },
+      include: { messages: { orderBy: { sentAt: "asc" } } },
+    });
+    expect(item).toMatchObject({ answered: true, read: true, text: "Когда отправите?", lastActivityAt: new Date("2026-11-01T12:00:00Z") });
+    expect(item.messages.map((m) => m.direction)).toEqual(["IN", "OUT", "NOTICE"]);
+  });
 });

@@ -203,8 +203,8 @@ describe("ozon chats", () => {
     const item = await connector.getItem({ itemId: chat.id });
     expect(item).toMatchObject({ answered: true, text: "Когда отправите?", answerText: "Сегодня вечером." });
     expect(item!.messages!.slice(-2)).toMatchObject([
-      { direction: "in", authorName: "Ozon", text: "Заказ передан в доставку" },
-      { direction: "in", authorName: "Ozon support", text: "Поддержка Ozon на связи" },
+      { direction: "notice", authorName: "Ozon", text: "Заказ передан в доставку" },
+      { direction: "notice", authorName: "Ozon support", text: "Поддержка Ozon на связи" },
     ]);
     expect(item!.updatedAt).toBe(item!.messages!.at(-1)!.createdAt);
   });

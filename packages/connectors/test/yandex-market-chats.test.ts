@@ -280,8 +280,8 @@ describe("yandex market chats", () => {
     const item = await connector.getItem({ itemId: String(chat.id) });
     expect(item).toMatchObject({ answered: true, text: "Где заказ?", answerText: "Передали в доставку." });
     expect(item!.messages!.slice(-2)).toMatchObject([
-      { direction: "in", authorName: "Yandex Market", text: "Заказ передан в службу доставки" },
-      { direction: "in", authorName: "Yandex Market support", text: "Здравствуйте, это поддержка Маркета" },
+      { direction: "notice", authorName: "Yandex Market", text: "Заказ передан в службу доставки" },
+      { direction: "notice", authorName: "Yandex Market support", text: "Здравствуйте, это поддержка Маркета" },
     ]);
     expect(chat.status).toBe("WAITING_FOR_CUSTOMER");
   });

@@ -2,7 +2,7 @@
 // on demand, so a thread of thousands of messages costs one page. Keyset on (sentAt, id) over the
 // Message(itemId, sentAt) index.
 import type { ChannelAttachment } from "@inbox/connectors";
-import type { Prisma } from "@inbox/db";
+import type { MessageDirection, Prisma } from "@inbox/db";
 import { AppError } from "../errors";
 
 export const MESSAGE_PAGE_DEFAULT = 50;
@@ -28,6 +28,8 @@ function decodeMessageCursor(encoded: string): MessageCursor {
  * Up to `limit` messages older than `before` (or the latest, without it), oldest first, and the
  * cursor for the page before them (null when these are the first messages of the thread).
  */
+const DIRECTIONS = { IN: "in", OUT: "out", NOTICE: "notice" } as const satisfies Record<MessageDirection, string>;
+
 export async function readMessagePage(prisma: Prisma.TransactionClient, itemId: string, params: { before?: string | null; limit: number }) {
   const before = params.before ? decodeMessageCursor(params.before) : null;
   const rows = await prisma.message.findMany({
@@ -45,7 +47,7 @@ export async function readMessagePage(prisma: Prisma.TransactionClient, itemId: 
       id: message.id,
       /** Set when this message is a reply sent from Inbox (it is not listed again in `replies`). */
       replyId: message.replyId,
-      direction: message.direction === "IN" ? ("in" as const) : ("out" as const),
+      direction: DIRECTIONS[message.direction],
       text: message.text,
       authorName: message.authorName,
       attachments: storedAttachments(message.attachments),

@@ -6,7 +6,7 @@
 // ones, update the changed ones, insert messages, refresh chat threads), each one multi-row over
 // arrays (unnest), so ingest keeps up with the marketplace's rate limits at any volume.
 import { randomBytes } from "node:crypto";
-import type { ChannelAttachment, ChannelItem } from "@inbox/connectors";
+import type { ChannelAttachment, ChannelItem, ChannelMessage } from "@inbox/connectors";
 import type { Channel, Marketplace, RawTransaction } from "@inbox/db";
 import { normalize, REPLY_MESSAGE_PREFIX } from "./deliver-reply";
 
@@ -302,7 +302,7 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
       id: newId(),
       itemId: idByExternalId.get(item.externalId)!,
       externalId: message.externalId,
-      direction: message.direction === "out" ? "OUT" : "IN",
+      direction: MESSAGE_DIRECTIONS[message.direction],
       text: message.text,
       authorName: message.authorName ?? null,
       attachments: attachmentsJson(message.attachments),
@@ -383,22 +383,31 @@ async function claimReplyMessages(
   return [...touched];
 }
 
+const MESSAGE_DIRECTIONS = { in: "IN", out: "OUT", notice: "NOTICE" } as const satisfies Record<ChannelMessage["direction"], string>;
+
 /**
- * A chat's summary follows its messages: answered when the newest message is ours, text = the first
- * customer message. Recomputed from the stored messages when new ones arrive, because feeds may
- * deliver a thread in pieces (Wildberries sends only new events). One statement for all threads.
- * Without an upstream read flag, a thread whose newest message is the customer's becomes unread.
+ * A chat's summary follows its messages: answered when the newest message of the buyer or the seller
+ * is ours (the marketplace's notices neither ask nor answer, as in the connectors' `threadSummary`),
+ * text = the first customer message, activity = the newest message of any. Recomputed from the
+ * stored messages when new ones arrive, because feeds may deliver a thread in pieces (Wildberries
+ * sends only new events). One statement for all threads. Without an upstream read flag, a thread
+ * whose newest message is the customer's becomes unread.
  */
 async function refreshThreadState(tx: Tx, threads: string[], newCustomerMessageMarksUnread: string[]) {
   await tx.$executeRaw`
     UPDATE "Item" AS i
-    SET "answered" = newest."direction" = 'OUT', "lastActivityAt" = newest."sentAt", "text" = COALESCE(first."text", i."text"),
-      "read" = CASE WHEN i."id" = ANY(${newCustomerMessageMarksUnread}::text[]) AND newest."direction" = 'IN' THEN false ELSE i."read" END,
+    SET "answered" = COALESCE(party."direction" = 'OUT', false), "lastActivityAt" = newest."sentAt",
+      "text" = COALESCE(first."text", i."text"),
+      "read" = CASE WHEN i."id" = ANY(${newCustomerMessageMarksUnread}::text[]) AND party."direction" = 'IN' THEN false ELSE i."read" END,
       "updatedAt" = now()
     FROM (
-      SELECT DISTINCT ON ("itemId") "itemId", "direction", "sentAt" FROM "Message"
+      SELECT DISTINCT ON ("itemId") "itemId", "sentAt" FROM "Message"
       WHERE "itemId" = ANY(${threads}::text[]) ORDER BY "itemId", "sentAt" DESC, "id" DESC
     ) AS newest
+    LEFT JOIN (
+      SELECT DISTINCT ON ("itemId") "itemId", "direction" FROM "Message"
+      WHERE "itemId" = ANY(${threads}::text[]) AND "direction" <> 'NOTICE' ORDER BY "itemId", "sentAt" DESC, "id" DESC
+    ) AS party ON party."itemId" = newest."itemId"
     LEFT JOIN (
       SELECT DISTINCT ON ("itemId") "itemId", "text" FROM "Message"
       WHERE "itemId" = ANY(${threads}::text[]) AND "direction" = 'IN' ORDER BY "itemId", "sentAt" ASC, "id" ASC

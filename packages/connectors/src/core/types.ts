@@ -23,7 +23,11 @@ export interface ChannelAttachment {
 
 export interface ChannelMessage {
   externalId: string;
-  direction: "in" | "out";
+  /**
+   * in: the buyer; out: the seller; notice: the marketplace itself (automatic notices, its support,
+   * couriers), shown in the thread but neither asking for an answer nor answering.
+   */
+  direction: "in" | "out" | "notice";
   text: string;
   /** ISO 8601 */
   createdAt: string;

@@ -17,7 +17,7 @@ import type {
   SendReplyParams,
   SendReplyResult,
 } from "../core/types";
-import { decodeCursor, encodeCursor } from "../core/util";
+import { decodeCursor, encodeCursor, threadSummary } from "../core/util";
 import type { MarketplaceHttpClient } from "../core/http";
 import {
   createOzonHttpClient,
@@ -265,18 +265,12 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
       previousTime = createdAt;
       return {
         externalId: m.message_id,
-        direction: userType === "seller" ? "out" : "in",
+        direction: userType === "seller" ? "out" : AUTHOR_LABELS[userType] ? "notice" : "in",
         text: joinMessageData(m.data),
         createdAt,
         ...(AUTHOR_LABELS[userType] ? { authorName: AUTHOR_LABELS[userType] } : {}),
       };
     });
-    // Ozon's notices, its support and couriers stay in the thread but neither answer the buyer nor
-    // ask for an answer.
-    const fromParties = messages.filter((_, i) => !AUTHOR_LABELS[(raw[i]!.user?.type ?? "").toLowerCase()]);
-    const last = fromParties.at(-1) ?? messages.at(-1);
-    const lastIn = fromParties.findLast((m) => m.direction === "in");
-    const lastOut = fromParties.findLast((m) => m.direction === "out");
     const sku = raw.find((m) => m.context?.sku !== undefined && m.context.sku !== null && m.context.sku !== "")?.context?.sku;
     const unread = entry
       ? (entry.unread_count ?? 0) > 0
@@ -285,15 +279,13 @@ export class OzonChatConnector extends BaseChannelConnector<OzonCredentials> {
       externalId: chatId,
       marketplace: "ozon",
       channel: "chat",
-      text: lastIn?.text ?? last?.text ?? "",
+      ...threadSummary(messages),
       createdAt: chatCreatedAt,
-      answered: last?.direction === "out",
       read: !unread,
       messages,
     };
     const newest = messages.at(-1);
     if (newest) item.updatedAt = newest.createdAt;
-    if (lastOut) item.answerText = lastOut.text;
     if (sku !== undefined && sku !== null) item.product = { externalId: String(sku) };
     return item;
   }

@@ -16,7 +16,7 @@ import type {
   SendReplyResult,
 } from "../core/types";
 import { MarketplaceRequestError } from "../core/errors";
-import { decodeCursor, encodeCursor, toIso } from "../core/util";
+import { decodeCursor, encodeCursor, threadSummary, toIso } from "../core/util";
 import { YandexMarketConnector, type YandexMarketCredentials } from "./client";
 import {
   ymChatHistoryResponseSchema,
@@ -244,12 +244,11 @@ export class YandexMarketChatConnector extends YandexMarketConnector {
   private async toItem([chatId, updatedAt, createdAt]: QueuedChat, listedCustomerName?: string): Promise<ChannelItem> {
     const history = await this.getAllMessages(chatId);
     const customerName = listedCustomerName ?? history.customerName;
-    const fromParties: ChannelMessage[] = [];
     const messages: ChannelMessage[] = history.messages.map((m) => {
       const sender = m.sender.toUpperCase();
       const out: ChannelMessage = {
         externalId: m.messageId,
-        direction: sender === "PARTNER" ? "out" : "in",
+        direction: sender === "PARTNER" ? "out" : MARKET_AUTHORS[sender] ? "notice" : "in",
         text: m.message ?? "",
         createdAt: toIso(m.createdAt),
       };
@@ -261,32 +260,24 @@ export class YandexMarketChatConnector extends YandexMarketConnector {
       }));
       if (attachments.length > 0) out.attachments = attachments;
       if (sender === "CUSTOMER" && customerName) out.authorName = customerName;
-      const market = MARKET_AUTHORS[sender];
-      if (market) out.authorName = market;
-      else fromParties.push(out);
+      if (MARKET_AUTHORS[sender]) out.authorName = MARKET_AUTHORS[sender];
       return out;
     });
-    // Market's notices and staff stay in the thread but neither answer the buyer nor ask for an answer.
-    const last = fromParties.at(-1) ?? messages.at(-1);
-    const lastIn = fromParties.findLast((m) => m.direction === "in");
-    const lastOut = fromParties.findLast((m) => m.direction === "out");
     const item: ChannelItem = {
       externalId: chatId,
       marketplace: "yandex-market",
       channel: "chat",
-      text: lastIn?.text ?? last?.text ?? "",
+      ...threadSummary(messages),
       createdAt: createdAt,
       updatedAt: updatedAt,
-      answered: last?.direction === "out",
       messages,
     };
     if (customerName) item.authorName = customerName;
-    if (lastOut) item.answerText = lastOut.text;
     return item;
   }
 }
 
-/** Senders that are neither the buyer nor the seller (ChatMessageSenderType): named, not counted as the buyer. */
+/** Senders that are neither the buyer nor the seller (ChatMessageSenderType): notices, named. */
 const MARKET_AUTHORS: Record<string, string> = { MARKET: "Yandex Market", SUPPORT: "Yandex Market support" };
 
 function queued(chat: YmChat): QueuedChat {

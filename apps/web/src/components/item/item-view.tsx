@@ -322,13 +322,21 @@ function ChatThread({ sellerId, item }: { sellerId: string; item: Item }) {
         {messages.map((message) => (
           <li
             key={message.id}
-            className={cn("flex", message.direction === "out" ? "justify-end" : "justify-start")}
+            className={cn(
+              "flex",
+              message.direction === "out" ? "justify-end" : message.direction === "notice" ? "justify-center" : "justify-start",
+            )}
             data-direction={message.direction}
           >
             <div
               className={cn(
                 "max-w-[85%] rounded-2xl px-4 py-2 text-sm",
-                message.direction === "out" ? "bg-brand-600 text-white" : "bg-slate-100",
+                // The marketplace's own notices sit between the two sides, outlined rather than filled.
+                message.direction === "out"
+                  ? "bg-brand-600 text-white"
+                  : message.direction === "notice"
+                    ? "border border-dashed border-slate-300 bg-white"
+                    : "bg-slate-100",
               )}
             >
               <p className="whitespace-pre-wrap break-words">{message.text}</p>

@@ -368,16 +368,13 @@ export async function startOzonSandbox(options: OzonSandboxOptions = {}): Promis
         account.chats.push(chat);
       }
       const previous = lastMessage(chat);
+      const from = input.from ?? "customer";
       const message: SandboxChatMessage = {
         id: allocateMessageId(world),
         createdAt: stamp(previous?.createdAt ?? chat.createdAt),
-        userType: input.from ?? "customer",
-        userId:
-          (input.from ?? "customer") !== "customer"
-            ? (input.from as string)
-            : previous?.userType === "customer"
-              ? previous.userId
-              : String(rng.int(10_000_000, 99_999_999)),
+        userType: from,
+        // A buyer keeps one id through the chat; Ozon's own senders are named by their type.
+        userId: from !== "customer" ? from : previous?.userType === "customer" ? previous.userId : String(rng.int(10_000_000, 99_999_999)),
         text: input.text ?? ru.chatLine(rng),
       };
       chat.status = "OPENED";
