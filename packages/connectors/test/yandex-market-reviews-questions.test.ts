@@ -213,6 +213,29 @@ describe("yandex market questions", () => {
     expect(sandbox.stats.requests.status(400)).toBe(before);
   });
 
+  it("questions older than a month: one needAnswer lookup per page tells answered from unanswered, getItem finds them by their day", async () => {
+    const connector = new YandexMarketQuestionsConnector(sandbox.credentials, options);
+    const old = [sandbox.addQuestion({ text: "Старый вопрос без ответа" }), sandbox.addQuestion({ text: "Старый вопрос с ответом" })];
+    for (const [i, question] of old.entries()) question.createdAt = new Date(Date.now() - (70 + i) * DAY).toISOString();
+    await connector.sendReply({ itemId: String(old[1]!.id), text: "Ответили давно." });
+    // By id alone the API looks at the last month only (the spec's default window).
+    expect(await connector.getItem({ itemId: String(old[0]!.id) })).toBeNull();
+    expect(await connector.getItem({ itemId: String(old[1]!.id), createdAt: old[1]!.createdAt })).toMatchObject({
+      answered: true,
+      answerText: "Ответили давно.",
+    });
+
+    const answersRoute = `POST /v1/businesses/${sandbox.business().businessId}/goods-questions/answers`;
+    const before = sandbox.stats.requests.count(answersRoute);
+    const all = await listAll(connector, new Date(Date.now() - 75 * DAY).toISOString());
+    const byId = new Map(all.map((item) => [item.externalId, item]));
+    expect(byId.get(String(old[0]!.id))).toMatchObject({ answered: false });
+    expect(byId.get(String(old[1]!.id))).toMatchObject({ answered: true, answerText: "Ответили давно." });
+    // Answers are read only for the answered questions, never to find out whether one is answered.
+    const answered = sandbox.business().questions.filter((q) => q.answers.length > 0 && byId.has(String(q.id))).length;
+    expect(sandbox.stats.requests.count(answersRoute) - before).toBe(answered);
+  });
+
   it("questions on the last and first day of adjacent month windows are each found once", async () => {
     const since = new Date(Date.now() - 120 * DAY);
     const firstDay = new Date(since.getTime() + 3 * 3600_000).toISOString().slice(0, 10); // Moscow day

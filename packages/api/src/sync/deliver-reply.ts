@@ -110,7 +110,7 @@ async function attempt(
           "An earlier attempt may have reached the marketplace and it cannot be checked: look on the marketplace, then retry if the answer is missing.",
         );
       }
-      const upstream = await connector.getItem({ itemId: item.externalId });
+      const upstream = await connector.getItem({ itemId: item.externalId, createdAt: item.upstreamCreatedAt.toISOString() });
       if (upstream && answerLanded(upstream, reply.text, reply.createdAt)) {
         await markSent(prisma, reply.id, item.id, item.channel, reply.text, upstream.answerEditable ?? connector.capabilities.editReply);
         return { status: "sent", verifiedUpstream: true };

@@ -135,6 +135,12 @@ export interface MarkReadParams {
 
 export interface GetItemParams {
   itemId: string;
+  /**
+   * When the item was created upstream, as the last sync stored it (ISO 8601). A marketplace whose
+   * lookup by id is bound to a date window (Yandex Market's questions: a month up to today unless
+   * dates are given) looks in the window holding it; without it, only that default window is seen.
+   */
+  createdAt?: string;
 }
 
 export interface GetAttachmentsParams {

@@ -65,6 +65,16 @@ function moscowDay(ms: number): string {
 }
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
+/**
+ * dateFrom…dateTo of the days these questions were created on. A lookup by questionIds needs them:
+ * the spec's default window (a month up to today) applies to every request, so a question outside
+ * it is not found by id alone. Questions of one walk window span at most WINDOW_DAYS.
+ */
+function daysHolding(createdAts: string[]): { dateFrom: string; dateTo: string } {
+  const days = createdAts.map((at) => moscowDay(Date.parse(at))).sort();
+  return { dateFrom: days[0]!, dateTo: days.at(-1)! };
+}
+
 function isOwnAnswer(a: YmAnswer): boolean {
   const own = a.author?.type !== undefined ? a.author.type === "BUSINESS" : a.canModify;
   return own && a.status !== "DELETED" && a.status !== "BANNED";
@@ -186,7 +196,8 @@ export class YandexMarketQuestionsConnector extends YandexMarketConnector {
   override async getItem(params: GetItemParams): Promise<ChannelItem | null> {
     if (!/^\d+$/.test(params.itemId)) return null; // question ids are int64
     try {
-      const page = await this.listQuestions({ questionIds: [params.itemId] });
+      const window = params.createdAt ? daysHolding([params.createdAt]) : {};
+      const page = await this.listQuestions({ questionIds: [params.itemId], ...window });
       const question = page.questions.find((q) => q.questionIdentifiers.id === params.itemId);
       return question ? await this.toItem(question) : null;
     } catch (err) {
@@ -229,11 +240,17 @@ export class YandexMarketQuestionsConnector extends YandexMarketConnector {
 
   /**
    * Which of a page's questions still await an answer: one goods-questions request (questionIds +
-   * needAnswer) instead of an answers request (1 000 an hour) for each of them.
+   * needAnswer) instead of an answers request (1 000 an hour) for each of them. The page's days go
+   * with the ids: without dates the API looks at the last month only, and every older question
+   * would cost an answers request after all.
    */
   private async awaitingAnswer(questions: YmQuestion[]): Promise<Set<string>> {
     if (questions.length === 0) return new Set();
-    const page = await this.listQuestions({ questionIds: questions.map((q) => q.questionIdentifiers.id), needAnswer: true });
+    const page = await this.listQuestions({
+      questionIds: questions.map((q) => q.questionIdentifiers.id),
+      needAnswer: true,
+      ...daysHolding(questions.map((q) => q.createdAt)),
+    });
     return new Set(page.questions.map((q) => q.questionIdentifiers.id));
   }
 

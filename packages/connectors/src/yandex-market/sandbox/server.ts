@@ -738,22 +738,19 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
       if (sort !== "CREATED_AT_ASC" && sort !== "CREATED_AT_DESC") throw new YmError(400, "BAD_REQUEST", "sort: unknown value");
       const needAnswer = body.needAnswer ?? false;
       if (typeof needAnswer !== "boolean") throw new YmError(400, "BAD_REQUEST", "needAnswer: must be a boolean");
-      let matching: YmSandboxQuestion[];
-      if (ids) {
-        // Looked up by id, a question is found whatever its date (sandbox assumption).
-        matching = business.questions.filter((q) => ids.includes(q.id));
-      } else {
-        const dateTo = dateParam(body, "dateTo") ?? moscowDay(now());
-        const dateFrom = dateParam(body, "dateFrom") ?? addMonths(dateTo, -1);
-        if (dateFrom > dateTo) throw new YmError(400, "BAD_REQUEST", "dateFrom must not be after dateTo");
-        if (addMonths(dateFrom, 1) < dateTo)
-          throw new YmError(400, "BAD_REQUEST", "The period between dateFrom and dateTo must not exceed 1 month");
-        matching = business.questions.filter((q) => {
+      // The spec's default window (a month up to dateTo, dateTo today) exempts no filter: a question
+      // looked up by id outside it is not found (unlike feedbackIds, which the spec says stand alone).
+      const dateTo = dateParam(body, "dateTo") ?? moscowDay(now());
+      const dateFrom = dateParam(body, "dateFrom") ?? addMonths(dateTo, -1);
+      if (dateFrom > dateTo) throw new YmError(400, "BAD_REQUEST", "dateFrom must not be after dateTo");
+      if (addMonths(dateFrom, 1) < dateTo)
+        throw new YmError(400, "BAD_REQUEST", "The period between dateFrom and dateTo must not exceed 1 month");
+      const matching = business.questions
+        .filter((q) => {
           const day = moscowDay(Date.parse(q.createdAt));
           return day >= dateFrom && day <= dateTo;
-        });
-      }
-      matching = matching
+        })
+        .filter((q) => !ids || ids.includes(q.id))
         .filter((q) => !categoryIds || categoryIds.includes(q.categoryId))
         // A question awaits an answer until the business has one that is not deleted or banned.
         .filter(
