@@ -146,6 +146,8 @@ describe("a worker killed with SIGKILL", () => {
       expect(child.count("outcome sent")).toBe(0);
       expect(await prisma.reply.findUniqueOrThrow({ where: { id: reply.id } })).toMatchObject({ status: "SENDING", sentAt: null });
       expect(sentUpstream(item, reply.text)).toBe(1);
+      // Meanwhile the buyer writes again: our message is no longer the chat's latest.
+      if (item.channel === "CHAT") sandbox.addChatMessage({ chatID: item.externalId, text: "Вы здесь?" });
 
       // The restarted worker may take the reply over once the SENDING claim is older than the timeout.
       await sleep(60);

@@ -314,6 +314,41 @@ describe("WB chat", () => {
     expect(more.items[0]!.messages).toHaveLength(1);
   });
 
+  it("a Wildberries notice after the seller's reply leaves the chat answered, named as theirs", async () => {
+    const s = await start({ eventsPageSize: 4 });
+    const c = new WBChatConnector({ apiToken: s.issueToken() }, { ...fast, baseUrl: s.chatUrl });
+    const since = new Date(s.world.now()).toISOString();
+    const chat = s.addChatMessage({ text: "Когда отправите?" });
+    s.addChatMessage({ chatID: chat.chatID, sender: "seller", text: "Сегодня вечером." });
+    s.addChatMessage({ chatID: chat.chatID, sender: "wb", text: "Заказ передан в доставку" });
+    const item = await c.getItem({ itemId: chat.chatID, messagesSince: since });
+    expect(item).toMatchObject({ answered: true });
+    expect(item!.messages!.map((m) => m.direction)).toEqual(["in", "out", "notice"]);
+    expect(item!.messages!.at(-1)).toMatchObject({ authorName: "Wildberries", text: "Заказ передан в доставку" });
+    // The events feed (getUpdates) groups the same thread alike.
+    const threads = (await c.getUpdates({ cursor: String(Date.parse(since) - 1) })).items;
+    expect(threads.find((t) => t.externalId === chat.chatID)).toMatchObject({ answered: true, text: "Когда отправите?" });
+  });
+
+  it("getItem with messagesSince carries every message from then on, read to the end of the events stream", async () => {
+    const s = await start({ eventsPageSize: 3 });
+    const c = new WBChatConnector({ apiToken: s.issueToken() }, { ...fast, baseUrl: s.chatUrl });
+    const chat = [...s.world.chats.values()][0]!;
+    const since = new Date(s.world.now()).toISOString();
+    s.addChatMessage({ chatID: chat.chatID, sender: "seller", text: "Наш ответ" });
+    // Other chats fill several pages, then the buyer writes again: ours is no longer the latest.
+    for (const other of [...s.world.chats.keys()].slice(1, 8)) s.addChatMessage({ chatID: other });
+    s.addChatMessage({ chatID: chat.chatID, text: "Спасибо, а когда?" });
+
+    expect((await c.getItem({ itemId: chat.chatID }))!.messages!.map((m) => m.text)).toEqual(["Спасибо, а когда?"]);
+    const item = await c.getItem({ itemId: chat.chatID, messagesSince: since });
+    expect(item!.messages!.map((m) => [m.direction, m.text])).toEqual([
+      ["out", "Наш ответ"],
+      ["in", "Спасибо, а когда?"],
+    ]);
+    expect(item!.answered).toBe(false);
+  });
+
   it("groups events into threads and drops duplicate eventIDs", () => {
     const e = (eventID: string, chatID: string, ts: number, sender = "client") => ({
       chatID,

@@ -110,7 +110,12 @@ async function attempt(
           "An earlier attempt may have reached the marketplace and it cannot be checked: look on the marketplace, then retry if the answer is missing.",
         );
       }
-      const upstream = await connector.getItem({ itemId: item.externalId, createdAt: item.upstreamCreatedAt.toISOString() });
+      const upstream = await connector.getItem({
+        itemId: item.externalId,
+        createdAt: item.upstreamCreatedAt.toISOString(),
+        // A chat may have moved on since the earlier attempt: every message from then on, not the latest only.
+        ...(item.channel === "CHAT" ? { messagesSince: landedSince(reply.createdAt).toISOString() } : {}),
+      });
       if (upstream && answerLanded(upstream, reply.text, reply.createdAt)) {
         await markSent(prisma, reply.id, item.id, item.channel, reply.text, upstream.answerEditable ?? connector.capabilities.editReply);
         return { status: "sent", verifiedUpstream: true };
@@ -212,11 +217,14 @@ export function normalize(text: string | undefined | null) {
   return (text ?? "").replace(/\s+/g, " ").trim();
 }
 
+/** A chat message of ours from this time on may be the reply queued at `queuedAt` (a minute of clock skew). */
+const landedSince = (queuedAt: Date) => new Date(queuedAt.getTime() - 60_000);
+
 /** True when the marketplace already shows this answer (for chats: our message, sent after we queued it). */
 export function answerLanded(upstream: ChannelItem, text: string, queuedAt: Date): boolean {
   const wanted = normalize(text);
   if (upstream.channel === "chat") {
-    const since = queuedAt.getTime() - 60_000;
+    const since = landedSince(queuedAt).getTime();
     return (upstream.messages ?? []).some(
       (message) => message.direction === "out" && normalize(message.text) === wanted && Date.parse(message.createdAt) >= since,
     );

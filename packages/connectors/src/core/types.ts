@@ -141,6 +141,12 @@ export interface GetItemParams {
    * dates are given) looks in the window holding it; without it, only that default window is seen.
    */
   createdAt?: string;
+  /**
+   * For chats: the item carries every message from this time on (ISO 8601), not only the latest. A
+   * marketplace without per-chat history (Wildberries) reads its event stream from there. Reply
+   * delivery sets it to look for its own earlier attempt among later messages.
+   */
+  messagesSince?: string;
 }
 
 export interface GetAttachmentsParams {

@@ -4,7 +4,7 @@
 // chat directory (`/seller/chats`) with each chat's latest message.
 import { z } from "zod";
 import { BaseChannelConnector } from "../core/base";
-import { MarketplaceRequestError } from "../core/errors";
+import { MarketplaceRequestError, UpstreamError } from "../core/errors";
 import type { MarketplaceHttpClient } from "../core/http";
 import type {
   ChannelAttachment,
@@ -19,7 +19,7 @@ import type {
   SendReplyParams,
   SendReplyResult,
 } from "../core/types";
-import { decodeCursor, encodeCursor, toIso, zId } from "../core/util";
+import { decodeCursor, encodeCursor, threadSummary, toIso, zId } from "../core/util";
 import { createWbClient, wbProductUrl, wildberriesCredentialsSchema, type WildberriesCredentials } from "./common";
 
 // Schemas follow the spec's `Chat`, `Event`, `EventAttachments`, `File`, `Image` and `EventsResult`
@@ -101,6 +101,9 @@ export type WBDownload =
   { status: "ready"; bytes: Uint8Array; contentType: string } | { status: "pending"; retrySeconds: number | undefined };
 
 const listCursorSchema = z.object({ after: z.string() });
+
+/** getItem's reading of recent messages stops here (the chat limit allows 10 requests in 10 s). */
+const MAX_EVENT_PAGES_PER_LOOKUP = 30;
 
 export class WBChatConnector extends BaseChannelConnector<WildberriesCredentials> {
   static override credentialsSchema = wildberriesCredentialsSchema;
@@ -195,12 +198,42 @@ export class WBChatConnector extends BaseChannelConnector<WildberriesCredentials
 
   /**
    * The chat from `/seller/chats` with its latest message (two requests). Earlier messages are not
-   * re-read: they were stored by earlier syncs, and ingest never deletes messages.
+   * re-read: they were stored by earlier syncs, and ingest never deletes messages. With
+   * `messagesSince`, every message of the chat from then on, read from the events stream.
    */
-  override async getItem({ itemId }: GetItemParams): Promise<ChannelItem | null> {
+  override async getItem({ itemId, messagesSince }: GetItemParams): Promise<ChannelItem | null> {
     const chat = (await this.listChats()).find((c) => c.chatID === itemId);
     if (!chat) return null;
-    return chatToItem(chat, (await this.latestEvents([chat])).get(chat.chatID));
+    const latest = (await this.latestEvents([chat])).get(chat.chatID);
+    const item = chatToItem(chat, latest);
+    if (messagesSince === undefined) return item;
+    const events = await this.chatEventsSince(chat.chatID, Date.parse(messagesSince));
+    const thread = groupEvents(latest ? [...events, latest] : events)[0];
+    return thread ? { ...item, messages: thread.messages, answered: thread.answered } : item;
+  }
+
+  /**
+   * A chat's message events from `fromMs` on: the seller-wide stream read to its end. Bounded: when
+   * the end is further than MAX_EVENT_PAGES_PER_LOOKUP pages, the lookup fails rather than answer
+   * with part of the thread (reply delivery would take a missing message for one never sent).
+   */
+  private async chatEventsSince(chatID: string, fromMs: number): Promise<WBEvent[]> {
+    if (!Number.isFinite(fromMs)) throw new TypeError("messagesSince must be an ISO 8601 time");
+    const events: WBEvent[] = [];
+    // The stream returns events after `next`: one millisecond earlier takes in those at fromMs.
+    let next = Math.max(1, Math.floor(fromMs) - 1);
+    for (let pages = 0; pages < MAX_EVENT_PAGES_PER_LOOKUP; pages++) {
+      const page = await this.getEvents(next);
+      events.push(...page.events.filter((e) => e.chatID === chatID));
+      if (page.totalEvents === 0 || page.events.length === 0 || page.next <= next) return events;
+      next = page.next;
+    }
+    // Retryable: the stream's end comes nearer as the attempt waits.
+    throw new UpstreamError(
+      `wildberries: more than ${MAX_EVENT_PAGES_PER_LOOKUP} pages of chat events since ${new Date(fromMs).toISOString()}; try again later`,
+      true,
+      { marketplace: "wildberries" },
+    );
   }
 
   /**
@@ -322,7 +355,8 @@ export function eventAttachments(e: WBEvent): ChannelAttachment[] | undefined {
 function eventToMessage(e: WBEvent): ChannelMessage {
   return {
     externalId: e.eventID,
-    direction: e.sender === "seller" ? "out" : "in",
+    // WB's own messages are notices: they neither ask nor answer (threadSummary).
+    direction: e.sender === "seller" ? "out" : e.sender === "wb" ? "notice" : "in",
     text: e.message?.text ?? "",
     createdAt: toIso(e.addTimestamp),
     authorName: e.sender === "client" ? e.clientName || undefined : e.sender === "wb" ? "Wildberries" : undefined,
@@ -347,15 +381,16 @@ export function groupEvents(events: WBEvent[]): ChannelItem[] {
     const first = sorted[0]!;
     const last = sorted[sorted.length - 1]!;
     const client = sorted.find((e) => e.sender === "client");
+    const { text, answered } = threadSummary(messages);
     return {
       externalId: chatID,
       marketplace: "wildberries",
       channel: "chat",
-      text: last.message?.text ?? "",
+      text,
       createdAt: toIso(first.addTimestamp),
       updatedAt: toIso(last.addTimestamp),
       authorName: client?.clientName || undefined,
-      answered: last.sender === "seller",
+      answered,
       messages,
       raw: sorted,
     } satisfies ChannelItem;
