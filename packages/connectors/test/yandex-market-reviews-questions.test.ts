@@ -68,6 +68,24 @@ describe("yandex market reviews", () => {
     });
   });
 
+  it("a review older than 6 months, missed by the id lookup, is found by its stored creation time", async () => {
+    const connector = new YandexMarketReviewsConnector(sandbox.credentials, options);
+    const old = sandbox.addFeedback({ comment: "Давний отзыв" });
+    old.createdAt = new Date(Date.now() - 200 * DAY).toISOString();
+    // A neighbour created in the same second is not taken for it.
+    const neighbour = sandbox.addFeedback({ comment: "Сосед по секунде" });
+    neighbour.createdAt = old.createdAt;
+    await connector.sendReply({ itemId: String(old.id), text: "Спасибо за отзыв!" });
+
+    expect(await connector.getItem({ itemId: String(old.id) })).toBeNull();
+    expect(await connector.getItem({ itemId: String(old.id), createdAt: old.createdAt })).toMatchObject({
+      externalId: String(old.id),
+      text: "Давний отзыв",
+      answered: true,
+      answerText: "Спасибо за отзыв!",
+    });
+  });
+
   it("a customer's comment is not the seller's answer; a review needing reaction is unread", async () => {
     const feedback = sandbox.addFeedback();
     feedback.comments.push({ id: 2, text: "Согласна!", status: "PUBLISHED", authorType: "USER", authorName: "Анна" });

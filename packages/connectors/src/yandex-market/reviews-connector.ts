@@ -210,12 +210,35 @@ export class YandexMarketReviewsConnector extends YandexMarketConnector {
     if (!/^\d+$/.test(params.itemId)) return null; // feedback ids are int64
     try {
       const page = await this.listFeedbacks({ feedbackIds: [params.itemId] });
-      const feedback = page.feedbacks.find((f) => f.feedbackId === params.itemId);
+      const feedback =
+        page.feedbacks.find((f) => f.feedbackId === params.itemId) ??
+        (params.createdAt ? await this.feedbackCreatedAt(params.itemId, params.createdAt) : undefined);
       return feedback ? await this.toItem(feedback, true) : null;
     } catch (err) {
       if (err instanceof MarketplaceRequestError && err.status === 404) return null;
       throw err;
     }
+  }
+
+  /**
+   * A review the id lookup missed, among those created within a second of `createdAt` (both ends
+   * exclusive). The spec's default window (the 6 months before now) may hold for `feedbackIds` too,
+   * which must not be combined with dates; an older review is found here instead.
+   */
+  private async feedbackCreatedAt(feedbackId: string, createdAt: string): Promise<YmFeedback | undefined> {
+    const at = Date.parse(createdAt);
+    if (!Number.isFinite(at)) return undefined;
+    const window = { dateTimeFrom: new Date(at - 1000).toISOString(), dateTimeTo: new Date(at + 1000).toISOString() };
+    let pageToken: string | undefined;
+    for (let pages = 0; pages < 100; pages++) {
+      const page = await this.listFeedbacks({ ...window, pageToken });
+      const found = page.feedbacks.find((f) => f.feedbackId === feedbackId);
+      if (found) return found;
+      const next = page.paging?.nextPageToken;
+      if (!next || next === pageToken || page.feedbacks.length === 0) return undefined;
+      pageToken = next;
+    }
+    return undefined;
   }
 
   /**

@@ -640,7 +640,11 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
       const ids = idList(body, "feedbackIds", 50);
       let matching: YmSandboxFeedback[];
       if (ids) {
-        matching = business.feedbacks.filter((f) => ids.includes(f.id));
+        // The ids stand alone (the spec forbids other filters with them), but the spec's default
+        // window (the 6 months before now) exempts no request: an older review is not found by id.
+        const to = now();
+        const from = new Date(to).setUTCMonth(new Date(to).getUTCMonth() - 6);
+        matching = business.feedbacks.filter((f) => ids.includes(f.id) && Date.parse(f.createdAt) > from);
       } else {
         const to = dateTimeParam(body, "dateTimeTo") ?? now();
         const from = dateTimeParam(body, "dateTimeFrom") ?? new Date(to).setUTCMonth(new Date(to).getUTCMonth() - 6);
