@@ -100,7 +100,7 @@ describe("ozon values as the spec and real responses write them", () => {
       expect(first.items[0]).toMatchObject({
         externalId: upstream.id,
         rating: upstream.rating,
-        product: { externalId: String(upstream.sku) },
+        product: { externalId: String(upstream.sku), url: `https://www.ozon.ru/product/${upstream.sku}/` },
       });
       const answered = sandbox.account().reviews.filter((r) => r.comments.length > 0 && r.seq <= sandbox.account().reviews[19]!.seq);
       for (const r of answered) expect(first.items.find((i) => i.externalId === r.id)?.answered).toBe(true);

@@ -236,7 +236,9 @@ export class OzonReviewsConnector extends BaseChannelConnector<OzonCredentials> 
       answered: answer !== undefined || processed,
     };
     if (review.rating !== undefined && review.rating !== null) item.rating = review.rating;
-    if (review.sku) item.product = { externalId: review.sku };
+    // The review names only the SKU; Ozon's product page by SKU is the address its question list
+    // returns as `product_url` (https://www.ozon.ru/product/<sku>/).
+    if (review.sku) item.product = { externalId: review.sku, url: `https://www.ozon.ru/product/${encodeURIComponent(review.sku)}/` };
     if (status) item.read = status !== "NEW";
     if (answer) {
       item.answerText = answer.text ?? "";
