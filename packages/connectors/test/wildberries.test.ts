@@ -261,6 +261,40 @@ describe("WB feedbacks semantics", () => {
   });
 });
 
+describe("WB list paging", () => {
+  it.each([
+    ["included", false],
+    ["excluded", true],
+  ])("delivers every feedback and question once, five sharing each second, with the dateFrom second %s", async (_, exclusive) => {
+    const s = await start({ feedbacks: 0, questions: 0, chats: 0, rateLimits: false, dateFromExclusive: exclusive });
+    const base = Math.floor(Date.now() / 1000 - 3600) * 1000;
+    for (let i = 0; i < 40; i++) {
+      const at = base + Math.floor(i / 5) * 1000;
+      const feedback = s.world.addFeedback({ createdMs: at });
+      const question = s.world.addQuestion({ createdMs: at });
+      if (i % 3 === 0) feedback.answer = question.answer = { text: "Спасибо!", answeredAt: at + 1000, edited: false };
+    }
+    const token = s.issueToken();
+    const connectors = [
+      new WBFeedbacksConnector({ apiToken: token }, { ...fast, baseUrl: s.feedbacksUrl }),
+      new WBQuestionsConnector({ apiToken: token }, { ...fast, baseUrl: s.feedbacksUrl }),
+    ];
+    // Pages ending inside a second, on its edge, and spanning several.
+    for (const [connector, take] of connectors.flatMap((c) => [3, 4, 5, 7, 12].map((t) => [c, t] as const))) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Awaited<ReturnType<typeof connector.listItems>> = await connector.listItems({ cursor, take });
+        seen.push(...page.items.map((item) => item.externalId));
+        cursor = page.nextCursor;
+      } while (cursor);
+      const upstream = connector instanceof WBFeedbacksConnector ? s.world.feedbacks : s.world.questions;
+      expect(seen.filter((id, i) => seen.indexOf(id) !== i)).toEqual([]);
+      expect(seen.sort()).toEqual(upstream.map((item) => item.id).sort());
+    }
+  });
+});
+
 describe("WB questions semantics", () => {
   it("answers and edits through the same PATCH, once each: a second edit is refused before any write", async () => {
     const s = await start({ moderation: "instant" });

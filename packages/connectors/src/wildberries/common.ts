@@ -179,9 +179,15 @@ export const wbEnvelope = <T extends z.ZodType>(data: T) => z.object({ data });
 
 // ---------------------------------------------------------------------------------------------
 // Date-window paging. WB lists take `skip` (capped) + `dateFrom` (Unix s). Paging ascending by
-// date with `dateFrom` moved to the last seen second keeps positions stable while customers add
-// newer items, and keeps `skip` tiny, far below the caps. The unanswered list is paged first,
-// then the answered one, so an item answered meanwhile is still met (at worst twice).
+// date with `dateFrom` moved up behind the page keeps positions stable while customers add newer
+// items, and keeps `skip` at 0 or tiny, far below the caps. The spec does not say whether the
+// `dateFrom` second itself is included, so the next page starts one second before the page's last
+// second, and the items already delivered from there on (`k`) are dropped by id: nothing is lost
+// or delivered twice under either reading. The unanswered list is paged first, then the answered
+// one, so an item answered meanwhile is still met (at worst twice).
+
+/** At most this many ids travel in a window cursor (a page's last two seconds rarely hold more). */
+const WB_WINDOW_KNOWN_IDS_MAX = 1_000;
 
 export const windowCursorSchema = z.object({
   /** 0 = unanswered list, 1 = answered/archived list. */
@@ -194,6 +200,8 @@ export const windowCursorSchema = z.object({
   n: z.number().int().nonnegative(),
   /** dateFrom the pass started at (the answered list starts there too). */
   o: z.number().int().nonnegative(),
+  /** ids delivered already from second `f` on: the next page drops them (absent: none). */
+  k: z.array(z.string()).max(WB_WINDOW_KNOWN_IDS_MAX).optional(),
 });
 export type WindowCursor = z.infer<typeof windowCursorSchema>;
 
@@ -206,22 +214,36 @@ export interface WindowPage<T> {
  * One page of a windowed pass. `fetch` performs the WB list call. Returns the cursor for the next
  * page or null when both lists are exhausted.
  */
-export async function windowPage<T extends { createdDate: string }>(
+export async function windowPage<T extends { id: string; createdDate: string }>(
   cursor: WindowCursor,
   take: number,
   fetch: (q: { isAnswered: boolean; take: number; skip: number; dateFrom: number }) => Promise<T[]>,
 ): Promise<WindowPage<T>> {
-  const items = await fetch({ isAnswered: cursor.p === 1, take, skip: cursor.s, dateFrom: cursor.f });
-  const secs = items.map((i) => Math.floor(Date.parse(i.createdDate) / 1000));
+  const page = await fetch({ isAnswered: cursor.p === 1, take, skip: cursor.s, dateFrom: cursor.f });
+  const known = new Set(cursor.k);
+  const items = page.filter((item) => !known.has(item.id));
+  const secs = page.map((i) => Math.floor(Date.parse(i.createdDate) / 1000));
   const newest = Math.max(cursor.n, ...secs);
-  if (items.length < take) {
+  if (page.length < take) {
     // This list is exhausted; move to the answered list or finish the pass.
     return { items, next: cursor.p === 0 ? { p: 1, f: cursor.o, s: 0, n: newest, o: cursor.o } : null };
   }
-  const last = secs[secs.length - 1]!;
-  const sameSecond = secs.filter((s) => s === last).length;
-  const next = last === cursor.f ? { ...cursor, s: cursor.s + items.length, n: newest } : { ...cursor, f: last, s: sameSecond, n: newest };
-  return { items, next };
+  const from = secs[secs.length - 1]! - 1;
+  // Pages read by position from the same start lie within its first two seconds: when the start
+  // moves on by one second, what they delivered there is fetched again and must be dropped too.
+  const carried = from === cursor.f + 1 ? (cursor.k ?? []) : [];
+  const delivered = [...carried, ...page.filter((_, i) => secs[i]! >= from).map((item) => item.id)];
+  if (from <= cursor.f || delivered.length > WB_WINDOW_KNOWN_IDS_MAX) {
+    // The page ends within a second of where it started (or the ids would not fit a cursor): the
+    // start stays, the next page is read by position, and its ids are remembered (while they fit).
+    const known = [...(cursor.k ?? []), ...page.map((item) => item.id)];
+    const { k: _dropped, ...rest } = cursor;
+    return {
+      items,
+      next: { ...rest, s: cursor.s + page.length, n: newest, ...(known.length <= WB_WINDOW_KNOWN_IDS_MAX ? { k: known } : {}) },
+    };
+  }
+  return { items, next: { ...cursor, f: from, s: 0, k: delivered, n: newest } };
 }
 
 export const encodeWindow = (c: WindowCursor) => encodeCursor(c);

@@ -28,6 +28,11 @@ export interface WildberriesSandboxOptions extends WildberriesWorldOptions {
   rateLimits?: boolean;
   /** Events per /seller/events page. Default 100. */
   eventsPageSize?: number;
+  /**
+   * The spec does not say whether the lists' `dateFrom` second is included: by default it is
+   * (`createdDate >= dateFrom`); true makes it exclusive, so tests prove paging under both readings.
+   */
+  dateFromExclusive?: boolean;
   sellerId?: string;
   /** Signs issued tokens. Default derives from the seed, so demo tokens survive restarts. */
   tokenSecret?: string;
@@ -311,7 +316,8 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
   ) {
     let list = all.filter(
       (i) =>
-        (p.dateFrom === undefined || i.createdMs >= p.dateFrom * 1000) &&
+        (p.dateFrom === undefined ||
+          (opts.dateFromExclusive ? i.createdMs >= (p.dateFrom + 1) * 1000 : i.createdMs >= p.dateFrom * 1000)) &&
         (p.dateTo === undefined || i.createdMs <= p.dateTo * 1000 + 999) &&
         (p.nmId === undefined || i.nmId === p.nmId),
     );
