@@ -4,7 +4,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import type { Messages } from "~/i18n/messages";
-import { cn } from "~/components/ui";
+import { cn, LineIcon } from "~/components/ui";
 
 export interface AttachmentView {
   kind: "image" | "video" | "file";
@@ -148,7 +148,9 @@ export function Attachments({
                 inverted ? "border-white/40 text-white" : "border-slate-200 text-slate-700 hover:bg-slate-50",
               )}
             >
-              <PaperclipIcon />
+              <LineIcon className="size-3.5">
+                <path d="m21.44 11.05-9.19 9.19a6 6 0 0 1-8.49-8.49l8.57-8.57A4 4 0 1 1 18 8.84l-8.59 8.57a2 2 0 0 1-2.83-2.83l8.49-8.48" />
+              </LineIcon>
               {a.name ?? t.file}
               {size && <span className={inverted ? "text-white/70" : "text-slate-600"}>· {size}</span>}
             </a>
@@ -156,23 +158,5 @@ export function Attachments({
         );
       })}
     </ul>
-  );
-}
-
-/** Drawn rather than an emoji, which needs an emoji font the system may lack. */
-function PaperclipIcon() {
-  return (
-    <svg
-      aria-hidden
-      viewBox="0 0 24 24"
-      className="size-3.5 shrink-0"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
-      <path d="m21.44 11.05-9.19 9.19a6 6 0 0 1-8.49-8.49l8.57-8.57A4 4 0 1 1 18 8.84l-8.59 8.57a2 2 0 0 1-2.83-2.83l8.49-8.48" />
-    </svg>
   );
 }

@@ -102,3 +102,24 @@ export function Spinner({ className }: { className?: string }) {
     />
   );
 }
+
+/**
+ * A line icon on a 24×24 grid, in the text's colour: drawn rather than an emoji, which needs an
+ * emoji font the system may lack. `children` are its paths.
+ */
+export function LineIcon({ className, children }: { className?: string; children: ReactNode }) {
+  return (
+    <svg
+      aria-hidden
+      viewBox="0 0 24 24"
+      className={cn("shrink-0", className)}
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
+      {children}
+    </svg>
+  );
+}

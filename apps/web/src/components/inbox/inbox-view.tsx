@@ -12,7 +12,7 @@ import type { Locale, Messages } from "~/i18n/messages";
 import { inboxQueryString, OPEN_ITEM_PARAM, type InboxUrlState } from "~/lib/inbox-url";
 import { useTRPCClient } from "~/trpc/client";
 import type { CatalogView } from "../labels";
-import { Button, buttonClass, Card, cn, Spinner } from "../ui";
+import { Button, buttonClass, Card, cn, LineIcon, Spinner } from "../ui";
 import { BulkBar, type BulkSelection } from "./bulk-bar";
 import { ItemView } from "../item/item-view";
 import { InboxFilters } from "./inbox-filters";
@@ -641,7 +641,18 @@ function EmptyState({
   return (
     <Card className="px-6 py-12 text-center" data-testid="inbox-empty">
       <div aria-hidden className="mx-auto mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-brand-50 text-2xl text-brand-600">
-        {filtered ? "⌕" : hasAccounts ? "✓" : "+"}
+        <LineIcon className="size-6">
+          {filtered ? (
+            <>
+              <circle cx="11" cy="11" r="7" />
+              <path d="m20 20-4-4" />
+            </>
+          ) : hasAccounts ? (
+            <path d="M5 12.5 10 17 19 7" />
+          ) : (
+            <path d="M12 5v14M5 12h14" />
+          )}
+        </LineIcon>
       </div>
       <h2 className="text-lg font-semibold">{title}</h2>
       <p className="mx-auto mt-2 max-w-md text-sm text-slate-600">{text}</p>

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useMessages } from "~/i18n/client";
 import { useTRPCClient } from "~/trpc/client";
-import { cn } from "../ui";
+import { cn, LineIcon } from "../ui";
 import { liveSince, useLiveEvents, useLiveState, type LiveChange } from "./live-updates";
 
 const NOTIFY_KEY = "inbox-notifications";
@@ -116,30 +116,14 @@ export function LiveHeader() {
           )}
           data-testid="live-notify-toggle"
         >
-          <BellIcon crossed={notify !== "on"} />
+          <LineIcon className="mr-1 inline-block size-4 align-[-3px]">
+            <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+            <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+            {notify !== "on" && <path d="M3 3l18 18" />}
+          </LineIcon>
           {notify === "on" ? live.notifyOn : notify === "blocked" ? live.notifyBlocked : live.notifyOff}
         </button>
       )}
     </div>
-  );
-}
-
-/** A drawn bell (crossed out when off): an emoji would depend on the system having an emoji font. */
-function BellIcon({ crossed }: { crossed: boolean }) {
-  return (
-    <svg
-      aria-hidden
-      viewBox="0 0 24 24"
-      className="mr-1 inline-block size-4 align-[-3px]"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
-      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
-      <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
-      {crossed && <path d="M3 3l18 18" />}
-    </svg>
   );
 }
