@@ -142,9 +142,9 @@ export interface GetItemParams {
    */
   createdAt?: string;
   /**
-   * For chats: the item carries every message from this time on (ISO 8601), not only the latest. A
-   * marketplace without per-chat history (Wildberries) reads its event stream from there. Reply
-   * delivery sets it to look for its own earlier attempt among later messages.
+   * For chats: the item carries the messages from this time on (ISO 8601), not only the latest. A
+   * marketplace without per-chat history (Wildberries) reads its event stream from there, a bounded
+   * number of pages. Reply delivery sets it to look for its own earlier attempt among later messages.
    */
   messagesSince?: string;
 }

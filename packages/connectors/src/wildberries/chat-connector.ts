@@ -4,7 +4,7 @@
 // chat directory (`/seller/chats`) with each chat's latest message.
 import { z } from "zod";
 import { BaseChannelConnector } from "../core/base";
-import { MarketplaceRequestError, UpstreamError } from "../core/errors";
+import { MarketplaceRequestError } from "../core/errors";
 import type { MarketplaceHttpClient } from "../core/http";
 import type {
   ChannelAttachment,
@@ -213,9 +213,10 @@ export class WBChatConnector extends BaseChannelConnector<WildberriesCredentials
   }
 
   /**
-   * A chat's message events from `fromMs` on: the seller-wide stream read to its end. Bounded: when
-   * the end is further than MAX_EVENT_PAGES_PER_LOOKUP pages, the lookup fails rather than answer
-   * with part of the thread (reply delivery would take a missing message for one never sent).
+   * A chat's message events from `fromMs` on, read from the seller-wide stream for at most
+   * MAX_EVENT_PAGES_PER_LOOKUP pages: reply delivery looks for its own earlier attempt, which lands
+   * soon after the reply was queued, so the start of the stream holds it. A busier or older stream
+   * is read that far only (the latest message is added by the caller), rather than failing a retry.
    */
   private async chatEventsSince(chatID: string, fromMs: number): Promise<WBEvent[]> {
     if (!Number.isFinite(fromMs)) throw new TypeError("messagesSince must be an ISO 8601 time");
@@ -225,15 +226,10 @@ export class WBChatConnector extends BaseChannelConnector<WildberriesCredentials
     for (let pages = 0; pages < MAX_EVENT_PAGES_PER_LOOKUP; pages++) {
       const page = await this.getEvents(next);
       events.push(...page.events.filter((e) => e.chatID === chatID));
-      if (page.totalEvents === 0 || page.events.length === 0 || page.next <= next) return events;
+      if (page.totalEvents === 0 || page.events.length === 0 || page.next <= next) break;
       next = page.next;
     }
-    // Retryable: the stream's end comes nearer as the attempt waits.
-    throw new UpstreamError(
-      `wildberries: more than ${MAX_EVENT_PAGES_PER_LOOKUP} pages of chat events since ${new Date(fromMs).toISOString()}; try again later`,
-      true,
-      { marketplace: "wildberries" },
-    );
+    return events;
   }
 
   /**

@@ -182,8 +182,8 @@ export const wbEnvelope = <T extends z.ZodType>(data: T) => z.object({ data });
 // date with `dateFrom` moved up behind the page keeps positions stable while customers add newer
 // items, and keeps `skip` at 0 or tiny, far below the caps. The spec does not say whether the
 // `dateFrom` second itself is included, so the next page starts one second before the page's last
-// second, and the items already delivered from there on (`k`) are dropped by id: nothing is lost
-// or delivered twice under either reading. The unanswered list is paged first, then the answered
+// second, and the items already delivered from there on (`k`) are dropped by id: while the lists do
+// not change between pages, nothing is lost or delivered twice under either reading. The unanswered list is paged first, then the answered
 // one, so an item answered meanwhile is still met (at worst twice).
 
 /** At most this many ids travel in a window cursor (a page's last two seconds rarely hold more). */
@@ -229,14 +229,15 @@ export async function windowPage<T extends { id: string; createdDate: string }>(
     return { items, next: cursor.p === 0 ? { p: 1, f: cursor.o, s: 0, n: newest, o: cursor.o } : null };
   }
   const from = secs[secs.length - 1]! - 1;
-  // Pages read by position from the same start lie within its first two seconds: when the start
-  // moves on by one second, what they delivered there is fetched again and must be dropped too.
-  const carried = from === cursor.f + 1 ? (cursor.k ?? []) : [];
-  const delivered = [...carried, ...page.filter((_, i) => secs[i]! >= from).map((item) => item.id)];
+  // Pages read by position (skip > 0) from the same start lie within its first two seconds: when the
+  // start moves on by one second, what they delivered there is fetched again and must be dropped too.
+  // Read from position 0, this page holds those items itself.
+  const carried = from === cursor.f + 1 && cursor.s > 0 ? (cursor.k ?? []) : [];
+  const delivered = [...new Set([...carried, ...page.filter((_, i) => secs[i]! >= from).map((item) => item.id)])];
   if (from <= cursor.f || delivered.length > WB_WINDOW_KNOWN_IDS_MAX) {
     // The page ends within a second of where it started (or the ids would not fit a cursor): the
     // start stays, the next page is read by position, and its ids are remembered (while they fit).
-    const known = [...(cursor.k ?? []), ...page.map((item) => item.id)];
+    const known = [...new Set([...(cursor.k ?? []), ...page.map((item) => item.id)])];
     const { k: _dropped, ...rest } = cursor;
     return {
       items,

@@ -65,6 +65,14 @@ function moscowDay(ms: number): string {
 }
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
+/** The days around a creation time, up to today at most. */
+function dayAround(createdAt: string): { dateFrom: string; dateTo: string } {
+  const day = moscowDay(Date.parse(createdAt));
+  const today = moscowDay(Date.now());
+  const dateTo = addDays(day, 1) < today ? addDays(day, 1) : today;
+  return { dateFrom: addDays(day, -1) < dateTo ? addDays(day, -1) : dateTo, dateTo };
+}
+
 /**
  * dateFrom…dateTo of the days these questions were created on. A lookup by questionIds needs them:
  * the spec's default window (a month up to today) applies to every request, so a question outside
@@ -196,7 +204,8 @@ export class YandexMarketQuestionsConnector extends YandexMarketConnector {
   override async getItem(params: GetItemParams): Promise<ChannelItem | null> {
     if (!/^\d+$/.test(params.itemId)) return null; // question ids are int64
     try {
-      const window = params.createdAt ? daysHolding([params.createdAt]) : {};
+      // A day either side: a day misjudged near midnight would turn into a second answer.
+      const window = params.createdAt ? dayAround(params.createdAt) : {};
       const page = await this.listQuestions({ questionIds: [params.itemId], ...window });
       const question = page.questions.find((q) => q.questionIdentifiers.id === params.itemId);
       return question ? await this.toItem(question) : null;
