@@ -199,7 +199,8 @@ export class WBChatConnector extends BaseChannelConnector<WildberriesCredentials
   /**
    * The chat from `/seller/chats` with its latest message (two requests). Earlier messages are not
    * re-read: they were stored by earlier syncs, and ingest never deletes messages. With
-   * `messagesSince`, every message of the chat from then on, read from the events stream.
+   * `messagesSince`, also the chat's messages from then on, read from the events stream: at most its
+   * first 30 pages from that time, where an earlier attempt of a reply lands (chatEventsSince).
    */
   override async getItem({ itemId, messagesSince }: GetItemParams): Promise<ChannelItem | null> {
     const chat = (await this.listChats()).find((c) => c.chatID === itemId);

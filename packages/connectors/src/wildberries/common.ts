@@ -237,11 +237,16 @@ export async function windowPage<T extends { id: string; createdDate: string }>(
   if (from <= cursor.f || delivered.length > WB_WINDOW_KNOWN_IDS_MAX) {
     // The page ends within a second of where it started (or the ids would not fit a cursor): the
     // start stays, the next page is read by position, and its ids are remembered (while they fit).
-    const known = [...new Set([...(cursor.k ?? []), ...page.map((item) => item.id)])];
+    const remembered = [...new Set([...(cursor.k ?? []), ...page.map((item) => item.id)])];
     const { k: _dropped, ...rest } = cursor;
     return {
       items,
-      next: { ...rest, s: cursor.s + page.length, n: newest, ...(known.length <= WB_WINDOW_KNOWN_IDS_MAX ? { k: known } : {}) },
+      next: {
+        ...rest,
+        s: cursor.s + page.length,
+        n: newest,
+        ...(remembered.length <= WB_WINDOW_KNOWN_IDS_MAX ? { k: remembered } : {}),
+      },
     };
   }
   return { items, next: { ...cursor, f: from, s: 0, k: delivered, n: newest } };
