@@ -11,6 +11,7 @@ export { hashPassword, PASSWORD_LENGTH, verifyPassword } from "./auth/password";
 export { downloadItemAttachment } from "./services/attachments";
 export { analyticsPeriodSchema } from "./services/analytics";
 export {
+  answerTrpcQueries,
   handleApiRequest,
   handleRestHttpRequest,
   handleTrpcHttpRequest,
@@ -18,6 +19,8 @@ export {
   openApiDocument,
   MAX_BATCH_CALLS,
   MAX_BODY_BYTES,
+  type PlainAnswer,
+  type QueryRequest,
 } from "./http/api-http";
 export { mutationOriginAllowed } from "./http/origin";
 export { createApiToken, parseExpiry, API_TOKEN_SCOPES, type ApiTokenScope } from "./auth/api-tokens";

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { constants as zlibConstants, gzipSync } from "node:zlib";
-import { handleApiRequest, isApiPath } from "@inbox/api";
+import { answerTrpcQueries, handleApiRequest, isApiPath } from "@inbox/api";
 import { apiSecurityHeaders } from "../security-headers";
 import { publicUrlIsHttps } from "./session-policy";
 import { renewedSessionCookie, serializeSessionCookie } from "./session-refresh";
@@ -140,12 +140,14 @@ function headersFor(https: boolean): Readonly<Record<string, string>> {
   return apiSecurityHeaders(https || publicUrlIsHttps());
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, url: URL, https: boolean) {
-  if (streamsEnded && req.headers.accept === "text/event-stream") {
-    // Shutting down: a live stream (EventSource asks so) ends before it starts and reconnects elsewhere.
-    res.writeHead(200, { ...headersFor(https), "content-type": "text/event-stream", "cache-control": "no-cache" }).end();
-    return;
-  }
+/** A header as Web `Headers.get` reads it: repeated ones joined, null when absent. */
+function headerOf(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** The request as a Web Request for the fetch handlers, aborted when the client goes away. */
+function webRequestOf(req: IncomingMessage, res: ServerResponse, url: URL): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
   const aborted = new AbortController();
@@ -154,33 +156,45 @@ async function answer(req: IncomingMessage, res: ServerResponse, url: URL, https
     if (!res.writableFinished || openStreams.has(res)) aborted.abort();
   });
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const request = new Request(url, {
+  return new Request(url, {
     method: req.method,
     headers,
     body: hasBody ? bodyStream(req) : null,
     signal: aborted.signal,
     ...(hasBody ? { duplex: "half" } : {}),
   } as RequestInit);
+}
 
+async function answer(req: IncomingMessage, res: ServerResponse, url: URL, https: boolean) {
+  if (streamsEnded && req.headers.accept === "text/event-stream") {
+    // Shutting down: a live stream (EventSource asks so) ends before it starts and reconnects elsewhere.
+    res.writeHead(200, { ...headersFor(https), "content-type": "text/event-stream", "cache-control": "no-cache" }).end();
+    return;
+  }
   // One decryption serves both the caller's identity and the session's renewal.
   const cookies = parseCookieHeader(req.headers.cookie);
   const claims = cookies.length > 0 ? sessionClaimsOf(cookies) : null;
-  const response = await handleApiRequest(request, { sessionUserId: () => currentSessionUserId(claims) });
+  const options = { sessionUserId: () => currentSessionUserId(claims) };
+  // tRPC queries by GET are answered from Node's request as it came; everything else as a Web Request.
+  const queries = req.method === "GET" ? await answerTrpcQueries({ url, header: (name) => headerOf(req, name) }, options) : null;
+  const response = queries ? null : await handleApiRequest(webRequestOf(req, res, url), options);
   const renewed = claims ? await renewedSessionCookie(claims, authSecret()) : null;
 
   const outgoing: Record<string, string | string[]> = {};
-  response.headers.forEach((value, name) => {
+  if (queries) Object.assign(outgoing, queries.headers);
+  response?.headers.forEach((value, name) => {
     if (name !== "set-cookie") outgoing[name] = value;
   });
   Object.assign(outgoing, headersFor(https));
-  const setCookies = [...response.headers.getSetCookie(), ...(renewed ? [serializeSessionCookie(renewed)] : [])];
+  const setCookies = [...(response?.headers.getSetCookie() ?? []), ...(renewed ? [serializeSessionCookie(renewed)] : [])];
   if (setCookies.length > 0) outgoing["set-cookie"] = setCookies;
-  if (response.body && response.headers.get("content-type")?.startsWith("text/event-stream")) {
+  if (response?.body && response.headers.get("content-type")?.startsWith("text/event-stream")) {
     await streamEvents(req, res, response.status, outgoing, response.body);
     return;
   }
 
-  let body: Buffer = Buffer.from(await response.arrayBuffer());
+  const status = queries ? queries.status : response!.status;
+  let body: Buffer = queries ? Buffer.from(queries.body) : Buffer.from(await response!.arrayBuffer());
   if (body.length >= GZIP_MIN_BYTES && !outgoing["content-encoding"]) {
     outgoing.vary = outgoing.vary ? `${outgoing.vary as string}, Accept-Encoding` : "Accept-Encoding";
     if (/\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
@@ -193,6 +207,6 @@ async function answer(req: IncomingMessage, res: ServerResponse, url: URL, https
   }
   outgoing["content-length"] = String(body.length);
   // Status line, headers and body in one write.
-  res.writeHead(response.status, outgoing);
+  res.writeHead(status, outgoing);
   res.end(req.method === "HEAD" ? undefined : body);
 }

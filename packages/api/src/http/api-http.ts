@@ -18,6 +18,9 @@ import { appRouter } from "../root";
 import { requestInfoFromHeaders } from "../services/audit";
 import { createTRPCContext, type ProcedureMeta } from "../trpc";
 import { mutationOriginAllowed } from "./origin";
+import { answerQueries, queryCallsOf, type PlainAnswer, type QueryRequest } from "./trpc-queries";
+
+export type { PlainAnswer, QueryRequest } from "./trpc-queries";
 
 /** Largest request body either API reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -83,14 +86,17 @@ interface Caller {
   apiToken: ApiTokenPrincipal | null;
 }
 
+/** A request's headers, read one by one (a Web `Headers` or Node's, through QueryRequest). */
+type HeaderReader = Pick<Headers, "get">;
+
 /** Session or bearer token; a present but unusable Authorization header is a 401, never a fallback to the cookie. */
-async function identifyCaller(request: Request, options: ApiHttpOptions, prisma: PrismaClient): Promise<Caller> {
-  const authorization = request.headers.get("authorization");
+async function identifyCaller(headers: HeaderReader, options: ApiHttpOptions, prisma: PrismaClient): Promise<Caller> {
+  const authorization = headers.get("authorization");
   if (authorization === null) return { userId: await options.sessionUserId(), apiToken: null };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) throw new EdgeRefusal("UNAUTHORIZED", 401, "Send the API token as `Authorization: Bearer <token>`.");
   try {
-    const apiToken = await resolveApiToken(prisma, match[1]!, requestInfoFromHeaders(request.headers).ip);
+    const apiToken = await resolveApiToken(prisma, match[1]!, requestInfoFromHeaders(headers).ip);
     return { userId: apiToken.createdById, apiToken };
   } catch (error) {
     if (error instanceof TRPCError && error.code === "UNAUTHORIZED") throw new EdgeRefusal("UNAUTHORIZED", 401, error.message);
@@ -111,11 +117,11 @@ function rateLimit(caller: Caller, calls: number, limiter: TokenBucketLimiter) {
   }
 }
 
-function contextFor(request: Request, caller: Caller, options: ApiHttpOptions) {
+function contextFor(headers: HeaderReader, caller: Caller, options: ApiHttpOptions) {
   return createTRPCContext({
     userId: caller.userId,
     apiToken: caller.apiToken,
-    request: requestInfoFromHeaders(request.headers),
+    request: requestInfoFromHeaders(headers),
     // Unset, the context takes the process-wide client and with it the process-wide membership cache.
     prisma: options.prisma,
     jobs: options.jobs,
@@ -136,7 +142,7 @@ function trpcCallPaths(request: Request): string[] {
 }
 
 /** A refusal in tRPC's own error format (superjson envelope), one per call of a batch. */
-function trpcRefusal(refusal: EdgeRefusal, paths: string[], batch: boolean): Response {
+function trpcRefusal(refusal: EdgeRefusal, paths: string[], batch: boolean): PlainAnswer {
   const error = (path: string) => ({
     error: {
       json: {
@@ -147,14 +153,51 @@ function trpcRefusal(refusal: EdgeRefusal, paths: string[], batch: boolean): Res
     },
   });
   const body = batch ? paths.map(error) : error(paths[0] ?? "");
-  return Response.json(body, { status: refusal.status, headers: refusal.headers });
+  return { status: refusal.status, headers: { "content-type": "application/json", ...refusal.headers }, body: JSON.stringify(body) };
 }
+
+const responseOf = (answer: PlainAnswer) => new Response(answer.body, { status: answer.status, headers: answer.headers });
 
 function logFailure(kind: string, path: string | undefined, error: TRPCError) {
   if (error.code === "INTERNAL_SERVER_ERROR") console.error(`${kind} ${path ?? "?"} failed:`, error);
 }
 
+/**
+ * A GET of tRPC queries (one, or a batch), answered without tRPC's fetch adapter after the same
+ * checks as handleTrpcHttpRequest (http/trpc-queries.ts). Null for any other request, decided before
+ * anything is read or run: the caller then hands it to handleTrpcHttpRequest. The API server calls
+ * this with Node's request as it came, so a query never costs a Web Request and Response.
+ */
+export async function answerTrpcQueries(request: QueryRequest, options: ApiHttpOptions): Promise<PlainAnswer | null> {
+  const calls = queryCallsOf(request, TRPC_ENDPOINT, MAX_BATCH_CALLS);
+  if (!calls) return null;
+  const batch = request.url.searchParams.get("batch") === "1";
+  const headers: HeaderReader = { get: (name) => request.header(name) };
+  let caller: Caller;
+  try {
+    caller = await identifyCaller(headers, options, options.prisma ?? getPrisma());
+    rateLimit(caller, calls.length, options.limiter ?? processLimiter());
+  } catch (error) {
+    if (error instanceof EdgeRefusal)
+      return trpcRefusal(
+        error,
+        calls.map((call) => call.path),
+        batch,
+      );
+    throw error;
+  }
+  return answerQueries(calls, {
+    batch,
+    ctx: contextFor(headers, caller, options),
+    onError: (error, path) => logFailure("tRPC", path, error),
+  });
+}
+
 export async function handleTrpcHttpRequest(request: Request, options: ApiHttpOptions): Promise<Response> {
+  if (request.method === "GET") {
+    const answer = await answerTrpcQueries({ url: new URL(request.url), header: (name) => request.headers.get(name) }, options);
+    if (answer) return responseOf(answer);
+  }
   // Mutations are POSTs; authenticated by the session cookie they must come from our own pages (CSRF).
   if (request.method === "POST" && !request.headers.has("authorization") && !mutationOriginAllowed(request)) {
     return Response.json(
@@ -176,10 +219,10 @@ export async function handleTrpcHttpRequest(request: Request, options: ApiHttpOp
       throw new EdgeRefusal("BAD_REQUEST", 400, `A batch may hold at most ${MAX_BATCH_CALLS} calls; this one has ${paths.length}.`);
     }
     body = await readCappedBody(request);
-    caller = await identifyCaller(request, options, prisma);
+    caller = await identifyCaller(request.headers, options, prisma);
     rateLimit(caller, paths.length, options.limiter ?? processLimiter());
   } catch (error) {
-    if (error instanceof EdgeRefusal) return trpcRefusal(error, paths, batch);
+    if (error instanceof EdgeRefusal) return responseOf(trpcRefusal(error, paths, batch));
     throw error;
   }
   return fetchRequestHandler({
@@ -188,7 +231,7 @@ export async function handleTrpcHttpRequest(request: Request, options: ApiHttpOp
     req: body === null ? request : withBody(request, body),
     router: appRouter,
     maxBatchSize: MAX_BATCH_CALLS,
-    createContext: () => contextFor(request, caller, options),
+    createContext: () => contextFor(request.headers, caller, options),
     onError: ({ error, path }) => logFailure("tRPC", path, error),
   });
 }
@@ -217,7 +260,7 @@ export async function handleRestHttpRequest(request: Request, options: ApiHttpOp
   let caller: Caller;
   try {
     body = await readCappedBody(request);
-    caller = await identifyCaller(request, options, prisma);
+    caller = await identifyCaller(request.headers, options, prisma);
     rateLimit(caller, 1, options.limiter ?? processLimiter());
   } catch (error) {
     if (error instanceof EdgeRefusal)
@@ -228,7 +271,7 @@ export async function handleRestHttpRequest(request: Request, options: ApiHttpOp
     endpoint: REST_ENDPOINT,
     req: body === null ? request : withBody(request, body),
     router: restRouter(),
-    createContext: () => contextFor(request, caller, options),
+    createContext: () => contextFor(request.headers, caller, options),
     onError: ({ error, path }: { error: TRPCError; path?: string }) => logFailure("REST", path, error),
   });
 }

@@ -95,7 +95,10 @@ export function auditOriginOf(ctx: { userId: string | null; request: AuditReques
  * says a proxy sets it (INBOX_TRUST_PROXY=1), since anyone can send that header; else X-Real-IP
  * under the same rule; else null (Next.js does not expose the socket address to route handlers).
  */
-export function requestInfoFromHeaders(headers: Headers, trustProxy = process.env.INBOX_TRUST_PROXY === "1"): AuditRequestInfo {
+export function requestInfoFromHeaders(
+  headers: Pick<Headers, "get">,
+  trustProxy = process.env.INBOX_TRUST_PROXY === "1",
+): AuditRequestInfo {
   let ip: string | null = null;
   if (trustProxy) {
     ip = headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip")?.trim() || null;
