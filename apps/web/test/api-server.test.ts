@@ -32,7 +32,7 @@ interface Answer {
 /** One request with Node's own client: no automatic decompression, chunked bodies when asked. */
 function call(
   path: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string; chunks?: Buffer[] } = {},
+  options: { method?: string; headers?: Record<string, string | string[]>; body?: string; chunks?: Buffer[] } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const request = http.request(`${base}${path}`, { method: options.method ?? "GET", headers: options.headers }, (response) => {
@@ -122,6 +122,14 @@ describe("who is calling", () => {
     expect(rest.status).toBe(200);
     expect(rest.json()).toEqual([expect.objectContaining({ id: sellerId })]);
     expect((await call("/api/trpc/seller.list", { headers: { cookie, authorization: "Bearer inbox_wrong" } })).status).toBe(401);
+  });
+
+  it("refuses two Authorization headers with 401, as one joined value, never as the first token alone", async () => {
+    const { token } = await createApiToken(database().prisma, { sellerId, createdById: user.id, name: "twice", scopes: ["read"] });
+    for (const path of ["/api/trpc/seller.list", "/api/trpc/seller.list?batch=1", "/api/v1/sellers"]) {
+      const answer = await call(path, { headers: { authorization: [`Bearer ${token}`, "Bearer inbox_other"] } });
+      expect(answer.status, path).toBe(401);
+    }
   });
 });
 

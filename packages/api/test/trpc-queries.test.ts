@@ -139,12 +139,29 @@ describe("queries by GET, without the fetch adapter", () => {
     expect(answer.status).toBeGreaterThanOrEqual(400);
   });
 
-  it("a streaming batch (trpc-accept) or a GET with a body type is left to the adapter", () => {
+  it("a streaming batch (trpc-accept, or JSON lines in Accept) or a GET with a body type is left to the adapter", () => {
     const url = new URL(queryUrl(["seller.list"], [undefined], true));
-    for (const header of ["trpc-accept", "content-type"]) {
-      expect(
-        queryCallsOf({ url, header: (name) => (name === header ? "application/jsonl" : null) }, TRPC_ENDPOINT, MAX_BATCH_CALLS),
-      ).toBeNull();
-    }
+    const calls = (headers: Record<string, string>) =>
+      queryCallsOf({ url, header: (name) => headers[name] ?? null }, TRPC_ENDPOINT, MAX_BATCH_CALLS);
+    expect(calls({ "trpc-accept": "application/jsonl" })).toBeNull();
+    expect(calls({ accept: "application/json, application/jsonl" })).toBeNull();
+    expect(calls({ "content-type": "application/json" })).toBeNull();
+    expect(calls({ accept: "*/*" })).not.toBeNull();
+  });
+
+  it("JSON lines asked for in Accept, or connection params, get the adapter's answer", async () => {
+    const single = queryUrl(["seller.list"], [undefined], false);
+    const jsonl = () => new Request(single, { headers: { accept: "application/jsonl" } });
+    const [reference, answer] = await Promise.all([
+      viaAdapter(jsonl(), world.owner.id),
+      rawTrpc(jsonl(), { userId: world.owner.id }, { prisma: database().prisma, limiter: unlimited() }),
+    ]);
+    expect(answer.status).toBe(400);
+    expect(await answer.text()).toBe(await reference.text());
+    const params = `${single}${single.includes("?") ? "&" : "?"}connectionParams=not-json`;
+    expect(recognised(params)).toBe(false);
+    const both = await bothAnswers(params, world.owner.id);
+    expect(both.answer.status).toBe(400);
+    expect(both.answer).toEqual(both.reference);
   });
 });

@@ -140,10 +140,17 @@ function headersFor(https: boolean): Readonly<Record<string, string>> {
   return apiSecurityHeaders(https || publicUrlIsHttps());
 }
 
-/** A header as Web `Headers.get` reads it: repeated ones joined, null when absent. */
+/**
+ * A header as Web `Headers.get` reads it, from the raw headers: repeated ones joined with ", ", null
+ * when absent. (`req.headers` keeps only the first of a repeated Authorization or User-Agent, so two
+ * bearer tokens would pass as the first instead of being refused.)
+ */
 function headerOf(req: IncomingMessage, name: string): string | null {
-  const value = req.headers[name];
-  return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  let value: string | null = null;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i]!.toLowerCase() === name) value = value === null ? req.rawHeaders[i + 1]! : `${value}, ${req.rawHeaders[i + 1]!}`;
+  }
+  return value;
 }
 
 /** The request as a Web Request for the fetch handlers, aborted when the client goes away. */

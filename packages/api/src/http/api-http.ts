@@ -112,7 +112,7 @@ function rateLimit(caller: Caller, calls: number, limiter: TokenBucketLimiter) {
       "TOO_MANY_REQUESTS",
       429,
       `Too many requests for this API token (limit ${limiter.options.ratePerSecond}/s, burst ${limiter.options.burst}); retry in ${decision.retryAfterSeconds} s.`,
-      { "Retry-After": String(decision.retryAfterSeconds) },
+      { "retry-after": String(decision.retryAfterSeconds) },
     );
   }
 }

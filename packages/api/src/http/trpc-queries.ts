@@ -47,8 +47,11 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 export function queryCallsOf(request: QueryRequest, endpoint: string, maxCalls: number): QueryCall[] | null {
   const { url } = request;
   if (!url.pathname.startsWith(`${endpoint}/`)) return null;
-  // httpBatchStreamLink asks for JSON lines; a content type on a GET is not what our clients send.
-  if (request.header("trpc-accept") !== null || request.header("content-type") !== null) return null;
+  // JSON lines (httpBatchStreamLink, by either header) and connection params are the adapter's to
+  // read and refuse; a content type on a GET is not what our clients send.
+  const accept = request.header("accept");
+  if (request.header("trpc-accept") !== null || accept?.split(",").some((type) => type.trim() === "application/jsonl")) return null;
+  if (request.header("content-type") !== null || url.searchParams.has("connectionParams")) return null;
   const batch = url.searchParams.get("batch") === "1";
   let joined: string;
   try {
@@ -81,14 +84,19 @@ export interface AnswerQueriesOptions {
   batch: boolean;
   ctx: TRPCContext;
   /** Called with each call's failure, as the adapter's `onError`. */
-  onError: (error: TRPCError, path: string) => void;
+  onError: (error: TRPCError, path: string | undefined) => void;
 }
 
 /** A stream-like result, which only a streaming batch can carry (the adapter refuses it the same way). */
 function isDataStream(value: unknown): boolean {
   if (!isObject(value)) return false;
-  const isAsyncIterable = (v: unknown) => typeof v === "object" && v !== null && Symbol.asyncIterator in v;
-  return isAsyncIterable(value) || Object.values(value).some((field) => field instanceof Promise || isAsyncIterable(field));
+  const isAsyncIterable = (v: unknown) => isObject(v) && Symbol.asyncIterator in v;
+  // Any thenable with catch, as tRPC's isPromise: a Prisma query is one too.
+  const isPromise = (v: unknown) =>
+    (isObject(v) || typeof v === "function") &&
+    typeof (v as { then?: unknown }).then === "function" &&
+    typeof (v as { catch?: unknown }).catch === "function";
+  return isAsyncIterable(value) || Object.values(value).some((field) => isPromise(field) || isAsyncIterable(field));
 }
 
 /** Runs the calls at once, as the adapter does, and answers as its Response would. */
@@ -130,9 +138,13 @@ export async function answerQueries(calls: QueryCall[], { batch, ctx, onError }:
   const responses = outcomes.map(([failure, data], index): TRPCResponse => {
     let error = failure;
     if (!error && isDataStream(data)) {
-      error = new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: STREAM_REFUSAL });
-      // The adapter reports this one to onError only for a call outside a batch.
-      if (!batch) onError(error, calls[index]!.path);
+      const refusal = new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: STREAM_REFUSAL });
+      // Outside a batch the adapter fails the whole request with it: reported, without a path or input.
+      if (!batch) {
+        onError(refusal, undefined);
+        return { error: getTRPCErrorShape({ config, ctx, error: refusal, input: undefined, path: undefined, type: "query" }) };
+      }
+      error = refusal;
     }
     if (!error) return { result: { data } };
     const path = calls[index]!.path;
