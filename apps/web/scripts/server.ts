@@ -16,6 +16,8 @@ const hostname = process.env.HOST ?? "127.0.0.1";
 // Next.js, React and tRPC read NODE_ENV when they load, as `next start` sets it: so they are imported only after.
 Object.assign(process.env, { NODE_ENV: "production" });
 const { default: next } = await import("next");
+// Before app.prepare(), where Next.js replaces the global Date: @inbox/db keeps the intrinsic one for
+// the timestamps it parses (packages/db/src/client.ts).
 const { createApiListener, endEventStreams } = await import("../src/server/api-server");
 const { closeLiveHub, closeMembershipCache } = await import("@inbox/api");
 const app = next({ dir: webDir, dev: false, hostname, port });

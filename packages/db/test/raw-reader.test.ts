@@ -29,6 +29,29 @@ describe("rawReader", () => {
     expect(viaPool).toMatchObject({ at, earlier: true, big: 9007199254740993n, small: 7, text: "ÑÖ ёлка", json: { a: [1, 2] } });
   });
 
+  it("parses timestamps with the intrinsic Date after something replaces the global one (Next.js does)", async () => {
+    const { prisma } = database();
+    const intrinsic = Date;
+    let wrapped = 0;
+    // As Next.js's node-environment-extensions/date.js: a constructor that counts and forwards.
+    const Replaced = function (...args: unknown[]) {
+      wrapped += 1;
+      return Reflect.construct(intrinsic, args, new.target ?? intrinsic);
+    } as unknown as DateConstructor;
+    Object.defineProperties(Replaced, Object.getOwnPropertyDescriptors(intrinsic));
+    globalThis.Date = Replaced;
+    try {
+      const [row] = await rawReader(prisma).$queryRaw<Array<{ at: Date }>>(
+        Prisma.sql`SELECT '2026-12-05 10:00:00.5'::timestamp(3) AS "at"`,
+      );
+      expect(row!.at).toBeInstanceOf(intrinsic);
+      expect(row!.at.toISOString()).toBe("2026-12-05T10:00:00.500Z");
+      expect(wrapped).toBe(0);
+    } finally {
+      globalThis.Date = intrinsic;
+    }
+  });
+
   it("leaves a transaction's statements in the transaction", async () => {
     const { prisma } = database();
     await prisma.$transaction(async (tx) => {
