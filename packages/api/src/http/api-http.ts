@@ -169,25 +169,19 @@ function logFailure(kind: string, path: string | undefined, error: TRPCError) {
  * this with Node's request as it came, so a query never costs a Web Request and Response.
  */
 export async function answerTrpcQueries(request: QueryRequest, options: ApiHttpOptions): Promise<PlainAnswer | null> {
-  const calls = queryCallsOf(request, TRPC_ENDPOINT, MAX_BATCH_CALLS);
-  if (!calls) return null;
-  const batch = request.url.searchParams.get("batch") === "1";
+  const queries = queryCallsOf(request, TRPC_ENDPOINT, MAX_BATCH_CALLS);
+  if (!queries) return null;
   const headers: HeaderReader = { get: (name) => request.header(name) };
   let caller: Caller;
   try {
     caller = await identifyCaller(headers, options, options.prisma ?? getPrisma());
-    rateLimit(caller, calls.length, options.limiter ?? processLimiter());
+    rateLimit(caller, queries.calls.length, options.limiter ?? processLimiter());
   } catch (error) {
-    if (error instanceof EdgeRefusal)
-      return trpcRefusal(
-        error,
-        calls.map((call) => call.path),
-        batch,
-      );
+    const paths = queries.calls.map((call) => call.path);
+    if (error instanceof EdgeRefusal) return trpcRefusal(error, paths, queries.batch);
     throw error;
   }
-  return answerQueries(calls, {
-    batch,
+  return answerQueries(queries, {
     ctx: contextFor(headers, caller, options),
     onError: (error, path) => logFailure("tRPC", path, error),
   });

@@ -4,8 +4,8 @@
 // `seller.list` answered 2.5 times faster without it: docs/performance.md, "tRPC queries without the
 // fetch adapter"). The answer is the adapter's, byte for byte (trpc-queries.test.ts compares them):
 // the same procedures, context, error shapes, HTTP statuses and headers, built with tRPC's public
-// helpers. Anything else — mutations, subscriptions, streaming batches, an unknown procedure, input
-// that is not JSON — is recognised before anything runs and left to the adapter.
+// helpers. Anything else — mutations, subscriptions, streaming batches, connection params, an unknown
+// procedure, input that is not JSON — is recognised before anything runs and left to the adapter.
 import { getTRPCErrorFromUnknown, getTRPCErrorShape, transformTRPCResponse, TRPCError, type AnyTRPCProcedure } from "@trpc/server";
 import { getHTTPStatusCode } from "@trpc/server/http";
 import type { TRPCResponse } from "@trpc/server/rpc";
@@ -16,6 +16,12 @@ import type { TRPCContext } from "../trpc";
 export interface QueryRequest {
   url: URL;
   header(name: string): string | null;
+}
+
+/** A GET's query calls, and whether they came as a batch (answered as an array). */
+export interface QueryCalls {
+  batch: boolean;
+  calls: QueryCall[];
 }
 
 export interface QueryCall {
@@ -44,7 +50,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * when it is anything the fetch adapter must answer: a streaming or non-JSON request, a path that is
  * not a query procedure, input that does not parse, more calls than `maxCalls`.
  */
-export function queryCallsOf(request: QueryRequest, endpoint: string, maxCalls: number): QueryCall[] | null {
+export function queryCallsOf(request: QueryRequest, endpoint: string, maxCalls: number): QueryCalls | null {
   const { url } = request;
   if (!url.pathname.startsWith(`${endpoint}/`)) return null;
   // JSON lines (httpBatchStreamLink, by either header) and connection params are the adapter's to
@@ -77,11 +83,10 @@ export function queryCallsOf(request: QueryRequest, endpoint: string, maxCalls: 
     if (!procedure || procedure._def.type !== "query") return null;
     calls.push({ path, procedure, input: batch ? (inputs as Record<string, unknown> | undefined)?.[index] : inputs });
   }
-  return calls;
+  return { batch, calls };
 }
 
 export interface AnswerQueriesOptions {
-  batch: boolean;
   ctx: TRPCContext;
   /** Called with each call's failure, as the adapter's `onError`. */
   onError: (error: TRPCError, path: string | undefined) => void;
@@ -100,7 +105,7 @@ function isDataStream(value: unknown): boolean {
 }
 
 /** Runs the calls at once, as the adapter does, and answers as its Response would. */
-export async function answerQueries(calls: QueryCall[], { batch, ctx, onError }: AnswerQueriesOptions): Promise<PlainAnswer> {
+export async function answerQueries({ batch, calls }: QueryCalls, { ctx, onError }: AnswerQueriesOptions): Promise<PlainAnswer> {
   const config = appRouter._def._config;
   // As the adapter: every call's input is deserialised together, on the first read, and a failure
   // there is a BAD_REQUEST of each call that reads it.
