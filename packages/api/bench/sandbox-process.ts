@@ -39,7 +39,9 @@ function info(): SandboxInfo {
 
 serveCalls(
   {
+    /** A new sandbox in this (already warm) process; the one before it is closed. */
     async start(args: { reviews: number; rateLimited: boolean; seed: number }) {
+      await sandbox?.close();
       sandbox = await startOzonSandbox({
         seed: args.seed,
         rateLimit: args.rateLimited ? { perSecond: 50 } : false,

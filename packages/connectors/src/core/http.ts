@@ -1,6 +1,7 @@
 // The one HTTP layer for every connector: client-side rate limiting per credential, retries with
 // backoff on 429/5xx/network/timeouts, per-attempt timeouts, JSON and multipart bodies, zod
-// validation of responses and mapping of upstream failures to the typed errors in errors.ts.
+// validation of responses and mapping of upstream failures to the typed errors in errors.ts. The bytes
+// travel through transport.ts.
 import { createHash } from "node:crypto";
 import type { z } from "zod";
 import {
@@ -22,7 +23,11 @@ import {
   type TokenBucket,
   type TokenBucketConfig,
 } from "./rate-limit";
+import { fetchTransport, nodeTransport, type Transport } from "./transport";
 import type { ConnectorOptions } from "./types";
+
+/** A body's text as fetch's `text()` reads it: UTF-8, a leading byte-order mark dropped. */
+const utf8 = new TextDecoder();
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 export type QueryValue = string | number | boolean | null | undefined;
@@ -109,9 +114,11 @@ export class MarketplaceHttpClient {
   private readonly bucket: TokenBucket | undefined;
   private readonly concurrency: ConcurrencyLimit | undefined;
   private readonly opts: ConnectorOptions;
+  private readonly transport: Transport;
 
   constructor(private readonly config: HttpClientConfig) {
     this.opts = config.options ?? {};
+    this.transport = this.opts.fetch ? fetchTransport(this.opts.fetch) : nodeTransport;
     this.baseUrl = (this.opts.baseUrl ?? config.defaultBaseUrl).replace(/\/+$/, "");
     if (this.opts.rateLimit !== false) {
       const group = config.rateLimitGroup ?? "default";
@@ -134,7 +141,6 @@ export class MarketplaceHttpClient {
 
   async request<T = undefined>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
     const o = { ...DEFAULTS, ...definedOnly(this.opts) };
-    const fetchImpl = this.opts.fetch ?? fetch;
     const url = this.url(req.path, req.query);
     const mp = this.config.marketplace;
 
@@ -154,17 +160,10 @@ export class MarketplaceHttpClient {
       try {
         // Redirects are never followed: a redirect from an API host could lead the request (and its
         // credentials) anywhere, which a custom base URL must not be able to arrange.
-        const res = await fetchImpl(url, {
-          method: req.method,
-          headers: this.headersFor(req),
-          body: bodyFor(req),
-          signal,
-          redirect: "manual",
-        });
+        const res = await this.transport({ method: req.method, url, headers: this.headersFor(req), body: bodyFor(req), signal });
         status = res.status;
         headers = res.headers;
-        if ((status >= 300 && status < 400) || res.type === "opaqueredirect") {
-          await res.body?.cancel();
+        if (res.redirect) {
           throw new RedirectRefusedError(
             `${mp}: ${req.method} ${req.path} answered with a redirect (${status}); redirects are not followed`,
             {
@@ -174,10 +173,10 @@ export class MarketplaceHttpClient {
           );
         }
         if (req.binary) {
-          bytes = new Uint8Array(await res.arrayBuffer());
-          text = status >= 200 && status < 300 ? "" : new TextDecoder().decode(bytes);
+          bytes = res.body.slice();
+          text = status >= 200 && status < 300 ? "" : utf8.decode(bytes);
         } else {
-          text = await res.text();
+          text = utf8.decode(res.body);
         }
       } catch (err) {
         if (err instanceof RedirectRefusedError) throw err;
@@ -334,7 +333,7 @@ function tryParse(text: string): unknown {
   }
 }
 
-function bodyFor(req: HttpRequest<unknown>): RequestInit["body"] {
+function bodyFor(req: HttpRequest<unknown>): string | FormData | undefined {
   if (req.json !== undefined) return JSON.stringify(req.json);
   if (req.form) {
     const fd = new FormData();
