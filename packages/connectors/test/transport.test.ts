@@ -1,16 +1,19 @@
 // The connectors' default transport (node:http) against a real local server: what fetch did for
 // them (decoding, redirects left alone, multipart bodies, keep-alive) it must still do.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { MarketplaceHttpClient, UpstreamError } from "../src/core/index";
+import { MarketplaceHttpClient, RedirectRefusedError, UpstreamError } from "../src/core/index";
 import { nodeTransport, type WireRequest } from "../src/core/transport";
 
 const JSON_BODY = JSON.stringify({ text: "Отличный товар", n: 1 });
 const connections = new Set<unknown>();
 let redirectTargetHits = 0;
+let cutRequests = 0;
+/** Resolved when /slow-body has sent its first byte. */
+let slowBodyStarted: () => void = () => {};
 let server: http.Server;
 let base: string;
 
@@ -30,6 +33,9 @@ beforeAll(async () => {
         return;
       case "/br":
         res.writeHead(200, { "content-encoding": "br" }).end(zlib.brotliCompressSync(body));
+        return;
+      case "/gzip-then-br":
+        res.writeHead(200, { "content-encoding": "gzip, br" }).end(zlib.brotliCompressSync(zlib.gzipSync(body)));
         return;
       case "/bad-gzip":
         res.writeHead(200, { "content-encoding": "gzip" }).end("not gzip at all");
@@ -61,6 +67,7 @@ beforeAll(async () => {
               contentType: req.headers["content-type"],
               contentLength: req.headers["content-length"],
               acceptEncoding: req.headers["accept-encoding"],
+              userAgent: req.headers["user-agent"],
               body: Buffer.concat(chunks).toString("utf8"),
             }),
           ),
@@ -68,6 +75,7 @@ beforeAll(async () => {
         return;
       }
       case "/cut":
+        cutRequests += 1;
         // Promises more than it sends, then drops the connection.
         res.writeHead(200, { "content-length": "1000" });
         res.write('{"partial":');
@@ -75,7 +83,7 @@ beforeAll(async () => {
         return;
       case "/slow-body":
         res.writeHead(200, { "content-length": "1000" });
-        res.write("{");
+        res.write("{", () => slowBodyStarted());
         return; // never ends: the caller's signal must end it
       default:
         res.writeHead(404).end();
@@ -96,7 +104,7 @@ const get = (path: string, extra: Partial<WireRequest> = {}) =>
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 describe("node transport", () => {
-  it.each(["/gzip", "/deflate", "/deflate-raw", "/br"])("undoes the %s content encoding", async (path) => {
+  it.each(["/gzip", "/deflate", "/deflate-raw", "/br", "/gzip-then-br"])("undoes the %s content encoding", async (path) => {
     const response = await get(path);
     expect(response.status).toBe(200);
     expect(JSON.parse(text(response.body))).toEqual(JSON.parse(JSON_BODY));
@@ -112,7 +120,13 @@ describe("node transport", () => {
       signal: new AbortController().signal,
     });
     const echoed = JSON.parse(text(response.body)) as Record<string, string>;
-    expect(echoed).toMatchObject({ method: "POST", contentType: "application/json", body: payload, acceptEncoding: "gzip, deflate, br" });
+    expect(echoed).toMatchObject({
+      method: "POST",
+      contentType: "application/json",
+      body: payload,
+      acceptEncoding: "gzip, deflate, br",
+      userAgent: "MarketplaceInbox-connectors",
+    });
     expect(Number(echoed.contentLength)).toBe(Buffer.byteLength(payload));
   });
 
@@ -164,9 +178,26 @@ describe("node transport", () => {
 
   it("stops reading when the caller's signal aborts mid-body", async () => {
     const controller = new AbortController();
+    const started = new Promise<void>((resolve) => (slowBodyStarted = resolve));
     const pending = get("/slow-body", { signal: controller.signal });
-    setTimeout(() => controller.abort(new Error("timeout")), 50);
+    await started;
+    controller.abort(new Error("timeout"));
     await expect(pending).rejects.toThrow();
+  });
+
+  it("fails when the connection closes without a response Node hands over (101)", async () => {
+    const raw = net.createServer((socket) =>
+      socket.once("data", () => socket.end("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")),
+    );
+    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/`;
+      await expect(nodeTransport({ method: "GET", url, headers: {}, signal: new AbortController().signal })).rejects.toThrow(
+        /closed without a response/,
+      );
+    } finally {
+      await new Promise((resolve) => raw.close(resolve));
+    }
   });
 
   it("refuses a protocol other than http and https", async () => {
@@ -188,6 +219,27 @@ describe("MarketplaceHttpClient over the node transport", () => {
   it("parses a body that starts with a byte-order mark, as fetch's text() would", async () => {
     const { data } = await clientFor().request({ method: "GET", path: "/bom", schema });
     expect(data).toEqual({ text: "Отличный товар", n: 1 });
+  });
+
+  it("refuses a redirect without following it", async () => {
+    const hits = redirectTargetHits;
+    await expect(clientFor().request({ method: "GET", path: "/redirect", schema })).rejects.toThrow(RedirectRefusedError);
+    expect(redirectTargetHits).toBe(hits);
+  });
+
+  it("does not repeat a one-time write whose connection dropped mid-answer", async () => {
+    const client = new MarketplaceHttpClient({
+      marketplace: "test",
+      defaultBaseUrl: base,
+      credentialKey: "transport-test-once",
+      rateLimit: { capacity: 5, refillPerSecond: 5 },
+      options: { rateLimit: false, maxRetries: 3, retryBaseDelayMs: 1, retryMaxDelayMs: 2 },
+    });
+    const before = cutRequests;
+    await expect(client.request({ method: "POST", path: "/cut", json: { text: "ответ" }, once: true, schema })).rejects.toThrow(
+      UpstreamError,
+    );
+    expect(cutRequests - before).toBe(1);
   });
 
   it("times out a body that never ends", async () => {

@@ -26,15 +26,16 @@ export interface WireResponse {
 
 export type Transport = (request: WireRequest) => Promise<WireResponse>;
 
-// Idle connections are closed after 4 s (or the server's shorter Keep-Alive hint), as undici does,
-// so a request does not go out on a connection the server is closing. A request in flight is bounded
-// by the caller's signal, not by this.
+// Idle connections are closed after 4 s (undici's default), or 1 s before the end of the server's
+// shorter Keep-Alive hint, so a request does not go out on a connection the server is closing. A
+// request in flight is bounded by the caller's signal, not by this.
 const IDLE_SOCKET_MS = 4_000;
 const agents = {
   "http:": new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   "https:": new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
 };
 
+const USER_AGENT = "MarketplaceInbox-connectors";
 /** The encodings this transport undoes, as fetch does. */
 const ACCEPT_ENCODING = "gzip, deflate, br";
 
@@ -42,7 +43,8 @@ export const nodeTransport: Transport = async (request) => {
   const url = new URL(request.url);
   const client = url.protocol === "https:" ? https : url.protocol === "http:" ? http : null;
   if (!client) throw new TypeError(`unsupported protocol ${url.protocol} in ${request.url}`);
-  const headers: Record<string, string> = { "accept-encoding": ACCEPT_ENCODING, ...request.headers };
+  // fetch sent a User-Agent; firewalls in front of APIs may refuse requests without one.
+  const headers: Record<string, string> = { "accept-encoding": ACCEPT_ENCODING, "user-agent": USER_AGENT, ...request.headers };
   let body: Buffer | undefined;
   if (typeof request.body === "string") body = Buffer.from(request.body);
   else if (request.body) {
@@ -100,13 +102,25 @@ function exchange(
       });
     });
     request.once("error", reject);
+    // Closed without a response and without an error (a 101 answer, which Node drops): settled here,
+    // or the attempt would hold its rate-limit slot for ever. After a response this does nothing.
+    request.once("close", () => reject(new Error("the connection closed without a response")));
     request.end(body);
   });
 }
 
+/** The body with its content codings undone, the last one applied first (RFC 9110, 8.4). */
 function decoded(body: Buffer, encoding: string | undefined): Buffer {
-  if (body.length === 0) return body;
-  switch (encoding?.trim().toLowerCase()) {
+  if (body.length === 0 || !encoding) return body;
+  const codings = encoding
+    .split(",")
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding && coding !== "identity");
+  return codings.reduceRight(undoCoding, body);
+}
+
+function undoCoding(body: Buffer, coding: string): Buffer {
+  switch (coding) {
     case "gzip":
     case "x-gzip":
       return zlib.gunzipSync(body);
@@ -120,7 +134,7 @@ function decoded(body: Buffer, encoding: string | undefined): Buffer {
     case "br":
       return zlib.brotliDecompressSync(body);
     default:
-      return body;
+      throw new Error(`unknown content coding ${coding}`);
   }
 }
 
