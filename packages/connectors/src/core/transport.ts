@@ -30,9 +30,10 @@ export type Transport = (request: WireRequest) => Promise<WireResponse>;
 // shorter Keep-Alive hint, so a request does not go out on a connection the server is closing. A
 // request in flight is bounded by the caller's signal, not by this.
 const IDLE_SOCKET_MS = 4_000;
-const agents = {
-  "http:": new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-  "https:": new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+/** Per protocol: the client module and its kept-alive agent. */
+const CLIENTS: Record<string, { client: typeof http | typeof https; agent: http.Agent }> = {
+  "http:": { client: http, agent: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) },
+  "https:": { client: https, agent: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) },
 };
 
 const USER_AGENT = "MarketplaceInbox-connectors";
@@ -41,8 +42,8 @@ const ACCEPT_ENCODING = "gzip, deflate, br";
 
 export const nodeTransport: Transport = async (request) => {
   const url = new URL(request.url);
-  const client = url.protocol === "https:" ? https : url.protocol === "http:" ? http : null;
-  if (!client) throw new TypeError(`unsupported protocol ${url.protocol} in ${request.url}`);
+  const via = CLIENTS[url.protocol];
+  if (!via) throw new TypeError(`unsupported protocol ${url.protocol} in ${request.url}`);
   // fetch sent a User-Agent; firewalls in front of APIs may refuse requests without one.
   const headers: Record<string, string> = { "accept-encoding": ACCEPT_ENCODING, "user-agent": USER_AGENT, ...request.headers };
   let body: Buffer | undefined;
@@ -54,12 +55,7 @@ export const nodeTransport: Transport = async (request) => {
     headers["content-type"] = encoded.headers.get("content-type")!;
   }
   if (body) headers["content-length"] = String(body.length);
-  return exchange(
-    client,
-    url,
-    { method: request.method, headers, signal: request.signal, agent: agents[url.protocol as "http:" | "https:"] },
-    body,
-  );
+  return exchange(via.client, url, { method: request.method, headers, signal: request.signal, agent: via.agent }, body);
 };
 
 function exchange(
