@@ -68,3 +68,25 @@ test("a question whose product has no marketplace link names the product without
   await expect(product).toContainText("Товар: Рюкзак городской");
   await expect(product.getByRole("link")).toHaveCount(0);
 });
+
+test("a product known only by the seller's article (Yandex Market) is named by it, shown once", async ({ page, world, prisma }) => {
+  const [alpha] = world.sellers;
+  const now = new Date();
+  const question = await prisma.item.create({
+    data: {
+      sellerId: alpha.id,
+      accountId: alpha.accountId,
+      marketplace: alpha.marketplace,
+      channel: "QUESTION",
+      externalId: `question-${Math.random().toString(36).slice(2, 10)}`,
+      text: "Есть ли гарантия?",
+      productExternalId: "SKU-1144",
+      productArticle: "SKU-1144",
+      upstreamCreatedAt: now,
+      lastActivityAt: now,
+    },
+  });
+  await page.goto(`/s/${alpha.id}/items/${question.id}`);
+  const product = page.getByTestId("item-view").getByTestId("product");
+  await expect(product).toHaveText("Товар: SKU-1144");
+});

@@ -48,6 +48,7 @@ export { answerHash, normalizeAnswer } from "./services/answer-repetition";
 export { removeAccounts, removeSellers } from "./services/data-removal";
 export { closeLiveHub } from "./live/live-hub";
 export { closeMembershipCache } from "./auth/membership-cache";
+export { DEMO_MEDIA_PATH, demoMediaPicture } from "./demo/media";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

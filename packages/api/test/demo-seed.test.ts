@@ -1,6 +1,8 @@
+import { Prisma } from "@inbox/db";
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateUser } from "../src/index";
+import { DEMO_MEDIA_PATH, demoMediaPicture } from "../src/demo/media";
 import { DEMO_USER, seedDemoData, startDemoSandboxes, type DemoSandboxes } from "../src/demo/seed";
 import { syncAccount } from "../src/sync/sync-account";
 import { callerFor } from "./fixtures";
@@ -41,6 +43,29 @@ describe("demo data", () => {
       ).toBe(true);
       expect(inbox.counts.unanswered).toBeGreaterThan(0);
     }
+
+    // Photos and videos link to pictures the app draws, not to made-up CDN paths that load nowhere.
+    const stored = await prisma.item.findMany({
+      where: { NOT: { attachments: { equals: Prisma.AnyNull } } },
+      select: { attachments: true },
+    });
+    const links = stored.flatMap((item) =>
+      (item.attachments as { url?: string; previewUrl?: string }[]).flatMap((a) => [a.url, a.previewUrl].filter((l) => l !== undefined)),
+    );
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) {
+      expect(link.startsWith(`${DEMO_MEDIA_PATH}/`), link).toBe(true);
+      expect(demoMediaPicture(link.slice(DEMO_MEDIA_PATH.length + 1)), link).toMatch(/^<svg /);
+    }
+  });
+
+  it("draws a picture only for the names the sandboxes give their media", () => {
+    expect(demoMediaPicture("photo-feedback04-wbbasket-ru-vol2-photos-fs-webp.svg")).toMatch(/^<svg [^>]*viewBox="0 0 300 400"/);
+    expect(demoMediaPicture("video-cdn1-ozone-ru-s3-rp-photo-1-video-1-mp4.svg")).toContain('<path d="M136 175v50l42-25z"');
+    expect(demoMediaPicture("photo-a.svg")).toBe(demoMediaPicture("photo-a.svg"));
+    expect(demoMediaPicture("photo-a.svg")).not.toBe(demoMediaPicture("photo-b.svg"));
+    for (const name of ["photo-.svg", "photo-a.png", "../secret.svg", "photo-a b.svg", `photo-${"a".repeat(81)}.svg`, "image-a.svg"])
+      expect(demoMediaPicture(name), name).toBeNull();
   });
 
   it("keeps customers writing to the sandboxes while the demo runs", async () => {

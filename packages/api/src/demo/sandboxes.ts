@@ -10,6 +10,7 @@ import {
   type YandexMarketSandbox,
 } from "@inbox/connectors/sandbox";
 import type { Marketplace } from "@inbox/db";
+import { DEMO_MEDIA_PATH } from "./media";
 
 export interface DemoAccountSpec {
   /** Stable id, so restarts re-point the same rows at the freshly started sandboxes. */
@@ -46,6 +47,8 @@ export async function startDemoSandboxes(
 ): Promise<DemoSandboxes> {
   const host = options.host ?? "127.0.0.1";
   const size = options.size ?? 24;
+  // Photos and videos link to the app's own pictures (./media.ts), not to made-up CDN paths that load nowhere.
+  const mediaBaseUrl = DEMO_MEDIA_PATH;
   const wildberries = await Promise.all(
     [0, 1].map((index) =>
       startWildberriesSandbox({
@@ -54,6 +57,7 @@ export async function startDemoSandboxes(
         feedbacks: size,
         questions: Math.ceil(size / 2),
         chats: Math.ceil(size / 3),
+        mediaBaseUrl,
         ...(options.epoch ? { epoch: options.epoch } : {}),
       }),
     ),
@@ -63,6 +67,7 @@ export async function startDemoSandboxes(
     seed: 201,
     accounts: OZON_DEMO_SELLERS,
     size: { reviews: size, questions: Math.ceil(size / 2), chats: Math.ceil(size / 3), messagesPerChat: 4 },
+    mediaBaseUrl,
     ...(options.epoch ? { epoch: options.epoch } : {}),
   });
   const yandexMarket = await startYandexMarketSandbox({
@@ -71,6 +76,7 @@ export async function startDemoSandboxes(
     feedbacks: size,
     questions: Math.ceil(size / 2),
     chats: Math.ceil(size / 3),
+    mediaBaseUrl,
     ...(options.epoch ? { epoch: options.epoch } : {}),
   });
 

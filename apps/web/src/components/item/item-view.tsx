@@ -249,30 +249,37 @@ function ItemMedia({ sellerId, item }: { sellerId: string; item: Item }) {
 function ProductCard({ product }: { product: Item["product"] }) {
   const { t } = useMessages();
   if (!product.name && !product.url && !product.article && !product.externalId) return null;
+  // Without a name (Yandex Market reviews give only the seller's offer id) the article names the
+  // product, and an id the card already shows is not repeated below.
+  const title = product.name ?? (product.url ? t.item.openProduct : (product.article ?? product.externalId));
+  const article = product.article !== title ? product.article : null;
+  const externalId = product.externalId !== title && product.externalId !== product.article ? product.externalId : null;
   return (
     <div className="mt-3 rounded-lg border border-slate-200 px-3 py-2 text-sm" data-testid="product">
       <p className="font-medium text-slate-800">
         {t.item.product}:{" "}
         {product.url ? (
           <a href={product.url} target="_blank" rel="noopener noreferrer" className="text-brand-600 underline hover:text-brand-700">
-            {product.name ?? t.item.openProduct}
+            {title}
           </a>
         ) : (
-          (product.name ?? "—")
+          title
         )}
       </p>
-      <p className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-slate-500">
-        {product.article && (
-          <span>
-            {t.item.article}: {product.article}
-          </span>
-        )}
-        {product.externalId && (
-          <span>
-            {t.composer.marketplaceId}: {product.externalId}
-          </span>
-        )}
-      </p>
+      {(article || externalId) && (
+        <p className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-slate-500">
+          {article && (
+            <span>
+              {t.item.article}: {article}
+            </span>
+          )}
+          {externalId && (
+            <span>
+              {t.composer.marketplaceId}: {externalId}
+            </span>
+          )}
+        </p>
+      )}
     </div>
   );
 }

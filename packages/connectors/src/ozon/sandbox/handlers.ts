@@ -56,6 +56,8 @@ export interface HandlerContext {
   moderationDelayMs: number;
   /** Records a reply delivered to an item ("chat:<id>", "review:<id>", "question:<id>"). */
   countReply: (key: string, text: string) => void;
+  /** A photo or video link as returned (sandboxMediaLink). */
+  media: (cdnUrl: string) => string;
 }
 
 export type Handler = (body: Record<string, unknown>, ctx: HandlerContext) => unknown;
@@ -350,11 +352,11 @@ const reviewInfo: Handler = (body, ctx) => {
     ...reviewJson(r, ctx.now()),
     likes_amount: 0,
     dislikes_amount: 0,
-    photos: r.photos.map((url) => ({ url, width: 1200, height: 1600 })),
+    photos: r.photos.map((url) => ({ url: ctx.media(url), width: 1200, height: 1600 })),
     videos: r.videos.map((url) => ({
-      url,
-      preview_url: url.replace(/\.mp4$/, ".jpg"),
-      short_video_preview_url: url.replace(/\.mp4$/, "-short.mp4"),
+      url: ctx.media(url),
+      preview_url: ctx.media(url.replace(/\.mp4$/, ".jpg")),
+      short_video_preview_url: ctx.media(url.replace(/\.mp4$/, "-short.mp4")),
       width: 720,
       height: 1280,
     })),

@@ -11,6 +11,8 @@ import {
   startHttpServer,
   type SandboxRequest,
   type SandboxResponse,
+  sandboxMediaLink,
+  type SandboxMediaOptions,
 } from "../../sandbox/kit";
 import { OZON_ROUTES, OzonApiError, type HandlerContext } from "./handlers";
 import {
@@ -42,7 +44,7 @@ export interface OzonSandboxAccountOptions {
   size?: OzonSeedSize;
 }
 
-export interface OzonSandboxOptions {
+export interface OzonSandboxOptions extends SandboxMediaOptions {
   port?: number;
   host?: string;
   /** Seed of every generated id and text. Default 42. */
@@ -255,6 +257,7 @@ export async function startOzonSandbox(options: OzonSandboxOptions = {}): Promis
     moderation,
     moderationDelayMs,
     countReply: (key, text) => replies.set(key, [...(replies.get(key) ?? []), text]),
+    media: (cdnUrl) => sandboxMediaLink(cdnUrl, options.mediaBaseUrl),
   });
 
   const handle = (req: SandboxRequest): SandboxResponse => {

@@ -14,11 +14,13 @@ import {
   type SandboxRequest,
   type SandboxResponse,
   type ServerBucketConfig,
+  sandboxMediaLink,
+  type SandboxMediaOptions,
 } from "../../sandbox/kit";
 import { buildPayload, signWbToken, verifyWbToken, type IssueTokenOptions, type WbCategory, type WbTokenType } from "./tokens";
 import { WildberriesWorld, type SandboxChatFile, type SandboxFeedback, type SandboxQuestion, type WildberriesWorldOptions } from "./state";
 
-export interface WildberriesSandboxOptions extends WildberriesWorldOptions {
+export interface WildberriesSandboxOptions extends WildberriesWorldOptions, SandboxMediaOptions {
   host?: string;
   feedbacksPort?: number;
   chatPort?: number;
@@ -122,6 +124,7 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
   const secret = opts.tokenSecret ?? `wb-sandbox-secret-${opts.seed ?? 1}`;
   const sellerId = opts.sellerId ?? world.random.uuid();
   const timeScale = opts.timeScale ?? 1;
+  const media = (cdnUrl: string) => sandboxMediaLink(cdnUrl, opts.mediaBaseUrl);
   const limiter = new ServerRateLimiter(timeScale, world.now);
   const stats = { feedbacks: new RequestStats(), chat: new RequestStats() };
   const drift: WildberriesSandboxCore["drift"] = {};
@@ -216,15 +219,15 @@ export function createWildberriesSandbox(opts: WildberriesSandboxOptions = {}): 
             photoLinks: fb.hasPhotos
               ? [
                   {
-                    fullSize: `https://feedback04.wbbasket.ru/vol${fb.seq}/photos/fs.webp`,
-                    miniSize: `https://feedback04.wbbasket.ru/vol${fb.seq}/photos/ms.webp`,
+                    fullSize: media(`https://feedback04.wbbasket.ru/vol${fb.seq}/photos/fs.webp`),
+                    miniSize: media(`https://feedback04.wbbasket.ru/vol${fb.seq}/photos/ms.webp`),
                   },
                 ]
               : null,
             video: fb.hasVideo
               ? {
-                  previewImage: `https://videofeedback01.wbbasket.ru/${fb.id}/preview.webp`,
-                  link: `https://videofeedback01.wbbasket.ru/${fb.id}/index.m3u8`,
+                  previewImage: media(`https://videofeedback01.wbbasket.ru/${fb.id}/preview.webp`),
+                  link: media(`https://videofeedback01.wbbasket.ru/${fb.id}/index.m3u8`),
                   durationSec: 12,
                 }
               : null,

@@ -12,6 +12,8 @@ import {
   startHttpServer,
   type SandboxRequest,
   type SandboxResponse,
+  sandboxMediaLink,
+  type SandboxMediaOptions,
 } from "../../sandbox/kit";
 import type {
   YmChatType,
@@ -35,7 +37,7 @@ export interface YmSandboxBusinessOptions {
   questions?: number;
 }
 
-export interface YandexMarketSandboxOptions {
+export interface YandexMarketSandboxOptions extends SandboxMediaOptions {
   port?: number;
   host?: string;
   /** Default 42. */
@@ -237,6 +239,7 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
   const seed = options.seed ?? 42;
   const rng = new SeededRandom(seed);
   const now = options.now ?? Date.now;
+  const media = (cdnUrl: string) => sandboxMediaLink(cdnUrl, options.mediaBaseUrl);
   const epochMs = Date.parse(options.epoch ?? "2026-10-01T00:00:00Z");
   const world: YmSandboxWorld = {
     businesses: new Map(),
@@ -447,7 +450,7 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
     createdAt: m.createdAt,
     sender: m.sender,
     ...(m.text ? { message: m.text } : {}),
-    payload: m.files.length > 0 ? m.files.map((f) => ({ name: f.name, url: f.url, size: f.size })) : null,
+    payload: m.files.length > 0 ? m.files.map((f) => ({ name: f.name, url: media(f.url), size: f.size })) : null,
   });
 
   /** GoodsFeedbackDTO. */
@@ -467,7 +470,7 @@ export async function startYandexMarketSandbox(options: YandexMarketSandboxOptio
       identifiers: { orderId: f.orderId, offerId: f.offerId },
       author: f.author,
       description: { advantages: f.advantages, disadvantages: f.disadvantages, comment: f.comment },
-      media: { photos: f.photos.length > 0 ? f.photos : null, videos: null },
+      media: { photos: f.photos.length > 0 ? f.photos.map(media) : null, videos: null },
       statistics: { ...statistics, recommended: f.recommended },
     };
   };
