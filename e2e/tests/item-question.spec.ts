@@ -2,9 +2,31 @@
 // (item-composer.spec.ts): name, article, the marketplace's product id and a link to the product on
 // the marketplace that opens in a new tab without handing it our window. Fresh data per test
 // (triage-fixtures.ts); the marketplace's product page is answered by the test, never fetched.
-import { expect, test } from "./triage-fixtures";
+import type { PrismaClient } from "@inbox/db";
+import { expect, test, type TriageSeller } from "./triage-fixtures";
 
 const PRODUCT_URL = "https://www.wildberries.ru/catalog/214365879/detail.aspx";
+
+/** A new question of `seller` with the given text and product fields. */
+function createQuestion(
+  prisma: PrismaClient,
+  seller: TriageSeller,
+  fields: { text: string } & Partial<Record<"authorName" | "productExternalId" | "productName" | "productArticle" | "productUrl", string>>,
+) {
+  const now = new Date();
+  return prisma.item.create({
+    data: {
+      sellerId: seller.id,
+      accountId: seller.accountId,
+      marketplace: seller.marketplace,
+      channel: "QUESTION",
+      externalId: `question-${Math.random().toString(36).slice(2, 10)}`,
+      upstreamCreatedAt: now,
+      lastActivityAt: now,
+      ...fields,
+    },
+  });
+}
 
 test("a question shows its product card with article, marketplace id and a link opening the marketplace page in a new tab without opener", async ({
   page,
@@ -12,23 +34,13 @@ test("a question shows its product card with article, marketplace id and a link 
   prisma,
 }) => {
   const [alpha] = world.sellers;
-  const now = new Date();
-  const question = await prisma.item.create({
-    data: {
-      sellerId: alpha.id,
-      accountId: alpha.accountId,
-      marketplace: alpha.marketplace,
-      channel: "QUESTION",
-      externalId: `question-${Math.random().toString(36).slice(2, 10)}`,
-      text: "Влезет ли ноутбук 16 дюймов?",
-      authorName: "Игорь",
-      productExternalId: "214365879",
-      productName: "Рюкзак для ноутбука",
-      productArticle: "BAG-16",
-      productUrl: PRODUCT_URL,
-      upstreamCreatedAt: now,
-      lastActivityAt: now,
-    },
+  const question = await createQuestion(prisma, alpha, {
+    text: "Влезет ли ноутбук 16 дюймов?",
+    authorName: "Игорь",
+    productExternalId: "214365879",
+    productName: "Рюкзак для ноутбука",
+    productArticle: "BAG-16",
+    productUrl: PRODUCT_URL,
   });
   // The marketplace's page, answered here: the browser must reach exactly this address.
   await page
@@ -71,20 +83,10 @@ test("a question whose product has no marketplace link names the product without
 
 test("a product known only by the seller's article (Yandex Market) is named by it, shown once", async ({ page, world, prisma }) => {
   const [alpha] = world.sellers;
-  const now = new Date();
-  const question = await prisma.item.create({
-    data: {
-      sellerId: alpha.id,
-      accountId: alpha.accountId,
-      marketplace: alpha.marketplace,
-      channel: "QUESTION",
-      externalId: `question-${Math.random().toString(36).slice(2, 10)}`,
-      text: "Есть ли гарантия?",
-      productExternalId: "SKU-1144",
-      productArticle: "SKU-1144",
-      upstreamCreatedAt: now,
-      lastActivityAt: now,
-    },
+  const question = await createQuestion(prisma, alpha, {
+    text: "Есть ли гарантия?",
+    productExternalId: "SKU-1144",
+    productArticle: "SKU-1144",
   });
   await page.goto(`/s/${alpha.id}/items/${question.id}`);
   const product = page.getByTestId("item-view").getByTestId("product");
