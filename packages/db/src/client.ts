@@ -35,7 +35,9 @@ const pools = new WeakMap<RawReader, pg.Pool>();
 const IDLE_CONNECTION_MS = 30 * 60_000;
 
 export function createPrismaClient(connectionString: string): PrismaClient {
-  const pool = new pg.Pool({ connectionString, max: 10, idleTimeoutMillis: IDLE_CONNECTION_MS, allowExitOnIdle: true });
+  // Pipelined (pg's `pipeline`): statements a transaction queues are written at once and run back to
+  // back, rather than each waiting for this process to answer the one before (rawTransaction).
+  const pool = new pg.Pool({ connectionString, max: 10, idleTimeoutMillis: IDLE_CONNECTION_MS, allowExitOnIdle: true, pipeline: true });
   // An idle connection that breaks (a database restart) must not crash the process before Prisma,
   // which adds its own listener when it connects, has run a query: the next query reports it.
   pool.on("error", () => {});
@@ -94,18 +96,44 @@ export interface RawTransaction {
   $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
 }
 
-/** BEGIN (with any settings), the work, COMMIT on one pooled connection; ROLLBACK when anything fails. */
-async function onePoolTransaction<T>(pool: pg.Pool, begin: string, work: (connection: pg.PoolClient) => Promise<T>): Promise<T> {
+type SendStatement = (query: string | pg.QueryConfig) => Promise<pg.QueryResult>;
+
+/** `statement` with a handler: a failure the transaction awaits later is not reported as unhandled meanwhile. */
+function handled<R>(statement: Promise<R>): Promise<R> {
+  statement.catch(() => {});
+  return statement;
+}
+
+/**
+ * BEGIN (with any settings), the work's statements, COMMIT on one pooled connection; ROLLBACK when
+ * anything fails. The pool is pipelined, so each statement is written as soon as it is sent — BEGIN
+ * with the first one, COMMIT right behind the last — and PostgreSQL runs them back to back instead of
+ * waiting for this process between them. Every statement's outcome is awaited before the commit is
+ * reported, whether the work awaited it or not; the first to fail is the error (PostgreSQL answers
+ * COMMIT after a failed statement with a rollback).
+ */
+async function onePoolTransaction<T>(pool: pg.Pool, begin: string, work: (send: SendStatement) => Promise<T>): Promise<T> {
   const connection = await pool.connect();
+  const sent: Promise<unknown>[] = [];
+  const send: SendStatement = (query) => {
+    const result = handled(connection.query(query as pg.QueryConfig));
+    sent.push(result);
+    return result;
+  };
   let broken = false;
   try {
-    await connection.query(begin);
-    const result = await work(connection);
-    await connection.query("COMMIT");
+    void send(begin); // awaited with the others below
+    const result = await work(send);
+    const commit = send("COMMIT");
+    await Promise.all(sent);
+    if ((await commit).command !== "COMMIT") throw new Error("PostgreSQL rolled the transaction back at COMMIT.");
     return result;
   } catch (error) {
     // A connection that cannot even roll back is dropped rather than lent again mid-transaction.
     await connection.query("ROLLBACK").catch(() => (broken = true));
+    // Everything sent has been answered by now: a statement that failed (a BEGIN, an INSERT) is the
+    // cause of whatever failed after it.
+    await Promise.all(sent);
     throw error;
   } finally {
     connection.release(broken);
@@ -122,21 +150,37 @@ const sqlOf = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Pri
  * connection, answering as Prisma's `$queryRaw` does: Prisma's interactive transaction costs its
  * query engine's CPU on every statement and on BEGIN and COMMIT (docs/performance.md, "Sync"). On any
  * other client (a logging one, a transaction), it is that client's own interactive transaction.
+ * Either way every statement the work sends runs, in the order sent, and is awaited before COMMIT:
+ * the work need not await a statement whose answer it does not use, which lets the pool write it
+ * together with the next ones (onePoolTransaction).
  */
 export async function rawTransaction<T>(
   client: Pick<PrismaClient, "$queryRaw" | "$transaction">,
   work: (tx: RawTransaction) => Promise<T>,
 ): Promise<T> {
   const pool = pools.get(rawReader(client));
-  if (!pool) return (client as PrismaClient).$transaction((tx) => work(tx));
-  return onePoolTransaction(pool, "BEGIN", (connection) =>
+  if (!pool) {
+    return (client as PrismaClient).$transaction(async (tx) => {
+      const sent: Promise<unknown>[] = [];
+      // handled() also starts Prisma's statement, which runs only once something awaits it.
+      const track = <R>(statement: Promise<R>): Promise<R> => {
+        sent.push(handled(statement));
+        return statement;
+      };
+      const result = await work({
+        $queryRaw: <R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => track(tx.$queryRaw<R>(sqlOf(query, values))),
+        $executeRaw: (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => track(tx.$executeRaw(sqlOf(query, values))),
+      });
+      await Promise.all(sent);
+      return result;
+    });
+  }
+  return onePoolTransaction(pool, "BEGIN", (send) =>
     work({
-      async $queryRaw<R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<R> {
-        return (await connection.query(poolQuery(sqlOf(query, values)))).rows as R;
-      },
-      async $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number> {
-        return (await connection.query(poolQuery(sqlOf(query, values)))).rowCount ?? 0;
-      },
+      $queryRaw: <R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) =>
+        handled(send(poolQuery(sqlOf(query, values))).then((result) => result.rows as R)),
+      $executeRaw: (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) =>
+        handled(send(poolQuery(sqlOf(query, values))).then((result) => result.rowCount ?? 0)),
     }),
   );
 }
@@ -169,7 +213,7 @@ export async function queryRawWithSettings<T>(
     const results = await client.$transaction([...set.map((statement) => client.$executeRawUnsafe(statement)), client.$queryRaw<T>(query)]);
     return results.at(-1) as T;
   }
-  return onePoolTransaction(pool, ["BEGIN", ...set].join("; "), async (connection) => (await connection.query(poolQuery(query))).rows as T);
+  return onePoolTransaction(pool, ["BEGIN", ...set].join("; "), async (send) => (await send(poolQuery(query))).rows as T);
 }
 
 const cache = globalThis as unknown as { __inboxPrisma?: PrismaClient };

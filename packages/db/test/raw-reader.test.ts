@@ -158,4 +158,39 @@ describe("rawTransaction", () => {
     );
     expect(open.flat().every((row) => !row.open)).toBe(true);
   });
+
+  it("runs and awaits, in the order sent, the statements the work did not await, on the pool and through Prisma", async () => {
+    const { prisma } = database();
+    await prisma.$executeRawUnsafe(`CREATE TABLE raw_tx_unawaited ("id" int PRIMARY KEY, "after" int[])`);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      for (const client of [prisma, prisma.$extends({}) as unknown as typeof prisma]) {
+        await prisma.$executeRawUnsafe("TRUNCATE raw_tx_unawaited");
+        await rawTransaction(client, async (tx) => {
+          void tx.$executeRaw`INSERT INTO raw_tx_unawaited VALUES (1, '{}')`;
+          void tx.$executeRaw`INSERT INTO raw_tx_unawaited SELECT 2, array_agg("id") FROM raw_tx_unawaited`;
+        });
+        expect(await prisma.$queryRaw`SELECT "id", "after" FROM raw_tx_unawaited ORDER BY "id"`).toEqual([
+          { id: 1, after: [] },
+          { id: 2, after: [1] },
+        ]);
+
+        // One of them fails: the transaction fails with its error, nothing is kept.
+        await expect(
+          rawTransaction(client, async (tx) => {
+            void tx.$executeRaw`INSERT INTO raw_tx_unawaited VALUES (3, '{}')`;
+            void tx.$executeRaw`INSERT INTO raw_tx_unawaited VALUES (1, '{}')`;
+            void tx.$executeRaw`INSERT INTO raw_tx_unawaited VALUES (4, '{}')`;
+          }),
+        ).rejects.toThrow(/duplicate key/);
+        expect(await prisma.$queryRaw`SELECT count(*)::int AS "rows" FROM raw_tx_unawaited`).toEqual([{ rows: 2 }]);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
 });

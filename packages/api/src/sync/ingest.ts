@@ -178,74 +178,102 @@ function columns(rows: ItemFields[]) {
   };
 }
 
-export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelItem[]): Promise<IngestResult> {
+/**
+ * A page made ready to store without the database: threads merged, upstream fields parsed, row ids
+ * drawn and the columns of every item as a new one built. The sync prepares the next page while the
+ * current one's statements run (sync-account.ts), so a page of new items goes from the read of its
+ * known rows straight to its INSERT. Throws on an invalid date from the connector.
+ */
+export interface PreparedPage {
+  /** Items as the connector gave them (before merging). */
+  fetched: number;
+  byId: Map<string, ChannelItem>;
+  rows: Map<string, ItemFields & { externalId: string }>;
+  /** Columns of every row as a new item: the INSERT as it is when none of them is known yet. */
+  allNew: ReturnType<typeof columns> & { externalId: string[] };
+}
+
+export function preparePage(items: ChannelItem[]): PreparedPage {
   // A page may carry the same thread twice (e.g. events of one chat); merge before writing.
   const byId = new Map<string, ChannelItem>();
   for (const item of items) {
     const previous = byId.get(item.externalId);
     byId.set(item.externalId, previous ? { ...item, messages: [...(previous.messages ?? []), ...(item.messages ?? [])] } : item);
   }
+  const rows = new Map<string, ItemFields & { externalId: string }>();
+  for (const item of byId.values()) {
+    rows.set(item.externalId, { ...upstreamFields(item), id: newId(), externalId: item.externalId, read: item.read ?? false });
+  }
+  const all = [...rows.values()];
+  return { fetched: items.length, byId, rows, allNew: { ...columns(all), externalId: all.map((row) => row.externalId) } };
+}
+
+export function ingestItems(tx: Tx, target: IngestTarget, items: ChannelItem[]): Promise<IngestResult> {
+  return ingestPrepared(tx, target, preparePage(items));
+}
+
+export async function ingestPrepared(tx: Tx, target: IngestTarget, page: PreparedPage): Promise<IngestResult> {
+  const { byId } = page;
   if (byId.size === 0) return { fetched: 0, changed: 0 };
-  const existing = await tx.$queryRaw<StoredItem[]>`
-    SELECT "id", "externalId", "read", "lastActivityAt", "text", "pros", "cons", "rating", "authorName", "productName",
-      "productUrl", "attachments", "mediaCount", "mediaPending", "orderStatus"::text AS "orderStatus", "answered", "answerText",
-      "answerState", "answerEditable"
-    FROM "Item"
-    WHERE "accountId" = ${target.accountId} AND "channel" = ${target.channel}::"Channel" AND "externalId" = ANY(${[...byId.keys()]}::text[])`;
-  const existingById = new Map(existing.map((row) => [row.externalId, row]));
+  // The known rows and the INSERT of the others go out together (on a pipelined connection they run
+  // back to back): the INSERT skips every row already stored, so it needs nothing from the read.
+  const c = page.allNew;
+  const reading = tx.$queryRaw<(StoredItem & { answeredByUs: boolean })[]>`
+    SELECT i."id", i."externalId", i."read", i."lastActivityAt", i."text", i."pros", i."cons", i."rating", i."authorName",
+      i."productName", i."productUrl", i."attachments", i."mediaCount", i."mediaPending", i."orderStatus"::text AS "orderStatus",
+      i."answered", i."answerText", i."answerState", i."answerEditable",
+      -- Our own answers the marketplace does not list yet (moderation, a feed page read before the
+      -- send was recorded): the item stays answered rather than invite a second answer.
+      (i."channel" <> 'CHAT' AND EXISTS (SELECT 1 FROM "Reply" r WHERE r."itemId" = i."id" AND r."status" = 'SENT'::"ReplyStatus"))
+        AS "answeredByUs"
+    FROM "Item" i
+    WHERE i."accountId" = ${target.accountId} AND i."channel" = ${target.channel}::"Channel"
+      AND i."externalId" = ANY(${c.externalId}::text[])`;
+  const inserting = tx.$queryRaw<{ externalId: string }[]>`
+    INSERT INTO "Item" ("id", "sellerId", "accountId", "marketplace", "channel", "externalId", "text", "pros", "cons", "rating",
+      "authorName", "productExternalId", "productName", "productArticle", "productUrl", "attachments", "mediaCount",
+      "mediaPending", "orderStatus", "upstreamCreatedAt", "answered", "answerText", "answerState", "answerEditable", "read",
+      "lastActivityAt", "updatedAt")
+    SELECT u."id", ${target.sellerId}, ${target.accountId}, ${target.marketplace}::"Marketplace", ${target.channel}::"Channel",
+      u."externalId", u."text", u."pros", u."cons", u."rating", u."authorName", u."productExternalId", u."productName",
+      u."productArticle", u."productUrl", u."attachments", u."mediaCount", u."mediaPending", u."orderStatus", u."upstreamCreatedAt",
+      u."answered", u."answerText", u."answerState", u."answerEditable", u."read", u."lastActivityAt", now()
+    FROM unnest(${c.id}::text[], ${c.externalId}::text[], ${c.text}::text[], ${c.pros}::text[],
+      ${c.cons}::text[], ${c.rating}::int[], ${c.authorName}::text[], ${c.productExternalId}::text[], ${c.productName}::text[],
+      ${c.productArticle}::text[], ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.mediaCount}::jsonb[],
+      ${c.mediaPending}::boolean[], ${c.orderStatus}::"OrderStatus"[], ${c.upstreamCreatedAt}::timestamp(3)[],
+      ${c.answered}::boolean[], ${c.answerText}::text[], ${c.answerState}::text[], ${c.answerEditable}::boolean[],
+      ${c.read}::boolean[], ${c.lastActivityAt}::timestamp(3)[])
+      AS u("id", "externalId", "text", "pros", "cons", "rating", "authorName", "productExternalId", "productName",
+        "productArticle", "productUrl", "attachments", "mediaCount", "mediaPending", "orderStatus", "upstreamCreatedAt",
+        "answered", "answerText", "answerState", "answerEditable", "read", "lastActivityAt")
+    -- A probe of the unique index per row (a subquery the planner cannot turn into a join over the
+    -- account's rows): stored rows are skipped before their search vector is computed.
+    WHERE (
+      SELECT i."id" FROM "Item" i
+      WHERE i."accountId" = ${target.accountId} AND i."channel" = ${target.channel}::"Channel" AND i."externalId" = u."externalId"
+    ) IS NULL
+    RETURNING "externalId"`;
+  const [stored, created] = await Promise.all([reading, inserting]);
   const idByExternalId = new Map<string, string>();
   const changedIds = new Set<string>();
-
-  // New items: one INSERT for the page.
-  const fresh: (ItemFields & { externalId: string })[] = [];
-  for (const item of byId.values()) {
-    if (existingById.has(item.externalId)) continue;
-    const row = { ...upstreamFields(item), id: newId(), externalId: item.externalId, read: item.read ?? false };
-    fresh.push(row);
-    idByExternalId.set(item.externalId, row.id);
-    changedIds.add(row.id);
+  for (const { externalId } of created) {
+    const id = page.rows.get(externalId)!.id;
+    idByExternalId.set(externalId, id);
+    changedIds.add(id);
   }
-  if (fresh.length > 0) {
-    const c = columns(fresh);
-    await tx.$executeRaw`
-      INSERT INTO "Item" ("id", "sellerId", "accountId", "marketplace", "channel", "externalId", "text", "pros", "cons", "rating",
-        "authorName", "productExternalId", "productName", "productArticle", "productUrl", "attachments", "mediaCount",
-        "mediaPending", "orderStatus", "upstreamCreatedAt", "answered", "answerText", "answerState", "answerEditable", "read",
-        "lastActivityAt", "updatedAt")
-      SELECT u."id", ${target.sellerId}, ${target.accountId}, ${target.marketplace}::"Marketplace", ${target.channel}::"Channel",
-        u."externalId", u."text", u."pros", u."cons", u."rating", u."authorName", u."productExternalId", u."productName",
-        u."productArticle", u."productUrl", u."attachments", u."mediaCount", u."mediaPending", u."orderStatus", u."upstreamCreatedAt",
-        u."answered", u."answerText", u."answerState", u."answerEditable", u."read", u."lastActivityAt", now()
-      FROM unnest(${c.id}::text[], ${fresh.map((row) => row.externalId)}::text[], ${c.text}::text[], ${c.pros}::text[],
-        ${c.cons}::text[], ${c.rating}::int[], ${c.authorName}::text[], ${c.productExternalId}::text[], ${c.productName}::text[],
-        ${c.productArticle}::text[], ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.mediaCount}::jsonb[],
-        ${c.mediaPending}::boolean[], ${c.orderStatus}::"OrderStatus"[], ${c.upstreamCreatedAt}::timestamp(3)[],
-        ${c.answered}::boolean[], ${c.answerText}::text[], ${c.answerState}::text[], ${c.answerEditable}::boolean[],
-        ${c.read}::boolean[], ${c.lastActivityAt}::timestamp(3)[])
-        AS u("id", "externalId", "text", "pros", "cons", "rating", "authorName", "productExternalId", "productName",
-          "productArticle", "productUrl", "attachments", "mediaCount", "mediaPending", "orderStatus", "upstreamCreatedAt",
-          "answered", "answerText", "answerState", "answerEditable", "read", "lastActivityAt")`;
-  }
-
-  // Our own answers the marketplace does not list yet (moderation, a feed page read before the send
-  // was recorded): the item stays answered rather than invite a second answer.
-  const answeredByUs =
-    target.channel === "CHAT" || existing.length === 0
-      ? new Set<string>()
-      : new Set(
-          (
-            await tx.$queryRaw<{ itemId: string }[]>`
-              SELECT DISTINCT "itemId" FROM "Reply"
-              WHERE "itemId" = ANY(${existing.map((row) => row.id)}::text[]) AND "status" = 'SENT'::"ReplyStatus"`
-          ).map((reply) => reply.itemId),
-        );
+  // A client that ran the two in another order would read the new rows too: they are not known ones.
+  const existing = stored.filter((row) => !idByExternalId.has(row.externalId));
+  const answeredByUs = new Set(existing.filter((row) => row.answeredByUs).map((row) => row.id));
 
   // Known items: one UPDATE of the rows where upstream really changed.
   const updates: ItemFields[] = [];
   for (const row of existing) {
     idByExternalId.set(row.externalId, row.id);
     const item = byId.get(row.externalId)!;
-    const fields = { ...upstreamFields(item), ...keptMedia(row, item) };
+    // The prepared row's id and read state were drawn for a new item: the stored ones stand.
+    const { id: _newId, read: _newRead, ...upstream } = page.rows.get(row.externalId)!;
+    const fields = { ...upstream, ...keptMedia(row, item) };
     // Also when upstream shows it answered without the text (Ozon: PROCESSED, comment in moderation).
     if (answeredByUs.has(row.id) && (!fields.answered || fields.answerText === null)) {
       fields.answered = true;
@@ -312,7 +340,7 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
       sentAt: toDate(message.createdAt, "message createdAt").toISOString(),
     })),
   );
-  if (messages.length === 0) return { fetched: items.length, changed: changedIds.size };
+  if (messages.length === 0) return { fetched: page.fetched, changed: changedIds.size };
   const claimed = target.channel === "CHAT" ? await claimReplyMessages(tx, messages) : [];
   for (const itemId of claimed) changedIds.add(itemId);
   const written = await tx.$queryRaw<{ itemId: string; inserted: boolean }[]>`
@@ -339,7 +367,7 @@ export async function ingestItems(tx: Tx, target: IngestTarget, items: ChannelIt
     );
     for (const itemId of threads) changedIds.add(itemId);
   }
-  return { fetched: items.length, changed: changedIds.size };
+  return { fetched: page.fetched, changed: changedIds.size };
 }
 
 /**

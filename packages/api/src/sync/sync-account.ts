@@ -8,6 +8,7 @@ import {
   RateLimitedError,
   UpstreamError,
   type BaseChannelConnector,
+  type ChannelItem,
   type ConnectorOptions,
 } from "@inbox/connectors";
 import {
@@ -22,7 +23,7 @@ import {
 } from "@inbox/db";
 import { startHeartbeat } from "../background";
 import { channelsOfAccount, connectorForAccount } from "./account-connector";
-import { ingestItems } from "./ingest";
+import { ingestPrepared, preparePage, type PreparedPage } from "./ingest";
 
 export interface SyncAccountOptions {
   prisma: PrismaClient;
@@ -167,14 +168,14 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
   const target = { sellerId: account.sellerId, accountId: account.id, marketplace: account.marketplace, channel };
 
   const savePage = async (
-    page: Awaited<ReturnType<BaseChannelConnector["listItems"]>>,
+    page: Awaited<ReturnType<BaseChannelConnector["listItems"]>> & { prepared: PreparedPage },
     cursorField: "cursor" | "rescanCursor",
     done: boolean,
   ) => {
     // Raw statements on one pooled connection (rawTransaction): a page is a few multi-row statements,
     // and Prisma's interactive transaction cost its engine's CPU on each of them.
     await rawTransaction(prisma, async (tx) => {
-      const result = await ingestItems(tx, target, page.items);
+      const result = await ingestPrepared(tx, target, page.prepared);
       totals.fetched += result.fetched;
       totals.changed += result.changed;
       // `updatedAt` as Prisma's @updatedAt sets it: the app's clock, UTC.
@@ -185,8 +186,9 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
           : done
             ? Prisma.sql`"rescanCursor" = NULL, "rescanFrom" = NULL, "lastRescanAt" = ${now}::timestamp(3)`
             : Prisma.sql`"rescanCursor" = ${page.nextCursor}`;
-      // The checkpoint and the run's progress in one statement.
-      await tx.$executeRaw`
+      // The checkpoint and the run's progress in one statement. Not awaited here: rawTransaction awaits
+      // it before reporting the commit, and its COMMIT goes out right behind it.
+      void tx.$executeRaw`
         WITH checkpoint AS (
           UPDATE "SyncState" SET ${checkpoint}, "updatedAt" = ${now}::timestamp(3) WHERE "id" = ${state.id}
         )
@@ -201,12 +203,13 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
   let error: string | undefined;
   let reason: SyncErrorReason | undefined;
   let retryAt: Date | null = null;
-  // The next page is fetched while the current one is stored: a sync takes about as long as the
-  // slower of the two, not their sum. A cursor is still saved only in the transaction of its page,
-  // and a prefetched page whose predecessor failed to save is dropped (never stored).
+  // The next page is fetched, and prepared for storing (ingest.ts, preparePage), while the current
+  // one is stored: a sync takes about as long as the slower of the two, not their sum. A cursor is
+  // still saved only in the transaction of its page, and a prefetched page whose predecessor failed
+  // to save is dropped (never stored).
   let ahead: Promise<unknown> | null = null;
-  const prefetch = <T>(read: () => Promise<T>): Promise<T> => {
-    const request = read();
+  const prefetch = <T extends { items: ChannelItem[] }>(read: () => Promise<T>): Promise<T & { prepared: PreparedPage }> => {
+    const request = read().then((page) => ({ ...page, prepared: preparePage(page.items) }));
     // Awaited by the next iteration, or settled in `finally` below when the loop stops early.
     ahead = request.then(
       () => undefined,
