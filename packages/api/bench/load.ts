@@ -66,6 +66,45 @@ export async function throughput(
   seconds: number,
   cpuOf?: number | "self",
 ): Promise<ThroughputFigures> {
+  return figuresOf(concurrency, [await measureRound(call, concurrency, seconds, cpuOf)], cpuOf);
+}
+
+/** One way of doing a piece of work, for throughputInTurns. */
+export interface Contender {
+  call: () => Promise<unknown>;
+  /** The process whose CPU per call is reported, as throughput's `cpuOf`. */
+  cpuOf?: number | "self";
+}
+
+/**
+ * Two ways of doing the same work (the app over HTTP, its SQL replayed) at `concurrency`, measured in
+ * `rounds` alternating rounds that share `seconds` per contender: the machine's quiet and busy moments
+ * fall on both alike, so their ratio compares the work, not two moments. Each figure sums its rounds.
+ */
+export async function throughputInTurns(
+  first: Contender,
+  second: Contender,
+  concurrency: number,
+  seconds: number,
+  rounds = 3,
+): Promise<[ThroughputFigures, ThroughputFigures]> {
+  const measured: [Round[], Round[]] = [[], []];
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [index, contender] of [first, second].entries()) {
+      measured[index]!.push(await measureRound(contender.call, concurrency, seconds / rounds, contender.cpuOf));
+    }
+  }
+  return [figuresOf(concurrency, measured[0], first.cpuOf), figuresOf(concurrency, measured[1], second.cpuOf)];
+}
+
+interface Round {
+  durations: number[];
+  seconds: number;
+  cpuMs: number;
+  driverCpuMs: number;
+}
+
+async function measureRound(call: () => Promise<unknown>, concurrency: number, seconds: number, cpuOf?: number | "self"): Promise<Round> {
   await Promise.all(Array.from({ length: concurrency }, () => call()));
   const durations: number[] = [];
   const cpuBefore = cpuOf === undefined ? 0 : processCpuMs(cpuOf);
@@ -81,14 +120,25 @@ export async function throughput(
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
+  return {
+    durations,
+    seconds: (performance.now() - started) / 1000,
+    cpuMs: cpuOf === undefined ? 0 : processCpuMs(cpuOf) - cpuBefore,
+    driverCpuMs: processCpuMs("self") - driverCpuBefore,
+  };
+}
+
+function figuresOf(concurrency: number, rounds: Round[], cpuOf?: number | "self"): ThroughputFigures {
+  const durations = rounds.flatMap((round) => round.durations);
+  const seconds = rounds.reduce((sum, round) => sum + round.seconds, 0);
+  const total = (field: "cpuMs" | "driverCpuMs") => rounds.reduce((sum, round) => sum + round[field], 0);
   return {
     concurrency,
     count: durations.length,
-    seconds: elapsed,
-    perSecond: durations.length / elapsed,
+    seconds,
+    perSecond: durations.length / seconds,
     p95Ms: summarise(durations).p95Ms,
-    ...(cpuOf === undefined ? {} : { cpuMsPerCall: (processCpuMs(cpuOf) - cpuBefore) / durations.length }),
-    ...(typeof cpuOf === "number" ? { driverCpuMsPerCall: (processCpuMs("self") - driverCpuBefore) / durations.length } : {}),
+    ...(cpuOf === undefined ? {} : { cpuMsPerCall: total("cpuMs") / durations.length }),
+    ...(typeof cpuOf === "number" ? { driverCpuMsPerCall: total("driverCpuMs") / durations.length } : {}),
   };
 }

@@ -14,7 +14,7 @@ import { createDatabaseIfMissing, migrateDeploy } from "@inbox/db/server";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { listInbox, type InboxFilter } from "../src/services/inbox";
-import { latency, summarise, throughput, type LatencyFigures, type ThroughputFigures } from "./load";
+import { latency, summarise, throughput, throughputInTurns, type LatencyFigures, type ThroughputFigures } from "./load";
 import { signIn } from "./http-client";
 import { createBenchUser, seedSeller, type BenchUser, type SeededInbox, type SeedPlan } from "./seed";
 import { NothingMeasuredError } from "./sync";
@@ -130,20 +130,16 @@ export async function benchReadPath(options: ReadPathOptions): Promise<ReadPathF
         }
       };
       const callHttp = () => http.list(largest, input);
-      const callHttpUnchecked = () => http.listAnswered(largest, input);
-      queries.push({
-        name,
-        statements: statements.length,
-        // CPU per call: the app's process for HTTP, the bench's own (the pg client) for the replay.
-        http: {
-          c1: await latency(callHttp, plan.read.samplesC1),
-          c16: await throughput(callHttpUnchecked, HIGH_CONCURRENCY, plan.read.secondsC16, app.pid),
-        },
-        sql: {
-          c1: await latency(replay, plan.read.samplesC1),
-          c16: await throughput(replay, HIGH_CONCURRENCY, plan.read.secondsC16, "self"),
-        },
-      });
+      const httpC1 = await latency(callHttp, plan.read.samplesC1);
+      const sqlC1 = await latency(replay, plan.read.samplesC1);
+      // CPU per call: the app's process for HTTP, the bench's own (the pg client) for the replay.
+      const [httpC16, sqlC16] = await throughputInTurns(
+        { call: () => http.listAnswered(largest, input), cpuOf: app.pid },
+        { call: replay, cpuOf: "self" },
+        HIGH_CONCURRENCY,
+        plan.read.secondsC16,
+      );
+      queries.push({ name, statements: statements.length, http: { c1: httpC1, c16: httpC16 }, sql: { c1: sqlC1, c16: sqlC16 } });
     }
     queries.push(
       ...(await benchTriageQueries({

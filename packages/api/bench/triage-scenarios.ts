@@ -9,7 +9,7 @@ import { countInbox } from "../src/services/inbox-counts";
 import type { InboxFilter } from "../src/services/inbox-filter";
 import { listInboxPage, type InboxSeller } from "../src/services/inbox-list";
 import { signIn } from "./http-client";
-import { latency, throughput } from "./load";
+import { latency, throughputInTurns } from "./load";
 import type { QueryFigures } from "./read-path";
 import type { BenchUser, SeedPlan } from "./seed";
 import { NothingMeasuredError } from "./sync";
@@ -89,22 +89,19 @@ export async function benchTriageQueries(options: TriageScenarioOptions): Promis
           throw new NothingMeasuredError(`${scenario.name} returned nothing`);
         }
       };
+      const httpC1 = await latency(callHttp, plan.read.samplesC1);
+      const sqlC1 = await latency(replay, plan.read.samplesC1);
+      const [httpC16, sqlC16] = await throughputInTurns(
+        { call: () => trpcAnswered(scenario.procedure, scenario.input), cpuOf: options.appPid },
+        { call: replay, cpuOf: "self" },
+        HIGH_CONCURRENCY,
+        plan.read.secondsC16,
+      );
       figures.push({
         name: scenario.name,
         statements: statements.length,
-        http: {
-          c1: await latency(callHttp, plan.read.samplesC1),
-          c16: await throughput(
-            () => trpcAnswered(scenario.procedure, scenario.input),
-            HIGH_CONCURRENCY,
-            plan.read.secondsC16,
-            options.appPid,
-          ),
-        },
-        sql: {
-          c1: await latency(replay, plan.read.samplesC1),
-          c16: await throughput(replay, HIGH_CONCURRENCY, plan.read.secondsC16, "self"),
-        },
+        http: { c1: httpC1, c16: httpC16 },
+        sql: { c1: sqlC1, c16: sqlC16 },
       });
     }
   } finally {
