@@ -104,6 +104,19 @@ function handled<R>(statement: Promise<R>): Promise<R> {
   return statement;
 }
 
+/** The statements a transaction has sent, awaited together before it ends (`settled` throws the first failure). */
+function sentStatements() {
+  const sent: Promise<unknown>[] = [];
+  return {
+    /** `statement`, recorded and handled (which also starts a lazy Prisma statement). */
+    track<R>(statement: Promise<R>): Promise<R> {
+      sent.push(handled(statement));
+      return statement;
+    },
+    settled: () => Promise.all(sent),
+  };
+}
+
 /**
  * BEGIN (with any settings), the work's statements, COMMIT on one pooled connection; ROLLBACK when
  * anything fails. The pool is pipelined, so each statement is written as soon as it is sent — BEGIN
@@ -114,18 +127,14 @@ function handled<R>(statement: Promise<R>): Promise<R> {
  */
 async function onePoolTransaction<T>(pool: pg.Pool, begin: string, work: (send: SendStatement) => Promise<T>): Promise<T> {
   const connection = await pool.connect();
-  const sent: Promise<unknown>[] = [];
-  const send: SendStatement = (query) => {
-    const result = handled(connection.query(query as pg.QueryConfig));
-    sent.push(result);
-    return result;
-  };
+  const statements = sentStatements();
+  const send: SendStatement = (query) => statements.track(connection.query(query as pg.QueryConfig));
   let broken = false;
   try {
     void send(begin); // awaited with the others below
     const result = await work(send);
     const commit = send("COMMIT");
-    await Promise.all(sent);
+    await statements.settled();
     if ((await commit).command !== "COMMIT") throw new Error("PostgreSQL rolled the transaction back at COMMIT.");
     return result;
   } catch (error) {
@@ -133,7 +142,7 @@ async function onePoolTransaction<T>(pool: pg.Pool, begin: string, work: (send: 
     await connection.query("ROLLBACK").catch(() => (broken = true));
     // Everything sent has been answered by now: a statement that failed (a BEGIN, an INSERT) is the
     // cause of whatever failed after it.
-    await Promise.all(sent);
+    await statements.settled();
     throw error;
   } finally {
     connection.release(broken);
@@ -161,17 +170,14 @@ export async function rawTransaction<T>(
   const pool = pools.get(rawReader(client));
   if (!pool) {
     return (client as PrismaClient).$transaction(async (tx) => {
-      const sent: Promise<unknown>[] = [];
-      // handled() also starts Prisma's statement, which runs only once something awaits it.
-      const track = <R>(statement: Promise<R>): Promise<R> => {
-        sent.push(handled(statement));
-        return statement;
-      };
+      const statements = sentStatements();
       const result = await work({
-        $queryRaw: <R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => track(tx.$queryRaw<R>(sqlOf(query, values))),
-        $executeRaw: (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => track(tx.$executeRaw(sqlOf(query, values))),
+        $queryRaw: <R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) =>
+          statements.track(tx.$queryRaw<R>(sqlOf(query, values))),
+        $executeRaw: (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) =>
+          statements.track(tx.$executeRaw(sqlOf(query, values))),
       });
-      await Promise.all(sent);
+      await statements.settled();
       return result;
     });
   }

@@ -181,15 +181,15 @@ function columns(rows: ItemFields[]) {
 /**
  * A page made ready to store without the database: threads merged, upstream fields parsed, row ids
  * drawn and the columns of every item as a new one built. The sync prepares the next page while the
- * current one's statements run (sync-account.ts), so a page of new items goes from the read of its
- * known rows straight to its INSERT. Throws on an invalid date from the connector.
+ * current one's statements run (sync-account.ts), so storing it starts with sending statements,
+ * not building them. Throws on an invalid date from the connector.
  */
 export interface PreparedPage {
   /** Items as the connector gave them (before merging). */
   fetched: number;
   byId: Map<string, ChannelItem>;
   rows: Map<string, ItemFields & { externalId: string }>;
-  /** Columns of every row as a new item: the INSERT as it is when none of them is known yet. */
+  /** Columns of every row as a new item: the INSERT, which skips the rows already stored. */
   allNew: ReturnType<typeof columns> & { externalId: string[] };
 }
 
