@@ -61,7 +61,9 @@ describe("demo data", () => {
 
   it("draws a picture only for the names the sandboxes give their media", () => {
     expect(demoMediaPicture("photo-feedback04-wbbasket-ru-vol2-photos-fs-webp.svg")).toMatch(/^<svg [^>]*viewBox="0 0 300 400"/);
-    expect(demoMediaPicture("video-cdn1-ozone-ru-s3-rp-photo-1-video-1-mp4.svg")).toContain('<path d="M136 175v50l42-25z"');
+    // A video is the darker picture (the app labels its tile).
+    expect(demoMediaPicture("video-cdn1-ozone-ru-s3-rp-photo-1-video-1-mp4.svg")).toMatch(/stop-color="hsl\(\d+ 70% 45%\)"/);
+    expect(demoMediaPicture("photo-cdn1-ozone-ru-s3-rp-photo-1-video-1-mp4.svg")).toMatch(/stop-color="hsl\(\d+ 70% 82%\)"/);
     expect(demoMediaPicture("photo-a.svg")).toBe(demoMediaPicture("photo-a.svg"));
     expect(demoMediaPicture("photo-a.svg")).not.toBe(demoMediaPicture("photo-b.svg"));
     for (const name of ["photo-.svg", "photo-a.png", "../secret.svg", "photo-a b.svg", `photo-${"a".repeat(81)}.svg`, "image-a.svg"])

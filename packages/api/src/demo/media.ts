@@ -1,11 +1,10 @@
 // Pictures for the demo marketplaces' photos and videos. The sandboxes link each one under
-// DEMO_MEDIA_PATH (sandboxMediaLink in @inbox/connectors/sandbox), named after the CDN link the real
-// marketplace would give; the app draws a picture per name, so the demo's thumbnails show photos
-// instead of links that load nowhere. Nothing is read or stored: the name alone decides the picture.
+// DEMO_MEDIA_PATH (sandboxMediaLink), named after the CDN link the real marketplace would give; the
+// app draws a picture per name, so the demo's thumbnails show photos instead of links that load
+// nowhere. Nothing is read or stored: the name alone decides the picture.
+import { SANDBOX_MEDIA_FILE } from "@inbox/connectors/sandbox/media";
 
 export const DEMO_MEDIA_PATH = "/demo-media";
-
-const FILE = /^(photo|video)-[a-zA-Z0-9-]{1,80}\.svg$/;
 
 /** FNV-1a: a stable number per name, for the colours and the object drawn. */
 function hash(text: string): number {
@@ -23,21 +22,20 @@ const OBJECTS = [
 
 /** The SVG picture of a demo media file name, or null when the name is not one the sandboxes make. */
 export function demoMediaPicture(file: string): string | null {
-  const match = FILE.exec(file);
+  const match = SANDBOX_MEDIA_FILE.exec(file);
   if (!match) return null;
   const h = hash(file);
   const hue = h % 360;
   const accent = `hsl(${hue} 55% 55%)`;
   const video = match[1] === "video";
   const object = OBJECTS[(h >>> 9) % OBJECTS.length]!.replaceAll("ACCENT", accent);
-  const play = video
-    ? `<circle cx="150" cy="200" r="46" fill="#000" opacity=".45"/><path d="M136 175v50l42-25z" fill="#fff"/>`
-    : `<circle cx="228" cy="78" r="26" fill="#fff" opacity=".5"/>`;
+  // A video is darker, and has no play mark of its own: the app labels its tile "▶ Video".
+  const sun = video ? "" : `<circle cx="228" cy="78" r="26" fill="#fff" opacity=".5"/>`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="800" viewBox="0 0 300 400">` +
     `<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">` +
     `<stop offset="0" stop-color="hsl(${hue} 70% ${video ? 45 : 82}%)"/><stop offset="1" stop-color="hsl(${(hue + 40) % 360} 60% ${video ? 25 : 58}%)"/>` +
     `</linearGradient></defs><rect width="300" height="400" fill="url(#g)"/>` +
-    `<ellipse cx="150" cy="332" rx="96" ry="14" fill="#000" opacity=".12"/>${object}${play}</svg>`
+    `<ellipse cx="150" cy="332" rx="96" ry="14" fill="#000" opacity=".12"/>${object}${sun}</svg>`
   );
 }

@@ -5,6 +5,7 @@ import { startYandexMarketSandbox, type YandexMarketSandbox } from "../yandex-ma
 import type { Channel } from "../core/types";
 
 export * from "./kit";
+export * from "./media";
 export * from "../wildberries/sandbox/index";
 export * from "../ozon/sandbox/index";
 export * from "../yandex-market/sandbox/index";

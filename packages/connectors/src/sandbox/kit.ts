@@ -120,34 +120,6 @@ export function stringifyJson(value: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Media links
-
-/** The sandboxes' option that says where their photo and video links point. */
-export interface SandboxMediaOptions {
-  /**
-   * Absent (tests): links on the marketplace's CDN, as its API returns them; for made-up items they
-   * load nowhere. The demo sets the app's `/demo-media` route, which draws a picture per link, so
-   * its thumbnails show photos (see sandboxMediaLink).
-   */
-  mediaBaseUrl?: string;
-}
-
-/**
- * A photo or video link as the sandbox returns it: `cdnUrl` itself, or with `mediaBaseUrl` a link
- * under it named after the CDN link (`photo-…svg` or `video-…svg`, at most 80 characters of name).
- */
-export function sandboxMediaLink(cdnUrl: string, mediaBaseUrl: string | undefined): string {
-  if (!mediaBaseUrl) return cdnUrl;
-  const { hostname, pathname } = new URL(cdnUrl);
-  const kind = /\.(mp4|m3u8)$/.test(pathname) ? "video" : "photo";
-  const name = `${hostname}${pathname}`
-    .replace(/[^a-zA-Z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(-80);
-  return `${mediaBaseUrl}/${kind}-${name}.svg`;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Body parsing
 
 export class BodyParseError extends Error {}

@@ -11,9 +11,8 @@ import {
   startHttpServer,
   type SandboxRequest,
   type SandboxResponse,
-  sandboxMediaLink,
-  type SandboxMediaOptions,
 } from "../../sandbox/kit";
+import { sandboxMediaLink, type SandboxMediaOptions } from "../../sandbox/media";
 import { OZON_ROUTES, OzonApiError, type HandlerContext } from "./handlers";
 import {
   FIRST_MESSAGE_ID,

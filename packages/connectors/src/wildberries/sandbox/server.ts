@@ -14,9 +14,8 @@ import {
   type SandboxRequest,
   type SandboxResponse,
   type ServerBucketConfig,
-  sandboxMediaLink,
-  type SandboxMediaOptions,
 } from "../../sandbox/kit";
+import { sandboxMediaLink, type SandboxMediaOptions } from "../../sandbox/media";
 import { buildPayload, signWbToken, verifyWbToken, type IssueTokenOptions, type WbCategory, type WbTokenType } from "./tokens";
 import { WildberriesWorld, type SandboxChatFile, type SandboxFeedback, type SandboxQuestion, type WildberriesWorldOptions } from "./state";
 

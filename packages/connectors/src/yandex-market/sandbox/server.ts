@@ -12,9 +12,8 @@ import {
   startHttpServer,
   type SandboxRequest,
   type SandboxResponse,
-  sandboxMediaLink,
-  type SandboxMediaOptions,
 } from "../../sandbox/kit";
+import { sandboxMediaLink, type SandboxMediaOptions } from "../../sandbox/media";
 import type {
   YmChatType,
   YmSandboxAnswer,
