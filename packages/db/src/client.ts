@@ -88,6 +88,40 @@ function poolReader(pool: pg.Pool): RawReader {
 }
 
 /**
+ * Independent reads sent together: on a client from `createPrismaClient`, on one pooled connection in
+ * one write, answered in order, each its own statement (and snapshot) as if sent one by one — one
+ * round trip instead of one each. On any other client, one after another through it. Each answer
+ * settles with its own statement, and one the caller drops is handled (no unhandled rejection).
+ */
+export function readTogether(client: Pick<PrismaClient, "$queryRaw">, statements: Prisma.Sql[]): Array<Promise<unknown>> {
+  const reader = rawReader(client);
+  const pool = pools.get(reader);
+  if (!pool) {
+    let previous: Promise<unknown> = Promise.resolve();
+    return statements.map((statement) => {
+      const answer = previous.then(() => reader.$queryRaw(statement));
+      previous = answer.catch(() => {});
+      return handled(answer);
+    });
+  }
+  const connecting = pool.connect().then((connection) => ({ connection, written: batchedWrites(connection) }));
+  // The queries are queued in consecutive promise callbacks, within one turn: one write.
+  const answers = statements.map((statement) =>
+    handled(
+      connecting.then(({ connection, written }) => {
+        written.holdUntilNextTick();
+        return connection.query(poolQuery(statement)).then((result) => result.rows as unknown);
+      }),
+    ),
+  );
+  void connecting.then(
+    ({ connection }) => Promise.allSettled(answers).then(() => connection.release()),
+    () => {},
+  );
+  return answers;
+}
+
+/**
  * The statements a raw transaction offers: Prisma's tagged-template `$queryRaw` and `$executeRaw`
  * (a Prisma transaction client is one too).
  */
@@ -118,6 +152,30 @@ function sentStatements() {
 }
 
 /**
+ * The statements a client sends in one turn of the event loop, written to its socket together.
+ * node-postgres writes each statement as it is sent (corked only around its own messages); on 2
+ * cores each of those writes can wake the database backend for a statement it cannot run yet. The
+ * socket is corked at the first statement of a turn and uncorked on the next tick, once the turn's
+ * promise callbacks (which may send more: a checkpoint, then COMMIT) have run.
+ */
+function batchedWrites(connection: pg.PoolClient) {
+  const stream = (connection as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
+  let held = false;
+  const release = () => {
+    held = false;
+    stream!.uncork!();
+  };
+  return {
+    holdUntilNextTick() {
+      if (held || !stream?.cork || !stream.uncork) return;
+      held = true;
+      stream.cork();
+      process.nextTick(release);
+    },
+  };
+}
+
+/**
  * BEGIN (with any settings), the work's statements, COMMIT on one pooled connection; ROLLBACK when
  * anything fails. The pool is pipelined, so each statement is written as soon as it is sent — BEGIN
  * with the first one, COMMIT right behind the last — and PostgreSQL runs them back to back instead of
@@ -128,7 +186,11 @@ function sentStatements() {
 async function onePoolTransaction<T>(pool: pg.Pool, begin: string, work: (send: SendStatement) => Promise<T>): Promise<T> {
   const connection = await pool.connect();
   const statements = sentStatements();
-  const send: SendStatement = (query) => statements.track(connection.query(query as pg.QueryConfig));
+  const written = batchedWrites(connection);
+  const send: SendStatement = (query) => {
+    written.holdUntilNextTick();
+    return statements.track(connection.query(query as pg.QueryConfig));
+  };
   let broken = false;
   try {
     void send(begin); // awaited with the others below

@@ -5,6 +5,7 @@ export {
   getPrisma,
   queryRawWithSettings,
   rawReader,
+  readTogether,
   rawTransaction,
   type RawReader,
   type RawTransaction,

@@ -1,10 +1,24 @@
 // The hot read paths send their raw statements straight to the pool (rawReader): the answers must be
 // Prisma's own, to the millisecond and whatever the process's time zone.
-import { afterEach, describe, expect, it } from "vitest";
-import { Prisma, queryRawWithSettings, rawReader, rawTransaction, type RawTransaction } from "../src";
+import net from "node:net";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Prisma, queryRawWithSettings, rawReader, rawTransaction, readTogether, type RawTransaction } from "../src";
 import { useTestDatabase } from "../src/testing/use-test-database";
 
 const database = useTestDatabase();
+
+/** How many socket writes `work` makes (node's net.Socket `_write` and `_writev`). */
+async function socketWrites(work: () => Promise<unknown>): Promise<number> {
+  const writev = vi.spyOn(net.Socket.prototype as unknown as { _writev: () => void }, "_writev");
+  const write = vi.spyOn(net.Socket.prototype as unknown as { _write: () => void }, "_write");
+  try {
+    await work();
+    return writev.mock.calls.length + write.mock.calls.length;
+  } finally {
+    writev.mockRestore();
+    write.mockRestore();
+  }
+}
 const zone = process.env.TZ;
 
 afterEach(() => {
@@ -100,6 +114,37 @@ describe("rawReader", () => {
   });
 });
 
+describe("readTogether", () => {
+  it("writes independent reads at once and answers each as alone, a failing one failing alone, on the pool and through Prisma", async () => {
+    const { prisma } = database();
+    const at = new Date("2026-12-06T07:00:00.123Z");
+    const statements = [
+      Prisma.sql`SELECT ${at}::timestamp(3) AS "at", 9007199254740993::bigint AS "big"`,
+      Prisma.sql`SELECT 1 / ${0}::int AS "broken"`,
+      Prisma.sql`SELECT ${["a", null]}::text[] AS "list", 'ёлка' AS "text"`,
+    ];
+    const alone = await Promise.all([prisma.$queryRaw(statements[0]!), prisma.$queryRaw(statements[2]!)]);
+    // Warm: the pool's connection is open before writes are counted.
+    await rawReader(prisma).$queryRaw(Prisma.sql`SELECT 1`);
+    let answers: Array<Promise<unknown>> = [];
+    const writes = await socketWrites(() => Promise.allSettled((answers = readTogether(prisma, statements))));
+    expect(writes).toBe(1);
+    for (const client of [prisma, prisma.$extends({}) as unknown as typeof prisma]) {
+      const [first, second, third] = client === prisma ? answers : readTogether(client, statements);
+      expect(await first).toEqual(alone[0]);
+      await expect(second).rejects.toThrow(/division by zero/);
+      expect(await third).toEqual(alone[1]);
+    }
+    // The connection went back to the pool, outside any transaction.
+    const open = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        rawReader(prisma).$queryRaw<{ open: boolean }[]>(Prisma.sql`SELECT now() <> statement_timestamp() AS "open"`),
+      ),
+    );
+    expect(open.flat().every((row) => !row.open)).toBe(true);
+  });
+});
+
 describe("rawTransaction", () => {
   // What ingest sends: text arrays with quotes, backslashes, braces, commas and NULLs, nullable int
   // arrays, booleans, JSON as text for jsonb[], UTC ISO strings for timestamp(3)[].
@@ -192,5 +237,22 @@ describe("rawTransaction", () => {
     } finally {
       process.off("unhandledRejection", onUnhandled);
     }
+  });
+
+  it("writes the statements sent in one turn to the socket at once: BEGIN with the first ones, COMMIT with the last", async () => {
+    const { prisma } = database();
+    await prisma.$executeRawUnsafe(`CREATE TABLE raw_tx_batched ("id" int PRIMARY KEY)`);
+    // Warm: the pool's connection is open before writes are counted.
+    await rawTransaction(prisma, async (tx) => void (await tx.$queryRaw`SELECT 1`));
+    const writes = await socketWrites(() =>
+      rawTransaction(prisma, async (tx) => {
+        void tx.$executeRaw`INSERT INTO raw_tx_batched VALUES (1)`;
+        await tx.$executeRaw`INSERT INTO raw_tx_batched VALUES (2)`;
+        void tx.$executeRaw`INSERT INTO raw_tx_batched VALUES (3)`;
+      }),
+    );
+    // Five statements (BEGIN, three INSERTs, COMMIT) in two writes, one per turn of the work.
+    expect(writes).toBe(2);
+    expect(await prisma.$queryRaw`SELECT count(*)::int AS "rows" FROM raw_tx_batched`).toEqual([{ rows: 3 }]);
   });
 });
