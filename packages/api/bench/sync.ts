@@ -12,7 +12,7 @@ import { getConnector, type ChannelItem } from "@inbox/connectors";
 import { accountSecretContext, encryptSecret, rawTransaction, type PrismaClient } from "@inbox/db";
 import pg from "pg";
 import { channelsOfAccount } from "../src/sync/account-connector";
-import { ingestItems, type IngestTarget } from "../src/sync/ingest";
+import { ingestItems, preparePage, type IngestTarget } from "../src/sync/ingest";
 import { startChild, type ChildHandle } from "./ipc";
 import type { SandboxCounters, SandboxInfo } from "./sandbox-process";
 import type { SyncRunReport } from "./sync-worker";
@@ -296,7 +296,7 @@ async function measureIngest(options: SyncBenchOptions, pages: ChannelItem[][], 
   return { rows, ingestRowsPerSecond: (rows / ingestMs) * 1000, plainUpsertRowsPerSecond };
 }
 
-/** Rows per second of plain multi-row upserts of `pages` (100 rows a statement) over one connection. */
+/** Rows per second of plain multi-row upserts of `pages` (100 rows a statement, every column the sync stores) over one connection. */
 async function plainUpsertRate(options: SyncBenchOptions, pages: ChannelItem[][], sandbox: SandboxInfo): Promise<number> {
   const rows = pages.reduce((sum, page) => sum + page.length, 0);
   const floorAccount = await createAccount(options.prisma, options.sellerId, "upsert floor", sandbox);
@@ -307,33 +307,50 @@ async function plainUpsertRate(options: SyncBenchOptions, pages: ChannelItem[][]
     let serial = 0;
     for (const page of pages) {
       const params: unknown[] = [];
-      const tuples = page.map((item) => {
+      // Every column the sync stores for these rows, with the values it stores (preparePage).
+      const tuples = [...preparePage(page).rows.values()].map((row) => {
         const values = [
           `bench-floor-${serial++}`,
           options.sellerId,
           floorAccount.id,
           "OZON",
           "REVIEW",
-          item.externalId,
-          item.text,
-          item.rating ?? null,
-          item.product?.externalId ?? null,
-          item.createdAt,
-          item.answered,
-          item.answerText ?? null,
-          item.answerState ?? null,
-          item.read ?? false,
-          item.createdAt,
+          row.externalId,
+          row.text,
+          row.pros,
+          row.cons,
+          row.rating,
+          row.authorName,
+          row.productExternalId,
+          row.productName,
+          row.productArticle,
+          row.productUrl,
+          row.attachments,
+          row.mediaCount,
+          row.mediaPending,
+          row.orderStatus,
+          row.upstreamCreatedAt.toISOString(),
+          row.answered,
+          row.answerText,
+          row.answerState,
+          row.answerEditable,
+          row.read,
+          row.lastActivityAt.toISOString(),
         ];
         const placeholders = values.map((value) => `$${params.push(value)}`);
         return `(${placeholders.join(", ")}, now())`;
       });
       await client.query(
-        `INSERT INTO "Item" ("id", "sellerId", "accountId", "marketplace", "channel", "externalId", "text", "rating",
-           "productExternalId", "upstreamCreatedAt", "answered", "answerText", "answerState", "read", "lastActivityAt", "updatedAt")
+        `INSERT INTO "Item" ("id", "sellerId", "accountId", "marketplace", "channel", "externalId", "text", "pros", "cons", "rating",
+           "authorName", "productExternalId", "productName", "productArticle", "productUrl", "attachments", "mediaCount",
+           "mediaPending", "orderStatus", "upstreamCreatedAt", "answered", "answerText", "answerState", "answerEditable", "read",
+           "lastActivityAt", "updatedAt")
          VALUES ${tuples.join(", ")}
-         ON CONFLICT ("accountId", "channel", "externalId") DO UPDATE SET "text" = EXCLUDED."text", "answered" = EXCLUDED."answered",
-           "answerText" = EXCLUDED."answerText", "answerState" = EXCLUDED."answerState", "read" = EXCLUDED."read"`,
+         ON CONFLICT ("accountId", "channel", "externalId") DO UPDATE SET "text" = EXCLUDED."text", "pros" = EXCLUDED."pros",
+           "cons" = EXCLUDED."cons", "rating" = EXCLUDED."rating", "attachments" = EXCLUDED."attachments",
+           "mediaCount" = EXCLUDED."mediaCount", "mediaPending" = EXCLUDED."mediaPending", "orderStatus" = EXCLUDED."orderStatus",
+           "answered" = EXCLUDED."answered", "answerText" = EXCLUDED."answerText", "answerState" = EXCLUDED."answerState",
+           "answerEditable" = EXCLUDED."answerEditable", "read" = EXCLUDED."read"`,
         params,
       );
     }

@@ -129,6 +129,9 @@ const COMPARED = [
   "orderStatus",
 ] as const;
 
+/** The stored-row columns of the answer's first row when no row was stored before. */
+type NotStored = { [K in keyof StoredItem | "answeredByUs"]: null };
+
 type StoredItem = {
   id: string;
   externalId: string;
@@ -215,49 +218,57 @@ export function ingestItems(tx: Tx, target: IngestTarget, items: ChannelItem[]):
 export async function ingestPrepared(tx: Tx, target: IngestTarget, page: PreparedPage): Promise<IngestResult> {
   const { byId } = page;
   if (byId.size === 0) return { fetched: 0, changed: 0 };
-  // The known rows and the INSERT of the others go out together (on a pipelined connection they run
-  // back to back): the INSERT skips every row already stored, so it needs nothing from the read.
+  // One statement: the INSERT of every row not stored yet, and the rows that were already stored. Its
+  // SELECT sees the table as it was before the statement, and probes only the keys the INSERT
+  // skipped: a page of new items reads nothing back (on a first sync, ~5 % of the database's work).
   const c = page.allNew;
-  const reading = tx.$queryRaw<(StoredItem & { answeredByUs: boolean })[]>`
-    SELECT i."id", i."externalId", i."read", i."lastActivityAt", i."text", i."pros", i."cons", i."rating", i."authorName",
-      i."productName", i."productUrl", i."attachments", i."mediaCount", i."mediaPending", i."orderStatus"::text AS "orderStatus",
-      i."answered", i."answerText", i."answerState", i."answerEditable",
-      -- Our own answers the marketplace does not list yet (moderation, a feed page read before the
-      -- send was recorded): the item stays answered rather than invite a second answer.
-      (i."channel" <> 'CHAT' AND EXISTS (SELECT 1 FROM "Reply" r WHERE r."itemId" = i."id" AND r."status" = 'SENT'::"ReplyStatus"))
-        AS "answeredByUs"
-    FROM "Item" i
-    WHERE i."accountId" = ${target.accountId} AND i."channel" = ${target.channel}::"Channel"
-      AND i."externalId" = ANY(${c.externalId}::text[])`;
-  const inserting = tx.$queryRaw<{ externalId: string }[]>`
-    INSERT INTO "Item" ("id", "sellerId", "accountId", "marketplace", "channel", "externalId", "text", "pros", "cons", "rating",
-      "authorName", "productExternalId", "productName", "productArticle", "productUrl", "attachments", "mediaCount",
-      "mediaPending", "orderStatus", "upstreamCreatedAt", "answered", "answerText", "answerState", "answerEditable", "read",
-      "lastActivityAt", "updatedAt")
-    SELECT u."id", ${target.sellerId}, ${target.accountId}, ${target.marketplace}::"Marketplace", ${target.channel}::"Channel",
-      u."externalId", u."text", u."pros", u."cons", u."rating", u."authorName", u."productExternalId", u."productName",
-      u."productArticle", u."productUrl", u."attachments", u."mediaCount", u."mediaPending", u."orderStatus", u."upstreamCreatedAt",
-      u."answered", u."answerText", u."answerState", u."answerEditable", u."read", u."lastActivityAt", now()
-    FROM unnest(${c.id}::text[], ${c.externalId}::text[], ${c.text}::text[], ${c.pros}::text[],
-      ${c.cons}::text[], ${c.rating}::int[], ${c.authorName}::text[], ${c.productExternalId}::text[], ${c.productName}::text[],
-      ${c.productArticle}::text[], ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.mediaCount}::jsonb[],
-      ${c.mediaPending}::boolean[], ${c.orderStatus}::"OrderStatus"[], ${c.upstreamCreatedAt}::timestamp(3)[],
-      ${c.answered}::boolean[], ${c.answerText}::text[], ${c.answerState}::text[], ${c.answerEditable}::boolean[],
-      ${c.read}::boolean[], ${c.lastActivityAt}::timestamp(3)[])
-      AS u("id", "externalId", "text", "pros", "cons", "rating", "authorName", "productExternalId", "productName",
-        "productArticle", "productUrl", "attachments", "mediaCount", "mediaPending", "orderStatus", "upstreamCreatedAt",
-        "answered", "answerText", "answerState", "answerEditable", "read", "lastActivityAt")
-    -- A probe of the unique index per row (a subquery the planner cannot turn into a join over the
-    -- account's rows): stored rows are skipped before their search vector is computed.
-    WHERE (
-      SELECT i."id" FROM "Item" i
-      WHERE i."accountId" = ${target.accountId} AND i."channel" = ${target.channel}::"Channel" AND i."externalId" = u."externalId"
-    ) IS NULL
-    RETURNING "externalId"`;
-  const [stored, created] = await Promise.all([reading, inserting]);
+  const answer = await tx.$queryRaw<Array<{ created: string[] | null } & ((StoredItem & { answeredByUs: boolean }) | NotStored)>>`
+    WITH created AS (
+      INSERT INTO "Item" ("id", "sellerId", "accountId", "marketplace", "channel", "externalId", "text", "pros", "cons", "rating",
+        "authorName", "productExternalId", "productName", "productArticle", "productUrl", "attachments", "mediaCount",
+        "mediaPending", "orderStatus", "upstreamCreatedAt", "answered", "answerText", "answerState", "answerEditable", "read",
+        "lastActivityAt", "updatedAt")
+      SELECT u."id", ${target.sellerId}, ${target.accountId}, ${target.marketplace}::"Marketplace", ${target.channel}::"Channel",
+        u."externalId", u."text", u."pros", u."cons", u."rating", u."authorName", u."productExternalId", u."productName",
+        u."productArticle", u."productUrl", u."attachments", u."mediaCount", u."mediaPending", u."orderStatus", u."upstreamCreatedAt",
+        u."answered", u."answerText", u."answerState", u."answerEditable", u."read", u."lastActivityAt", now()
+      FROM unnest(${c.id}::text[], ${c.externalId}::text[], ${c.text}::text[], ${c.pros}::text[],
+        ${c.cons}::text[], ${c.rating}::int[], ${c.authorName}::text[], ${c.productExternalId}::text[], ${c.productName}::text[],
+        ${c.productArticle}::text[], ${c.productUrl}::text[], ${c.attachments}::jsonb[], ${c.mediaCount}::jsonb[],
+        ${c.mediaPending}::boolean[], ${c.orderStatus}::"OrderStatus"[], ${c.upstreamCreatedAt}::timestamp(3)[],
+        ${c.answered}::boolean[], ${c.answerText}::text[], ${c.answerState}::text[], ${c.answerEditable}::boolean[],
+        ${c.read}::boolean[], ${c.lastActivityAt}::timestamp(3)[])
+        AS u("id", "externalId", "text", "pros", "cons", "rating", "authorName", "productExternalId", "productName",
+          "productArticle", "productUrl", "attachments", "mediaCount", "mediaPending", "orderStatus", "upstreamCreatedAt",
+          "answered", "answerText", "answerState", "answerEditable", "read", "lastActivityAt")
+      -- A probe of the unique index per row (a subquery the planner cannot turn into a join over the
+      -- account's rows): stored rows are skipped before their search vector is computed.
+      WHERE (
+        SELECT i."id" FROM "Item" i
+        WHERE i."accountId" = ${target.accountId} AND i."channel" = ${target.channel}::"Channel" AND i."externalId" = u."externalId"
+      ) IS NULL
+      RETURNING "externalId"
+    )
+    -- At least one row (the created keys), then one per stored row.
+    SELECT (SELECT array_agg("externalId") FROM created) AS "created", stored.*
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (
+      SELECT i."id", i."externalId", i."read", i."lastActivityAt", i."text", i."pros", i."cons", i."rating", i."authorName",
+        i."productName", i."productUrl", i."attachments", i."mediaCount", i."mediaPending", i."orderStatus"::text AS "orderStatus",
+        i."answered", i."answerText", i."answerState", i."answerEditable",
+        -- Our own answers the marketplace does not list yet (moderation, a feed page read before the
+        -- send was recorded): the item stays answered rather than invite a second answer.
+        (i."channel" <> 'CHAT' AND EXISTS (SELECT 1 FROM "Reply" r WHERE r."itemId" = i."id" AND r."status" = 'SENT'::"ReplyStatus"))
+          AS "answeredByUs"
+      FROM "Item" i
+      WHERE i."accountId" = ${target.accountId} AND i."channel" = ${target.channel}::"Channel"
+        AND i."externalId" = ANY(ARRAY(SELECT unnest(${c.externalId}::text[]) EXCEPT SELECT "externalId" FROM created))
+    ) AS stored ON true`;
+  const created = answer[0]?.created ?? [];
+  const stored = answer.filter((row): row is typeof row & StoredItem & { answeredByUs: boolean } => row.id !== null);
   const idByExternalId = new Map<string, string>();
   const changedIds = new Set<string>();
-  for (const { externalId } of created) {
+  for (const externalId of created) {
     const id = page.rows.get(externalId)!.id;
     idByExternalId.set(externalId, id);
     changedIds.add(id);
