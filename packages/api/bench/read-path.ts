@@ -16,6 +16,7 @@ import pg from "pg";
 import { listInbox, type InboxFilter } from "../src/services/inbox";
 import { latency, summarise, throughput, throughputInTurns, type LatencyFigures, type ThroughputFigures } from "./load";
 import { signIn } from "./http-client";
+import { capturePage, replayer, type CapturedStatement } from "./replay";
 import { createBenchUser, seedSeller, type BenchUser, type SeededInbox, type SeedPlan } from "./seed";
 import { NothingMeasuredError } from "./sync";
 import { benchTriageQueries } from "./triage-scenarios";
@@ -73,7 +74,8 @@ export async function benchReadPath(options: ReadPathOptions): Promise<ReadPathF
   const app = await startApp(options.databaseUrl, log);
   const aloneApp = await startApp(aloneDb.url, log);
   const capture = capturingClient(options.databaseUrl);
-  const replayPool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+  // Pipelined, as the app's pool is: statements the app writes together are replayed together.
+  const replayPool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, pipeline: true });
   try {
     const http = await signInForReads(app.url, user);
     const aloneHttp = await signInForReads(aloneApp.url, aloneDb.user);
@@ -120,15 +122,8 @@ export async function benchReadPath(options: ReadPathOptions): Promise<ReadPathF
     const queries: QueryFigures[] = [];
     for (const { name, input } of cases) {
       log(`read: ${name}`);
-      const statements = await capture.statements(largest, input);
-      const replay = async () => {
-        const client = await replayPool.connect();
-        try {
-          for (const statement of statements) await client.query(statement.sql, statement.params);
-        } finally {
-          client.release();
-        }
-      };
+      const statements = await capturePage(() => capture.statements(largest, input), name);
+      const replay = replayer(replayPool, statements, "together");
       const callHttp = () => http.list(largest, input);
       const httpC1 = await latency(callHttp, plan.read.samplesC1);
       const sqlC1 = await latency(replay, plan.read.samplesC1);
@@ -215,7 +210,7 @@ function capturingClient(databaseUrl: string) {
     adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }),
     log: [{ emit: "event", level: "query" }],
   });
-  let recorded: { sql: string; params: unknown[] }[] = [];
+  let recorded: CapturedStatement[] = [];
   client.$on("query", (event) => recorded.push({ sql: event.query, params: JSON.parse(event.params) as unknown[] }));
   return {
     async statements(sellerId: string, input: Input) {

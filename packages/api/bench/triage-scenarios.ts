@@ -11,6 +11,7 @@ import { listInboxPage, type InboxSeller } from "../src/services/inbox-list";
 import { signIn } from "./http-client";
 import { latency, throughputInTurns } from "./load";
 import type { QueryFigures } from "./read-path";
+import { capturePage, replayer, type CapturedStatement } from "./replay";
 import type { BenchUser, SeedPlan } from "./seed";
 import { NothingMeasuredError } from "./sync";
 
@@ -70,19 +71,9 @@ export async function benchTriageQueries(options: TriageScenarioOptions): Promis
     for (const scenario of scenarios) {
       log(`read: ${scenario.name}`);
       const scope: InboxSeller[] = scenario.procedure === "inbox.list" ? sellers.filter((seller) => seller.id === largest) : sellers;
-      const statements = await capture.statements(scenario, scope);
-      const replay = async () => {
-        const client = await options.replayPool.connect();
-        try {
-          // Statements the service sends in a transaction (SET LOCAL …) are replayed in one.
-          const transaction = statements.some((statement) => /^SET LOCAL/i.test(statement.sql));
-          if (transaction) await client.query("BEGIN");
-          for (const statement of statements) await client.query(statement.sql, statement.params);
-          if (transaction) await client.query("COMMIT");
-        } finally {
-          client.release();
-        }
-      };
+      const capturing = () => capture.statements(scenario, scope);
+      const statements = scenario.procedure === "inbox.countsAll" ? await capturing() : await capturePage(capturing, scenario.name);
+      const replay = replayer(options.replayPool, statements, scenario.procedure === "inbox.countsAll" ? "one-by-one" : "together");
       const callHttp = async () => {
         const result = await trpc<{ items?: unknown[]; total?: { count: number } }>(scenario.procedure, scenario.input);
         if ((result.items && result.items.length === 0) || (result.total && result.total.count === 0)) {
@@ -116,7 +107,7 @@ function capturingClient(databaseUrl: string) {
     adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }),
     log: [{ emit: "event", level: "query" }],
   });
-  let recorded: { sql: string; params: unknown[] }[] = [];
+  let recorded: CapturedStatement[] = [];
   client.$on("query", (event) => recorded.push({ sql: event.query, params: JSON.parse(event.params) as unknown[] }));
   return {
     async statements(scenario: Scenario, sellers: InboxSeller[]) {

@@ -6,6 +6,7 @@
 import {
   Prisma,
   rawReader,
+  readTogether,
   type Channel,
   type Marketplace,
   type PrismaClient,
@@ -538,10 +539,11 @@ export async function listInboxPage(
   const after = params.cursor ? decodeInboxCursor(params.cursor, sort) : null;
   const sellerIds = sellers.map((seller) => seller.id);
   const db = rawReader(prisma);
-  const buckets = await readCountBuckets(db, sellerIds, { c, sort });
   const rows: PageRow[] = [];
   const want = params.limit + 1;
+  let buckets: CountBucket[];
   if (sort === "rating") {
+    buckets = await readCountBuckets(db, sellerIds, { c, sort });
     // Ratings in order, from the cursor's; each group is a newest-first list with its rating fixed.
     const start = after ? RATING_GROUPS.indexOf(after.rating) : 0;
     for (const rating of RATING_GROUPS.slice(start)) {
@@ -552,7 +554,9 @@ export async function listInboxPage(
       if (rows.length >= want) break;
     }
   } else {
-    rows.push(...(await fetchRows(db, buckets, sellerIds, c, sort === "oldest" ? "asc" : "desc", after, want)));
+    const read = await readBucketsAndRows(prisma, sellerIds, c, sort === "oldest" ? "asc" : "desc", after, want);
+    buckets = read.buckets;
+    rows.push(...read.rows);
   }
   const page = rows.slice(0, params.limit);
   const last = page.at(-1);
@@ -590,11 +594,66 @@ function pageStatement(
   after: Pick<InboxCursor, "lastActivityAt" | "id"> | null,
   limit: number,
 ): Prisma.Sql | null {
-  const plans = planRanges(buckets, sellerIds, c, limit);
+  return statementOfPlans(planRanges(buckets, sellerIds, c, limit), c, direction, after, limit);
+}
+
+function statementOfPlans(
+  plans: RangePlan[],
+  c: ItemConstraints,
+  direction: Direction,
+  after: Pick<InboxCursor, "lastActivityAt" | "id"> | null,
+  limit: number,
+): Prisma.Sql | null {
   const ranges = mergesRanges(plans, c)
     ? mergedRangesQuery(plans, c, { direction, after, limit })
     : rangesQuery(plans, c, { direction, after, limit });
   return ranges && pageQuery(ranges, c, direction);
+}
+
+/**
+ * The plans of recent pages, by sellers, filter, order and size (most recently used last). A page
+ * whose plan is known sends its rows' statement together with the read of the counter rows
+ * (`readTogether`: one round trip and one wake-up of the database instead of two), and keeps its
+ * answer when the counter rows give the same plan. When they do not (a new counter key, counts that
+ * tip the choice of index), the rows are read again with the plan they give. Either way the counts
+ * are the current ones, and the rows are read after them, as when sent one after the other.
+ */
+const recentPlans = new Map<string, RangePlan[]>();
+const RECENT_PLANS = 1000;
+
+async function readBucketsAndRows(
+  prisma: Pick<PrismaClient, "$queryRaw">,
+  sellerIds: string[],
+  c: ItemConstraints,
+  direction: Direction,
+  after: Pick<InboxCursor, "lastActivityAt" | "id"> | null,
+  limit: number,
+): Promise<{ buckets: CountBucket[]; rows: PageRow[] }> {
+  if (sellerIds.length === 0) return { buckets: [], rows: [] };
+  const key = JSON.stringify([sellerIds, c, direction, limit]);
+  const known = recentPlans.get(key);
+  const countsStatement = countBucketsQuery(sellerIds, { ratings: c.ratings ?? "none" });
+  const guess = known && statementOfPlans(known, c, direction, after, limit);
+  let buckets: CountBucket[];
+  let rows: PageRow[] | null = null;
+  let plans: RangePlan[];
+  if (guess) {
+    const [countsRead, rowsRead] = readTogether(prisma, [countsStatement, guess]);
+    buckets = (await countsRead) as CountBucket[];
+    plans = planRanges(buckets, sellerIds, c, limit);
+    if (JSON.stringify(plans) === JSON.stringify(known)) rows = (await rowsRead) as PageRow[];
+  } else {
+    buckets = await rawReader(prisma).$queryRaw<CountBucket[]>(countsStatement);
+    plans = planRanges(buckets, sellerIds, c, limit);
+  }
+  if (!rows) {
+    const statement = statementOfPlans(plans, c, direction, after, limit);
+    rows = statement ? await rawReader(prisma).$queryRaw<PageRow[]>(statement) : [];
+  }
+  recentPlans.delete(key);
+  recentPlans.set(key, plans);
+  if (recentPlans.size > RECENT_PLANS) recentPlans.delete(recentPlans.keys().next().value!);
+  return { buckets, rows };
 }
 
 async function fetchRows(
