@@ -285,6 +285,16 @@ describe("helpers", () => {
     });
   });
 
+  it("parseJsonBigintSafe reads a body without unsafe integers as JSON.parse does, and keeps one exact at any depth", () => {
+    const plain = '{"id":"9007199254740993","sku":900719925474099,"n":-12.5e2,"list":[1,{"x":null}],"text":"12345678901234567890"}';
+    expect(parseJsonBigintSafe(plain)).toEqual(JSON.parse(plain));
+    expect(parseJsonBigintSafe('{"chats":[{"messages":[{"message_id":3000000000118021931,"n":1}]}],"total":2}')).toEqual({
+      chats: [{ messages: [{ message_id: "3000000000118021931", n: 1 }] }],
+      total: 2,
+    });
+    expect(parseJsonBigintSafe("[9007199254740992]")).toEqual(["9007199254740992"]);
+  });
+
   it("retryAfterMs reads Retry-After seconds and HTTP dates; WB's hint prefers X-Ratelimit-Retry", () => {
     expect(wildberriesRetryHint(new Headers({ "X-Ratelimit-Retry": "3", "Retry-After": "9" }))).toBe(3000);
     expect(wildberriesRetryHint(new Headers({ "Retry-After": "2" }))).toBe(2000);
