@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../src/testing/use-test-database";
@@ -48,6 +49,27 @@ describe("database", () => {
         const { rows } = await client.query<{ unix: boolean }>(`SELECT inet_server_addr() IS NULL AS "unix"`);
         await client.end();
         expect(rows[0]!.unix).toBe(unixSocket);
+      }
+    },
+  );
+
+  it.skipIf(process.env.DATABASE_URL !== undefined || process.platform !== "linux")(
+    "keeps the memory a statement freed for the backend's next statement: megabytes needed again take no page faults",
+    async () => {
+      const client = new pg.Client({ connectionString: database().url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+        // Minor page faults of the backend (field 10 of /proc/<pid>/stat): memory taken from the kernel afresh.
+        const faults = () => Number(fs.readFileSync(`/proc/${rows[0]!.pid}/stat`, "utf8").split(" ")[9]);
+        // About 3 MB of text built and freed; with glibc's default thresholds every run faulted ~2 700 times.
+        const statement = "SELECT length(string_agg(md5(i::text), '')) FROM generate_series(1, 100000) AS i";
+        await client.query(statement);
+        const before = faults();
+        for (let run = 0; run < 3; run++) await client.query(statement);
+        expect((faults() - before) / 3).toBeLessThan(100);
+      } finally {
+        await client.end();
       }
     },
   );
