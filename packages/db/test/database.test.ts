@@ -60,8 +60,12 @@ describe("database", () => {
       await client.connect();
       try {
         const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
-        // Minor page faults of the backend (field 10 of /proc/<pid>/stat): memory taken from the kernel afresh.
-        const faults = () => Number(fs.readFileSync(`/proc/${rows[0]!.pid}/stat`, "utf8").split(" ")[9]);
+        // Minor page faults of the backend (field 10 of /proc/<pid>/stat, the 8th after the command
+        // name, which ends at the last ")"): memory taken from the kernel afresh.
+        const faults = () => {
+          const stat = fs.readFileSync(`/proc/${rows[0]!.pid}/stat`, "utf8");
+          return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
+        };
         // About 3 MB of text built and freed; with glibc's default thresholds every run faulted ~2 700 times.
         const statement = "SELECT length(string_agg(md5(i::text), '')) FROM generate_series(1, 100000) AS i";
         await client.query(statement);
