@@ -4,6 +4,7 @@
 // Prisma client, then starts the app, runs every check, runs the benchmark, or (`pnpm <args>`) runs
 // any pnpm command. Only Node built-ins here: nothing else is installed yet.
 import { spawn, spawnSync } from "node:child_process";
+import { Buffer } from "node:buffer";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,13 +49,63 @@ function ensurePnpm() {
   }
   // Scripts that call `pnpm` themselves (`pnpm check`) find this one first.
   env.PATH = `${path.join(prefix, "node_modules", ".bin")}${path.delimiter}${env.PATH ?? ""}`;
-  return bin;
+  // pnpm's install script puts its native binary in place of the `pnpm` bin. We run that binary
+  // itself: it passes a stop signal on to its command, where the Node.js wrapper (bin/pnpm.mjs,
+  // kept for when install scripts were blocked) would die and leave the command running.
+  const native = path.join(prefix, "node_modules", "pnpm", "pnpm");
+  return isNativeExecutable(native) ? [native] : [process.execPath, bin];
 }
 
-function run(pnpmBin, args) {
-  const result = spawnSync(process.execPath, [pnpmBin, ...args], { cwd: root, stdio: progressStdio, env });
+function isNativeExecutable(file) {
+  try {
+    const head = Buffer.alloc(4);
+    const fd = fs.openSync(file, "r");
+    fs.readSync(fd, head, 0, 4, 0);
+    fs.closeSync(fd);
+    // ELF (Linux) or 64-bit Mach-O (macOS); the placeholder is a text file.
+    return head.toString("latin1") === "\x7fELF" || head.readUInt32LE(0) === 0xfeedfacf;
+  } catch {
+    return false;
+  }
+}
+
+function run(pnpmCommand, args) {
+  const [file, ...fileArgs] = pnpmCommand;
+  const result = spawnSync(file, [...fileArgs, ...args], { cwd: root, stdio: progressStdio, env });
   if (stdoutIsResult && result.stdout) process.stderr.write(result.stdout);
   if (result.status !== 0) fail(`\`pnpm ${args.join(" ")}\` failed (exit code ${result.status ?? result.signal}).`);
+}
+
+/**
+ * Runs the command's main process and ends with its exit code, passing on every stop signal. npm
+ * signals only its own child, which is this script (the package.json scripts `exec` it): a
+ * supervisor's SIGTERM, or a SIGINT sent to npm alone, would otherwise leave the app, its workers
+ * and PostgreSQL running after npm is gone. With `ownGroup` the command and everything it starts
+ * (shells, turbo, test runners, browsers) get the signal, which a shell in between would not pass
+ * on; commands that read the terminal (passwords) stay in the terminal's group instead.
+ */
+function runUntilStopped([file, ...args], { cwd = root, failure, stopIsSuccess = false, ownGroup = false }, onSuccess = () => {}) {
+  const child = spawn(file, args, { cwd, stdio: "inherit", env, detached: ownGroup });
+  let stoppedBy = null;
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(signal, () => {
+      stoppedBy ??= signal;
+      try {
+        process.kill(ownGroup ? -child.pid : child.pid, signal);
+      } catch {
+        // already gone: its exit ends this process
+      }
+    });
+  }
+  child.on("exit", (code, signal) => {
+    if (code === 0 || (stoppedBy && stopIsSuccess)) {
+      onSuccess();
+      process.exit(0);
+    }
+    if (stoppedBy) fail(`Stopped (${stoppedBy}).`);
+    if (failure) fail(`${failure} (${signal ? `ended by ${signal}` : `exit code ${code}`}).`);
+    process.exit(code ?? 1);
+  });
 }
 
 function fail(message) {
@@ -78,42 +129,38 @@ if (command === "pnpm") {
   if (!fs.existsSync(path.join(root, "packages", "db", "src", "generated", "prisma", "client.ts"))) {
     run(pnpm, ["--filter", "@inbox/db", "generate"]);
   }
-  const args = process.argv.slice(3);
-  const result = spawnSync(process.execPath, [pnpm, ...args], { cwd: root, stdio: "inherit", env });
-  process.exit(result.status ?? 1);
+  runUntilStopped([...pnpm, ...process.argv.slice(3)], {});
+} else {
+  phase("Installing dependencies");
+  run(pnpm, ["install", "--frozen-lockfile"]);
+  phase("Generating the Prisma client");
+  run(pnpm, ["--filter", "@inbox/db", "generate"]);
+  runCommand();
 }
 
-phase("Installing dependencies");
-run(pnpm, ["install", "--frozen-lockfile"]);
-phase("Generating the Prisma client");
-run(pnpm, ["--filter", "@inbox/db", "generate"]);
-
-if (command === "token:create") {
-  // Straight to the script (no `pnpm run` banner on stdout); its exit code is ours.
-  const result = spawnSync(
-    process.execPath,
-    ["--import", "tsx", "src/auth/create-token-cli.ts", ...process.argv.slice(3).filter((arg) => arg !== "--")],
-    { cwd: path.join(root, "packages", "api"), stdio: "inherit", env },
-  );
-  process.exit(result.status ?? 1);
-} else if (command === "bench") {
-  // `npm run bench -- --quick` and `pnpm bench --quick` both arrive here with the options after "bench".
-  phase("Running the benchmark (docs/performance.md)");
-  run(pnpm, ["--filter", "@inbox/api", "bench", ...process.argv.slice(3).filter((arg) => arg !== "--")]);
-} else if (command === "test") {
-  phase("Running every check: lint, format, types, unit and integration tests, browser tests");
-  run(pnpm, ["run", "check"]);
-  phase(`All checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-} else {
-  phase("Starting Marketplace Inbox");
-  // The launcher runs directly (not under `pnpm run`, which reports a Ctrl-C as a failure). Ctrl-C
-  // reaches it and Next.js; it then stops the workers and the database itself.
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/launch.ts"], {
-    cwd: path.join(root, "apps", "web"),
-    stdio: "inherit",
-    env,
-  });
-  process.on("SIGINT", () => {}); // the terminal already signalled the launcher
-  process.on("SIGTERM", () => child.kill("SIGTERM"));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" || signal === "SIGTERM" ? 0 : 1)));
+function runCommand() {
+  const extraArgs = process.argv.slice(3).filter((arg) => arg !== "--");
+  if (command === "token:create") {
+    // Straight to the script (no `pnpm run` banner on stdout); its exit code is ours.
+    runUntilStopped([process.execPath, "--import", "tsx", "src/auth/create-token-cli.ts", ...extraArgs], {
+      cwd: path.join(root, "packages", "api"),
+    });
+  } else if (command === "bench") {
+    // `npm run bench -- --quick` and `pnpm bench --quick` both arrive here with the options after "bench".
+    phase("Running the benchmark (docs/performance.md)");
+    runUntilStopped([...pnpm, "--filter", "@inbox/api", "bench", ...extraArgs], { failure: "The benchmark failed", ownGroup: true });
+  } else if (command === "test") {
+    phase("Running every check: lint, format, types, unit and integration tests, browser tests");
+    runUntilStopped([...pnpm, "run", "check"], { failure: "A check failed (its output is above)", ownGroup: true }, () =>
+      phase(`All checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s`),
+    );
+  } else {
+    phase("Starting Marketplace Inbox");
+    // The launcher runs directly (not under `pnpm run`, which reports a Ctrl-C as a failure); on a
+    // stop it ends Next.js, the workers and the database itself, and a stop is a clean exit.
+    runUntilStopped([process.execPath, "--import", "tsx", "scripts/launch.ts"], {
+      cwd: path.join(root, "apps", "web"),
+      stopIsSuccess: true,
+    });
+  }
 }

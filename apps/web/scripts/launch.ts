@@ -96,8 +96,8 @@ async function main() {
     process.exit(code);
   };
   // shutdown() runs once, reports its own failures and ends the process: the promise needs no other owner.
-  process.on("SIGINT", () => void shutdown(0));
-  process.on("SIGTERM", () => void shutdown(0));
+  // SIGHUP too: a closed terminal must not leave PostgreSQL (its own process group) running.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));
 
   try {
     const env = {
