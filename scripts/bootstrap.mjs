@@ -86,6 +86,7 @@ function run(pnpmCommand, args) {
  */
 function runUntilStopped([file, ...args], { cwd = root, failure, stopIsSuccess = false, ownGroup = false }, onSuccess = () => {}) {
   const child = spawn(file, args, { cwd, stdio: "inherit", env, detached: ownGroup });
+  child.on("error", (error) => fail(`Could not start ${path.basename(file)}: ${error.message}`));
   let stoppedBy = null;
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     process.on(signal, () => {
