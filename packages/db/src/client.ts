@@ -223,15 +223,19 @@ const sqlOf = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Pri
  * other client (a logging one, a transaction), it is that client's own interactive transaction.
  * Either way every statement the work sends runs, in the order sent, and is awaited before COMMIT:
  * the work need not await a statement whose answer it does not use, which lets the pool write it
- * together with the next ones (onePoolTransaction).
+ * together with the next ones (onePoolTransaction). `settings` hold for this transaction alone
+ * (`SET LOCAL` right after BEGIN).
  */
 export async function rawTransaction<T>(
   client: Pick<PrismaClient, "$queryRaw" | "$transaction">,
   work: (tx: RawTransaction) => Promise<T>,
+  settings: StatementSettings = {},
 ): Promise<T> {
+  const set = setLocal(settings);
   const pool = pools.get(rawReader(client));
   if (!pool) {
     return (client as PrismaClient).$transaction(async (tx) => {
+      for (const statement of set) await tx.$executeRawUnsafe(statement);
       const statements = sentStatements();
       const result = await work({
         $queryRaw: <R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) =>
@@ -243,7 +247,7 @@ export async function rawTransaction<T>(
       return result;
     });
   }
-  return onePoolTransaction(pool, "BEGIN", (send) =>
+  return onePoolTransaction(pool, ["BEGIN", ...set].join("; "), (send) =>
     work({
       $queryRaw: <R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) =>
         handled(send(poolQuery(sqlOf(query, values))).then((result) => result.rows as R)),
@@ -262,6 +266,14 @@ const settingValue = (name: string, value: StatementSettings[string]): string =>
   throw new Error(`Not a value for ${name}: ${String(value)}`);
 };
 
+/** The statements that give a transaction these settings until it ends. */
+function setLocal(settings: StatementSettings): string[] {
+  return Object.entries(settings).map(([name, value]) => {
+    if (!/^[a-z_]+$/.test(name)) throw new Error(`Not a setting: ${name}`);
+    return `SET LOCAL ${name} = ${settingValue(name, value)}`;
+  });
+}
+
 /**
  * One read with settings of its own: `SET LOCAL` in a transaction around it, so the settings
  * end with it. On a client from `createPrismaClient` it runs on one pooled connection (Prisma's batch
@@ -272,10 +284,7 @@ export async function queryRawWithSettings<T>(
   settings: StatementSettings,
   query: Prisma.Sql,
 ): Promise<T> {
-  const set = Object.entries(settings).map(([name, value]) => {
-    if (!/^[a-z_]+$/.test(name)) throw new Error(`Not a setting: ${name}`);
-    return `SET LOCAL ${name} = ${settingValue(name, value)}`;
-  });
+  const set = setLocal(settings);
   const pool = pools.get(rawReader(client));
   if (!pool) {
     const results = await client.$transaction([...set.map((statement) => client.$executeRawUnsafe(statement)), client.$queryRaw<T>(query)]);

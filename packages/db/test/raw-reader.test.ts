@@ -180,6 +180,26 @@ describe("rawTransaction", () => {
     expect({ ...viaPool, rows: undefined }).toEqual({ ...viaPrisma, rows: undefined });
   });
 
+  it("gives its settings to its own transaction alone, on the pool and through Prisma", async () => {
+    const { prisma } = database();
+    const setting = (client: Pick<typeof prisma, "$queryRaw">) =>
+      rawReader(client).$queryRaw<{ value: string }[]>(Prisma.sql`SELECT current_setting('synchronous_commit') AS "value"`);
+    for (const client of [prisma, prisma.$extends({}) as unknown as typeof prisma]) {
+      const inside = await rawTransaction(
+        client,
+        (tx) => tx.$queryRaw<{ value: string }[]>`SELECT current_setting('synchronous_commit') AS "value"`,
+        {
+          synchronous_commit: "off",
+        },
+      );
+      expect(inside).toEqual([{ value: "off" }]);
+      // Every pooled connection afterwards, the one the transaction ran on among them, has the default.
+      const after = await Promise.all(Array.from({ length: 12 }, () => setting(client)));
+      expect(after.flat().every((row) => row.value === "on")).toBe(true);
+    }
+    await expect(rawTransaction(prisma, async () => undefined, { "synchronous_commit; DROP": "off" })).rejects.toThrow(/Not a setting/);
+  });
+
   it("keeps nothing of a failed transaction and lends its connection again outside any transaction", async () => {
     const { prisma } = database();
     await prisma.$executeRawUnsafe(`CREATE TABLE raw_tx_failed ("id" int PRIMARY KEY)`);
