@@ -62,6 +62,7 @@ try {
         unlimitedReviews: plan.sync.unlimitedReviews,
         ingestSample: plan.sync.ingestSample,
         replies: plan.sync.replies,
+        postgresDataDir: server.dataDir,
         log,
       });
     }

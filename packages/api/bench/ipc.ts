@@ -14,6 +14,15 @@ export interface ChildHandle {
   stop(): Promise<void>;
 }
 
+/**
+ * Diagnosis: with `INBOX_BENCH_CPU_PROFILE=<dir>`, the app and the sync worker are started with
+ * these flags and leave their V8 CPU profiles there when they stop.
+ */
+export function cpuProfileFlags(): string[] {
+  const dir = process.env.INBOX_BENCH_CPU_PROFILE;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(dir)}`] : [];
+}
+
 /** Forks bench/<script> under tsx (with `nodeFlags`, e.g. a heap limit) and waits for its "ready" message. */
 export async function startChild(
   script: string,

@@ -1,6 +1,7 @@
 // A small load driver: a fixed number of concurrent loops over one async call, bounded by a count or
 // a duration. Every call must succeed; a failure stops the bench (a figure measured on errors is none).
 import fs from "node:fs";
+import path from "node:path";
 export interface LatencyFigures {
   count: number;
   p50Ms: number;
@@ -30,6 +31,30 @@ export function processCpuMs(pid: number | "self"): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
+/**
+ * CPU time (user + system) the PostgreSQL server of `dataDir` has used so far, in ms: its postmaster
+ * (the pid in postmaster.pid) and every process it started (backends, WAL writer, checkpointer, I/O
+ * workers), those still running.
+ */
+export function postgresCpuMs(dataDir: string): number {
+  const postmaster = Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  let total = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // ended meanwhile
+    }
+    // After the parenthesised name (which may hold spaces): state, ppid, …, utime (14), stime (15).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(entry) !== postmaster && Number(fields[1]) !== postmaster) continue;
+    total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  }
+  return total;
+}
+
 /** USER_HZ: 100 on every Linux architecture Node runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
 

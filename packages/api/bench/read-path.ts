@@ -14,6 +14,7 @@ import { createDatabaseIfMissing, migrateDeploy } from "@inbox/db/server";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { listInbox, type InboxFilter } from "../src/services/inbox";
+import { cpuProfileFlags } from "./ipc";
 import { latency, summarise, throughput, throughputInTurns, type LatencyFigures, type ThroughputFigures } from "./load";
 import { signIn } from "./http-client";
 import { capturePage, replayer, type CapturedStatement } from "./replay";
@@ -284,24 +285,25 @@ async function freePort(): Promise<number> {
 async function startApp(databaseUrl: string, log: (line: string) => void) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  // Diagnosis: `INBOX_BENCH_CPU_PROFILE=<dir>` writes the app's V8 CPU profile there when it stops.
-  const profileDir = process.env.INBOX_BENCH_CPU_PROFILE;
-  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, "--import", "tsx", path.join(webDir, "scripts", "server.ts")], {
-    cwd: webDir,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      NODE_ENV: "production",
-      DATABASE_URL: databaseUrl,
-      NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
-      NEXTAUTH_URL: url,
-      INBOX_DEMO: "off",
-      NEXT_TELEMETRY_DISABLED: "1",
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...cpuProfileFlags(), "--import", "tsx", path.join(webDir, "scripts", "server.ts")],
+    {
+      cwd: webDir,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        NODE_ENV: "production",
+        DATABASE_URL: databaseUrl,
+        NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+        NEXTAUTH_URL: url,
+        INBOX_DEMO: "off",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
     },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   // The bench stopped by a signal or an error must not leave the app serving.
   const killOnExit = () => child.kill("SIGTERM");

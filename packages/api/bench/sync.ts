@@ -13,7 +13,8 @@ import { accountSecretContext, encryptSecret, rawTransaction, type PrismaClient 
 import pg from "pg";
 import { channelsOfAccount } from "../src/sync/account-connector";
 import { ingestItems, preparePage, type IngestTarget } from "../src/sync/ingest";
-import { startChild, type ChildHandle } from "./ipc";
+import { cpuProfileFlags, startChild, type ChildHandle } from "./ipc";
+import { postgresCpuMs, processCpuMs } from "./load";
 import type { SandboxCounters, SandboxInfo } from "./sandbox-process";
 import type { SyncRunReport } from "./sync-worker";
 
@@ -34,6 +35,8 @@ export interface SyncBenchOptions {
   /** Rows of the unlimited set used for the ingest measurements. */
   ingestSample: number;
   replies: number;
+  /** The embedded server's data directory: its postmaster's processes are the database's CPU. */
+  postgresDataDir: string;
   log: (line: string) => void;
 }
 
@@ -67,10 +70,14 @@ export interface SyncFigures {
     ingestFloorMs: number;
     /** The plain upserts' rate after the sync, into the table it left (the rate before: `ingest`). */
     plainUpsertRowsPerSecondAtEnd: number;
+    /** PostgreSQL's CPU per 1 000 rows of those plain upserts (before: `ingest`), in ms. */
+    plainUpsertPostgresMsPerKRowAtEnd: number;
     workerRss: { startMb: number; peakMb: number; endMb: number };
     sandboxRssMb: number;
+    /** CPU time each process used during the sync (PostgreSQL: the server and all its backends). */
+    cpuMs: { postgres: number; worker: number; sandbox: number };
   };
-  ingest: { rows: number; ingestRowsPerSecond: number; plainUpsertRowsPerSecond: number };
+  ingest: { rows: number; ingestRowsPerSecond: number; plainUpsertRowsPerSecond: number; plainUpsertPostgresMsPerKRow: number };
   replies: {
     count: number;
     wallMs: number;
@@ -129,7 +136,7 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
   let worker: ChildHandle | null = null;
   let sandbox: ChildHandle | null = null;
   try {
-    worker = await startChild("sync-worker.ts", env, workerNodeFlags());
+    worker = await startChild("sync-worker.ts", env, [...workerNodeFlags(), ...cpuProfileFlags()]);
 
     // ── Warm-up ─────────────────────────────────────────────────────────────────────────────────
     // The worker is a long-running process: by an account's first sync its code is compiled and
@@ -161,8 +168,14 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
     );
 
     const openAccount = await createAccount(prisma, options.sellerId, "Ozon (без лимитов)", open);
+    await settle(prisma);
     await sandbox.call("resetCounters");
+    // Where the machine's CPU went during the sync: the database, the worker, the sandbox (which a
+    // real marketplace runs elsewhere).
+    const processes = { postgres: () => postgresCpuMs(options.postgresDataDir), worker: worker.pid, sandbox: sandbox.pid };
+    const cpuBefore = cpuOf(processes);
     const openRun = await worker.call<SyncRunReport>("sync", { accountId: openAccount.id, baseUrl: open.url, rateLimited: false });
+    const cpuAfter = cpuOf(processes);
     checkRun(openRun, await sandbox.call<SandboxCounters>("counters"), "unlimited sync");
     const openStored = await storedItems(prisma, openAccount.id);
     expect(openStored === options.unlimitedReviews, `unlimited sync stored ${openStored} of ${options.unlimitedReviews}`);
@@ -170,9 +183,9 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
     log(`sync: unlimited ${(openRun.wallMs / 1000).toFixed(1)} s, worker RSS peak ${mb(openRun.rss.peakBytes)} MB`);
     // Each row the sync wrote cost more than the last as the table and its indexes grew: the floor is
     // the same plain upserts timed again at the size the sync left, the two rates averaged per row.
-    const plainAtEnd = await plainUpsertRate(options, fetched.sample, open);
-    log(`sync: plain upserts after the sync ${Math.round(plainAtEnd)} rows/s`);
-    const floorMs = (rows: number) => rows * 500 * (1 / ingest.plainUpsertRowsPerSecond + 1 / plainAtEnd);
+    const atEnd = await plainUpserts(options, fetched.sample, open);
+    log(`sync: plain upserts after the sync ${Math.round(atEnd.rowsPerSecond)} rows/s`);
+    const floorMs = (rows: number) => rows * 500 * (1 / ingest.plainUpsertRowsPerSecond + 1 / atEnd.rowsPerSecond);
     await sandbox.stop();
     sandbox = null;
 
@@ -240,8 +253,14 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
         fetchOnlyMs,
         fetchOnlySampled: fetched.count,
         ingestFloorMs: floorMs(options.unlimitedReviews),
-        plainUpsertRowsPerSecondAtEnd: plainAtEnd,
+        plainUpsertRowsPerSecondAtEnd: atEnd.rowsPerSecond,
+        plainUpsertPostgresMsPerKRowAtEnd: atEnd.postgresMsPerKRow,
         workerRss: { startMb: mb(openRun.rss.startBytes), peakMb: mb(openRun.rss.peakBytes), endMb: mb(openRun.rss.endBytes) },
+        cpuMs: {
+          postgres: cpuAfter.postgres - cpuBefore.postgres,
+          worker: cpuAfter.worker - cpuBefore.worker,
+          sandbox: cpuAfter.sandbox - cpuBefore.sandbox,
+        },
         sandboxRssMb: mb(sandboxRss),
       },
       ingest,
@@ -253,7 +272,28 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
   }
 }
 
+/** Each process's CPU so far, in ms: a pid, or a reader for several processes. */
+function cpuOf<K extends string>(processes: Record<K, number | (() => number)>): Record<K, number> {
+  const used = {} as Record<K, number>;
+  for (const name of Object.keys(processes) as K[]) {
+    const process = processes[name];
+    used[name] = typeof process === "number" ? processCpuMs(process) : process();
+  }
+  return used;
+}
+
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+/**
+ * Every timed write phase (our ingest, the plain upserts, the sync) starts from the same state: the
+ * rows an earlier step deleted vacuumed, so autovacuum does not clean up under the phase, and no
+ * checkpoint of earlier writes owed. Without it the same plain upserts measured 3,700 or 5,800 rows/s
+ * from one run to the next, and the sync's ratio to them swung with it.
+ */
+async function settle(prisma: SyncBenchOptions["prisma"]) {
+  await prisma.$executeRawUnsafe(`VACUUM "Item"`);
+  await prisma.$executeRawUnsafe(`CHECKPOINT`);
+}
 
 /**
  * The connector alone paging through the sandbox: HTTP and parsing, nothing stored. Reads the first
@@ -286,23 +326,37 @@ async function measureIngest(options: SyncBenchOptions, pages: ChannelItem[][], 
 
   const ingestAccount = await createAccount(prisma, options.sellerId, "ingest sample", sandbox);
   const target: IngestTarget = { sellerId: options.sellerId, accountId: ingestAccount.id, marketplace: "OZON", channel: "REVIEW" };
+  await settle(prisma);
   const started = performance.now();
   for (const page of pages) await rawTransaction(prisma, (tx) => ingestItems(tx, target, page));
   const ingestMs = performance.now() - started;
   expect((await storedItems(prisma, ingestAccount.id)) === rows, "ingest sample stored fewer rows than it read");
-  const plainUpsertRowsPerSecond = await plainUpsertRate(options, pages, sandbox);
+  const plain = await plainUpserts(options, pages, sandbox);
   // The measurement rows would otherwise count as a seller's inbox in the read-path figures.
   await prisma.$executeRaw`DELETE FROM "MarketplaceAccount" WHERE "id" = ${ingestAccount.id}`;
-  return { rows, ingestRowsPerSecond: (rows / ingestMs) * 1000, plainUpsertRowsPerSecond };
+  return {
+    rows,
+    ingestRowsPerSecond: (rows / ingestMs) * 1000,
+    plainUpsertRowsPerSecond: plain.rowsPerSecond,
+    plainUpsertPostgresMsPerKRow: plain.postgresMsPerKRow,
+  };
 }
 
-/** Rows per second of plain multi-row upserts of `pages` (100 rows a statement, every column the sync stores) over one connection. */
-async function plainUpsertRate(options: SyncBenchOptions, pages: ChannelItem[][], sandbox: SandboxInfo): Promise<number> {
+/** Plain multi-row upserts of `pages` (100 rows a statement, every column the sync stores) over one connection. */
+interface PlainUpserts {
+  rowsPerSecond: number;
+  /** PostgreSQL's CPU time per 1 000 rows, in ms. */
+  postgresMsPerKRow: number;
+}
+
+async function plainUpserts(options: SyncBenchOptions, pages: ChannelItem[][], sandbox: SandboxInfo): Promise<PlainUpserts> {
   const rows = pages.reduce((sum, page) => sum + page.length, 0);
   const floorAccount = await createAccount(options.prisma, options.sellerId, "upsert floor", sandbox);
   const client = new pg.Client({ connectionString: options.databaseUrl });
   await client.connect();
   try {
+    await settle(options.prisma);
+    const postgresBefore = postgresCpuMs(options.postgresDataDir);
     const started = performance.now();
     let serial = 0;
     for (const page of pages) {
@@ -355,8 +409,9 @@ async function plainUpsertRate(options: SyncBenchOptions, pages: ChannelItem[][]
       );
     }
     const plainMs = performance.now() - started;
+    const postgresMs = postgresCpuMs(options.postgresDataDir) - postgresBefore;
     expect((await storedItems(options.prisma, floorAccount.id)) === rows, "plain upserts stored fewer rows than they were given");
-    return (rows / plainMs) * 1000;
+    return { rowsPerSecond: (rows / plainMs) * 1000, postgresMsPerKRow: (postgresMs / rows) * 1000 };
   } finally {
     await client.query(`DELETE FROM "MarketplaceAccount" WHERE "id" = $1`, [floorAccount.id]);
     await client.end();
