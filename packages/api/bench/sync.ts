@@ -13,6 +13,7 @@ import { accountSecretContext, encryptSecret, rawTransaction, type PrismaClient 
 import pg from "pg";
 import { channelsOfAccount } from "../src/sync/account-connector";
 import { ingestItems, preparePage, type IngestTarget } from "../src/sync/ingest";
+import { PAGE_TRANSACTION } from "../src/sync/sync-account";
 import { cpuProfileFlags, startChild, type ChildHandle } from "./ipc";
 import { postgresCpuMs, processCpuMs } from "./load";
 import type { SandboxCounters, SandboxInfo } from "./sandbox-process";
@@ -328,7 +329,7 @@ async function measureIngest(options: SyncBenchOptions, pages: ChannelItem[][], 
   const target: IngestTarget = { sellerId: options.sellerId, accountId: ingestAccount.id, marketplace: "OZON", channel: "REVIEW" };
   await settle(prisma);
   const started = performance.now();
-  for (const page of pages) await rawTransaction(prisma, (tx) => ingestItems(tx, target, page));
+  for (const page of pages) await rawTransaction(prisma, (tx) => ingestItems(tx, target, page), PAGE_TRANSACTION);
   const ingestMs = performance.now() - started;
   expect((await storedItems(prisma, ingestAccount.id)) === rows, "ingest sample stored fewer rows than it read");
   const plain = await plainUpserts(options, pages, sandbox);

@@ -57,6 +57,16 @@ export type ChannelOutcome = {
 export type SyncAccountResult =
   { status: "done"; channels: ChannelOutcome[] } | { status: "skipped"; reason: "busy" | "paused" | "rate-limited" | "missing" };
 
+/**
+ * The settings of a page's transaction. It commits without waiting for the WAL to reach the disk:
+ * the page's items and its cursor commit together or not at all, so a crash of PostgreSQL or the
+ * machine can only lose the last pages as a whole, and the next run reads them again from the
+ * marketplace. Nothing a customer wrote is lost, and nothing that depends on these rows is made
+ * durable before them: a later commit that waits (a reply's claim, the run's end) flushes the WAL
+ * up to itself, these pages included. Waiting cost PostgreSQL a disk flush per page.
+ */
+export const PAGE_TRANSACTION = { synchronous_commit: "off" } as const;
+
 /** Resolves in the event loop's next check phase: after the callbacks and writes already queued. */
 const afterPendingIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -177,13 +187,6 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
   ) => {
     // Raw statements on one pooled connection (rawTransaction): a page is a few multi-row statements,
     // and Prisma's interactive transaction cost its engine's CPU on each of them.
-    //
-    // Committed without waiting for the WAL to reach the disk (synchronous_commit off): the page's
-    // items and its cursor commit together or not at all, so a crash of PostgreSQL or the machine
-    // can only lose the last pages as a whole, and the next run reads them again from the
-    // marketplace. Nothing a customer wrote is lost, and nothing that depends on these rows is made
-    // durable before them: a later commit that waits (a reply's claim, the run's end) flushes the WAL
-    // up to itself, these pages included. Waiting cost PostgreSQL a disk flush per page.
     await rawTransaction(
       prisma,
       async (tx) => {
@@ -208,7 +211,7 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
         SET "itemsFetched" = ${totals.fetched}, "itemsChanged" = ${totals.changed}, "pages" = "pages" + 1, "requests" = ${requests}
         WHERE "id" = ${run.id}`;
       },
-      { synchronous_commit: "off" },
+      PAGE_TRANSACTION,
     );
   };
 
