@@ -78,21 +78,25 @@ function run(pnpmCommand, args) {
 
 /**
  * Runs the command's main process and ends with its exit code, passing on every stop signal. npm
- * signals only its own child, which is this script (the package.json scripts `exec` it): a
- * supervisor's SIGTERM, or a SIGINT sent to npm alone, would otherwise leave the app, its workers
- * and PostgreSQL running after npm is gone. With `ownGroup` the command and everything it starts
- * (shells, turbo, test runners, browsers) get the signal, which a shell in between would not pass
- * on; commands that read the terminal (passwords) stay in the terminal's group instead.
+ * signals only its own child, which is this script (the package.json scripts `exec` it). In a
+ * terminal, Ctrl-C (SIGINT) and a hang-up (SIGHUP) reach every process of the foreground group, the
+ * command's included, so only a SIGTERM sent to npm is passed on. Anywhere else (a supervisor, CI, a
+ * background job) a signal reaches npm alone: the command gets a process group of its own and every
+ * stop signal goes to the whole group, the shells of package scripts and what they started included
+ * (a shell does not pass a signal on to its command). In a terminal the command stays in the
+ * terminal's group, where it can read a password (a background group could not).
  */
-function runUntilStopped([file, ...args], { cwd = root, failure, stopIsSuccess = false, ownGroup = false }, onSuccess = () => {}) {
-  const child = spawn(file, args, { cwd, stdio: "inherit", env, detached: ownGroup });
+function runUntilStopped([file, ...args], { cwd = root, failure, stopIsSuccess = false }, onSuccess = () => {}) {
+  const interactive = process.stdin.isTTY === true;
+  const child = spawn(file, args, { cwd, stdio: "inherit", env, detached: !interactive });
   child.on("error", (error) => fail(`Could not start ${path.basename(file)}: ${error.message}`));
   let stoppedBy = null;
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     process.on(signal, () => {
       stoppedBy ??= signal;
+      if (interactive && signal !== "SIGTERM") return; // the terminal signalled the command itself
       try {
-        process.kill(ownGroup ? -child.pid : child.pid, signal);
+        process.kill(interactive ? child.pid : -child.pid, signal);
       } catch {
         // already gone: its exit ends this process
       }
@@ -149,10 +153,10 @@ function runCommand() {
   } else if (command === "bench") {
     // `npm run bench -- --quick` and `pnpm bench --quick` both arrive here with the options after "bench".
     phase("Running the benchmark (docs/performance.md)");
-    runUntilStopped([...pnpm, "--filter", "@inbox/api", "bench", ...extraArgs], { failure: "The benchmark failed", ownGroup: true });
+    runUntilStopped([...pnpm, "--filter", "@inbox/api", "bench", ...extraArgs], { failure: "The benchmark failed" });
   } else if (command === "test") {
     phase("Running every check: lint, format, types, unit and integration tests, browser tests");
-    runUntilStopped([...pnpm, "run", "check"], { failure: "A check failed (its output is above)", ownGroup: true }, () =>
+    runUntilStopped([...pnpm, "run", "check"], { failure: "A check failed (its output is above)" }, () =>
       phase(`All checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s`),
     );
   } else {

@@ -2,7 +2,8 @@
 // npm passes a stop signal only to its own child: a supervisor's SIGTERM, or a SIGINT sent to npm
 // alone, once left the app, the workers and PostgreSQL running with nobody to stop them. The
 // command here is a small Node.js process standing in for the app, run the way `npm run worker` runs
-// its command (npm → bootstrap → pnpm → the command).
+// its command: npm → bootstrap → pnpm → the package script's shell, which passes no signal on → the
+// command.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -23,10 +24,9 @@ setInterval(() => {}, 60_000);
 `,
 );
 
-const groups: number[] = [];
 // Also after a failed or timed-out test: nothing it started outlives it.
 afterEach(() => {
-  for (const pgid of groups.splice(0)) if (groupAlive(pgid)) process.kill(-pgid, "SIGKILL");
+  for (const pid of leftOver()) process.kill(pid, "SIGKILL");
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -34,25 +34,31 @@ async function until(condition: () => boolean) {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
-function groupAlive(pgid: number) {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
+/** Processes still running whose command line names this test's folder (the command, its shell). */
+function leftOver(): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(dir)) pids.push(Number(entry));
+    } catch {
+      // ended meanwhile
+    }
   }
+  return pids;
 }
 
 describe("a README command stopped through npm", () => {
   it.each(["SIGTERM", "SIGINT"] as const)("passes %s on to the command it runs, and nothing is left running", async (signal) => {
     const state = path.join(dir, `${signal}.state`);
-    // Its own process group, as a terminal or a supervisor gives it, so the test can see what is left.
-    const npm = spawn("npm", ["run", "--silent", "pnpm", "--", "exec", "node", command, state], {
+    // Started as a supervisor starts it: no terminal, a process group of its own.
+    // `; true` keeps the shell waiting for the command instead of becoming it, as a script's shell.
+    const script = `node ${JSON.stringify(command)} ${JSON.stringify(state)}; true`;
+    const npm = spawn("npm", ["run", "--silent", "pnpm", "--", "exec", "sh", "-c", script], {
       cwd: root,
       detached: true,
       stdio: "ignore",
     });
-    groups.push(npm.pid!);
     const exited = new Promise<number | null>((resolve) => npm.once("exit", (code) => resolve(code)));
     await until(() => fs.existsSync(state));
 
@@ -61,6 +67,6 @@ describe("a README command stopped through npm", () => {
 
     // Each process waits for its command before it exits, so by now the command has stopped.
     expect(fs.readFileSync(state, "utf8")).toBe(`stopped by ${signal}`);
-    expect(groupAlive(npm.pid!)).toBe(false);
+    expect(leftOver()).toEqual([]);
   });
 });
