@@ -1,5 +1,6 @@
 // What the launcher may do on a given host: the demo (a published password) only on loopback,
-// unless the operator says otherwise in so many words (review finding 2).
+// unless the operator says otherwise in so many words (review finding 2); and what it tells the user
+// when it cannot listen there.
 
 export const DEMO_PUBLIC_OVERRIDE = "INBOX_DEMO_ALLOW_PUBLIC_HOST";
 const OVERRIDE_VALUE = "i-understand-the-password-is-public";
@@ -36,4 +37,19 @@ export function decideDemo(env: Readonly<Record<string, string | undefined>>, ho
       "!!! ─────────────────────────────────────────────────────────────────────────────",
     ].join("\n"),
   };
+}
+
+/** What a user reads when the app cannot listen on HOST:PORT, with what to do about it. */
+export function listenFailure(error: NodeJS.ErrnoException, port: number, host: string): string {
+  const at = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  switch (error.code) {
+    case "EADDRINUSE":
+      return `Port ${port} is in use on ${host}: is Marketplace Inbox already running (http://${at}), or another program? Stop it, or start on another port: PORT=${port + 1} npm start`;
+    case "EACCES":
+      return `Port ${port} needs privileges this user does not have: use a port above 1023, e.g. PORT=3000 npm start`;
+    case "EADDRNOTAVAIL":
+      return `HOST=${host} is not an address of this machine: use 127.0.0.1, or one of the machine's own addresses.`;
+    default:
+      return `Cannot listen on ${at}: ${error.message}`;
+  }
 }

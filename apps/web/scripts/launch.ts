@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
+import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -15,7 +16,7 @@ import { DEMO_USER, startDemoSandboxes, type DemoSandboxes } from "@inbox/api/de
 import { openAppInstance } from "@inbox/api/instance";
 import type { Workers } from "@inbox/api/workers";
 import { ensureDatabase, ensureSecretKey, persistentValue, removeEmbeddedCluster, restrictToOwner } from "@inbox/db/server";
-import { decideDemo, isLoopbackHost } from "./launch-policy";
+import { decideDemo, isLoopbackHost, listenFailure } from "./launch-policy";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = path.resolve(webDir, "..", "..");
@@ -51,6 +52,8 @@ async function main() {
     demo = decision.demo;
     // An external database without INBOX_SECRET_KEY: refuse before anything starts.
     if (process.env.DATABASE_URL) ensureSecretKey(dataDir);
+    // A taken port would fail only after the database, the workers and the first sync had started.
+    await ensurePortFree();
   } catch (error) {
     console.error(`✖ ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
@@ -229,6 +232,16 @@ async function buildIfNeeded(env: NodeJS.ProcessEnv) {
     build.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed with code ${code}`))));
   });
   fs.writeFileSync(stampFile, fingerprint);
+}
+
+/** Refuses, with what to do, when something already listens on the app's port. */
+async function ensurePortFree() {
+  const probe = net.createServer();
+  const failure = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+    probe.once("error", resolve);
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(null)));
+  });
+  if (failure) throw new Error(listenFailure(failure, port, host));
 }
 
 async function waitForHealth() {

@@ -8,6 +8,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gracefulClose } from "../src/server/graceful-close";
+import { listenFailure } from "./launch-policy";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 3000);
@@ -40,6 +41,12 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 const closing = gracefulClose(server);
+server.once("error", (error: NodeJS.ErrnoException) => {
+  if (server.listening) throw error;
+  // The launcher checks the port first; another program may still have taken it since.
+  console.error(`✖ ${listenFailure(error, port, hostname)}`);
+  process.exit(1);
+});
 server.listen(port, hostname);
 
 const stop = () => {

@@ -1,7 +1,7 @@
 // Review finding 2: the demo (whose password is published) never runs on a network address unless
 // the operator overrides it explicitly, and then it is announced loudly.
 import { describe, expect, it } from "vitest";
-import { decideDemo } from "../scripts/launch-policy";
+import { decideDemo, listenFailure } from "../scripts/launch-policy";
 
 describe("demo on the launcher's host", () => {
   it("is on by default only on loopback with the embedded database", () => {
@@ -24,5 +24,23 @@ describe("demo on the launcher's host", () => {
   it("still honours INBOX_DEMO=on on loopback and INBOX_DEMO=off anywhere", () => {
     expect(decideDemo({ INBOX_DEMO: "on", DATABASE_URL: "postgresql://db/inbox" }, "::1")).toEqual({ demo: true });
     expect(decideDemo({ INBOX_DEMO: "off" }, "127.0.0.1")).toEqual({ demo: false });
+  });
+});
+
+describe("a port the app cannot listen on", () => {
+  const failure = (code: string) => Object.assign(new Error(`listen ${code}`), { code });
+
+  it("says a taken port may be another Marketplace Inbox, and which port to try instead", () => {
+    expect(listenFailure(failure("EADDRINUSE"), 3000, "127.0.0.1")).toBe(
+      "Port 3000 is in use on 127.0.0.1: is Marketplace Inbox already running (http://127.0.0.1:3000), or another program? " +
+        "Stop it, or start on another port: PORT=3001 npm start",
+    );
+    expect(listenFailure(failure("EADDRINUSE"), 8080, "::1")).toContain("(http://[::1]:8080)");
+  });
+
+  it("tells what to change for a privileged port, a foreign address or anything else", () => {
+    expect(listenFailure(failure("EACCES"), 80, "0.0.0.0")).toMatch(/port above 1023/);
+    expect(listenFailure(failure("EADDRNOTAVAIL"), 3000, "10.9.9.9")).toMatch(/^HOST=10\.9\.9\.9 is not an address of this machine/);
+    expect(listenFailure(failure("EINVAL"), 3000, "127.0.0.1")).toBe("Cannot listen on 127.0.0.1:3000: listen EINVAL");
   });
 });
