@@ -49,7 +49,14 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
   const id = `worker-${randomUUID().slice(0, 8)}`;
   const shutdown = new AbortController();
   const boss = createBoss(options.databaseUrl, { worker: true });
-  boss.on("error", (error) => log(`pg-boss error: ${error.message}`));
+  let stopped = false;
+  boss.on("error", (error) => {
+    // pg-boss's pool lets go of its connections when it stops, but their sockets may still be
+    // closing when the caller then stops PostgreSQL, whose goodbye to them (57P01, "terminating
+    // connection due to administrator command") is no failure of ours.
+    if (stopped && (error as { code?: string }).code === "57P01") return;
+    log(`pg-boss error: ${error.message}`);
+  });
   await boss.start();
   await ensureQueues(boss);
   const queue = jobQueueFromBoss(boss);
@@ -150,6 +157,7 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
     async stop() {
       shutdown.abort();
       await boss.stop({ graceful: true, timeout: 30_000, wait: true });
+      stopped = true;
       await running.drain();
     },
   };
