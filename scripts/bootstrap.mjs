@@ -103,7 +103,9 @@ function runUntilStopped([file, ...args], { cwd = root, failure, stopIsSuccess =
     });
   }
   child.on("exit", (code, signal) => {
-    if (code === 0 || (stoppedBy && stopIsSuccess)) {
+    // A command that ended by the stop signal itself stopped cleanly; one that exited with a code
+    // (the launcher when stopping PostgreSQL failed) is taken at its word.
+    if (code === 0 || (code === null && stoppedBy && stopIsSuccess)) {
       onSuccess();
       process.exit(0);
     }

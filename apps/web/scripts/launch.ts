@@ -239,7 +239,7 @@ async function ensurePortFree() {
   const probe = net.createServer();
   const failure = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
     probe.once("error", resolve);
-    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(null)));
+    probe.listen(port, host, () => probe.close(() => resolve(null)));
   });
   if (failure) throw new Error(listenFailure(failure, port, host));
 }

@@ -27,10 +27,9 @@ export function processCpuMs(pid: number | "self"): number {
     const usage = process.cpuUsage();
     return (usage.user + usage.system) / 1000;
   }
-  // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, after the parenthesised name.
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  return procStat(fs.readFileSync(`/proc/${pid}/stat`, "utf8")).cpuMs;
 }
+
 /**
  * CPU time (user + system) the PostgreSQL server of `dataDir` has used so far, in ms: its postmaster
  * (the pid in postmaster.pid) and every process it started (backends, WAL writer, checkpointer, I/O
@@ -47,12 +46,16 @@ export function postgresCpuMs(dataDir: string): number {
     } catch {
       continue; // ended meanwhile
     }
-    // After the parenthesised name (which may hold spaces): state, ppid, …, utime (14), stime (15).
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(entry) !== postmaster && Number(fields[1]) !== postmaster) continue;
-    total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+    const { ppid, cpuMs } = procStat(stat);
+    if (Number(entry) === postmaster || ppid === postmaster) total += cpuMs;
   }
   return total;
+}
+
+/** A /proc/<pid>/stat line: after the parenthesised name (which may hold spaces), the parent (field 4) and utime + stime (14, 15, in clock ticks). */
+function procStat(stat: string): { ppid: number; cpuMs: number } {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { ppid: Number(fields[1]), cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND };
 }
 
 /** USER_HZ: 100 on every Linux architecture Node runs on. */

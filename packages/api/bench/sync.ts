@@ -173,10 +173,16 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
     await sandbox.call("resetCounters");
     // Where the machine's CPU went during the sync: the database, the worker, the sandbox (which a
     // real marketplace runs elsewhere).
-    const processes = { postgres: () => postgresCpuMs(options.postgresDataDir), worker: worker.pid, sandbox: sandbox.pid };
-    const cpuBefore = cpuOf(processes);
+    const { pid: workerPid } = worker;
+    const { pid: sandboxPid } = sandbox;
+    const cpu = () => ({
+      postgres: postgresCpuMs(options.postgresDataDir),
+      worker: processCpuMs(workerPid),
+      sandbox: processCpuMs(sandboxPid),
+    });
+    const cpuBefore = cpu();
     const openRun = await worker.call<SyncRunReport>("sync", { accountId: openAccount.id, baseUrl: open.url, rateLimited: false });
-    const cpuAfter = cpuOf(processes);
+    const cpuAfter = cpu();
     checkRun(openRun, await sandbox.call<SandboxCounters>("counters"), "unlimited sync");
     const openStored = await storedItems(prisma, openAccount.id);
     expect(openStored === options.unlimitedReviews, `unlimited sync stored ${openStored} of ${options.unlimitedReviews}`);
@@ -273,23 +279,13 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
   }
 }
 
-/** Each process's CPU so far, in ms: a pid, or a reader for several processes. */
-function cpuOf<K extends string>(processes: Record<K, number | (() => number)>): Record<K, number> {
-  const used = {} as Record<K, number>;
-  for (const name of Object.keys(processes) as K[]) {
-    const process = processes[name];
-    used[name] = typeof process === "number" ? processCpuMs(process) : process();
-  }
-  return used;
-}
-
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 /**
  * Every timed write phase (our ingest, the plain upserts, the sync) starts from the same state: the
  * rows an earlier step deleted vacuumed, so autovacuum does not clean up under the phase, and no
- * checkpoint of earlier writes owed. Without it the same plain upserts measured 3,700 or 5,800 rows/s
- * from one run to the next, and the sync's ratio to them swung with it.
+ * checkpoint of earlier writes owed. It removes two causes of the plain upserts' spread from run to
+ * run (3,700 to 6,000 rows/s), not all of them: the machine's own load remains.
  */
 async function settle(prisma: SyncBenchOptions["prisma"]) {
   await prisma.$executeRawUnsafe(`VACUUM "Item"`);
