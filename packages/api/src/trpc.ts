@@ -76,11 +76,11 @@ export function createTRPCContext(options: CreateContextOptions) {
      */
     memberships: (): Promise<SellerMembership[]> => (memberships ??= listCallerMemberships()),
     /**
-     * Runs a write that changes `userId`'s memberships, then drops that user's cached entry in this
-     * process at once: the user's next request (a redirect right after accepting an invitation) must
+     * Runs a write that changes `userId`'s access (memberships, session version), then drops that
+     * user's cached entries in this process at once: the user's next request (a redirect right after accepting an invitation) must
      * not wait for the database's notification, which the other processes go by.
      */
-    async changingMemberships<T>(userId: string, write: () => Promise<T>): Promise<T> {
+    async changingAccess<T>(userId: string, write: () => Promise<T>): Promise<T> {
       try {
         return await write();
       } finally {

@@ -3,6 +3,7 @@
 import type { ConnectorOptions } from "@inbox/connectors";
 import { getPrisma } from "@inbox/db";
 import { authenticateUser } from "./auth/authenticate";
+import { getMembershipCache } from "./auth/membership-cache";
 import { sessionIsCurrent } from "./auth/sessions";
 import type { AuditRequestInfo } from "./services/audit";
 import { downloadItemAttachment } from "./services/attachments";
@@ -15,7 +16,7 @@ export function signInWithPassword(email: string, password: string, request: Aud
 
 /** Whether a session cookie's version is still the user's (not ended by "end all sessions"). */
 export function isSessionCurrent(userId: string, tokenVersion: unknown) {
-  return sessionIsCurrent(getPrisma(), userId, tokenVersion);
+  return sessionIsCurrent(getPrisma(), userId, tokenVersion, getMembershipCache());
 }
 
 /** Database round trip for the health check; throws when the database cannot be reached. */

@@ -1,12 +1,13 @@
-// The membership cache (auth/membership-cache.ts): memberships are read from the database once and
-// kept, until the database notifies a change to that user's memberships (migration access_notify),
-// whether the change came through the app, another process or plain SQL; while its LISTEN
-// connection is down nothing is kept.
+// The membership cache (auth/membership-cache.ts): memberships and session versions are read from the
+// database once and kept, until the database notifies a change to that user's access (migrations
+// access_notify and session_notify), whether the change came through the app, another process or
+// plain SQL; while its LISTEN connection is down nothing is kept.
 import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { TRPCError } from "@trpc/server";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMembershipCache, type MembershipCache } from "../src/auth/membership-cache";
+import { currentSessionVersion, sessionIsCurrent } from "../src/auth/sessions";
 import { createCaller, createTRPCContext } from "../src/index";
 import { listMemberships, type SellerMembership } from "../src/services/memberships";
 import { addMember, createSellerWithItems, createUser } from "./fixtures";
@@ -157,6 +158,42 @@ describe("membership cache", () => {
       expect(load.reads).toBe(4);
     } finally {
       await admin.end();
+    }
+  });
+  it("keeps a user's session version until their sessions end, then every process reads it again", async () => {
+    const { prisma } = database();
+    const user = await createUser(prisma, "Вера");
+    // A second server process: its own cache, told only by the database's notifications.
+    const otherProcess = createMembershipCache(database().url);
+    try {
+      await Promise.all([cache.settled(), otherProcess.settled()]);
+      const load = Object.assign(
+        async () => {
+          load.reads += 1;
+          return currentSessionVersion(prisma, user.id);
+        },
+        { reads: 0 },
+      );
+      expect(await otherProcess.readSessionVersion(user.id, load)).toBe(0);
+      expect(await otherProcess.readSessionVersion(user.id, load)).toBe(0);
+      expect(load.reads).toBe(1);
+      expect(await sessionIsCurrent(prisma, user.id, 0, cache)).toBe(true);
+
+      // "Sign out everywhere" through the app in the first process: refused there before the answer...
+      await createCaller(createTRPCContext({ userId: user.id, prisma, membershipCache: cache })).session.signOutEverywhere();
+      expect(await sessionIsCurrent(prisma, user.id, 0, cache)).toBe(false);
+      // ...and in the other as soon as the change is notified.
+      await otherProcess.settled();
+      expect(await otherProcess.readSessionVersion(user.id, load)).toBe(1);
+      expect(load.reads).toBe(2);
+      expect(await sessionIsCurrent(prisma, user.id, 0, otherProcess)).toBe(false);
+
+      // A deleted user's tokens are refused everywhere too.
+      await prisma.user.delete({ where: { id: user.id } });
+      await otherProcess.settled();
+      expect(await sessionIsCurrent(prisma, user.id, 1, otherProcess)).toBe(false);
+    } finally {
+      await otherProcess.close();
     }
   });
 });

@@ -1,11 +1,13 @@
-// The callers' memberships, kept per process between requests. Every access check reads them
-// (seller.list and every seller-scoped procedure); read from the database on each call they were one
-// of the three statements of an inbox page and a third of its database time (docs/performance.md,
-// "Memberships cached between requests").
+// The callers' memberships and session versions, kept per process between requests. Every access
+// check reads the memberships (seller.list and every seller-scoped procedure); read from the database
+// on each call they were one of the three statements of an inbox page and a third of its database
+// time (docs/performance.md, "Memberships cached between requests"). Every signed-in request checks
+// its session's version (auth/sessions.ts).
 //
-// Freshness comes from the database, not from a clock: migration access_notify makes every change to
-// a membership notify channel `inbox_access` with the user's id on commit (`*` when a seller is renamed
-// or the table truncated), and the cache drops what it names. It keeps entries only while its LISTEN
+// Freshness comes from the database, not from a clock: migrations access_notify and session_notify
+// make every change to a membership, and every end of a user's sessions, notify channel
+// `inbox_access` with the user's id on commit (`*` when a seller is renamed or a table truncated),
+// and the cache drops what it names: in every server process alike. It keeps entries only while its LISTEN
 // connection listens; when that is lost, everything is dropped and every read goes to the database
 // until it listens again. So a revoked member is refused as soon as the notification arrives (a few
 // milliseconds after the commit), in every process.
@@ -30,7 +32,9 @@ export interface MembershipCacheOptions {
 export interface MembershipCache {
   /** The user's memberships: cached, or read with `load` (and kept when nothing changed meanwhile). */
   read(userId: string, load: () => Promise<SellerMembership[]>): Promise<SellerMembership[]>;
-  /** Drops the user's entry now: this process changed their memberships (the notification follows). */
+  /** The user's session version (null: no such user), kept as `read` keeps memberships. */
+  readSessionVersion(userId: string, load: () => Promise<number | null>): Promise<number | null>;
+  /** Drops the user's entries now: this process changed their access (the notification follows). */
   changed(userId: string): void;
   /** True while changes reach the cache (its LISTEN connection listens): only then are reads kept. */
   readonly listening: boolean;
@@ -39,25 +43,28 @@ export interface MembershipCache {
   close(): Promise<void>;
 }
 
-interface Entry {
-  memberships: Promise<SellerMembership[]>;
+interface Entry<T> {
+  value: Promise<T>;
   readAt: number;
 }
 
 export function createMembershipCache(connectionString: string, options: MembershipCacheOptions = {}): MembershipCache {
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   const maxUsers = options.maxUsers ?? 10_000;
-  const entries = new Map<string, Entry>();
+  const memberships = new Map<string, Entry<SellerMembership[]>>();
+  const sessionVersions = new Map<string, Entry<number | null>>();
   // Bumped by every notification and connection change: a read that started before one is not kept,
   // as it may have seen the database before the change it announces.
   let generation = 0;
   const dropAll = () => {
     generation += 1;
-    entries.clear();
+    memberships.clear();
+    sessionVersions.clear();
   };
   const drop = (userId: string) => {
     generation += 1;
-    entries.delete(userId);
+    memberships.delete(userId);
+    sessionVersions.delete(userId);
   };
   const listener = createPgListener({
     connectionString,
@@ -72,28 +79,31 @@ export function createMembershipCache(connectionString: string, options: Members
     onLost: dropAll,
   });
 
+  function kept<T>(entries: Map<string, Entry<T>>, userId: string, load: () => Promise<T>): Promise<T> {
+    if (!listener.listening) {
+      // Not listening yet (first use) or any more (lost): the database answers until it does.
+      listener.listen().catch(() => {});
+      return load();
+    }
+    const cached = entries.get(userId);
+    if (cached && performance.now() - cached.readAt < maxAgeMs) return cached.value;
+    const startedIn = generation;
+    const entry: Entry<T> = { value: load(), readAt: performance.now() };
+    entry.value.then(
+      () => {
+        if (generation !== startedIn || !listener.listening) return;
+        entries.delete(userId);
+        entries.set(userId, entry);
+        if (entries.size > maxUsers) entries.delete(entries.keys().next().value!);
+      },
+      () => {},
+    );
+    return entry.value;
+  }
+
   return {
-    read(userId, load) {
-      if (!listener.listening) {
-        // Not listening yet (first use) or any more (lost): the database answers until it does.
-        listener.listen().catch(() => {});
-        return load();
-      }
-      const cached = entries.get(userId);
-      if (cached && performance.now() - cached.readAt < maxAgeMs) return cached.memberships;
-      const startedIn = generation;
-      const entry: Entry = { memberships: load(), readAt: performance.now() };
-      entry.memberships.then(
-        () => {
-          if (generation !== startedIn || !listener.listening) return;
-          entries.delete(userId);
-          entries.set(userId, entry);
-          if (entries.size > maxUsers) entries.delete(entries.keys().next().value!);
-        },
-        () => {},
-      );
-      return entry.memberships;
-    },
+    read: (userId, load) => kept(memberships, userId, load),
+    readSessionVersion: (userId, load) => kept(sessionVersions, userId, load),
     changed: drop,
     get listening() {
       return listener.listening;

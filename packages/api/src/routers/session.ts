@@ -7,7 +7,7 @@ import { createTRPCRouter, protectedProcedure } from "../trpc";
 export const sessionRouter = createTRPCRouter({
   /** Ends every session of the caller on every device, this one included. */
   signOutEverywhere: protectedProcedure.mutation(async ({ ctx }) => {
-    await signOutEverywhere(ctx.prisma, ctx.userId, auditOriginOf(ctx));
+    await ctx.changingAccess(ctx.userId, () => signOutEverywhere(ctx.prisma, ctx.userId, auditOriginOf(ctx)));
     return { signedOut: true };
   }),
 
@@ -20,7 +20,7 @@ export const sessionRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await changePassword(ctx.prisma, ctx.userId, input, auditOriginOf(ctx));
+      await ctx.changingAccess(ctx.userId, () => changePassword(ctx.prisma, ctx.userId, input, auditOriginOf(ctx)));
       return { changed: true };
     }),
 });

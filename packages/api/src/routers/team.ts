@@ -75,7 +75,7 @@ export const teamRouter = createTRPCRouter({
     .meta(restRoute("PATCH", "/sellers/{sellerId}/members/{userId}", "Change a member's role"))
     .input(z.object({ userId: id, role: roleSchema }))
     .mutation(({ ctx, input }) =>
-      ctx.changingMemberships(input.userId, () =>
+      ctx.changingAccess(input.userId, () =>
         changeMemberRole(ctx.prisma, { sellerId: ctx.seller.id, userId: input.userId, role: input.role }, auditOriginOf(ctx)),
       ),
     ),
@@ -85,7 +85,7 @@ export const teamRouter = createTRPCRouter({
     .meta(restRoute("DELETE", "/sellers/{sellerId}/members/{userId}", "Remove a member from the seller"))
     .input(z.object({ userId: id }))
     .mutation(({ ctx, input }) =>
-      ctx.changingMemberships(input.userId, () =>
+      ctx.changingAccess(input.userId, () =>
         removeMember(ctx.prisma, { sellerId: ctx.seller.id, userId: input.userId }, auditOriginOf(ctx)),
       ),
     ),
@@ -99,8 +99,6 @@ export const invitationRouter = createTRPCRouter({
   accept: protectedProcedure
     .input(z.object({ token: z.string().min(1).max(100) }))
     .mutation(({ ctx, input }) =>
-      ctx.changingMemberships(ctx.userId, () =>
-        acceptInvitation(ctx.prisma, { token: input.token, userId: ctx.userId }, auditOriginOf(ctx)),
-      ),
+      ctx.changingAccess(ctx.userId, () => acceptInvitation(ctx.prisma, { token: input.token, userId: ctx.userId }, auditOriginOf(ctx))),
     ),
 });
