@@ -53,3 +53,21 @@ export function listenFailure(error: NodeJS.ErrnoException, port: number, host: 
       return `Cannot listen on ${at}: ${error.message}`;
   }
 }
+
+/** Server processes by default: one per core, up to this many (each holds a Next.js server's memory). */
+export const DEFAULT_MAX_SERVER_PROCESSES = 4;
+
+/**
+ * How many processes serve HTTP (scripts/server.ts): WEB_CONCURRENCY when set, else one per core up
+ * to DEFAULT_MAX_SERVER_PROCESSES. One process of Node.js runs its JavaScript on one core, and on a
+ * machine it shares with PostgreSQL that core is also taken by the database half the time.
+ */
+export function serverProcessCount(env: Readonly<Record<string, string | undefined>>, cores: number): number {
+  const raw = env.WEB_CONCURRENCY;
+  if (raw === undefined || raw === "") return Math.max(1, Math.min(cores, DEFAULT_MAX_SERVER_PROCESSES));
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 1 || count > 64) {
+    throw new Error(`WEB_CONCURRENCY must be a whole number of server processes from 1 to 64 (got "${raw}").`);
+  }
+  return count;
+}

@@ -3,61 +3,135 @@
 // /api/v1 and /api/openapi.json, Next.js's request handler for everything else. Needs a build
 // (`next build`) and the launcher's environment (DATABASE_URL, NEXTAUTH_SECRET, NEXTAUTH_URL).
 //
-//   node --import tsx scripts/server.ts      (PORT and HOST from the environment)
+// It serves from several processes (WEB_CONCURRENCY; one per core by default, see launch-policy.ts),
+// as Node's cluster runs them: this primary forks the workers, which share the port (the primary
+// hands each new connection to the next worker), replaces one that crashes, and stops them all on
+// SIGTERM, SIGINT or SIGHUP. Nothing a request needs lives in one worker alone: sessions are cookies,
+// caches are dropped by the database's notifications (@inbox/api auth/membership-cache.ts), and the
+// per-token limits are kept by the primary (src/server/shared-limiter.ts).
+//
+//   node --import tsx scripts/server.ts      (PORT, HOST and WEB_CONCURRENCY from the environment)
+import cluster from "node:cluster";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gracefulClose } from "../src/server/graceful-close";
-import { listenFailure } from "./launch-policy";
+import { serveSharedLimits, sharedLimiter } from "../src/server/shared-limiter";
+import { listenFailure, serverProcessCount } from "./launch-policy";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "127.0.0.1";
+const STOP_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
 
-// Next.js, React and tRPC read NODE_ENV when they load, as `next start` sets it: so they are imported only after.
-Object.assign(process.env, { NODE_ENV: "production" });
-const { default: next } = await import("next");
-// Before app.prepare(), where Next.js replaces the global Date: @inbox/db keeps the intrinsic one for
-// the timestamps it parses (packages/db/src/client.ts).
-const { createApiListener, endEventStreams } = await import("../src/server/api-server");
-const { closeLiveHub, closeMembershipCache } = await import("@inbox/api");
-const app = next({ dir: webDir, dev: false, hostname, port });
-await app.prepare();
-const handleNext = app.getRequestHandler();
-const handleApi = createApiListener({ hostname, port });
+if (cluster.isPrimary) {
+  let processes: number;
+  try {
+    processes = serverProcessCount(process.env, os.availableParallelism());
+  } catch (error) {
+    console.error(`✖ ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  if (processes > 1) superviseWorkers(processes);
+  else await serve(false);
+} else {
+  await serve(true);
+}
 
-const server = http.createServer((req, res) => {
-  handleApi(req, res)
-    .then((handled) => (handled ? undefined : handleNext(req, res)))
-    .catch((error: unknown) => {
-      console.error(`${req.method} ${req.url} failed:`, error);
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-});
-// Idle keep-alive connections stay open longer than clients and proxies keep theirs before reusing
-// them (60 s is usual for nginx and load balancers). With Node's 5 s, a request sent on a connection
-// the server was closing at that moment failed with ECONNRESET (seen in the browser tests' API calls).
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
-const closing = gracefulClose(server);
-server.once("error", (error: NodeJS.ErrnoException) => {
-  if (server.listening) throw error;
-  // The launcher checks the port first; another program may still have taken it since.
-  console.error(`✖ ${listenFailure(error, port, hostname)}`);
-  process.exit(1);
-});
-server.listen(port, hostname);
+/** Restarts within this window count together; more than RESTARTS_ALLOWED of them stop the server. */
+const RESTART_WINDOW_MS = 60_000;
+const RESTARTS_ALLOWED = 5;
 
-const stop = () => {
-  // Idle connections close now, busy ones after their answer.
-  void closing
-    .close()
-    .then(() => Promise.all([closeLiveHub(), closeMembershipCache()]))
-    .then(() => app.close())
-    .finally(() => process.exit(0));
-  // Live-update streams never finish on their own: they end now, and their clients resume elsewhere.
-  endEventStreams();
-};
-process.once("SIGTERM", stop);
-process.once("SIGINT", stop);
+function superviseWorkers(count: number) {
+  serveSharedLimits();
+  const running = new Set<number>();
+  const listened = new Set<number>();
+  const restarts: number[] = [];
+  let stopping = false;
+  let exitCode = 0;
+  const fork = () => running.add(cluster.fork().id);
+  const stop = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    exitCode = code;
+    if (running.size === 0) process.exit(exitCode);
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
+  };
+  cluster.on("listening", (worker) => listened.add(worker.id));
+  cluster.on("exit", (worker, code, signal) => {
+    running.delete(worker.id);
+    if (stopping) {
+      if (running.size === 0) process.exit(exitCode);
+      return;
+    }
+    // One that never listened could not start (a taken port, no build): it said why; so does the primary.
+    if (!listened.has(worker.id)) return stop(code || 1);
+    const now = Date.now();
+    restarts.push(now);
+    while (restarts[0]! < now - RESTART_WINDOW_MS) restarts.shift();
+    if (restarts.length > RESTARTS_ALLOWED) {
+      console.error(`✖ Server processes keep stopping (${restarts.length} in a minute): the server stops. See the errors above.`);
+      return stop(1);
+    }
+    console.error(`A server process stopped (${signal ?? `exit code ${code}`}); starting another.`);
+    fork();
+  });
+  for (let i = 0; i < count; i += 1) fork();
+  for (const signal of STOP_SIGNALS) process.on(signal, () => stop(0));
+}
+
+async function serve(inCluster: boolean) {
+  // Next.js, React and tRPC read NODE_ENV when they load, as `next start` sets it: so they are imported only after.
+  Object.assign(process.env, { NODE_ENV: "production" });
+  const { default: next } = await import("next");
+  // Before app.prepare(), where Next.js replaces the global Date: @inbox/db keeps the intrinsic one for
+  // the timestamps it parses (packages/db/src/client.ts).
+  const { createApiListener, endEventStreams } = await import("../src/server/api-server");
+  const { closeLiveHub, closeMembershipCache } = await import("@inbox/api");
+  const app = next({ dir: webDir, dev: false, hostname, port });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+  const handleApi = createApiListener({ hostname, port, ...(inCluster ? { limiter: sharedLimiter() } : {}) });
+
+  const server = http.createServer((req, res) => {
+    handleApi(req, res)
+      .then((handled) => (handled ? undefined : handleNext(req, res)))
+      .catch((error: unknown) => {
+        console.error(`${req.method} ${req.url} failed:`, error);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+  });
+  // Idle keep-alive connections stay open longer than clients and proxies keep theirs before reusing
+  // them (60 s is usual for nginx and load balancers). With Node's 5 s, a request sent on a connection
+  // the server was closing at that moment failed with ECONNRESET (seen in the browser tests' API calls).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  const closing = gracefulClose(server);
+  server.once("error", (error: NodeJS.ErrnoException) => {
+    if (server.listening) throw error;
+    // The launcher checks the port first; another program may still have taken it since.
+    console.error(`✖ ${listenFailure(error, port, hostname)}`);
+    process.exit(1);
+  });
+  server.listen(port, hostname);
+
+  let stopping = false;
+  const stop = () => {
+    // A terminal's Ctrl-C reaches this process and the launcher, which then sends SIGTERM too: once is enough.
+    if (stopping) return;
+    stopping = true;
+    // Idle connections close now, busy ones after their answer.
+    void closing
+      .close()
+      .then(() => Promise.all([closeLiveHub(), closeMembershipCache()]))
+      .then(() => app.close())
+      .finally(() => process.exit(0));
+    // Live-update streams never finish on their own: they end now, and their clients resume elsewhere.
+    endEventStreams();
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
+  // The primary is gone (killed without a chance to stop this process): stop rather than serve on alone.
+  if (inCluster) process.once("disconnect", stop);
+}

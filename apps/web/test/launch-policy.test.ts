@@ -1,7 +1,7 @@
 // Review finding 2: the demo (whose password is published) never runs on a network address unless
 // the operator overrides it explicitly, and then it is announced loudly.
 import { describe, expect, it } from "vitest";
-import { decideDemo, listenFailure } from "../scripts/launch-policy";
+import { DEFAULT_MAX_SERVER_PROCESSES, decideDemo, listenFailure, serverProcessCount } from "../scripts/launch-policy";
 
 describe("demo on the launcher's host", () => {
   it("is on by default only on loopback with the embedded database", () => {
@@ -42,5 +42,24 @@ describe("a port the app cannot listen on", () => {
     expect(listenFailure(failure("EACCES"), 80, "0.0.0.0")).toMatch(/port above 1023/);
     expect(listenFailure(failure("EADDRNOTAVAIL"), 3000, "10.9.9.9")).toMatch(/^HOST=10\.9\.9\.9 is not an address of this machine/);
     expect(listenFailure(failure("EINVAL"), 3000, "127.0.0.1")).toBe("Cannot listen on 127.0.0.1:3000: listen EINVAL");
+  });
+});
+
+describe("how many processes serve HTTP", () => {
+  it("runs one per core by default, up to a few", () => {
+    expect(serverProcessCount({}, 1)).toBe(1);
+    expect(serverProcessCount({}, 2)).toBe(2);
+    expect(serverProcessCount({ WEB_CONCURRENCY: "" }, 2)).toBe(2);
+    expect(serverProcessCount({}, 64)).toBe(DEFAULT_MAX_SERVER_PROCESSES);
+  });
+
+  it("takes WEB_CONCURRENCY as given, and refuses what is not a count of processes", () => {
+    expect(serverProcessCount({ WEB_CONCURRENCY: "1" }, 8)).toBe(1);
+    expect(serverProcessCount({ WEB_CONCURRENCY: "6" }, 2)).toBe(6);
+    for (const raw of ["0", "-1", "1.5", "two", "65"]) {
+      expect(() => serverProcessCount({ WEB_CONCURRENCY: raw }, 2)).toThrow(
+        `WEB_CONCURRENCY must be a whole number of server processes from 1 to 64 (got "${raw}")`,
+      );
+    }
   });
 });

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { constants as zlibConstants, gzipSync } from "node:zlib";
 import { answerTrpcQueries, handleApiRequest, isApiPath } from "@inbox/api";
+import type { RequestLimiter } from "@inbox/api/rate-limit";
 import { apiSecurityHeaders } from "../security-headers";
 import { publicUrlIsHttps } from "./session-policy";
 import { renewedSessionCookie, serializeSessionCookie } from "./session-refresh";
@@ -20,12 +21,14 @@ export interface ApiListenerOptions {
   /** The address the server listens on: requests' URLs are built on it, as Next.js builds them. */
   hostname: string;
   port: number;
+  /** Per-token limits: shared by the server's processes (shared-limiter.ts); this process's own when unset. */
+  limiter?: RequestLimiter;
 }
 
 /** Answers API requests and returns true; any other request is left alone (false) for Next.js. */
 export type ApiListener = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
-export function createApiListener({ hostname, port }: ApiListenerOptions): ApiListener {
+export function createApiListener({ hostname, port, limiter }: ApiListenerOptions): ApiListener {
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   return async (req, res) => {
     // Next.js's request URL: its listening address, https when TLS ends here or at a proxy that says so.
@@ -33,7 +36,7 @@ export function createApiListener({ hostname, port }: ApiListenerOptions): ApiLi
     const url = new URL(req.url ?? "/", `${https ? "https" : "http"}://${host}:${port}`);
     if (!isApiPath(url.pathname)) return false;
     try {
-      await answer(req, res, url, https);
+      await answer(req, res, url, https, limiter);
     } catch (error) {
       console.error(`API ${req.method} ${url.pathname} failed:`, error);
       if (!res.headersSent) {
@@ -172,7 +175,7 @@ function webRequestOf(req: IncomingMessage, res: ServerResponse, url: URL): Requ
   } as RequestInit);
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, url: URL, https: boolean) {
+async function answer(req: IncomingMessage, res: ServerResponse, url: URL, https: boolean, limiter: RequestLimiter | undefined) {
   if (streamsEnded && req.headers.accept === "text/event-stream") {
     // Shutting down: a live stream (EventSource asks so) ends before it starts and reconnects elsewhere.
     res.writeHead(200, { ...headersFor(https), "content-type": "text/event-stream", "cache-control": "no-cache" }).end();
@@ -181,7 +184,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, url: URL, https
   // One decryption serves both the caller's identity and the session's renewal.
   const cookies = parseCookieHeader(req.headers.cookie);
   const claims = cookies.length > 0 ? sessionClaimsOf(cookies) : null;
-  const options = { sessionUserId: () => currentSessionUserId(claims) };
+  const options = { sessionUserId: () => currentSessionUserId(claims), limiter };
   // tRPC queries by GET are answered from Node's request as it came; everything else as a Web Request.
   const queries = req.method === "GET" ? await answerTrpcQueries({ url, header: (name) => headerOf(req, name) }, options) : null;
   const response = queries ? null : await handleApiRequest(webRequestOf(req, res, url), options);

@@ -1,6 +1,7 @@
-// Per-token request limits: a token bucket per API token, refilled continuously. In memory, so
-// each app process limits on its own (one process per deployment today); a token spread over N
-// processes gets N times the rate.
+// Per-token request limits: a token bucket per API token, refilled continuously, in memory. The
+// production server's processes share one (apps/web src/server/shared-limiter.ts: their primary
+// keeps the buckets), so a token gets its rate whichever process answers; separate deployments of the
+// app behind one address each limit on their own.
 export interface TokenBucketOptions {
   /** Sustained calls per second. */
   ratePerSecond: number;
@@ -10,10 +11,16 @@ export interface TokenBucketOptions {
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
+/** What the API's edge asks before it runs a token's calls: a TokenBucketLimiter, or one it asks elsewhere. */
+export interface RequestLimiter {
+  readonly options: TokenBucketOptions;
+  take(key: string, cost?: number): RateDecision | Promise<RateDecision>;
+}
+
 /** Buckets idle this long are full again and can be forgotten. */
 const IDLE_FORGET_MS = 10 * 60_000;
 
-export class TokenBucketLimiter {
+export class TokenBucketLimiter implements RequestLimiter {
   private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
 
   constructor(readonly options: TokenBucketOptions) {

@@ -11,7 +11,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { createOpenApiFetchHandler, generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
 import { resolveApiToken, type ApiTokenPrincipal } from "../auth/api-tokens";
-import { apiRateLimitFromEnv, TokenBucketLimiter } from "../auth/rate-limit";
+import { apiRateLimitFromEnv, TokenBucketLimiter, type RequestLimiter } from "../auth/rate-limit";
 import type { JobQueue } from "../jobs/queues";
 import type { LiveHub } from "../live/live-hub";
 import { appRouter } from "../root";
@@ -37,7 +37,7 @@ export interface ApiHttpOptions {
   jobs?: JobQueue;
   connectorOptions?: ConnectorOptions;
   /** Per-token limits; one process-wide limiter from the environment by default. */
-  limiter?: TokenBucketLimiter;
+  limiter?: RequestLimiter;
   /** Where live-update subscriptions listen; the process-wide hub by default. */
   live?: LiveHub;
 }
@@ -104,9 +104,9 @@ async function identifyCaller(headers: HeaderReader, options: ApiHttpOptions, pr
   }
 }
 
-function rateLimit(caller: Caller, calls: number, limiter: TokenBucketLimiter) {
+async function rateLimit(caller: Caller, calls: number, limiter: RequestLimiter) {
   if (!caller.apiToken) return;
-  const decision = limiter.take(caller.apiToken.tokenId, calls);
+  const decision = await limiter.take(caller.apiToken.tokenId, calls);
   if (!decision.allowed) {
     throw new EdgeRefusal(
       "TOO_MANY_REQUESTS",
@@ -175,7 +175,7 @@ export async function answerTrpcQueries(request: QueryRequest, options: ApiHttpO
   let caller: Caller;
   try {
     caller = await identifyCaller(headers, options, options.prisma ?? getPrisma());
-    rateLimit(caller, queries.calls.length, options.limiter ?? processLimiter());
+    await rateLimit(caller, queries.calls.length, options.limiter ?? processLimiter());
   } catch (error) {
     const paths = queries.calls.map((call) => call.path);
     if (error instanceof EdgeRefusal) return trpcRefusal(error, paths, queries.batch);
@@ -214,7 +214,7 @@ export async function handleTrpcHttpRequest(request: Request, options: ApiHttpOp
     }
     body = await readCappedBody(request);
     caller = await identifyCaller(request.headers, options, prisma);
-    rateLimit(caller, paths.length, options.limiter ?? processLimiter());
+    await rateLimit(caller, paths.length, options.limiter ?? processLimiter());
   } catch (error) {
     if (error instanceof EdgeRefusal) return responseOf(trpcRefusal(error, paths, batch));
     throw error;
@@ -255,7 +255,7 @@ export async function handleRestHttpRequest(request: Request, options: ApiHttpOp
   try {
     body = await readCappedBody(request);
     caller = await identifyCaller(request.headers, options, prisma);
-    rateLimit(caller, 1, options.limiter ?? processLimiter());
+    await rateLimit(caller, 1, options.limiter ?? processLimiter());
   } catch (error) {
     if (error instanceof EdgeRefusal)
       return Response.json({ message: error.message, code: error.code }, { status: error.status, headers: error.headers });
