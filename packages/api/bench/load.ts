@@ -21,22 +21,15 @@ export interface ThroughputFigures {
   driverCpuMsPerCall?: number;
 }
 
-/** CPU time (user + system) a process has used so far, in ms: from /proc for another process. */
+/**
+ * CPU time (user + system) used so far, in ms: by this process ("self"), or by another process and
+ * every process it started that is still running (the app server's workers, PostgreSQL's backends).
+ */
 export function processCpuMs(pid: number | "self"): number {
   if (pid === "self") {
     const usage = process.cpuUsage();
     return (usage.user + usage.system) / 1000;
   }
-  return procStat(fs.readFileSync(`/proc/${pid}/stat`, "utf8")).cpuMs;
-}
-
-/**
- * CPU time (user + system) the PostgreSQL server of `dataDir` has used so far, in ms: its postmaster
- * (the pid in postmaster.pid) and every process it started (backends, WAL writer, checkpointer, I/O
- * workers), those still running.
- */
-export function postgresCpuMs(dataDir: string): number {
-  const postmaster = Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
   let total = 0;
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -47,9 +40,18 @@ export function postgresCpuMs(dataDir: string): number {
       continue; // ended meanwhile
     }
     const { ppid, cpuMs } = procStat(stat);
-    if (Number(entry) === postmaster || ppid === postmaster) total += cpuMs;
+    if (Number(entry) === pid || ppid === pid) total += cpuMs;
   }
   return total;
+}
+
+/**
+ * CPU time (user + system) the PostgreSQL server of `dataDir` has used so far, in ms: its postmaster
+ * (the pid in postmaster.pid) and every process it started (backends, WAL writer, checkpointer, I/O
+ * workers), those still running.
+ */
+export function postgresCpuMs(dataDir: string): number {
+  return processCpuMs(Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]));
 }
 
 /** A /proc/<pid>/stat line: after the parenthesised name (which may hold spaces), the parent (field 4) and utime + stime (14, 15, in clock ticks). */
@@ -108,6 +110,9 @@ export interface Contender {
  * Two ways of doing the same work (the app over HTTP, its SQL replayed) at `concurrency`, measured in
  * `rounds` alternating rounds that share `seconds` per contender: the machine's quiet and busy moments
  * fall on both alike, so their ratio compares the work, not two moments. Each figure sums its rounds.
+ * Each contender first runs `warmupSeconds` at the same concurrency, unmeasured: the calls before
+ * (at concurrency 1, on one connection) reach one of the app's server processes only, and a process
+ * that has not yet compiled a call's code path would count its warm-up as the design's cost.
  */
 export async function throughputInTurns(
   first: Contender,
@@ -115,7 +120,9 @@ export async function throughputInTurns(
   concurrency: number,
   seconds: number,
   rounds = 3,
+  warmupSeconds = 2,
 ): Promise<[ThroughputFigures, ThroughputFigures]> {
+  for (const contender of [first, second]) await measureRound(contender.call, concurrency, warmupSeconds);
   const measured: [Round[], Round[]] = [[], []];
   for (let round = 0; round < rounds; round += 1) {
     for (const [index, contender] of [first, second].entries()) {

@@ -128,7 +128,7 @@ export async function benchReadPath(options: ReadPathOptions): Promise<ReadPathF
       const callHttp = () => http.list(largest, input);
       const httpC1 = await latency(callHttp, plan.read.samplesC1);
       const sqlC1 = await latency(replay, plan.read.samplesC1);
-      // CPU per call: the app's process for HTTP, the bench's own (the pg client) for the replay.
+      // CPU per call: the app's server processes for HTTP, the bench's own (the pg client) for the replay.
       const [httpC16, sqlC16] = await throughputInTurns(
         { call: () => http.listAnswered(largest, input), cpuOf: app.pid },
         { call: replay, cpuOf: "self" },

@@ -19,7 +19,7 @@ const HIGH_CONCURRENCY = 16;
 
 export interface TriageScenarioOptions {
   baseUrl: string;
-  /** The app's process, whose CPU per call is reported. */
+  /** The app server's primary: its processes' CPU per call is reported. */
   appPid: number;
   user: BenchUser;
   databaseUrl: string;
