@@ -9,6 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -16,7 +17,7 @@ import { DEMO_USER, startDemoSandboxes, type DemoSandboxes } from "@inbox/api/de
 import { openAppInstance } from "@inbox/api/instance";
 import type { Workers } from "@inbox/api/workers";
 import { ensureDatabase, ensureSecretKey, persistentValue, removeEmbeddedCluster, restrictToOwner } from "@inbox/db/server";
-import { decideDemo, isLoopbackHost, listenFailure } from "./launch-policy";
+import { decideDemo, isLoopbackHost, listenFailure, serverProcessCount } from "./launch-policy";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = path.resolve(webDir, "..", "..");
@@ -52,7 +53,8 @@ async function main() {
     demo = decision.demo;
     // An external database without INBOX_SECRET_KEY: refuse before anything starts.
     if (process.env.DATABASE_URL) ensureSecretKey(dataDir);
-    // A taken port would fail only after the database, the workers and the first sync had started.
+    // A taken port or a bad WEB_CONCURRENCY would fail only after the database, the workers and the first sync had started.
+    if (!args.dev) serverProcessCount(process.env, os.availableParallelism());
     await ensurePortFree();
   } catch (error) {
     console.error(`✖ ${error instanceof Error ? error.message : String(error)}`);

@@ -39,6 +39,13 @@ if (cluster.isPrimary) {
   await serve(true);
 }
 
+/** What a server process tells the primary when it cannot listen, before it exits. */
+const LISTEN_FAILED = "inbox:listen-failed";
+interface ListenFailed {
+  type: typeof LISTEN_FAILED;
+  message: string;
+}
+
 /** Restarts within this window count together; more than RESTARTS_ALLOWED of them stop the server. */
 const RESTART_WINDOW_MS = 60_000;
 const RESTARTS_ALLOWED = 5;
@@ -59,6 +66,12 @@ function superviseWorkers(count: number) {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
   };
   cluster.on("listening", (worker) => listened.add(worker.id));
+  let listenFailureSaid = false;
+  cluster.on("message", (_worker, message: Partial<ListenFailed> | null) => {
+    if (message?.type !== LISTEN_FAILED || listenFailureSaid) return;
+    listenFailureSaid = true;
+    console.error(message.message);
+  });
   cluster.on("exit", (worker, code, signal) => {
     running.delete(worker.id);
     if (stopping) {
@@ -111,9 +124,14 @@ async function serve(inCluster: boolean) {
   const closing = gracefulClose(server);
   server.once("error", (error: NodeJS.ErrnoException) => {
     if (server.listening) throw error;
-    // The launcher checks the port first; another program may still have taken it since.
-    console.error(`✖ ${listenFailure(error, port, hostname)}`);
-    process.exit(1);
+    // The launcher checks the port first; another program may still have taken it since. Every
+    // process fails alike: the primary says it once.
+    const failure: ListenFailed = { type: LISTEN_FAILED, message: `✖ ${listenFailure(error, port, hostname)}` };
+    if (inCluster) process.send!(failure, undefined, undefined, () => process.exit(1));
+    else {
+      console.error(failure.message);
+      process.exit(1);
+    }
   });
   server.listen(port, hostname);
 
