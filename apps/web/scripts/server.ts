@@ -4,9 +4,9 @@
 // (`next build`) and the launcher's environment (DATABASE_URL, NEXTAUTH_SECRET, NEXTAUTH_URL).
 //
 // It serves from several processes (WEB_CONCURRENCY; one per core by default, see launch-policy.ts),
-// as Node's cluster runs them: this primary forks the workers, which share the port (the primary
-// hands each new connection to the next worker), replaces one that crashes, and stops them all on
-// SIGTERM, SIGINT or SIGHUP. Nothing a request needs lives in one worker alone: sessions are cookies,
+// as Node's cluster runs them (src/server/server-processes.ts): this primary forks the workers, which
+// share the port (the primary hands each new connection to the next worker), replaces one that
+// crashes, and stops them all on SIGTERM, SIGINT or SIGHUP. Nothing a request needs lives in one worker alone: sessions are cookies,
 // caches are dropped by the database's notifications (@inbox/api auth/membership-cache.ts), and the
 // per-token limits are kept by the primary (src/server/shared-limiter.ts).
 //
@@ -17,13 +17,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gracefulClose } from "../src/server/graceful-close";
-import { serveSharedLimits, sharedLimiter } from "../src/server/shared-limiter";
+import { exitWithListenFailure, STOP_SIGNALS, superviseServerProcesses } from "../src/server/server-processes";
+import { sharedLimiter } from "../src/server/shared-limiter";
 import { listenFailure, serverProcessCount } from "./launch-policy";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "127.0.0.1";
-const STOP_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
 
 if (cluster.isPrimary) {
   let processes: number;
@@ -33,65 +33,10 @@ if (cluster.isPrimary) {
     console.error(`✖ ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
-  if (processes > 1) superviseWorkers(processes);
+  if (processes > 1) superviseServerProcesses(processes);
   else await serve(false);
 } else {
   await serve(true);
-}
-
-/** What a server process tells the primary when it cannot listen, before it exits. */
-const LISTEN_FAILED = "inbox:listen-failed";
-interface ListenFailed {
-  type: typeof LISTEN_FAILED;
-  message: string;
-}
-
-/** Restarts within this window count together; more than RESTARTS_ALLOWED of them stop the server. */
-const RESTART_WINDOW_MS = 60_000;
-const RESTARTS_ALLOWED = 5;
-
-function superviseWorkers(count: number) {
-  serveSharedLimits();
-  const running = new Set<number>();
-  const listened = new Set<number>();
-  const restarts: number[] = [];
-  let stopping = false;
-  let exitCode = 0;
-  const fork = () => running.add(cluster.fork().id);
-  const stop = (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    exitCode = code;
-    if (running.size === 0) process.exit(exitCode);
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
-  };
-  cluster.on("listening", (worker) => listened.add(worker.id));
-  let listenFailureSaid = false;
-  cluster.on("message", (_worker, message: Partial<ListenFailed> | null) => {
-    if (message?.type !== LISTEN_FAILED || listenFailureSaid) return;
-    listenFailureSaid = true;
-    console.error(message.message);
-  });
-  cluster.on("exit", (worker, code, signal) => {
-    running.delete(worker.id);
-    if (stopping) {
-      if (running.size === 0) process.exit(exitCode);
-      return;
-    }
-    // One that never listened could not start (a taken port, no build): it said why; so does the primary.
-    if (!listened.has(worker.id)) return stop(code || 1);
-    const now = Date.now();
-    restarts.push(now);
-    while (restarts[0]! < now - RESTART_WINDOW_MS) restarts.shift();
-    if (restarts.length > RESTARTS_ALLOWED) {
-      console.error(`✖ Server processes keep stopping (${restarts.length} in a minute): the server stops. See the errors above.`);
-      return stop(1);
-    }
-    console.error(`A server process stopped (${signal ?? `exit code ${code}`}); starting another.`);
-    fork();
-  });
-  for (let i = 0; i < count; i += 1) fork();
-  for (const signal of STOP_SIGNALS) process.on(signal, () => stop(0));
 }
 
 async function serve(inCluster: boolean) {
@@ -124,14 +69,8 @@ async function serve(inCluster: boolean) {
   const closing = gracefulClose(server);
   server.once("error", (error: NodeJS.ErrnoException) => {
     if (server.listening) throw error;
-    // The launcher checks the port first; another program may still have taken it since. Every
-    // process fails alike: the primary says it once.
-    const failure: ListenFailed = { type: LISTEN_FAILED, message: `✖ ${listenFailure(error, port, hostname)}` };
-    if (inCluster) process.send!(failure, undefined, undefined, () => process.exit(1));
-    else {
-      console.error(failure.message);
-      process.exit(1);
-    }
+    // The launcher checks the port first; another program may still have taken it since.
+    exitWithListenFailure(`✖ ${listenFailure(error, port, hostname)}`);
   });
   server.listen(port, hostname);
 
