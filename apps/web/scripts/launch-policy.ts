@@ -56,6 +56,11 @@ export function listenFailure(error: NodeJS.ErrnoException, port: number, host: 
 
 /** Server processes by default: one per core, up to this many (each holds a Next.js server's memory). */
 export const DEFAULT_MAX_SERVER_PROCESSES = 4;
+/**
+ * At most, whatever WEB_CONCURRENCY says: each process opens up to 12 database connections (a pool of
+ * 10, two LISTEN), and the embedded PostgreSQL allows 200 in all (an external one 100 by default).
+ */
+export const MAX_SERVER_PROCESSES = 8;
 
 /**
  * How many processes serve HTTP (scripts/server.ts): WEB_CONCURRENCY when set, else one per core up
@@ -66,8 +71,8 @@ export function serverProcessCount(env: Readonly<Record<string, string | undefin
   const raw = env.WEB_CONCURRENCY;
   if (raw === undefined || raw === "") return Math.max(1, Math.min(cores, DEFAULT_MAX_SERVER_PROCESSES));
   const count = Number(raw);
-  if (!Number.isInteger(count) || count < 1 || count > 64) {
-    throw new Error(`WEB_CONCURRENCY must be a whole number of server processes from 1 to 64 (got "${raw}").`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_SERVER_PROCESSES) {
+    throw new Error(`WEB_CONCURRENCY must be a whole number of server processes from 1 to ${MAX_SERVER_PROCESSES} (got "${raw}").`);
   }
   return count;
 }

@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { DEMO_USER, startDemoSandboxes, type DemoSandboxes } from "@inbox/api/demo";
 import { openAppInstance } from "@inbox/api/instance";
+import { apiRateLimitFromEnv } from "@inbox/api/rate-limit";
 import type { Workers } from "@inbox/api/workers";
 import { ensureDatabase, ensureSecretKey, persistentValue, removeEmbeddedCluster, restrictToOwner } from "@inbox/db/server";
 import { decideDemo, isLoopbackHost, listenFailure, serverProcessCount } from "./launch-policy";
@@ -53,8 +54,10 @@ async function main() {
     demo = decision.demo;
     // An external database without INBOX_SECRET_KEY: refuse before anything starts.
     if (process.env.DATABASE_URL) ensureSecretKey(dataDir);
-    // A taken port or a bad WEB_CONCURRENCY would fail only after the database, the workers and the first sync had started.
+    // A taken port or a bad WEB_CONCURRENCY or API limit would fail only after the database, the
+    // workers and the first sync had started.
     if (!args.dev) serverProcessCount(process.env, os.availableParallelism());
+    apiRateLimitFromEnv();
     await ensurePortFree();
   } catch (error) {
     console.error(`✖ ${error instanceof Error ? error.message : String(error)}`);

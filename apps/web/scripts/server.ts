@@ -6,9 +6,10 @@
 // It serves from several processes (WEB_CONCURRENCY; one per core by default, see launch-policy.ts),
 // as Node's cluster runs them (src/server/server-processes.ts): this primary forks the workers, which
 // share the port (the primary hands each new connection to the next worker), replaces one that
-// crashes, and stops them all on SIGTERM, SIGINT or SIGHUP. Nothing a request needs lives in one worker alone: sessions are cookies,
-// caches are dropped by the database's notifications (@inbox/api auth/membership-cache.ts), and the
-// per-token limits are kept by the primary (src/server/shared-limiter.ts).
+// crashes, and stops them all on SIGTERM, SIGINT or SIGHUP. What decides a request is the same in
+// every process: sessions are cookies, caches are dropped by the database's notifications (@inbox/api
+// auth/membership-cache.ts), and the per-token limits are kept by the primary
+// (src/server/shared-limiter.ts); docs/architecture.md says what stays per process.
 //
 //   node --import tsx scripts/server.ts      (PORT, HOST and WEB_CONCURRENCY from the environment)
 import cluster from "node:cluster";
@@ -17,7 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gracefulClose } from "../src/server/graceful-close";
-import { exitWithListenFailure, STOP_SIGNALS, superviseServerProcesses } from "../src/server/server-processes";
+import { exitWithListenFailure, STOP_DEADLINE_MS, STOP_SIGNALS, superviseServerProcesses } from "../src/server/server-processes";
 import { sharedLimiter } from "../src/server/shared-limiter";
 import { listenFailure, serverProcessCount } from "./launch-policy";
 
@@ -29,12 +30,13 @@ if (cluster.isPrimary) {
   let processes: number;
   try {
     processes = serverProcessCount(process.env, os.availableParallelism());
+    // The limits the primary keeps for its processes: a bad setting is said here, not as a stack trace.
+    if (processes > 1) superviseServerProcesses(processes);
   } catch (error) {
     console.error(`✖ ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
-  if (processes > 1) superviseServerProcesses(processes);
-  else await serve(false);
+  if (processes === 1) await serve(false);
 } else {
   await serve(true);
 }
@@ -76,9 +78,14 @@ async function serve(inCluster: boolean) {
 
   let stopping = false;
   const stop = () => {
-    // A terminal's Ctrl-C reaches this process and the launcher, which then sends SIGTERM too: once is enough.
+    // One stop reaches a process several times (a terminal's Ctrl-C, the launcher's SIGTERM, the
+    // primary's): the first starts it, and answers under way get STOP_DEADLINE_MS to finish.
     if (stopping) return;
     stopping = true;
+    setTimeout(() => {
+      console.error(`✖ Answers still under way ${STOP_DEADLINE_MS / 1000} s after the stop: the server process exits without them.`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     // Idle connections close now, busy ones after their answer.
     void closing
       .close()
@@ -89,6 +96,5 @@ async function serve(inCluster: boolean) {
     endEventStreams();
   };
   for (const signal of STOP_SIGNALS) process.on(signal, stop);
-  // The primary is gone (killed without a chance to stop this process): stop rather than serve on alone.
-  if (inCluster) process.once("disconnect", stop);
+  // In a cluster, a process whose primary is gone exits at once (Node's own handler): none serves on alone.
 }

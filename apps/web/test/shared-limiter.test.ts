@@ -4,7 +4,7 @@
 import cluster, { type Worker } from "node:cluster";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { serveSharedLimits } from "../src/server/shared-limiter";
 
 const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "limited-worker.ts");
@@ -16,10 +16,13 @@ interface Taken {
   otherTokenAllowed: boolean;
 }
 
+beforeAll(() => {
+  cluster.setupPrimary({ exec: fixture, execArgv: ["--import", "tsx"], silent: false });
+  serveSharedLimits({ ratePerSecond: 0.001, burst: 5 });
+});
+
 describe("request limits shared by the server's processes", () => {
   it("grants a token's burst once across all workers, and each token its own", async () => {
-    cluster.setupPrimary({ exec: fixture, execArgv: ["--import", "tsx"], silent: false });
-    serveSharedLimits({ ratePerSecond: 0.001, burst: 5 });
     const workers: Worker[] = [cluster.fork(), cluster.fork(), cluster.fork()];
     try {
       const reports = await Promise.all(
@@ -44,6 +47,24 @@ describe("request limits shared by the server's processes", () => {
       await Promise.all(
         workers.map((worker) => (worker.isDead() ? undefined : new Promise((resolve) => worker.once("exit", resolve).process.kill()))),
       );
+    }
+  });
+  it("outlives a worker that dies with its answers still to come", async () => {
+    const worker = cluster.fork({ EXIT_EARLY: "1" });
+    expect(await new Promise((resolve) => worker.once("exit", resolve))).toBe(0);
+    // Its answers fail to send: the primary (this process) goes on answering the others.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const next = cluster.fork();
+    try {
+      const report = await new Promise<Taken>((resolve) =>
+        next.on("message", (message: Taken) => {
+          if (message.type === "test:taken") resolve(message);
+        }),
+      );
+      // Every one of its calls is answered, allowed or refused with a wait.
+      expect(report.allowed + report.refusedRetryAfter.length).toBe(5);
+    } finally {
+      await new Promise((resolve) => next.once("exit", resolve).process.kill());
     }
   });
 });

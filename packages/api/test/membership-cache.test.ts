@@ -196,4 +196,27 @@ describe("membership cache", () => {
       await otherProcess.close();
     }
   });
+  it("reads a kept session version again after its backstop age, even if no notification came", async () => {
+    const { prisma } = database();
+    const user = await createUser(prisma, "Глеб");
+    const shortLived = createMembershipCache(database().url, { sessionVersionMaxAgeMs: 100 });
+    try {
+      await shortLived.settled();
+      const load = Object.assign(
+        async () => {
+          load.reads += 1;
+          return currentSessionVersion(prisma, user.id);
+        },
+        { reads: 0 },
+      );
+      await shortLived.readSessionVersion(user.id, load);
+      await shortLived.readSessionVersion(user.id, load);
+      expect(load.reads).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await shortLived.readSessionVersion(user.id, load);
+      expect(load.reads).toBe(2);
+    } finally {
+      await shortLived.close();
+    }
+  });
 });

@@ -17,11 +17,16 @@ interface ListenFailed {
 /** Restarts within this window count together; more than RESTARTS_ALLOWED of them stop the server. */
 const RESTART_WINDOW_MS = 60_000;
 const RESTARTS_ALLOWED = 5;
+/** How long a server process waits for its answers under way after a stop before it exits anyway. */
+export const STOP_DEADLINE_MS = 30_000;
+/** The primary's backstop: a process still running this long after the stop is killed. */
+const KILL_DEADLINE_MS = STOP_DEADLINE_MS + 10_000;
 
 /**
  * In the primary: forks `count` processes (running this script again, as cluster workers) and keeps
- * them running until a stop signal, then exits once they have. A process that exits before it
- * listened could not start (a taken port, no build): the server stops with its code.
+ * them running until a stop signal, then exits once they have (each gives its answers under way
+ * STOP_DEADLINE_MS; one still running after KILL_DEADLINE_MS is killed). A process that exits before
+ * it listened could not start (a taken port, no build): the server stops with its code.
  */
 export function superviseServerProcesses(count: number): void {
   serveSharedLimits();
@@ -33,6 +38,8 @@ export function superviseServerProcesses(count: number): void {
   let listenFailureSaid = false;
   const fork = () => {
     const worker = cluster.fork();
+    // A message to a process that has just died fails with EPIPE: its exit is handled below.
+    worker.on("error", () => {});
     running.set(worker.id, worker);
   };
   const stop = (code: number) => {
@@ -42,6 +49,10 @@ export function superviseServerProcesses(count: number): void {
     if (running.size === 0) process.exit(exitCode);
     // Each stops as it does alone: answers under way finish, live streams end.
     for (const worker of running.values()) worker.process.kill("SIGTERM");
+    setTimeout(() => {
+      console.error(`✖ Server processes still running ${KILL_DEADLINE_MS / 1000} s after the stop: killed.`);
+      for (const worker of running.values()) worker.process.kill("SIGKILL");
+    }, KILL_DEADLINE_MS).unref();
   };
   cluster.on("listening", (worker) => listened.add(worker.id));
   // Every process fails to listen alike: the reason is said once.
@@ -56,7 +67,10 @@ export function superviseServerProcesses(count: number): void {
       if (running.size === 0) process.exit(exitCode);
       return;
     }
-    if (!listened.has(worker.id)) return stop(code || 1);
+    if (!listened.has(worker.id)) {
+      if (signal) console.error(`✖ A server process was stopped (${signal}) before it could listen: the server stops.`);
+      return stop(code || 1);
+    }
     const now = Date.now();
     restarts.push(now);
     while (restarts[0]! < now - RESTART_WINDOW_MS) restarts.shift();
@@ -68,6 +82,7 @@ export function superviseServerProcesses(count: number): void {
     fork();
   });
   for (let i = 0; i < count; i += 1) fork();
+  // One stop arrives several times (a terminal's Ctrl-C, the launcher's SIGTERM): the first counts.
   for (const signal of STOP_SIGNALS) process.on(signal, () => stop(0));
 }
 

@@ -38,12 +38,19 @@ export function serveSharedLimits(options: TokenBucketOptions = apiRateLimitFrom
   cluster.on("message", (worker: Worker, message: unknown) => {
     if (!isMessage<TakeMessage>(message, TAKE)) return;
     const reply: DecidedMessage = { type: DECIDED, id: message.id, decision: limiter.take(message.key, message.cost) };
-    if (worker.isConnected()) worker.send(reply);
+    // With a callback a failed send (a process that has just died) is reported to it, not thrown in
+    // the primary as an unhandled 'error': the supervisor replaces that process.
+    if (worker.isConnected()) worker.send(reply, undefined, undefined, () => {});
   });
 }
 
+/** A limiter whose every decision comes from the primary, so always later. */
+export interface SharedLimiter extends RequestLimiter {
+  take(key: string, cost?: number): Promise<RateDecision>;
+}
+
 /** In a worker: a limiter that asks the primary (serveSharedLimits) for each decision. */
-export function sharedLimiter(options: TokenBucketOptions = apiRateLimitFromEnv()): RequestLimiter {
+export function sharedLimiter(options: TokenBucketOptions = apiRateLimitFromEnv()): SharedLimiter {
   if (!process.send) throw new Error("sharedLimiter runs in a server process started by the cluster's primary.");
   const send = process.send.bind(process);
   let nextId = 0;
@@ -52,14 +59,11 @@ export function sharedLimiter(options: TokenBucketOptions = apiRateLimitFromEnv(
     waiting.get(id)?.reject(error);
     waiting.delete(id);
   };
+  // No handler for the primary going away: a cluster worker exits at once when it does.
   process.on("message", (message: unknown) => {
     if (!isMessage<DecidedMessage>(message, DECIDED)) return;
     waiting.get(message.id)?.resolve(message.decision);
     waiting.delete(message.id);
-  });
-  // The primary is gone (this process is stopping): the calls waiting on it fail rather than hang.
-  process.once("disconnect", () => {
-    for (const id of [...waiting.keys()]) fail(id, new Error("The server's primary process is gone: the request limit cannot be checked."));
   });
   return {
     options,

@@ -24,6 +24,8 @@ export interface MembershipCacheOptions {
    * connection that stopped delivering without failing).
    */
   maxAgeMs?: number;
+  /** The same backstop for session versions, shorter: a revoked session must not outlive it. */
+  sessionVersionMaxAgeMs?: number;
   /** Entries kept at most; the oldest go first. */
   maxUsers?: number;
   log?: Pick<Console, "error">;
@@ -50,6 +52,7 @@ interface Entry<T> {
 
 export function createMembershipCache(connectionString: string, options: MembershipCacheOptions = {}): MembershipCache {
   const maxAgeMs = options.maxAgeMs ?? 60_000;
+  const sessionVersionMaxAgeMs = options.sessionVersionMaxAgeMs ?? 5_000;
   const maxUsers = options.maxUsers ?? 10_000;
   const memberships = new Map<string, Entry<SellerMembership[]>>();
   const sessionVersions = new Map<string, Entry<number | null>>();
@@ -79,14 +82,14 @@ export function createMembershipCache(connectionString: string, options: Members
     onLost: dropAll,
   });
 
-  function kept<T>(entries: Map<string, Entry<T>>, userId: string, load: () => Promise<T>): Promise<T> {
+  function kept<T>(entries: Map<string, Entry<T>>, maxAge: number, userId: string, load: () => Promise<T>): Promise<T> {
     if (!listener.listening) {
       // Not listening yet (first use) or any more (lost): the database answers until it does.
       listener.listen().catch(() => {});
       return load();
     }
     const cached = entries.get(userId);
-    if (cached && performance.now() - cached.readAt < maxAgeMs) return cached.value;
+    if (cached && performance.now() - cached.readAt < maxAge) return cached.value;
     const startedIn = generation;
     const entry: Entry<T> = { value: load(), readAt: performance.now() };
     entry.value.then(
@@ -102,8 +105,8 @@ export function createMembershipCache(connectionString: string, options: Members
   }
 
   return {
-    read: (userId, load) => kept(memberships, userId, load),
-    readSessionVersion: (userId, load) => kept(sessionVersions, userId, load),
+    read: (userId, load) => kept(memberships, maxAgeMs, userId, load),
+    readSessionVersion: (userId, load) => kept(sessionVersions, sessionVersionMaxAgeMs, userId, load),
     changed: drop,
     get listening() {
       return listener.listening;
