@@ -213,6 +213,27 @@ test("the composer counts characters against the marketplace's limit and disable
   await expect(page.getByTestId("replies")).toContainText("Спасибо за отзыв, Мария!");
 });
 
+test("the composer says whether an answer can be edited only once the marketplace's rules have arrived", async ({ page, world }) => {
+  // The rules (limits, edits) come with the marketplace catalog, requested by the browser: held here.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/api\/trpc\/[^?]*catalog\.marketplaces/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto(`/s/${world.sellerId}/items/${world.review}`);
+  const composer = page.getByTestId("composer");
+  await expect(composer.locator("textarea")).toBeVisible();
+  await expect(composer.getByTestId("composer-hint")).toHaveText("");
+  await expect(composer.getByRole("button", { name: "Отправить" })).toBeDisabled();
+
+  release();
+  await expect(composer.getByTestId("composer-hint")).toHaveText(
+    "На отзыв или вопрос можно ответить один раз: изменить ответ потом можно только в кабинете маркетплейса.",
+  );
+  await expect(composer.getByTestId("reply-counter")).toHaveText("0 из 3000");
+});
+
 test("an answered review shows the answer and says why there is no composer", async ({ page, world }) => {
   await page.goto(`/s/${world.sellerId}/items/${world.answered}`);
   await expect(page.getByTestId("answer")).toContainText("Спасибо за оценку!");

@@ -32,7 +32,10 @@ test("on a 390 px phone the inboxes and the item page fit the screen without hor
   expect(await pageWidth(page)).toBeLessThanOrEqual(390);
 });
 
-test("screenshots of the inbox in Russian on a laptop (1440 px) and a phone (390 px)", async ({ page, world }, testInfo) => {
+test("screenshots in Russian: the inbox and a search with an item open beside it on a laptop (1440 px), the inbox and an item on a phone (390 px)", async ({
+  page,
+  world,
+}, testInfo) => {
   const screenshot = (name: string) =>
     process.env.UPDATE_SCREENSHOTS === "1" ? path.join(DOCS_SCREENSHOTS, name) : testInfo.outputPath(name);
   const [alpha] = world.sellers;
@@ -57,10 +60,22 @@ test("screenshots of the inbox in Russian on a laptop (1440 px) and a phone (390
   await page.goto("/inbox");
   await expect(page.getByTestId("inbox-item").first()).toBeVisible();
   await page.screenshot({ path: screenshot("inbox-laptop-1440-ru.png") });
+  // A Russian search, its matches marked, with the first unanswered item open beside the list.
+  await page.goto(`/inbox?q=${encodeURIComponent("размер")}`);
+  await page.getByTestId("inbox-item").filter({ hasText: "Размеры маломерят" }).getByRole("link").click();
+  await expect(page.getByTestId("split-pane").getByTestId("item-view")).toContainText("Размеры маломерят, пришлось вернуть");
+  await expect(page.getByTestId("inbox-item").locator("mark").first()).toBeVisible();
+  await expect(page.locator(".animate-spin")).toHaveCount(0);
+  await page.screenshot({ path: screenshot("inbox-search-split-1440-ru.png") });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/inbox");
   await expect(page.getByTestId("inbox-item").first()).toBeVisible();
   await page.screenshot({ path: screenshot("inbox-phone-390-ru.png"), fullPage: true });
+  await page.goto(`/s/${alpha.id}/items/${alpha.items.get("Размеры маломерят, пришлось вернуть")}`);
+  await expect(page.getByTestId("item-view")).toContainText("Размеры маломерят, пришлось вернуть");
+  // Templates, notes and history have loaded: nothing spins in the picture.
+  await expect(page.locator(".animate-spin")).toHaveCount(0);
+  await page.screenshot({ path: screenshot("item-phone-390-ru.png"), fullPage: true });
 });
 
 /** True when the element's top is in the window and nothing lies over its top-left corner. */

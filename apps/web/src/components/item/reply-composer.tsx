@@ -134,14 +134,11 @@ export function ReplyComposer({ sellerId, item }: { sellerId: string; item: Item
     : item.composer.open && item.composer.kind === "message"
       ? t.composer.messageTitle
       : t.composer.title;
+  // Whether the marketplace allows an edit comes with the catalog: no hint until then, rather than
+  // one that changes its mind when the catalog arrives.
+  const answerHint = channel && (channel.editAnswer ? t.composer.answerHintEditable : t.composer.answerHint);
   const hint =
-    item.channel === "chat"
-      ? t.composer.chatHint
-      : editing
-        ? (t.composer.editHints[item.marketplace] ?? t.composer.editHint)
-        : channel?.editAnswer
-          ? t.composer.answerHintEditable
-          : t.composer.answerHint;
+    item.channel === "chat" ? t.composer.chatHint : editing ? (t.composer.editHints[item.marketplace] ?? t.composer.editHint) : answerHint;
   return (
     <Card className="p-5" data-testid="composer">
       <form onSubmit={(event) => void onSubmit(event)} className="space-y-3">
