@@ -2,8 +2,8 @@
 //  - as in production: the sandbox enforces Ozon's 50 requests/s, the connector its own budget;
 //    wall time against the API floor (fewest requests ÷ 50/s) and the ingest floor;
 //  - our side alone: no rate limits; wall time against fetching alone (HTTP + parsing) and plain
-//    multi-row upserts of as many rows into the same table from the same state, worker RSS while it
-//    runs;
+//    multi-row upserts of as many rows into the same table from the same state (before and after
+//    the sync), worker RSS while it runs;
 //  - incremental after 1 % new reviews; 1 000 replies delivered.
 // The worker and the bench first sync and fetch a small sandbox of their own (warm-up), as a
 // long-running worker has before an account's first sync.
@@ -68,9 +68,9 @@ export interface SyncFigures {
     /** Fetching all of them alone, extrapolated from the first `fetchOnlySampled`. */
     fetchOnlyMs: number;
     fetchOnlySampled: number;
-    /** Plain upserts of as many rows, from the state the sync started in (`floor`). */
+    /** Plain upserts of as many rows from the state the sync started in, before and after it, averaged. */
     ingestFloorMs: number;
-    floor: PlainUpserts;
+    floor: { before: PlainUpserts; after: PlainUpserts };
     workerRss: { startMb: number; peakMb: number; endMb: number };
     sandboxRssMb: number;
     /** CPU time each process used during the sync (PostgreSQL: the server and all its backends). */
@@ -169,6 +169,14 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
       `sync: ingest ${Math.round(ingest.ingestRowsPerSecond)} rows/s, plain upserts ${Math.round(ingest.plainUpsertRowsPerSecond)} rows/s`,
     );
 
+    // The floor: plain upserts of as many rows, into the table as the sync finds it, once before the
+    // sync and once after it (its rows deleted first), averaged: the machine's speed drifts over the
+    // minutes a million rows take (fetching alone differed by 40 % between two runs of a day), and
+    // the two bracket the sync. A sample's rate extrapolated missed what only volume brings:
+    // checkpoints forced by the WAL written (9 to 11 during a million rows here, none during 50 000),
+    // autovacuum, a table and indexes outgrowing the cache.
+    const floorBefore = await plainUpserts(options, repeatedSample(fetched.sample, options.unlimitedReviews), open);
+    log(`sync: plain upserts of ${options.unlimitedReviews} rows before the sync ${(floorBefore.ms / 1000).toFixed(1)} s`);
     const openAccount = await createAccount(prisma, options.sellerId, "Ozon (без лимитов)", open);
     await settle(prisma);
     await sandbox.call("resetCounters");
@@ -191,16 +199,11 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
     expect(openStored === options.unlimitedReviews, `unlimited sync stored ${openStored} of ${options.unlimitedReviews}`);
     const sandboxRss = (await sandbox.call<SandboxCounters>("counters")).rssBytes;
     log(`sync: unlimited ${(openRun.wallMs / 1000).toFixed(1)} s, worker RSS peak ${mb(openRun.rss.peakBytes)} MB`);
-    // The floor: plain upserts of as many rows, into the table as the sync found it. A sample's rate
-    // extrapolated missed what only volume brings: checkpoints forced by the WAL written (9 to 11
-    // during a million rows here, none during 50 000), autovacuum, a table and indexes outgrowing the
-    // cache.
-    // The sync's rows go first, so the floor, not the sync, writes into the space they leave.
     const deleting = performance.now();
     await prisma.$executeRaw`DELETE FROM "MarketplaceAccount" WHERE "id" = ${openAccount.id}`;
     log(`sync: its ${openStored} rows deleted in ${((performance.now() - deleting) / 1000).toFixed(1)} s`);
-    const floor = await plainUpserts(options, repeatedSample(fetched.sample, options.unlimitedReviews), open);
-    log(`sync: plain upserts of ${options.unlimitedReviews} rows ${(floor.ms / 1000).toFixed(1)} s`);
+    const floorAfter = await plainUpserts(options, repeatedSample(fetched.sample, options.unlimitedReviews), open);
+    log(`sync: plain upserts of ${options.unlimitedReviews} rows after the sync ${(floorAfter.ms / 1000).toFixed(1)} s`);
     await sandbox.stop();
     sandbox = null;
 
@@ -267,8 +270,8 @@ export async function benchSync(options: SyncBenchOptions): Promise<SyncFigures>
         itemsPerSecond: (openStored / openRun.wallMs) * 1000,
         fetchOnlyMs,
         fetchOnlySampled: fetched.count,
-        ingestFloorMs: floor.ms,
-        floor,
+        ingestFloorMs: (floorBefore.ms + floorAfter.ms) / 2,
+        floor: { before: floorBefore, after: floorAfter },
         workerRss: { startMb: mb(openRun.rss.startBytes), peakMb: mb(openRun.rss.peakBytes), endMb: mb(openRun.rss.endBytes) },
         cpuMs: {
           postgres: cpuAfter.postgres - cpuBefore.postgres,

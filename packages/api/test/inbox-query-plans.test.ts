@@ -9,6 +9,7 @@ import { useTestDatabase } from "@inbox/db/testing/use-test-database";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeInboxCursor } from "../src/services/inbox-cursor";
 import {
+  countBucketsOf,
   countBucketsQuery,
   inboxPageStatement,
   listInboxPage,
@@ -360,8 +361,8 @@ describe("inbox query plans", () => {
 
   it("counter rows for a rating filter keep its ratings apart and sum the others into rating -1, totals unchanged", async () => {
     const { prisma } = database();
-    const all = await prisma.$queryRaw<CountBucket[]>(countBucketsQuery(ALL_SELLERS, { ratings: "all" }));
-    const kept = await prisma.$queryRaw<CountBucket[]>(countBucketsQuery(ALL_SELLERS, { ratings: [1, 2] }));
+    const all = countBucketsOf(await prisma.$queryRaw(countBucketsQuery(ALL_SELLERS, { ratings: "all" })), ALL_SELLERS);
+    const kept = countBucketsOf(await prisma.$queryRaw(countBucketsQuery(ALL_SELLERS, { ratings: [1, 2] })), ALL_SELLERS);
     const keyOf = (bucket: CountBucket) =>
       [bucket.sellerId, bucket.marketplace, bucket.channel, bucket.answered, bucket.read, bucket.replyState].join("|");
     const totals = (buckets: CountBucket[]) => {

@@ -93,6 +93,11 @@ export interface CountBucket {
  * of rating -1, which no filter keeps (a filter on ratings 1–2 at a million items: 1 040 rows → ~720,
  * each parsed and planned over on every all-sellers page); "none" gives every row rating 0 (about 2.5
  * times fewer rows: ratings split reviews five ways).
+ *
+ * The rows come back as one text, read by `countBucketsOf`: 720 rows of 8 columns cost a `pg` client
+ * 1.6–2.3 ms of CPU to parse, the one text 0.5–0.8 ms, for 0.4–0.6 ms more of the database's (the
+ * filter on ratings 1–2 over 20 sellers at a million items). Every column is NOT NULL, and a seller
+ * travels as its position in `sellerIds`, so no value holds a separator.
  */
 export function countBucketsQuery(sellerIds: string[], { ratings = "all" }: { ratings?: "all" | "none" | number[] } = {}): Prisma.Sql {
   const rating =
@@ -103,13 +108,36 @@ export function countBucketsQuery(sellerIds: string[], { ratings = "all" }: { ra
         : Prisma.sql`CASE WHEN "rating" = ANY(${ratings}::int[]) THEN "rating" ELSE -1 END`;
   // Grouped by position: the rating may be an expression.
   const groupBy = ratings === "none" ? Prisma.sql`1, 2, 3, 4, 5, 6` : Prisma.sql`1, 2, 3, 4, 5, 6, 7`;
-  return Prisma.sql`SELECT "sellerId", "marketplace", "channel", "answered", "read", "replyState", ${rating} AS "rating", SUM("items")::int AS "items" FROM (
-      SELECT "sellerId", "marketplace", "channel", "answered", "read", "replyState", "rating", "items" FROM "InboxCount" WHERE "sellerId" = ANY(${sellerIds}::text[])
-      UNION ALL
-      SELECT "sellerId", "marketplace", "channel", "answered", "read", "replyState", "rating", "delta" AS "items" FROM "InboxCountDelta" WHERE "sellerId" = ANY(${sellerIds}::text[])
-    ) AS counted
-    GROUP BY ${groupBy}
-    HAVING SUM("items") <> 0`;
+  return Prisma.sql`SELECT string_agg(concat_ws(',', array_position(${sellerIds}::text[], b."sellerId"), b."marketplace", b."channel",
+      b."answered"::int, b."read"::int, b."replyState", b."rating", b."items"), ';') AS "buckets"
+    FROM (
+      SELECT "sellerId", "marketplace", "channel", "answered", "read", "replyState", ${rating} AS "rating", SUM("items")::int AS "items" FROM (
+        SELECT "sellerId", "marketplace", "channel", "answered", "read", "replyState", "rating", "items" FROM "InboxCount" WHERE "sellerId" = ANY(${sellerIds}::text[])
+        UNION ALL
+        SELECT "sellerId", "marketplace", "channel", "answered", "read", "replyState", "rating", "delta" AS "items" FROM "InboxCountDelta" WHERE "sellerId" = ANY(${sellerIds}::text[])
+      ) AS counted
+      GROUP BY ${groupBy}
+      HAVING SUM("items") <> 0
+    ) AS b`;
+}
+
+/** The counter rows of `countBucketsQuery`'s answer, for the same `sellerIds`. */
+export function countBucketsOf(answer: unknown, sellerIds: string[]): CountBucket[] {
+  const text = (answer as Array<{ buckets: string | null }>)[0]?.buckets;
+  if (!text) return [];
+  return text.split(";").map((row) => {
+    const [seller, marketplace, channel, answered, read, replyState, rating, items] = row.split(",");
+    return {
+      sellerId: sellerIds[Number(seller) - 1]!,
+      marketplace: marketplace as Marketplace,
+      channel: channel as Channel,
+      answered: answered === "1",
+      read: read === "1",
+      replyState: replyState as ReplyState,
+      rating: Number(rating),
+      items: Number(items),
+    };
+  });
 }
 
 export async function readCountBuckets(
@@ -120,7 +148,7 @@ export async function readCountBuckets(
   if (sellerIds.length === 0) return [];
   // The rating sort walks every rating a filter keeps (all without one).
   const ratings = needs.c.ratings ?? (needs.sort === "rating" ? "all" : "none");
-  return prisma.$queryRaw<CountBucket[]>(countBucketsQuery(sellerIds, { ratings }));
+  return countBucketsOf(await prisma.$queryRaw(countBucketsQuery(sellerIds, { ratings })), sellerIds);
 }
 
 type BucketDimension = "marketplace" | "channel" | "answered" | "read" | "replyState" | "rating";
@@ -639,11 +667,11 @@ async function readBucketsAndRows(
   let plans: RangePlan[];
   if (guess) {
     const [countsRead, rowsRead] = readTogether(prisma, [countsStatement, guess]);
-    buckets = (await countsRead) as CountBucket[];
+    buckets = countBucketsOf(await countsRead, sellerIds);
     plans = planRanges(buckets, sellerIds, c, limit);
     if (JSON.stringify(plans) === JSON.stringify(known)) rows = (await rowsRead) as PageRow[];
   } else {
-    buckets = await rawReader(prisma).$queryRaw<CountBucket[]>(countsStatement);
+    buckets = countBucketsOf(await rawReader(prisma).$queryRaw(countsStatement), sellerIds);
     plans = planRanges(buckets, sellerIds, c, limit);
   }
   if (!rows) {
