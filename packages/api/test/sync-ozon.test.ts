@@ -73,6 +73,33 @@ describe("Ozon sync", () => {
     expect(runs.every((run) => run.finishedAt && run.requests > 0)).toBe(true);
   });
 
+  it("a first sync spread over several runs reads each review page once: no re-scan starts before the feed's first pass ends", async () => {
+    const { prisma } = database();
+    const { account } = await createOzonAccount();
+    const reviewState = () => prisma.syncState.findFirstOrThrow({ where: { accountId: account.id, channel: "REVIEW" } });
+    sandbox.stats.reset();
+    // One page of 20 per run: the 60 reviews take three runs.
+    for (let run = 1; run <= 3; run += 1) {
+      expect((await reviewState().catch(() => null))?.lastRescanAt ?? null).toBeNull();
+      const result = await syncAccount({
+        prisma,
+        accountId: account.id,
+        connectorOptions: FAST_CONNECTOR_OPTIONS,
+        pageSize: 20,
+        maxPages: 1,
+      });
+      expect(result.status === "done" && result.channels.find((channel) => channel.channel === "REVIEW")?.fetched).toBe(20);
+    }
+    // Three pages, and the next page read ahead in runs 1 and 2, which their end drops
+    // (reviews-connector.ts, readPage). A re-scan would read the first pages again.
+    expect(sandbox.stats.requests.count("POST /v2/review/list")).toBe(5);
+    expect((await storedIds(account.id)).REVIEW).toEqual(upstreamIds().REVIEW);
+    const runs = await prisma.syncRun.findMany({ where: { accountId: account.id, channel: "REVIEW" } });
+    expect(runs.map((run) => run.kind)).toEqual(["incremental", "incremental", "incremental"]);
+    // The pass has ended: it counts as the first full scan, and the next re-scan is a day away.
+    expect((await reviewState()).lastRescanAt).not.toBeNull();
+  });
+
   it("stops when the caller's signal aborts, keeping its checkpoint, and leaves nothing on that signal", async () => {
     const { prisma } = database();
     // The worker's shutdown signal lives as long as the process and is handed to every sync job:

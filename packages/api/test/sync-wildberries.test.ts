@@ -51,8 +51,10 @@ describe("Wildberries sync", () => {
     sandbox.faults.feedbacks.set(faults);
     sandbox.faults.chat.set(faults);
     const before = { feedbacks: { ...sandbox.faults.feedbacks.injected }, chat: { ...sandbox.faults.chat.injected } };
+    // Pages of 10: enough requests for every kind of fault to land many times.
     const runs = await syncUntilCaughtUp(prisma, account.id, {
       connectorOptions: { ...WB_CONNECTOR_OPTIONS, timeoutMs: TIMEOUTS.timeoutMs },
+      pageSize: 10,
     });
     sandbox.faults.feedbacks.reset();
     sandbox.faults.chat.reset();

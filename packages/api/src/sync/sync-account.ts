@@ -168,8 +168,10 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
     create: { accountId: account.id, channel },
     update: {},
   });
-  const rescanDue = !state.lastRescanAt || Date.now() - state.lastRescanAt.getTime() > config.rescanIntervalMs;
-  // A first sync reads the feed from the start anyway; a re-scan then would only repeat it.
+  // Until the feed's first pass from the start has ended (lastRescanAt), the feed itself is reading
+  // everything, run after run when one run's pages do not reach its end: a re-scan then would only
+  // read the history twice.
+  const rescanDue = state.lastRescanAt !== null && Date.now() - state.lastRescanAt.getTime() > config.rescanIntervalMs;
   const rescan =
     state.rescanCursor !== null ||
     state.rescanFrom !== null ||
@@ -260,9 +262,9 @@ async function syncChannel(account: MarketplaceAccount, channel: Channel, config
         if (more) next = prefetch(() => connector.getUpdates({ cursor: result.nextCursor, take: config.pageSize }));
         await savePage(result, "cursor", false);
         if (!result.hasMore) {
-          // A first feed read from the very start has seen everything: it counts as a full scan,
-          // so the next run does not re-read the whole history at once.
-          if (state.cursor === null && !state.lastRescanAt) {
+          // The feed's first pass from the start (in this run or over several) has seen everything:
+          // it counts as a full scan, so the next run does not re-read the whole history at once.
+          if (!state.lastRescanAt) {
             await prisma.syncState.update({ where: { id: state.id }, data: { lastRescanAt: new Date() } });
           }
           break;
