@@ -95,7 +95,7 @@ export interface CountBucket {
  * times fewer rows: ratings split reviews five ways).
  *
  * The rows come back as one text, read by `countBucketsOf`: 720 rows of 8 columns cost a `pg` client
- * 1.6–2.3 ms of CPU to parse, the one text 0.5–0.8 ms, for 0.4–0.6 ms more of the database's (the
+ * 1.6–2.8 ms of CPU to parse, the one text 0.5–0.8 ms, for 0.4–0.6 ms more of the database's (the
  * filter on ratings 1–2 over 20 sellers at a million items). Every column is NOT NULL, and a seller
  * travels as its position in `sellerIds`, so no value holds a separator.
  */
